@@ -1,0 +1,1 @@
+//! The embedded simulated Tread.fi venue (axum), used by demo mode, tests and benches.

@@ -1,0 +1,195 @@
+//! Venue adapters behind one trait. Each adapter turns its venue's wire format into the crate's
+//! [`crate::domain`] types; wire structs stay private to the adapter module.
+
+pub mod decode;
+pub mod treadfi;
+
+use futures_util::future::BoxFuture;
+use rust_decimal::Decimal;
+
+use crate::domain::{MultiOrder, Order, OrderId, OrderMessage, Page, Placement};
+
+/// What a venue supports. A venue without an action says so; the UI shows the action as
+/// unavailable with the reason rather than hiding it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Capabilities {
+    /// Single orders can be paused.
+    pub pause: bool,
+    /// Single orders can be resumed.
+    pub resume: bool,
+    /// Single orders can be amended.
+    pub amend: bool,
+    /// Single orders can be canceled.
+    pub cancel: bool,
+    /// The venue has multi-orders (tab 2 and its actions).
+    pub multi_orders: bool,
+    /// The venue has a push channel (WebSocket).
+    pub push: bool,
+}
+
+impl Capabilities {
+    /// Everything supported (Tread.fi).
+    pub const ALL: Capabilities = Capabilities {
+        pause: true,
+        resume: true,
+        amend: true,
+        cancel: true,
+        multi_orders: true,
+        push: true,
+    };
+}
+
+/// The fields of an amend (`POST /api/amend_order/` `changes`). Only set fields are sent.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AmendChanges {
+    /// `base_asset_qty`, base asset; exclusive with `quote_asset_qty`; positive.
+    pub base_asset_qty: Option<Decimal>,
+    /// `quote_asset_qty`, quote asset; exclusive with `base_asset_qty`; positive.
+    pub quote_asset_qty: Option<Decimal>,
+    /// `duration`, seconds; at least 5% more than the elapsed time.
+    pub duration_secs: Option<i64>,
+    /// `pov_target`, ratio 0–1.
+    pub pov_target: Option<Decimal>,
+    /// `limit_price`, a price or price expression, sent as a string.
+    pub limit_price: Option<String>,
+}
+
+impl AmendChanges {
+    /// True when no field is set (nothing to send).
+    pub fn is_empty(&self) -> bool {
+        *self == Self::default()
+    }
+}
+
+/// An action a user asks the venue to carry out. Sent exactly once per confirmation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    /// `POST /api/pause_order/` `{"order_id"}`.
+    Pause(OrderId),
+    /// `POST /api/resume_order/` `{"order_id"}`.
+    Resume(OrderId),
+    /// `DELETE /api/order/{id}`.
+    Cancel(OrderId),
+    /// `POST /api/amend_order/` `{"order_id", "changes"}`.
+    Amend(OrderId, AmendChanges),
+    /// `POST /api/pause_multi_order/` `{"multi_order_id"}`.
+    PauseMulti(OrderId),
+    /// `POST /api/resume_multi_order/` `{"multi_order_id"}`.
+    ResumeMulti(OrderId),
+    /// `POST /api/cancel_multi_orders/` `{"order_ids": [id]}`.
+    CancelMulti(OrderId),
+}
+
+impl Action {
+    /// The order (or multi-order) the action targets.
+    pub fn order_id(&self) -> &OrderId {
+        match self {
+            Action::Pause(id)
+            | Action::Resume(id)
+            | Action::Cancel(id)
+            | Action::Amend(id, _)
+            | Action::PauseMulti(id)
+            | Action::ResumeMulti(id)
+            | Action::CancelMulti(id) => id,
+        }
+    }
+
+    /// Verb for messages: `pause`, `resume`, `cancel`, `amend`, `pause multi-order`, ….
+    pub fn verb(&self) -> &'static str {
+        match self {
+            Action::Pause(_) => "pause",
+            Action::Resume(_) => "resume",
+            Action::Cancel(_) => "cancel",
+            Action::Amend(..) => "amend",
+            Action::PauseMulti(_) => "pause multi-order",
+            Action::ResumeMulti(_) => "resume multi-order",
+            Action::CancelMulti(_) => "cancel multi-order",
+        }
+    }
+}
+
+/// A successful action reply: the venue's own message, verbatim (e.g. `Order canceled!`,
+/// `Successfully paused order.`), and the HTTP status.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActionReply {
+    /// HTTP status code (200 or 202 for Tread).
+    pub status: u16,
+    /// The venue's message: `message` of a JSON object, a bare JSON string, or the raw body.
+    pub message: String,
+}
+
+/// Why a venue call failed. The UI shows [`std::fmt::Display`] of this; it never contains the
+/// API key.
+#[derive(Debug, Clone, thiserror::Error, PartialEq, Eq)]
+pub enum VenueError {
+    /// The venue answered with a non-success status. `message` is the venue's own text
+    /// (`error`, `detail`, `message`, `errors[]`, or a bare string).
+    #[error("{status} {message}")]
+    Http {
+        /// HTTP status code.
+        status: u16,
+        /// The venue's message.
+        message: String,
+        /// `Retry-After` seconds where the venue sent it (429/503).
+        retry_after_secs: Option<u64>,
+    },
+    /// The request never got an answer (connect, timeout, reset).
+    #[error("network: {0}")]
+    Network(String),
+    /// The body was not the documented shape. `path` is the JSON field path where known.
+    #[error("decode {path}: {message}")]
+    Decode {
+        /// Field path, e.g. `orders[3].executed_qty` or `$`.
+        path: String,
+        /// What was wrong.
+        message: String,
+    },
+    /// The venue does not support this call.
+    #[error("not supported by {venue}: {what}")]
+    Unsupported {
+        /// Venue name.
+        venue: String,
+        /// The action or endpoint.
+        what: String,
+    },
+}
+
+impl VenueError {
+    /// True for 401/403: retrying won't help until the key changes.
+    pub fn is_auth(&self) -> bool {
+        matches!(self, VenueError::Http { status: 401 | 403, .. })
+    }
+}
+
+/// Result of a venue call.
+pub type VenueResult<T> = Result<T, VenueError>;
+
+/// One venue connection. Implementations are cheap to share (`Arc<dyn Venue>`); every method
+/// is one request (or one logical read) and never retries on its own — the feed decides.
+pub trait Venue: Send + Sync {
+    /// Short display name, e.g. `Tread.fi`.
+    fn name(&self) -> &str;
+
+    /// What this venue supports.
+    fn capabilities(&self) -> Capabilities;
+
+    /// Active orders, paused ones included (Tread: `GET /api/active_orders/?exclude_paused=false`).
+    fn active_orders(&self) -> BoxFuture<'_, VenueResult<Page<Order>>>;
+
+    /// One page (1-based) of multi-orders (Tread: `GET /api/multi_orders/?page_number=N`).
+    fn multi_orders(&self, page_number: u32) -> BoxFuture<'_, VenueResult<Page<MultiOrder>>>;
+
+    /// One multi-order with its child orders
+    /// (Tread: `GET /api/multi_order/{id}?include_child_orders=true`).
+    fn multi_order(&self, id: &OrderId) -> BoxFuture<'_, VenueResult<MultiOrder>>;
+
+    /// Placements of one order (Tread: `GET /api/placements/?order_id=ID`).
+    fn placements(&self, order_id: &OrderId) -> BoxFuture<'_, VenueResult<Page<Placement>>>;
+
+    /// Messages (errors, warnings, info) of these orders, newest first
+    /// (Tread: `GET /api/order_errors/?order_ids=a,b`).
+    fn order_errors(&self, order_ids: &[OrderId]) -> BoxFuture<'_, VenueResult<Vec<OrderMessage>>>;
+
+    /// Carry out one action; one request.
+    fn act(&self, action: &Action) -> BoxFuture<'_, VenueResult<ActionReply>>;
+}

@@ -1,0 +1,1 @@
+//! Tread.fi adapter: core order API and multi-order/placement API.
