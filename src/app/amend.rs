@@ -1,0 +1,265 @@
+//! The amend form and its validation, by the rules of Tread's `POST /api/amend_order/`:
+//! one of base/quote quantity only, quantities positive, `pov_target` between 0 and 1,
+//! `duration` at least 5% more than the time already elapsed, limit price a positive price or
+//! a price expression. An invalid form is never sent.
+
+use std::str::FromStr;
+
+use jiff::Timestamp;
+use rust_decimal::Decimal;
+
+use crate::domain::{LimitPrice, Order, OrderId};
+use crate::venue::AmendChanges;
+
+/// The form's fields, in display order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AmendField {
+    /// `base_asset_qty`, base asset.
+    BaseQty,
+    /// `quote_asset_qty`, quote asset.
+    QuoteQty,
+    /// `duration`, seconds.
+    Duration,
+    /// `pov_target`, ratio 0–1.
+    PovTarget,
+    /// `limit_price`.
+    LimitPrice,
+}
+
+impl AmendField {
+    /// All fields in display order.
+    pub const ALL: [AmendField; 5] = [
+        AmendField::BaseQty,
+        AmendField::QuoteQty,
+        AmendField::Duration,
+        AmendField::PovTarget,
+        AmendField::LimitPrice,
+    ];
+
+    /// Label shown in the form.
+    pub fn label(self) -> &'static str {
+        match self {
+            AmendField::BaseQty => "Base qty",
+            AmendField::QuoteQty => "Quote qty",
+            AmendField::Duration => "Duration (s)",
+            AmendField::PovTarget => "POV target (0–1)",
+            AmendField::LimitPrice => "Limit price",
+        }
+    }
+}
+
+/// An open amend form for one order. Fields start empty ("unchanged"); placeholders show the
+/// current values.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AmendForm {
+    /// The order being amended.
+    pub order_id: OrderId,
+    /// One-line description of the order (pair, side, qty) for the dialog title.
+    pub summary: String,
+    /// Raw text per field, in [`AmendField::ALL`] order.
+    pub values: [String; 5],
+    /// Current values shown as placeholders, in [`AmendField::ALL`] order.
+    pub current: [String; 5],
+    /// Focused field index.
+    pub focus: usize,
+    /// The order's start time (to check the duration rule).
+    pub time_start: Option<Timestamp>,
+    /// The last validation error, shown under the form.
+    pub error: Option<String>,
+}
+
+impl AmendForm {
+    /// A blank form for `order`, with its current values as placeholders.
+    pub fn for_order(order: &Order, summary: String) -> Self {
+        let opt = |d: Option<Decimal>| d.map(|d| d.to_string()).unwrap_or_default();
+        let limit = match &order.limit_price {
+            Some(LimitPrice::Price(p)) => p.to_string(),
+            Some(LimitPrice::Expression(e)) => e.clone(),
+            None => "none".into(),
+        };
+        Self {
+            order_id: order.id.clone(),
+            summary,
+            values: Default::default(),
+            current: [
+                opt(order.target_qty),
+                opt(order.target_notional()),
+                order
+                    .duration_secs
+                    .map(|d| d.to_string())
+                    .unwrap_or_default(),
+                opt(order.pov_target),
+                limit,
+            ],
+            focus: 0,
+            time_start: order.time_start,
+            error: None,
+        }
+    }
+
+    /// The focused field.
+    pub fn focused(&self) -> AmendField {
+        AmendField::ALL[self.focus % AmendField::ALL.len()]
+    }
+
+    /// Types a character into the focused field (printable characters only).
+    pub fn push(&mut self, c: char) {
+        if !c.is_control() {
+            self.values[self.focus].push(c);
+            self.error = None;
+        }
+    }
+
+    /// Deletes the last character of the focused field.
+    pub fn backspace(&mut self) {
+        self.values[self.focus].pop();
+        self.error = None;
+    }
+
+    /// Moves focus down (wrapping).
+    pub fn next_field(&mut self) {
+        self.focus = (self.focus + 1) % AmendField::ALL.len();
+    }
+
+    /// Moves focus up (wrapping).
+    pub fn prev_field(&mut self) {
+        self.focus = (self.focus + AmendField::ALL.len() - 1) % AmendField::ALL.len();
+    }
+
+    /// Validates the form at time `now`. Errors are user-facing sentences.
+    pub fn validate(&self, now: Timestamp) -> Result<AmendChanges, String> {
+        validate(&self.values, self.time_start, now)
+    }
+}
+
+/// Validates raw field texts (in [`AmendField::ALL`] order) into the changes to send.
+pub fn validate(
+    values: &[String; 5],
+    time_start: Option<Timestamp>,
+    now: Timestamp,
+) -> Result<AmendChanges, String> {
+    let [base, quote, duration, pov, limit] = values.each_ref().map(|v| v.trim());
+    let mut changes = AmendChanges::default();
+    if !base.is_empty() && !quote.is_empty() {
+        return Err("Set base qty or quote qty, not both.".into());
+    }
+    if !base.is_empty() {
+        changes.base_asset_qty = Some(positive_decimal(base, "Base qty")?);
+    }
+    if !quote.is_empty() {
+        changes.quote_asset_qty = Some(positive_decimal(quote, "Quote qty")?);
+    }
+    if !duration.is_empty() {
+        let secs: i64 = duration
+            .parse()
+            .map_err(|_| format!("Duration must be whole seconds, got {duration:?}."))?;
+        if secs <= 0 {
+            return Err("Duration must be positive.".into());
+        }
+        if let Some(start) = time_start {
+            let elapsed = now.duration_since(start).as_secs().max(0).unsigned_abs();
+            // Tread: "Must be at least 5% more than elapsed time".
+            let min = i64::try_from(elapsed + elapsed.div_ceil(20)).unwrap_or(i64::MAX);
+            if secs < min {
+                return Err(format!(
+                    "Duration must be at least 5% more than the {elapsed}s elapsed (≥ {min}s)."
+                ));
+            }
+        }
+        changes.duration_secs = Some(secs);
+    }
+    if !pov.is_empty() {
+        let p = Decimal::from_str(pov)
+            .map_err(|_| format!("POV target must be a number between 0 and 1, got {pov:?}."))?;
+        if p <= Decimal::ZERO || p > Decimal::ONE {
+            return Err(format!(
+                "POV target is a ratio between 0 and 1 (e.g. 0.1 for 10%), got {pov}."
+            ));
+        }
+        changes.pov_target = Some(p);
+    }
+    if !limit.is_empty() {
+        if let Ok(p) = Decimal::from_str(limit) {
+            if p <= Decimal::ZERO {
+                return Err("Limit price must be a positive number.".into());
+            }
+        } else if limit.starts_with('-') {
+            return Err("Limit price must be a positive number.".into());
+        }
+        changes.limit_price = Some(limit.to_string());
+    }
+    if changes.is_empty() {
+        return Err("Nothing to amend: fill in at least one field.".into());
+    }
+    Ok(changes)
+}
+
+fn positive_decimal(text: &str, what: &str) -> Result<Decimal, String> {
+    let d =
+        Decimal::from_str(text).map_err(|_| format!("{what} must be a number, got {text:?}."))?;
+    if d <= Decimal::ZERO {
+        return Err(format!("{what} must be positive."));
+    }
+    Ok(d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vals(v: [&str; 5]) -> [String; 5] {
+        v.map(String::from)
+    }
+
+    fn t(s: &str) -> Timestamp {
+        s.parse().unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn base_and_quote_together_rejected() {
+        let err = validate(&vals(["1", "2", "", "", ""]), None, Timestamp::UNIX_EPOCH).unwrap_err();
+        assert!(err.contains("not both"), "{err}");
+    }
+
+    #[test]
+    fn pov_must_be_a_ratio() {
+        assert!(validate(&vals(["", "", "", "10", ""]), None, Timestamp::UNIX_EPOCH).is_err());
+        let ok = validate(&vals(["", "", "", "0.1", ""]), None, Timestamp::UNIX_EPOCH);
+        assert_eq!(
+            ok.map(|c| c.pov_target.map(|d| d.to_string())),
+            Ok(Some("0.1".into()))
+        );
+    }
+
+    #[test]
+    fn duration_must_exceed_elapsed_by_five_percent() {
+        let start = t("2024-01-01T00:00:00Z");
+        let now = t("2024-01-01T00:10:00Z"); // 600 s elapsed → ≥ 630 s
+        assert!(validate(&vals(["", "", "629", "", ""]), Some(start), now).is_err());
+        let ok = validate(&vals(["", "", "630", "", ""]), Some(start), now);
+        assert_eq!(ok.map(|c| c.duration_secs), Ok(Some(630)));
+    }
+
+    #[test]
+    fn exact_decimals_are_kept() {
+        let c = validate(
+            &vals(["0.50000000", "", "", "", "51000"]),
+            None,
+            Timestamp::UNIX_EPOCH,
+        );
+        let c = c.unwrap_or_default();
+        assert_eq!(
+            c.base_asset_qty.map(|d| d.to_string()),
+            Some("0.50000000".into())
+        );
+        assert_eq!(c.limit_price.as_deref(), Some("51000"));
+    }
+
+    #[test]
+    fn empty_form_and_bad_numbers_rejected() {
+        assert!(validate(&vals(["", "", "", "", ""]), None, Timestamp::UNIX_EPOCH).is_err());
+        assert!(validate(&vals(["abc", "", "", "", ""]), None, Timestamp::UNIX_EPOCH).is_err());
+        assert!(validate(&vals(["-1", "", "", "", ""]), None, Timestamp::UNIX_EPOCH).is_err());
+        assert!(validate(&vals(["", "", "", "", "-5"]), None, Timestamp::UNIX_EPOCH).is_err());
+    }
+}

@@ -1,0 +1,12 @@
+//! Application state and the pure `update(state, msg) -> commands` function.
+//!
+//! No IO and no clock reads here: time arrives in messages ([`Msg::Tick`], and the `at` of every
+//! feed event), so every behaviour is a unit test.
+
+pub mod amend;
+pub mod keymap;
+mod state;
+mod update;
+
+pub use state::*;
+pub use update::update;

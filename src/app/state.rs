@@ -1,0 +1,351 @@
+//! State types: tabs, data sets with their freshness, selection by id, dialogs, banners.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crossterm::event::KeyEvent;
+use jiff::Timestamp;
+
+use super::amend::AmendForm;
+use super::keymap::Keymap;
+use crate::domain::{MultiOrder, Order, OrderId, OrderMessage, Page, Placement};
+use crate::venue::{Action, ActionReply, Capabilities, VenueError};
+
+/// The four tabs, in key order `1`–`4`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Tab {
+    /// Active orders (`/api/active_orders/`).
+    Active,
+    /// Multi-orders (`/api/multi_orders/`).
+    Multi,
+    /// Placements of active orders (`/api/placements/`).
+    Placements,
+    /// Order errors, warnings and info (`/api/order_errors/`).
+    Errors,
+}
+
+impl Tab {
+    /// All tabs in order.
+    pub const ALL: [Tab; 4] = [Tab::Active, Tab::Multi, Tab::Placements, Tab::Errors];
+
+    /// Position 0–3.
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    /// Title shown on the tab bar.
+    pub fn title(self) -> &'static str {
+        match self {
+            Tab::Active => "Active orders",
+            Tab::Multi => "Multi-orders",
+            Tab::Placements => "Placements",
+            Tab::Errors => "Order errors",
+        }
+    }
+}
+
+/// Freshness of one data set: when it last loaded, the last error and how many rows the venue
+/// sent that could not be decoded.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Freshness {
+    /// When the last successful fetch completed (UTC).
+    pub updated_at: Option<Timestamp>,
+    /// The last failure's text and time, cleared by the next success.
+    pub error: Option<(String, Timestamp)>,
+    /// Rows in the last page that failed to decode (also logged).
+    pub bad_rows: usize,
+}
+
+/// A transient message line (action replies, validation problems).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Banner {
+    /// Text shown (already sanitised when rendered).
+    pub text: String,
+    /// Colour class.
+    pub level: BannerLevel,
+    /// When it was raised.
+    pub at: Timestamp,
+}
+
+/// Banner colour class.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BannerLevel {
+    /// Neutral information.
+    Info,
+    /// An action succeeded.
+    Success,
+    /// Something failed.
+    Error,
+}
+
+/// A yes/no confirmation for one action. Defaults to **No**.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Confirm {
+    /// The action to send on Yes.
+    pub action: Action,
+    /// Question, e.g. `Cancel order?`.
+    pub title: String,
+    /// Lines naming the order (pair, side, qty, id) and what will change.
+    pub lines: Vec<String>,
+    /// True when Yes is highlighted.
+    pub yes: bool,
+}
+
+/// The dialog on top of the tabs, if any.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Modal {
+    /// Help overlay generated from the keymap.
+    Help,
+    /// Confirmation of an action.
+    Confirm(Confirm),
+    /// Amend form.
+    Amend(AmendForm),
+}
+
+/// Connection state of the venue feed, shown in the header.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Connection {
+    /// No answer yet.
+    #[default]
+    Connecting,
+    /// Polling, last request succeeded.
+    Polling,
+    /// Last request failed; retrying after backoff.
+    Retrying {
+        /// Why.
+        error: String,
+    },
+    /// The venue rejected the key (401/403): retrying slowly.
+    AuthFailed {
+        /// The venue's message.
+        error: String,
+    },
+}
+
+/// Per-tab view state: the selected row's key (order id, placement id, message key) and the
+/// first visible row.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TabView {
+    /// Key of the selected row; kept across refreshes.
+    pub selected: Option<String>,
+    /// Index of the first visible row.
+    pub offset: usize,
+}
+
+/// Messages into [`super::update`].
+#[derive(Debug, Clone)]
+pub enum Msg {
+    /// A key press.
+    Key(KeyEvent),
+    /// The terminal's size changed.
+    Resize {
+        /// Columns.
+        width: u16,
+        /// Rows.
+        height: u16,
+    },
+    /// Clock tick (drives "updated Ns ago").
+    Tick(Timestamp),
+    /// Something from the feed task.
+    Feed(FeedEvent),
+}
+
+/// What the feed task reports. Each carries the time it completed.
+#[derive(Debug, Clone)]
+pub enum FeedEvent {
+    /// A fresh `/api/active_orders/` page (replaces the set).
+    ActiveOrders {
+        /// Rows and bad rows.
+        page: Page<Order>,
+        /// Completion time.
+        at: Timestamp,
+    },
+    /// Fresh multi-orders (all pages fetched, replaces the set).
+    MultiOrders {
+        /// Rows and bad rows.
+        page: Page<MultiOrder>,
+        /// Completion time.
+        at: Timestamp,
+    },
+    /// Placements of some orders (replaces those orders' placements; orders no longer active
+    /// are dropped).
+    Placements {
+        /// Per order, its placements.
+        by_order: Vec<(OrderId, Page<Placement>)>,
+        /// Completion time.
+        at: Timestamp,
+    },
+    /// Fresh order messages for the orders in view (replaces the set).
+    OrderErrors {
+        /// Messages, any order.
+        messages: Vec<OrderMessage>,
+        /// Completion time.
+        at: Timestamp,
+    },
+    /// A fetch failed; the last good data stays.
+    FetchFailed {
+        /// Which tab's data.
+        tab: Tab,
+        /// The error.
+        error: VenueError,
+        /// When.
+        at: Timestamp,
+    },
+    /// An action's result.
+    ActionDone {
+        /// The action sent.
+        action: Action,
+        /// The venue's reply or error.
+        result: Result<ActionReply, VenueError>,
+        /// When the reply arrived.
+        at: Timestamp,
+    },
+}
+
+/// Effects `update` asks the runtime to carry out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Command {
+    /// Send this action to the venue (exactly once).
+    Act(Action),
+    /// Refetch every tab now.
+    Refresh,
+    /// Leave the app.
+    Quit,
+}
+
+/// The whole application state. Rendered by `ui::render(&State, …)`.
+#[derive(Debug, Clone)]
+pub struct State {
+    /// Venue display name.
+    pub venue_name: String,
+    /// Running against the embedded demo venue.
+    pub demo: bool,
+    /// What the venue supports.
+    pub capabilities: Capabilities,
+    /// Key bindings.
+    pub keymap: Keymap,
+    /// Current tab.
+    pub tab: Tab,
+    /// Per-tab selection and scroll.
+    pub views: [TabView; 4],
+    /// Per-tab freshness.
+    pub freshness: [Freshness; 4],
+    /// Active orders, newest first.
+    pub orders: Vec<Order>,
+    /// Multi-orders, newest first.
+    pub multi_orders: Vec<MultiOrder>,
+    /// Placements keyed by order id.
+    pub placements_by_order: BTreeMap<OrderId, Vec<Placement>>,
+    /// All placements of `placements_by_order`, newest first (derived on update).
+    pub placements: Vec<Placement>,
+    /// Order messages, newest first.
+    pub messages: Vec<OrderMessage>,
+    /// Connection state.
+    pub connection: Connection,
+    /// Dialog, if open.
+    pub modal: Option<Modal>,
+    /// Transient message line.
+    pub banner: Option<Banner>,
+    /// Orders with an action sent and not yet answered (an action is never sent twice).
+    pub in_flight: BTreeSet<OrderId>,
+    /// Latest clock reading.
+    pub now: Timestamp,
+    /// Terminal size (columns, rows).
+    pub size: (u16, u16),
+    /// Set when the user asked to quit.
+    pub quit: bool,
+    /// Apply colours (false under `NO_COLOR`).
+    pub color: bool,
+}
+
+impl State {
+    /// A fresh state for a venue.
+    pub fn new(venue_name: impl Into<String>, capabilities: Capabilities, now: Timestamp) -> Self {
+        Self {
+            venue_name: venue_name.into(),
+            demo: false,
+            capabilities,
+            keymap: Keymap::default(),
+            tab: Tab::Active,
+            views: Default::default(),
+            freshness: Default::default(),
+            orders: Vec::new(),
+            multi_orders: Vec::new(),
+            placements_by_order: BTreeMap::new(),
+            placements: Vec::new(),
+            messages: Vec::new(),
+            connection: Connection::Connecting,
+            modal: None,
+            banner: None,
+            in_flight: BTreeSet::new(),
+            now,
+            size: (120, 40),
+            quit: false,
+            color: true,
+        }
+    }
+
+    /// Rows the table of the current tab can show (terminal height minus header, tab bar,
+    /// table header, detail strip and footer).
+    pub fn table_rows(&self) -> usize {
+        usize::from(self.size.1.saturating_sub(crate::ui::CHROME_ROWS)).max(1)
+    }
+
+    /// Number of rows in a tab.
+    pub fn row_count(&self, tab: Tab) -> usize {
+        match tab {
+            Tab::Active => self.orders.len(),
+            Tab::Multi => self.multi_orders.len(),
+            Tab::Placements => self.placements.len(),
+            Tab::Errors => self.messages.len(),
+        }
+    }
+
+    /// The selection key of row `i` of a tab.
+    pub fn row_key(&self, tab: Tab, i: usize) -> Option<String> {
+        match tab {
+            Tab::Active => self.orders.get(i).map(|o| o.id.0.clone()),
+            Tab::Multi => self.multi_orders.get(i).map(|m| m.id.0.clone()),
+            Tab::Placements => self.placements.get(i).map(|p| p.id.clone()),
+            Tab::Errors => self.messages.get(i).map(message_key),
+        }
+    }
+
+    /// Index of the selected row of a tab, if the selected key is still present.
+    pub fn selected_index(&self, tab: Tab) -> Option<usize> {
+        let key = self.views[tab.index()].selected.as_deref()?;
+        match tab {
+            Tab::Active => self.orders.iter().position(|o| o.id.0 == key),
+            Tab::Multi => self.multi_orders.iter().position(|m| m.id.0 == key),
+            Tab::Placements => self.placements.iter().position(|p| p.id == key),
+            Tab::Errors => self.messages.iter().position(|m| message_key(m) == key),
+        }
+    }
+
+    /// The selected active order.
+    pub fn selected_order(&self) -> Option<&Order> {
+        self.selected_index(Tab::Active)
+            .and_then(|i| self.orders.get(i))
+    }
+
+    /// The selected multi-order.
+    pub fn selected_multi(&self) -> Option<&MultiOrder> {
+        self.selected_index(Tab::Multi)
+            .and_then(|i| self.multi_orders.get(i))
+    }
+
+    /// Finds an order among active orders and multi-order children.
+    pub fn find_order(&self, id: &OrderId) -> Option<&Order> {
+        self.orders.iter().find(|o| &o.id == id).or_else(|| {
+            self.multi_orders
+                .iter()
+                .flat_map(|m| m.child_orders.iter())
+                .find(|o| &o.id == id)
+        })
+    }
+}
+
+/// Selection key of an order message: order id, time and text (messages have no id).
+pub fn message_key(m: &OrderMessage) -> String {
+    let at = m.created_at.map(|t| t.to_string()).unwrap_or_default();
+    format!("{}|{}|{}|{}", m.order_id, at, m.level.as_str(), m.message)
+}

@@ -1,0 +1,491 @@
+//! `update`: the only place state changes.
+
+use std::cmp::Reverse;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use jiff::Timestamp;
+
+use super::amend::AmendForm;
+use super::keymap::KeyAction;
+use super::state::*;
+use crate::domain::{Order, OrderStatus};
+use crate::format;
+use crate::venue::{Action, VenueError};
+
+/// Applies one message to the state and returns the effects to carry out.
+pub fn update(state: &mut State, msg: Msg) -> Vec<Command> {
+    match msg {
+        Msg::Key(key) => on_key(state, key),
+        Msg::Resize { width, height } => {
+            state.size = (width, height);
+            for tab in Tab::ALL {
+                keep_visible(state, tab);
+            }
+            Vec::new()
+        }
+        Msg::Tick(now) => {
+            state.now = now;
+            Vec::new()
+        }
+        Msg::Feed(ev) => {
+            on_feed(state, ev);
+            Vec::new()
+        }
+    }
+}
+
+fn on_key(state: &mut State, key: KeyEvent) -> Vec<Command> {
+    if key.kind == KeyEventKind::Release {
+        return Vec::new();
+    }
+    // Ctrl-C always quits, even from a dialog.
+    if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
+        state.quit = true;
+        return vec![Command::Quit];
+    }
+    match state.modal.take() {
+        Some(Modal::Help) => {
+            // Any key closes help; `q` still quits.
+            if matches!(key.code, KeyCode::Char('q')) {
+                state.quit = true;
+                return vec![Command::Quit];
+            }
+            Vec::new()
+        }
+        Some(Modal::Confirm(confirm)) => on_confirm_key(state, confirm, key),
+        Some(Modal::Amend(form)) => on_amend_key(state, form, key),
+        None => match state.keymap.action_for(&key) {
+            Some(action) => on_action(state, action),
+            None => Vec::new(),
+        },
+    }
+}
+
+fn on_confirm_key(state: &mut State, mut confirm: Confirm, key: KeyEvent) -> Vec<Command> {
+    match key.code {
+        KeyCode::Char('y') | KeyCode::Char('Y') => send(state, confirm.action),
+        KeyCode::Enter if confirm.yes => send(state, confirm.action),
+        KeyCode::Char('n') | KeyCode::Char('N') | KeyCode::Esc | KeyCode::Enter => {
+            state.banner = Some(info(
+                state,
+                format!("{} not sent.", capitalise(confirm.action.verb())),
+            ));
+            Vec::new()
+        }
+        KeyCode::Left
+        | KeyCode::Right
+        | KeyCode::Tab
+        | KeyCode::BackTab
+        | KeyCode::Char('h')
+        | KeyCode::Char('l') => {
+            confirm.yes = !confirm.yes;
+            state.modal = Some(Modal::Confirm(confirm));
+            Vec::new()
+        }
+        _ => {
+            state.modal = Some(Modal::Confirm(confirm));
+            Vec::new()
+        }
+    }
+}
+
+fn on_amend_key(state: &mut State, mut form: AmendForm, key: KeyEvent) -> Vec<Command> {
+    match key.code {
+        KeyCode::Esc => {
+            state.banner = Some(info(state, "Amend not sent.".into()));
+            return Vec::new();
+        }
+        KeyCode::Tab | KeyCode::Down => form.next_field(),
+        KeyCode::BackTab | KeyCode::Up => form.prev_field(),
+        KeyCode::Backspace => form.backspace(),
+        KeyCode::Enter => match form.validate(state.now) {
+            Ok(changes) => {
+                let lines = amend_lines(&form, &changes);
+                state.modal = Some(Modal::Confirm(Confirm {
+                    action: Action::Amend(form.order_id.clone(), changes),
+                    title: "Amend order?".into(),
+                    lines,
+                    yes: false,
+                }));
+                return Vec::new();
+            }
+            Err(e) => form.error = Some(e),
+        },
+        KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => form.push(c),
+        _ => {}
+    }
+    state.modal = Some(Modal::Amend(form));
+    Vec::new()
+}
+
+fn amend_lines(form: &AmendForm, c: &crate::venue::AmendChanges) -> Vec<String> {
+    let mut lines = vec![form.summary.clone()];
+    let mut add = |label: &str, v: Option<String>| {
+        if let Some(v) = v {
+            lines.push(format!("  {label}: {v}"));
+        }
+    };
+    add("base qty", c.base_asset_qty.map(|d| d.to_string()));
+    add("quote qty", c.quote_asset_qty.map(|d| d.to_string()));
+    add("duration", c.duration_secs.map(|d| format!("{d}s")));
+    add("POV target", c.pov_target.map(|d| d.to_string()));
+    add("limit price", c.limit_price.clone());
+    lines
+}
+
+fn send(state: &mut State, action: Action) -> Vec<Command> {
+    let id = action.order_id().clone();
+    if !state.in_flight.insert(id.clone()) {
+        state.banner = Some(error(
+            state,
+            format!(
+                "An action on {} is still waiting for the venue; not sent again.",
+                id.short()
+            ),
+        ));
+        return Vec::new();
+    }
+    state.banner = Some(info(
+        state,
+        format!("Sending {} for {}…", action.verb(), id.short()),
+    ));
+    vec![Command::Act(action)]
+}
+
+fn on_action(state: &mut State, action: KeyAction) -> Vec<Command> {
+    let tab = state.tab;
+    match action {
+        KeyAction::Quit => {
+            state.quit = true;
+            return vec![Command::Quit];
+        }
+        KeyAction::NextTab => state.tab = Tab::ALL[(tab.index() + 1) % 4],
+        KeyAction::PrevTab => state.tab = Tab::ALL[(tab.index() + 3) % 4],
+        KeyAction::GoTab(i) => state.tab = Tab::ALL[i.min(3)],
+        KeyAction::Up => move_selection(state, tab, -1),
+        KeyAction::Down => move_selection(state, tab, 1),
+        KeyAction::PageUp => {
+            let n = state.table_rows() as isize;
+            move_selection(state, tab, -n)
+        }
+        KeyAction::PageDown => {
+            let n = state.table_rows() as isize;
+            move_selection(state, tab, n)
+        }
+        KeyAction::Top => select_index(state, tab, 0),
+        KeyAction::Bottom => {
+            let last = state.row_count(tab).saturating_sub(1);
+            select_index(state, tab, last)
+        }
+        KeyAction::Help => state.modal = Some(Modal::Help),
+        KeyAction::Refresh => {
+            state.banner = Some(info(state, "Refreshing…".into()));
+            return vec![Command::Refresh];
+        }
+        KeyAction::Pause | KeyAction::Resume | KeyAction::Cancel | KeyAction::Amend => {
+            ask_action(state, action)
+        }
+    }
+    Vec::new()
+}
+
+/// Opens the confirm dialog (or amend form) for an action on the selected row, or explains why
+/// it can't be done.
+fn ask_action(state: &mut State, action: KeyAction) {
+    let caps = state.capabilities;
+    let supported = match action {
+        KeyAction::Pause => caps.pause,
+        KeyAction::Resume => caps.resume,
+        KeyAction::Cancel => caps.cancel,
+        KeyAction::Amend => caps.amend,
+        _ => false,
+    };
+    let verb = action.footer_word().unwrap_or("act");
+    if !supported {
+        state.banner = Some(error(
+            state,
+            format!(
+                "{} is not supported by {}.",
+                capitalise(verb),
+                state.venue_name
+            ),
+        ));
+        return;
+    }
+    match state.tab {
+        Tab::Active => {
+            let Some(order) = state.selected_order().cloned() else {
+                state.banner = Some(error(state, "No order selected.".into()));
+                return;
+            };
+            ask_order_action(state, action, &order);
+        }
+        Tab::Multi => {
+            let Some(multi) = state.selected_multi().cloned() else {
+                state.banner = Some(error(state, "No multi-order selected.".into()));
+                return;
+            };
+            let id = multi.id.clone();
+            let (act, title) = match action {
+                KeyAction::Pause => (Action::PauseMulti(id), "Pause multi-order?"),
+                KeyAction::Resume => (Action::ResumeMulti(id), "Resume multi-order?"),
+                KeyAction::Cancel => (Action::CancelMulti(id), "Cancel multi-order?"),
+                _ => {
+                    state.banner = Some(error(
+                        state,
+                        "Amend applies to single orders: select a child order in Active orders."
+                            .into(),
+                    ));
+                    return;
+                }
+            };
+            let mut lines = vec![format::multi_summary(&multi)];
+            lines.push(format!("id {}", multi.id));
+            if matches!(action, KeyAction::Cancel) {
+                lines.push("Cancels every child order and its placements.".into());
+            }
+            state.modal = Some(Modal::Confirm(Confirm {
+                action: act,
+                title: title.into(),
+                lines,
+                yes: false,
+            }));
+        }
+        Tab::Placements | Tab::Errors => {
+            state.banner = Some(error(
+                state,
+                "Actions apply to orders: switch to Active orders (1) or Multi-orders (2).".into(),
+            ));
+        }
+    }
+}
+
+fn ask_order_action(state: &mut State, action: KeyAction, order: &Order) {
+    let summary = format::order_summary(order);
+    if order.status.is_terminal() {
+        state.banner = Some(error(
+            state,
+            format!(
+                "Order {} is {}: nothing to {}.",
+                order.id.short(),
+                order.status.as_str(),
+                action.footer_word().unwrap_or("do")
+            ),
+        ));
+        return;
+    }
+    let id = order.id.clone();
+    let (act, title, note) = match action {
+        KeyAction::Pause => (
+            Action::Pause(id),
+            "Pause order?",
+            (order.status != OrderStatus::Active)
+                .then(|| format!("Status is {}: the venue may refuse.", order.status.as_str())),
+        ),
+        KeyAction::Resume => (
+            Action::Resume(id),
+            "Resume order?",
+            (order.status != OrderStatus::Paused)
+                .then(|| format!("Status is {}: the venue may refuse.", order.status.as_str())),
+        ),
+        KeyAction::Cancel => (
+            Action::Cancel(id),
+            "Cancel order?",
+            order.parent_order_id.as_ref().map(|p| {
+                format!(
+                    "Child of multi-order {}: the venue also cancels its siblings.",
+                    p.short()
+                )
+            }),
+        ),
+        _ => {
+            state.modal = Some(Modal::Amend(AmendForm::for_order(order, summary)));
+            return;
+        }
+    };
+    let mut lines = vec![summary, format!("id {}", order.id)];
+    lines.extend(note);
+    state.modal = Some(Modal::Confirm(Confirm {
+        action: act,
+        title: title.into(),
+        lines,
+        yes: false,
+    }));
+}
+
+fn move_selection(state: &mut State, tab: Tab, delta: isize) {
+    let count = state.row_count(tab);
+    if count == 0 {
+        return;
+    }
+    let cur = state.selected_index(tab).unwrap_or(0) as isize;
+    let next = (cur + delta).clamp(0, count as isize - 1) as usize;
+    select_index(state, tab, next);
+}
+
+fn select_index(state: &mut State, tab: Tab, i: usize) {
+    state.views[tab.index()].selected = state.row_key(tab, i);
+    keep_visible(state, tab);
+}
+
+/// Keeps the selection on an existing row (falling back to the row at the same position, or
+/// the first) and the scroll offset such that it is visible.
+fn keep_visible(state: &mut State, tab: Tab) {
+    let count = state.row_count(tab);
+    let rows = state.table_rows();
+    let idx = match state.selected_index(tab) {
+        Some(i) => Some(i),
+        None if count == 0 => None,
+        None => Some(state.views[tab.index()].offset.min(count - 1)),
+    };
+    let view = &mut state.views[tab.index()];
+    match idx {
+        None => {
+            view.offset = 0;
+        }
+        Some(i) => {
+            if view.offset > i {
+                view.offset = i;
+            } else if i >= view.offset + rows {
+                view.offset = i + 1 - rows;
+            }
+            view.offset = view.offset.min(count.saturating_sub(rows)).min(i);
+        }
+    }
+    let key = idx.and_then(|i| state.row_key(tab, i));
+    state.views[tab.index()].selected = key;
+}
+
+fn on_feed(state: &mut State, ev: FeedEvent) {
+    match ev {
+        FeedEvent::ActiveOrders { mut page, at } => {
+            page.rows.sort_by(|a, b| {
+                b.created_at
+                    .cmp(&a.created_at)
+                    .then_with(|| a.id.cmp(&b.id))
+            });
+            state.orders = page.rows;
+            mark_fresh(state, Tab::Active, page.bad_rows.len(), at);
+            state.connection = Connection::Polling;
+            // Placements of orders that left the active set go with them.
+            let active: std::collections::BTreeSet<_> =
+                state.orders.iter().map(|o| o.id.clone()).collect();
+            state
+                .placements_by_order
+                .retain(|id, _| active.contains(id));
+            rebuild_placements(state);
+            keep_visible(state, Tab::Active);
+        }
+        FeedEvent::MultiOrders { mut page, at } => {
+            page.rows.sort_by(|a, b| {
+                b.created_at
+                    .cmp(&a.created_at)
+                    .then_with(|| a.id.cmp(&b.id))
+            });
+            state.multi_orders = page.rows;
+            mark_fresh(state, Tab::Multi, page.bad_rows.len(), at);
+            keep_visible(state, Tab::Multi);
+        }
+        FeedEvent::Placements { by_order, at } => {
+            let mut bad = 0;
+            for (id, page) in by_order {
+                bad += page.bad_rows.len();
+                state.placements_by_order.insert(id, page.rows);
+            }
+            rebuild_placements(state);
+            mark_fresh(state, Tab::Placements, bad, at);
+        }
+        FeedEvent::OrderErrors { mut messages, at } => {
+            messages.sort_by_key(|m| Reverse(m.created_at));
+            state.messages = messages;
+            mark_fresh(state, Tab::Errors, 0, at);
+            keep_visible(state, Tab::Errors);
+        }
+        FeedEvent::FetchFailed { tab, error, at } => {
+            if tab == Tab::Active {
+                state.connection = if error.is_auth() {
+                    Connection::AuthFailed {
+                        error: error.to_string(),
+                    }
+                } else {
+                    Connection::Retrying {
+                        error: error.to_string(),
+                    }
+                };
+            }
+            state.freshness[tab.index()].error = Some((error.to_string(), at));
+        }
+        FeedEvent::ActionDone { action, result, at } => {
+            state.in_flight.remove(action.order_id());
+            let id = action.order_id().short().to_string();
+            state.banner = Some(match result {
+                Ok(reply) => Banner {
+                    text: format!("{} {}: {}", capitalise(action.verb()), id, reply.message),
+                    level: BannerLevel::Success,
+                    at,
+                },
+                Err(e) => Banner {
+                    text: format!(
+                        "{} {} failed: {}",
+                        capitalise(action.verb()),
+                        id,
+                        describe(&e)
+                    ),
+                    level: BannerLevel::Error,
+                    at,
+                },
+            });
+        }
+    }
+}
+
+fn describe(e: &VenueError) -> String {
+    e.to_string()
+}
+
+fn rebuild_placements(state: &mut State) {
+    let mut all: Vec<_> = state
+        .placements_by_order
+        .values()
+        .flatten()
+        .cloned()
+        .collect();
+    all.sort_by(|a, b| {
+        b.created_at
+            .cmp(&a.created_at)
+            .then_with(|| a.id.cmp(&b.id))
+    });
+    state.placements = all;
+    keep_visible(state, Tab::Placements);
+}
+
+fn mark_fresh(state: &mut State, tab: Tab, bad_rows: usize, at: Timestamp) {
+    let f = &mut state.freshness[tab.index()];
+    f.updated_at = Some(at);
+    f.error = None;
+    f.bad_rows = bad_rows;
+}
+
+fn info(state: &State, text: String) -> Banner {
+    Banner {
+        text,
+        level: BannerLevel::Info,
+        at: state.now,
+    }
+}
+
+fn error(state: &State, text: String) -> Banner {
+    Banner {
+        text,
+        level: BannerLevel::Error,
+        at: state.now,
+    }
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}

@@ -1,0 +1,433 @@
+//! The feed: background tokio tasks that keep every tab fresh and carry out actions.
+//!
+//! One poller per data set (active orders, multi-orders, placements, order errors), each on its
+//! own interval, each backing off with jitter on errors without stopping the others. Results go
+//! to the UI as [`FeedEvent`]s over a bounded channel; the UI never awaits the network.
+//! Actions run in their own task, are sent exactly once, and trigger an immediate refresh.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures_util::StreamExt;
+use jiff::Timestamp;
+use tokio::sync::{mpsc, watch};
+use tokio_util::sync::CancellationToken;
+
+use crate::app::{FeedEvent, Tab};
+use crate::domain::{OrderId, Page};
+use crate::venue::{Action, Venue, VenueError};
+
+/// Feed timing and limits.
+#[derive(Debug, Clone)]
+pub struct FeedConfig {
+    /// Normal refresh interval of each tab (default 2 s).
+    pub interval: Duration,
+    /// Longest wait between retries after errors (default 30 s).
+    pub max_backoff: Duration,
+    /// At most this many orders get their placements fetched per cycle (default 100).
+    pub placements_max_orders: usize,
+    /// At most this many multi-order pages are fetched per cycle (default 10).
+    pub multi_max_pages: u32,
+}
+
+impl Default for FeedConfig {
+    fn default() -> Self {
+        Self {
+            interval: Duration::from_secs(2),
+            max_backoff: Duration::from_secs(30),
+            placements_max_orders: 100,
+            multi_max_pages: 10,
+        }
+    }
+}
+
+/// Commands from the UI to the feed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FeedCommand {
+    /// Carry out an action (one request).
+    Act(Action),
+    /// Refetch every tab now.
+    Refresh,
+}
+
+/// Handle to a running feed: send commands, stop it.
+#[derive(Debug, Clone)]
+pub struct FeedHandle {
+    commands: mpsc::UnboundedSender<FeedCommand>,
+    cancel: CancellationToken,
+}
+
+impl FeedHandle {
+    /// Sends a command. Fails only when the feed has stopped; the caller must then report the
+    /// action as not sent.
+    pub fn send(&self, cmd: FeedCommand) -> Result<(), Box<FeedCommand>> {
+        self.commands.send(cmd).map_err(|e| Box::new(e.0))
+    }
+
+    /// Stops every feed task.
+    pub fn stop(&self) {
+        self.cancel.cancel();
+    }
+}
+
+/// Starts the feed tasks on the current tokio runtime.
+pub fn spawn(
+    venue: Arc<dyn Venue>,
+    cfg: FeedConfig,
+    events: mpsc::Sender<FeedEvent>,
+) -> FeedHandle {
+    let cancel = CancellationToken::new();
+    let (cmd_tx, cmd_rx) = mpsc::unbounded_channel();
+    let (refresh_tx, refresh_rx) = watch::channel(0u64);
+    let (ids_tx, ids_rx) = watch::channel(None::<Vec<OrderId>>);
+    let ctx = Ctx {
+        venue,
+        cfg,
+        events,
+        cancel: cancel.clone(),
+        refresh: refresh_rx,
+    };
+    tokio::spawn(poll_active(ctx.clone(), ids_tx));
+    tokio::spawn(poll_multi(ctx.clone()));
+    tokio::spawn(poll_placements(ctx.clone(), ids_rx.clone()));
+    tokio::spawn(poll_errors(ctx.clone(), ids_rx));
+    tokio::spawn(run_commands(ctx, cmd_rx, refresh_tx));
+    FeedHandle {
+        commands: cmd_tx,
+        cancel,
+    }
+}
+
+#[derive(Clone)]
+struct Ctx {
+    venue: Arc<dyn Venue>,
+    cfg: FeedConfig,
+    events: mpsc::Sender<FeedEvent>,
+    cancel: CancellationToken,
+    refresh: watch::Receiver<u64>,
+}
+
+impl Ctx {
+    /// Sends an event; false when the UI has gone (the task should stop).
+    async fn emit(&self, ev: FeedEvent) -> bool {
+        self.events.send(ev).await.is_ok()
+    }
+
+    /// Waits `delay`, or less if a refresh is requested; false when cancelled.
+    async fn wait(&mut self, delay: Duration) -> bool {
+        tokio::select! {
+            _ = self.cancel.cancelled() => false,
+            _ = tokio::time::sleep(delay) => true,
+            Ok(()) = self.refresh.changed() => true,
+        }
+    }
+
+    async fn failed(&self, tab: Tab, error: VenueError) -> bool {
+        tracing::warn!(tab = tab.title(), %error, "fetch failed");
+        self.emit(FeedEvent::FetchFailed {
+            tab,
+            error,
+            at: Timestamp::now(),
+        })
+        .await
+    }
+}
+
+/// Backoff after `failures` consecutive errors: interval × 2^n, capped, ±20% jitter; a
+/// `Retry-After` from the venue wins when longer.
+pub fn backoff(
+    cfg: &FeedConfig,
+    failures: u32,
+    error: Option<&VenueError>,
+    jitter: f64,
+) -> Duration {
+    let base = cfg
+        .interval
+        .saturating_mul(2u32.saturating_pow(failures.min(16)))
+        .min(cfg.max_backoff);
+    let jittered = base.mul_f64((0.8 + 0.4 * jitter.clamp(0.0, 1.0)).max(0.0));
+    let retry_after = match error {
+        Some(VenueError::Http {
+            retry_after_secs: Some(s),
+            ..
+        }) => Duration::from_secs(*s),
+        _ => Duration::ZERO,
+    };
+    jittered.max(retry_after)
+}
+
+/// Tracks consecutive failures of one poller and computes its next delay.
+struct Pacer {
+    failures: u32,
+}
+
+impl Pacer {
+    fn ok(&mut self, cfg: &FeedConfig) -> Duration {
+        self.failures = 0;
+        cfg.interval
+    }
+
+    fn err(&mut self, cfg: &FeedConfig, e: &VenueError) -> Duration {
+        self.failures = self.failures.saturating_add(1);
+        backoff(cfg, self.failures, Some(e), fastrand::f64())
+    }
+}
+
+async fn poll_active(mut ctx: Ctx, ids: watch::Sender<Option<Vec<OrderId>>>) {
+    let mut pacer = Pacer { failures: 0 };
+    loop {
+        let delay = match ctx.venue.active_orders().await {
+            Ok(page) => {
+                log_bad_rows("active_orders", &page);
+                ids.send_replace(Some(page.rows.iter().map(|o| o.id.clone()).collect()));
+                let ev = FeedEvent::ActiveOrders {
+                    page,
+                    at: Timestamp::now(),
+                };
+                if !ctx.emit(ev).await {
+                    return;
+                }
+                pacer.ok(&ctx.cfg)
+            }
+            Err(e) => {
+                let d = pacer.err(&ctx.cfg, &e);
+                if !ctx.failed(Tab::Active, e).await {
+                    return;
+                }
+                d
+            }
+        };
+        if !ctx.wait(delay).await {
+            return;
+        }
+    }
+}
+
+async fn poll_multi(mut ctx: Ctx) {
+    let mut pacer = Pacer { failures: 0 };
+    loop {
+        let delay = match fetch_all_multi(&ctx).await {
+            Ok(page) => {
+                log_bad_rows("multi_orders", &page);
+                if !ctx
+                    .emit(FeedEvent::MultiOrders {
+                        page,
+                        at: Timestamp::now(),
+                    })
+                    .await
+                {
+                    return;
+                }
+                pacer.ok(&ctx.cfg)
+            }
+            Err(e) => {
+                let d = pacer.err(&ctx.cfg, &e);
+                if !ctx.failed(Tab::Multi, e).await {
+                    return;
+                }
+                d
+            }
+        };
+        if !ctx.wait(delay).await {
+            return;
+        }
+    }
+}
+
+async fn fetch_all_multi(ctx: &Ctx) -> Result<Page<crate::domain::MultiOrder>, VenueError> {
+    let mut all = ctx.venue.multi_orders(1).await?;
+    let pages = all.num_pages.unwrap_or(1).min(ctx.cfg.multi_max_pages);
+    for n in 2..=pages {
+        let page = ctx.venue.multi_orders(n).await?;
+        all.rows.extend(page.rows);
+        all.bad_rows.extend(page.bad_rows);
+    }
+    Ok(all)
+}
+
+/// Waits for the first list of active order ids; None when cancelled.
+async fn first_ids(
+    ctx: &Ctx,
+    ids: &mut watch::Receiver<Option<Vec<OrderId>>>,
+) -> Option<Vec<OrderId>> {
+    loop {
+        if let Some(v) = ids.borrow_and_update().clone() {
+            return Some(v);
+        }
+        tokio::select! {
+            _ = ctx.cancel.cancelled() => return None,
+            r = ids.changed() => if r.is_err() { return None },
+        }
+    }
+}
+
+async fn poll_placements(mut ctx: Ctx, mut ids: watch::Receiver<Option<Vec<OrderId>>>) {
+    let mut pacer = Pacer { failures: 0 };
+    loop {
+        let Some(mut order_ids) = first_ids(&ctx, &mut ids).await else {
+            return;
+        };
+        order_ids.truncate(ctx.cfg.placements_max_orders);
+        let venue = ctx.venue.clone();
+        let results: Vec<_> = futures_util::stream::iter(order_ids)
+            .map(|id| {
+                let venue = venue.clone();
+                async move {
+                    let r = venue.placements(&id).await;
+                    (id, r)
+                }
+            })
+            .buffer_unordered(4)
+            .collect()
+            .await;
+        let mut by_order = Vec::new();
+        let mut first_error = None;
+        for (id, r) in results {
+            match r {
+                Ok(page) => {
+                    log_bad_rows("placements", &page);
+                    by_order.push((id, page));
+                }
+                Err(e) => {
+                    first_error.get_or_insert(e);
+                }
+            }
+        }
+        let ev = FeedEvent::Placements {
+            by_order,
+            at: Timestamp::now(),
+        };
+        if !ctx.emit(ev).await {
+            return;
+        }
+        let delay = match first_error {
+            None => pacer.ok(&ctx.cfg),
+            Some(e) => {
+                let d = pacer.err(&ctx.cfg, &e);
+                if !ctx.failed(Tab::Placements, e).await {
+                    return;
+                }
+                d
+            }
+        };
+        if !ctx.wait(delay).await {
+            return;
+        }
+    }
+}
+
+async fn poll_errors(mut ctx: Ctx, mut ids: watch::Receiver<Option<Vec<OrderId>>>) {
+    let mut pacer = Pacer { failures: 0 };
+    loop {
+        let Some(order_ids) = first_ids(&ctx, &mut ids).await else {
+            return;
+        };
+        let mut messages = Vec::new();
+        let mut error = None;
+        // Keep query strings short: 50 ids per request.
+        for chunk in order_ids.chunks(50) {
+            match ctx.venue.order_errors(chunk).await {
+                Ok(mut m) => messages.append(&mut m),
+                Err(e) => {
+                    error = Some(e);
+                    break;
+                }
+            }
+        }
+        let delay = match error {
+            None => {
+                let ev = FeedEvent::OrderErrors {
+                    messages,
+                    at: Timestamp::now(),
+                };
+                if !ctx.emit(ev).await {
+                    return;
+                }
+                pacer.ok(&ctx.cfg)
+            }
+            Some(e) => {
+                let d = pacer.err(&ctx.cfg, &e);
+                if !ctx.failed(Tab::Errors, e).await {
+                    return;
+                }
+                d
+            }
+        };
+        if !ctx.wait(delay).await {
+            return;
+        }
+    }
+}
+
+async fn run_commands(
+    ctx: Ctx,
+    mut commands: mpsc::UnboundedReceiver<FeedCommand>,
+    refresh: watch::Sender<u64>,
+) {
+    let refresh = Arc::new(refresh);
+    loop {
+        let cmd = tokio::select! {
+            _ = ctx.cancel.cancelled() => return,
+            c = commands.recv() => match c { Some(c) => c, None => return },
+        };
+        match cmd {
+            FeedCommand::Refresh => {
+                refresh.send_modify(|n| *n += 1);
+            }
+            FeedCommand::Act(action) => {
+                let ctx = ctx.clone();
+                let refresh = refresh.clone();
+                tokio::spawn(async move {
+                    tracing::info!(action = action.verb(), order = %action.order_id(), "sending action");
+                    let result = ctx.venue.act(&action).await;
+                    match &result {
+                        Ok(r) => {
+                            tracing::info!(action = action.verb(), order = %action.order_id(), status = r.status, reply = %crate::sanitize::clean(&r.message), "action done")
+                        }
+                        Err(e) => {
+                            tracing::warn!(action = action.verb(), order = %action.order_id(), error = %e, "action failed")
+                        }
+                    }
+                    ctx.emit(FeedEvent::ActionDone {
+                        action,
+                        result,
+                        at: Timestamp::now(),
+                    })
+                    .await;
+                    refresh.send_modify(|n| *n += 1);
+                });
+            }
+        }
+    }
+}
+
+fn log_bad_rows<T>(what: &str, page: &Page<T>) {
+    for bad in &page.bad_rows {
+        tracing::warn!(
+            endpoint = what,
+            index = bad.index,
+            id = bad.id.as_deref().map(crate::sanitize::clean).unwrap_or_default().as_ref(),
+            reason = %crate::sanitize::clean(&bad.reason),
+            "row could not be decoded; rest of the page kept"
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_grows_caps_and_honours_retry_after() {
+        let cfg = FeedConfig::default();
+        assert_eq!(backoff(&cfg, 1, None, 0.5), Duration::from_secs(4));
+        assert_eq!(backoff(&cfg, 10, None, 0.5), Duration::from_secs(30));
+        let e = VenueError::Http {
+            status: 429,
+            message: "slow down".into(),
+            retry_after_secs: Some(90),
+        };
+        assert_eq!(backoff(&cfg, 1, Some(&e), 0.5), Duration::from_secs(90));
+        assert!(backoff(&cfg, 1, None, 0.0) < backoff(&cfg, 1, None, 1.0));
+    }
+}

@@ -1,0 +1,98 @@
+//! The event loop: terminal input, feed events and a clock tick go into `app::update`; the
+//! screen is redrawn only when something changed, with bursts of feed events coalesced into one
+//! frame. Generic over the ratatui backend and the input stream so tests can drive it headless.
+
+use std::time::Duration;
+
+use crossterm::event::Event;
+use futures_util::{Stream, StreamExt};
+use jiff::Timestamp;
+use ratatui::Terminal;
+use ratatui::backend::Backend;
+use tokio::sync::mpsc;
+
+use crate::app::{self, Command, FeedEvent, Msg, State};
+use crate::feed::{FeedCommand, FeedHandle};
+use crate::venue::VenueError;
+
+/// Most feed events applied before a redraw (keeps keys responsive under a flood).
+const MAX_BATCH: usize = 256;
+
+/// Errors from the loop: drawing to the terminal or reading input failed.
+#[derive(Debug, thiserror::Error)]
+pub enum LoopError {
+    /// Terminal I/O.
+    #[error("terminal: {0}")]
+    Io(#[from] std::io::Error),
+    /// Backend error text (from a generic backend).
+    #[error("terminal: {0}")]
+    Backend(String),
+}
+
+/// Runs until the user quits or the input ends. Returns the final state.
+pub async fn run<B, I>(
+    terminal: &mut Terminal<B>,
+    mut state: State,
+    feed: &FeedHandle,
+    mut events: mpsc::Receiver<FeedEvent>,
+    mut input: I,
+) -> Result<State, LoopError>
+where
+    B: Backend,
+    I: Stream<Item = std::io::Result<Event>> + Unpin,
+{
+    let mut tick = tokio::time::interval(Duration::from_secs(1));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    let mut dirty = true;
+    loop {
+        if dirty {
+            terminal
+                .draw(|f| crate::ui::render(&state, f))
+                .map_err(|e| LoopError::Backend(e.to_string()))?;
+            dirty = false;
+        }
+        let msg = tokio::select! {
+            ev = input.next() => match ev {
+                Some(Ok(Event::Key(k))) => Msg::Key(k),
+                Some(Ok(Event::Resize(width, height))) => Msg::Resize { width, height },
+                Some(Ok(_)) => continue,
+                Some(Err(e)) => return Err(e.into()),
+                None => return Ok(state),
+            },
+            Some(ev) = events.recv() => Msg::Feed(ev),
+            _ = tick.tick() => Msg::Tick(Timestamp::now()),
+        };
+        let mut commands = app::update(&mut state, msg);
+        // Coalesce: apply whatever else the feed has ready before drawing once.
+        for _ in 0..MAX_BATCH {
+            match events.try_recv() {
+                Ok(ev) => commands.extend(app::update(&mut state, Msg::Feed(ev))),
+                Err(_) => break,
+            }
+        }
+        dirty = true;
+        for cmd in commands {
+            match cmd {
+                Command::Quit => return Ok(state),
+                Command::Refresh => {
+                    let _ = feed.send(FeedCommand::Refresh);
+                }
+                Command::Act(action) => {
+                    if let Err(cmd) = feed.send(FeedCommand::Act(action))
+                        && let FeedCommand::Act(action) = *cmd
+                    {
+                        // The feed is gone: say so, never drop the action silently.
+                        let done = FeedEvent::ActionDone {
+                            action,
+                            result: Err(VenueError::Network(
+                                "feed stopped; action not sent".into(),
+                            )),
+                            at: Timestamp::now(),
+                        };
+                        app::update(&mut state, Msg::Feed(done));
+                    }
+                }
+            }
+        }
+    }
+}

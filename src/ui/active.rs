@@ -1,0 +1,151 @@
+//! Tab 1: active orders (`/api/active_orders/?exclude_paused=false`).
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Cell, Row};
+
+use super::theme::Theme;
+use crate::app::{State, Tab};
+use crate::domain::{Order, OrderStatus, Ratio};
+use crate::format;
+use crate::sanitize::{clean, clean_truncated};
+
+const HEADER: [&str; 13] = [
+    "ID",
+    "Pair",
+    "Side",
+    "Strategy",
+    "Status",
+    "Filled / Target",
+    "Fill",
+    "Avg px",
+    "Limit",
+    "Notional",
+    "Left",
+    "Updated",
+    "Account",
+];
+
+/// Renders the active-orders table and the selected order's detail strip.
+pub fn render(state: &State, theme: &Theme, frame: &mut Frame, body: Rect, detail: Rect) {
+    let widths = [
+        Constraint::Length(8),
+        Constraint::Length(14),
+        Constraint::Length(4),
+        Constraint::Length(8),
+        Constraint::Length(9),
+        Constraint::Length(22),
+        Constraint::Length(12),
+        Constraint::Length(11),
+        Constraint::Length(10),
+        Constraint::Length(11),
+        Constraint::Length(7),
+        Constraint::Length(7),
+        Constraint::Min(10),
+    ];
+    super::render_table(
+        state,
+        theme,
+        frame,
+        body,
+        (Tab::Active, &HEADER, &widths),
+        |range| {
+            state.orders[range]
+                .iter()
+                .map(|o| row(state, theme, o))
+                .collect()
+        },
+    );
+    super::render_detail(frame, detail, detail_lines(state, theme));
+}
+
+fn row<'a>(state: &State, theme: &Theme, o: &Order) -> Row<'a> {
+    let status_text = if o.status == OrderStatus::Paused {
+        "⏸ PAUSED".to_string()
+    } else {
+        clean(o.status.as_str()).into_owned()
+    };
+    let filled = format!(
+        "{} / {}",
+        format::decimal(o.executed_qty),
+        format::order_size(o)
+    );
+    let notional = o.executed_notional.or(o.target_notional());
+    Row::new(vec![
+        Cell::from(clean(o.id.short()).into_owned()),
+        Cell::from(clean_truncated(&o.pair, 14).into_owned()),
+        Cell::from(format::side(&o.side)).style(theme.side(&o.side)),
+        Cell::from(clean_truncated(o.strategy.as_deref().unwrap_or("—"), 8).into_owned()),
+        Cell::from(status_text).style(theme.status(&o.status)),
+        Cell::from(filled),
+        Cell::from(fill_bar(o.fill_ratio)),
+        Cell::from(format::decimal(o.avg_price)),
+        Cell::from(format::limit(&o.limit_price)),
+        Cell::from(format::decimal(notional)),
+        Cell::from(format::time_left(state.now, o.time_end)),
+        Cell::from(format::age(state.now, o.updated_at)),
+        Cell::from(format::list(&o.account_names)),
+    ])
+}
+
+/// A 5-cell bar plus percentage: `███░░ 60.0%`.
+pub fn fill_bar(r: Option<Ratio>) -> String {
+    let Some(r) = r else {
+        return format::NONE.to_string();
+    };
+    let filled = (r * rust_decimal::Decimal::from(5))
+        .round()
+        .clamp(rust_decimal::Decimal::ZERO, rust_decimal::Decimal::from(5));
+    let n = usize::try_from(filled.mantissa()).unwrap_or(0) / 10usize.pow(filled.scale());
+    format!(
+        "{}{} {}",
+        "█".repeat(n),
+        "░".repeat(5 - n.min(5)),
+        format::percent(Some(r))
+    )
+}
+
+fn detail_lines<'a>(state: &State, theme: &Theme) -> Vec<Line<'a>> {
+    let Some(o) = state.selected_order() else {
+        return vec![Line::styled(" no order selected", theme.dim())];
+    };
+    let bold = Style::new().add_modifier(Modifier::BOLD);
+    let mut first = vec![
+        Span::styled(" id ", theme.dim()),
+        Span::styled(clean(o.id.as_str()).into_owned(), bold),
+    ];
+    if let Some(c) = &o.custom_order_id {
+        first.push(Span::styled("  custom ", theme.dim()));
+        first.push(Span::raw(clean_truncated(c, 30).into_owned()));
+    }
+    if let Some(p) = &o.parent_order_id {
+        first.push(Span::styled("  parent ", theme.dim()));
+        first.push(Span::raw(clean(p.as_str()).into_owned()));
+    }
+    first.push(Span::styled("  exch ", theme.dim()));
+    first.push(Span::raw(format::list(&o.exchanges)));
+    first.push(Span::styled("  start ", theme.dim()));
+    first.push(Span::raw(format::datetime(o.time_start)));
+    first.push(Span::styled("  end ", theme.dim()));
+    first.push(Span::raw(format::datetime(o.time_end)));
+    let mut second = Vec::new();
+    if let Some(reason) = &o.failure_reason {
+        second.push(Span::styled(" failure ", theme.warn()));
+        second.push(Span::styled(
+            clean_truncated(reason, 80).into_owned(),
+            theme.warn(),
+        ));
+    }
+    if state.in_flight.contains(&o.id) {
+        second.push(Span::styled(" ⧗ action pending ", theme.warn()));
+    }
+    second.push(Span::styled(" notes ", theme.dim()));
+    second.push(Span::raw(
+        o.notes.as_deref().map_or(format::NONE.into(), |n| {
+            clean_truncated(n, 120).into_owned()
+        }),
+    ));
+    vec![Line::from(first), Line::from(second)]
+}

@@ -1,0 +1,258 @@
+//! Rendering: `render(&State, &mut Frame)`. Pure — reads the state, never does IO, never
+//! mutates. One file per tab and per overlay. Only the visible rows are built.
+
+mod active;
+mod dialogs;
+mod errors;
+mod multi;
+mod placements;
+pub mod theme;
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph, Row, Table, TableState};
+
+use crate::app::{BannerLevel, Connection, Modal, State, Tab};
+use crate::format;
+use crate::sanitize::clean_truncated;
+use theme::Theme;
+
+/// Rows used by everything but the table body: header, tab bar, table borders and header,
+/// detail strip (2), banner and footer.
+pub const CHROME_ROWS: u16 = 9;
+
+/// Data older than this many refresh intervals is shown as stale.
+const STALE_AFTER_SECS: i64 = 6;
+
+/// Draws the whole screen.
+pub fn render(state: &State, frame: &mut Frame) {
+    let theme = Theme::new(state.color);
+    let [header, tabs, body, detail, banner, footer] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Min(3),
+        Constraint::Length(2),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(frame.area());
+
+    render_header(state, &theme, frame, header);
+    render_tabs(state, &theme, frame, tabs);
+    match state.tab {
+        Tab::Active => active::render(state, &theme, frame, body, detail),
+        Tab::Multi => multi::render(state, &theme, frame, body, detail),
+        Tab::Placements => placements::render(state, &theme, frame, body, detail),
+        Tab::Errors => errors::render(state, &theme, frame, body, detail),
+    }
+    render_banner(state, &theme, frame, banner);
+    render_footer(state, &theme, frame, footer);
+
+    match &state.modal {
+        Some(Modal::Help) => dialogs::help(state, &theme, frame),
+        Some(Modal::Confirm(c)) => dialogs::confirm(c, &theme, frame),
+        Some(Modal::Amend(form)) => dialogs::amend(form, &theme, frame),
+        None => {}
+    }
+}
+
+fn render_header(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let mut spans = vec![Span::styled(
+        " blotter ",
+        Style::new().add_modifier(Modifier::BOLD),
+    )];
+    spans.push(Span::raw("│ "));
+    spans.push(Span::raw(
+        clean_truncated(&state.venue_name, 24).into_owned(),
+    ));
+    spans.push(Span::raw(" "));
+    if state.demo {
+        spans.push(Span::styled(" DEMO ", theme.demo()));
+        spans.push(Span::raw(" "));
+    }
+    spans.push(Span::raw("│ "));
+    let (text, style) = match &state.connection {
+        Connection::Connecting => ("● connecting".to_string(), theme.dim()),
+        Connection::Polling => ("● polling".to_string(), theme.ok()),
+        Connection::Retrying { error } => (
+            format!("● retrying — {}", clean_truncated(error, 60)),
+            theme.warn(),
+        ),
+        Connection::AuthFailed { error } => (
+            format!("● auth failed — {}", clean_truncated(error, 60)),
+            theme.warn(),
+        ),
+    };
+    spans.push(Span::styled(text, style));
+    let paused = state
+        .orders
+        .iter()
+        .filter(|o| o.status == crate::domain::OrderStatus::Paused)
+        .count();
+    spans.push(Span::raw(format!(
+        " │ {} active · {} paused │ {} UTC",
+        state.orders.len(),
+        paused,
+        state.now.strftime("%H:%M:%S")
+    )));
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+fn render_tabs(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let mut spans = Vec::new();
+    for tab in Tab::ALL {
+        let style = if tab == state.tab {
+            theme.tab_active()
+        } else {
+            Style::new()
+        };
+        spans.push(Span::styled(
+            format!(
+                " {} {} ({}) ",
+                tab.index() + 1,
+                tab.title(),
+                state.row_count(tab)
+            ),
+            style,
+        ));
+        spans.push(Span::styled("│", theme.dim()));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// Title for a tab's table block: name, freshness and bad-row count.
+fn block_title<'a>(state: &State, theme: &Theme, tab: Tab) -> Line<'a> {
+    let f = &state.freshness[tab.index()];
+    let mut spans = vec![Span::styled(
+        format!(" {} ", tab.title()),
+        Style::new().add_modifier(Modifier::BOLD),
+    )];
+    match f.updated_at {
+        Some(at) => {
+            let age = state.now.duration_since(at).as_secs();
+            let style = if age > STALE_AFTER_SECS || f.error.is_some() {
+                theme.warn()
+            } else {
+                theme.dim()
+            };
+            spans.push(Span::styled(
+                format!("updated {} ago ", format::duration(age.max(0))),
+                style,
+            ));
+        }
+        None => spans.push(Span::styled("loading… ", theme.dim())),
+    }
+    if let Some((err, at)) = &f.error {
+        spans.push(Span::styled(
+            format!(
+                "⚠ {} ({} ago) ",
+                clean_truncated(err, 70),
+                format::duration(state.now.duration_since(*at).as_secs().max(0))
+            ),
+            theme.warn(),
+        ));
+    }
+    if f.bad_rows > 0 {
+        spans.push(Span::styled(
+            format!("⚠ {} undecodable row(s), see log ", f.bad_rows),
+            theme.warn(),
+        ));
+    }
+    Line::from(spans)
+}
+
+/// Draws a table with only the visible rows built. `rows` gets the visible index range.
+fn render_table<'a>(
+    state: &State,
+    theme: &Theme,
+    frame: &mut Frame,
+    area: Rect,
+    (tab, header, widths): (Tab, &[&'a str], &[Constraint]),
+    rows: impl FnOnce(std::ops::Range<usize>) -> Vec<Row<'a>>,
+) {
+    let count = state.row_count(tab);
+    let visible = usize::from(area.height.saturating_sub(3));
+    let offset = state.views[tab.index()].offset.min(count);
+    let end = (offset + visible).min(count);
+    let body = rows(offset..end);
+    let selected = state
+        .selected_index(tab)
+        .and_then(|i| i.checked_sub(offset));
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(block_title(state, theme, tab));
+    let empty = count == 0;
+    let table = Table::new(body, widths.to_vec())
+        .header(Row::new(header.to_vec()).style(theme.header()))
+        .block(block)
+        .column_spacing(1)
+        .row_highlight_style(theme.selected());
+    let mut ts = TableState::default().with_selected(selected);
+    frame.render_stateful_widget(table, area, &mut ts);
+    if empty {
+        let msg = if state.freshness[tab.index()].updated_at.is_some() {
+            "  (none)"
+        } else {
+            "  waiting for the venue…"
+        };
+        let inner = Rect {
+            x: area.x + 1,
+            y: area.y + 2,
+            width: area.width.saturating_sub(2),
+            height: 1,
+        };
+        if area.height > 3 {
+            frame.render_widget(Paragraph::new(msg).style(theme.dim()), inner);
+        }
+    }
+}
+
+fn render_banner(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let Some(b) = &state.banner else {
+        return;
+    };
+    let style = theme.banner(b.level);
+    let prefix = match b.level {
+        BannerLevel::Error => " ✖ ",
+        BannerLevel::Success => " ✔ ",
+        BannerLevel::Info => " ℹ ",
+    };
+    let text = format!(
+        "{prefix}{} ({} ago)",
+        clean_truncated(&b.text, usize::from(area.width).saturating_sub(16)),
+        format::duration(state.now.duration_since(b.at).as_secs().max(0))
+    );
+    frame.render_widget(Paragraph::new(text).style(style), area);
+}
+
+fn render_footer(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
+    use crate::app::keymap::KeyAction as A;
+    let mut spans = vec![Span::raw(" ")];
+    let mut push = |keys: String, word: &str| {
+        spans.push(Span::styled(keys, theme.key()));
+        spans.push(Span::raw(format!(" {word}  ")));
+    };
+    push("1-4/Tab".into(), "tabs");
+    push("↑↓/jk".into(), "move");
+    for a in [
+        A::Pause,
+        A::Resume,
+        A::Amend,
+        A::Cancel,
+        A::Refresh,
+        A::Help,
+        A::Quit,
+    ] {
+        if let Some(word) = a.footer_word() {
+            push(state.keymap.keys_label(a), word);
+        }
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// Renders a two-line detail strip.
+fn render_detail(frame: &mut Frame, area: Rect, lines: Vec<Line<'_>>) {
+    frame.render_widget(Paragraph::new(lines), area);
+}

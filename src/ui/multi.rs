@@ -1,0 +1,119 @@
+//! Tab 2: multi-orders (`/api/multi_orders/`), with the selected one's child legs.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Cell, Row};
+
+use super::theme::Theme;
+use crate::app::{State, Tab};
+use crate::domain::MultiOrder;
+use crate::format;
+use crate::sanitize::{clean, clean_truncated};
+
+const HEADER: [&str; 9] = [
+    "ID",
+    "Status",
+    "Pairs",
+    "Strategy",
+    "Legs",
+    "Exec notional",
+    "Fill",
+    "Updated",
+    "Accounts",
+];
+
+/// Renders the multi-orders table and the selected multi-order's legs.
+pub fn render(state: &State, theme: &Theme, frame: &mut Frame, body: Rect, detail: Rect) {
+    let widths = [
+        Constraint::Length(8),
+        Constraint::Length(10),
+        Constraint::Length(26),
+        Constraint::Length(9),
+        Constraint::Length(4),
+        Constraint::Length(16),
+        Constraint::Length(12),
+        Constraint::Length(7),
+        Constraint::Min(10),
+    ];
+    super::render_table(
+        state,
+        theme,
+        frame,
+        body,
+        (Tab::Multi, &HEADER, &widths),
+        |range| {
+            state.multi_orders[range]
+                .iter()
+                .map(|m| row(state, theme, m))
+                .collect()
+        },
+    );
+    super::render_detail(frame, detail, legs(state, theme));
+}
+
+fn row<'a>(state: &State, theme: &Theme, m: &MultiOrder) -> Row<'a> {
+    let status = if m.is_paused && m.status != crate::domain::OrderStatus::Paused {
+        format!("{} ⏸", m.status.as_str())
+    } else {
+        m.status.as_str().to_string()
+    };
+    Row::new(vec![
+        Cell::from(clean(m.id.short()).into_owned()),
+        Cell::from(clean(&status).into_owned()).style(theme.status(&m.status)),
+        Cell::from(clean_truncated(&format::list(&m.pairs), 26).into_owned()),
+        Cell::from(clean_truncated(m.strategy.as_deref().unwrap_or("—"), 9).into_owned()),
+        Cell::from(
+            m.child_order_ids
+                .len()
+                .max(m.child_orders.len())
+                .to_string(),
+        ),
+        Cell::from(format::decimal(m.executed_notional)),
+        Cell::from(super::active::fill_bar(m.fill_ratio)),
+        Cell::from(format::age(state.now, m.updated_at)),
+        Cell::from(format::list(&m.account_names)),
+    ])
+}
+
+fn legs<'a>(state: &State, theme: &Theme) -> Vec<Line<'a>> {
+    let Some(m) = state.selected_multi() else {
+        return vec![Line::styled(" no multi-order selected", theme.dim())];
+    };
+    let mut spans = vec![Span::styled(" legs ", theme.dim())];
+    if m.child_order_ids.is_empty() && m.child_orders.is_empty() {
+        spans.push(Span::raw(format::NONE));
+    }
+    for id in &m.child_order_ids {
+        spans.push(Span::raw(clean(id.short()).into_owned()));
+        if let Some(child) = state.find_order(id) {
+            spans.push(Span::raw(" "));
+            spans.push(Span::styled(
+                format::side(&child.side),
+                theme.side(&child.side),
+            ));
+            spans.push(Span::raw(format!(
+                " {} {} ",
+                clean_truncated(&child.pair, 16),
+                format::percent(child.fill_ratio)
+            )));
+            spans.push(Span::styled(
+                clean(child.status.as_str()).into_owned(),
+                theme.status(&child.status),
+            ));
+        }
+        spans.push(Span::styled("  │ ", theme.dim()));
+    }
+    let mut second = vec![
+        Span::styled(" id ", theme.dim()),
+        Span::raw(clean(m.id.as_str()).into_owned()),
+    ];
+    if let Some(r) = &m.failure_reason {
+        second.push(Span::styled("  failure ", theme.warn()));
+        second.push(Span::styled(
+            clean_truncated(r, 80).into_owned(),
+            theme.warn(),
+        ));
+    }
+    vec![Line::from(spans), Line::from(second)]
+}
