@@ -1,0 +1,186 @@
+//! Render tests: each tab, the help overlay, dialogs and the error banner on a `TestBackend`,
+//! snapshotted with insta; colours of the cells that carry meaning are asserted.
+
+mod common;
+
+use blotter::app::{FeedEvent, Modal, State, Tab};
+use blotter::venue::VenueError;
+use common::*;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use ratatui::style::Color;
+
+fn draw(s: &State) -> Buffer {
+    let backend = TestBackend::new(s.size.0, s.size.1);
+    let mut t = Terminal::new(backend).unwrap_or_else(|e| panic!("{e}"));
+    t.draw(|f| blotter::ui::render(s, f)).unwrap_or_else(|e| panic!("{e}"));
+    t.backend().buffer().clone()
+}
+
+fn text(b: &Buffer) -> String {
+    let area = b.area;
+    let mut out = String::new();
+    for y in 0..area.height {
+        let mut line = String::new();
+        for x in 0..area.width {
+            line.push_str(b[(x, y)].symbol());
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+/// First cell whose row text contains `needle` starting at that column.
+fn find(b: &Buffer, needle: &str) -> Option<(u16, u16)> {
+    let t = text(b);
+    for (y, line) in t.lines().enumerate() {
+        if let Some(byte) = line.find(needle) {
+            let x = line[..byte].chars().count();
+            return Some((x as u16, y as u16));
+        }
+    }
+    None
+}
+
+fn fg_at(b: &Buffer, needle: &str) -> Color {
+    let (x, y) = find(b, needle).unwrap_or_else(|| panic!("{needle:?} not on screen:\n{}", text(b)));
+    b[(x, y)].fg
+}
+
+#[test]
+fn active_orders_tab() {
+    let s = loaded_state();
+    let b = draw(&s);
+    insta::assert_snapshot!(text(&b));
+    // Exact decimals as received.
+    let t = text(&b);
+    assert!(t.contains("45000.00"), "{t}");
+    assert!(t.contains("0.25 / 0.5 BTC"), "{t}");
+    // Meaningful colours: sides and statuses.
+    assert_eq!(fg_at(&b, "⏸ PAUSED"), Color::Yellow);
+    assert_eq!(fg_at(&b, "SELL"), Color::Red);
+    assert_eq!(fg_at(&b, "SCHEDULED"), Color::Cyan);
+}
+
+#[test]
+fn multi_orders_tab() {
+    let mut s = loaded_state();
+    s.tab = Tab::Multi;
+    insta::assert_snapshot!(text(&draw(&s)));
+}
+
+#[test]
+fn placements_tab() {
+    let mut s = loaded_state();
+    s.tab = Tab::Placements;
+    let b = draw(&s);
+    insta::assert_snapshot!(text(&b));
+    assert_eq!(fg_at(&b, "FAILED"), Color::Red);
+    assert!(text(&b).contains("MIN_AMOUNT"));
+}
+
+#[test]
+fn order_errors_tab() {
+    let mut s = loaded_state();
+    s.tab = Tab::Errors;
+    let b = draw(&s);
+    insta::assert_snapshot!(text(&b));
+    assert_eq!(fg_at(&b, "ERROR"), Color::Red);
+    assert_eq!(fg_at(&b, "WARN "), Color::Yellow);
+    // Newest first.
+    let t = text(&b);
+    let err = t.find("Insufficient balance").unwrap_or(usize::MAX);
+    let info = t.find("Generating execution").unwrap_or(0);
+    assert!(err < info, "newest first:\n{t}");
+}
+
+#[test]
+fn help_overlay() {
+    let mut s = loaded_state();
+    ch(&mut s, '?');
+    assert!(matches!(s.modal, Some(Modal::Help)));
+    let t = text(&draw(&s));
+    insta::assert_snapshot!(t);
+    assert!(t.contains("q/Ctrl-c"));
+}
+
+#[test]
+fn confirm_dialog_names_the_order_and_defaults_to_no() {
+    let mut s = loaded_state();
+    ch(&mut s, 'c');
+    let b = draw(&s);
+    let t = text(&b);
+    insta::assert_snapshot!(t);
+    assert!(t.contains("Cancel order?"));
+    assert!(t.contains("BUY 0.5 BTC BTC-USD"));
+    // "No" is the highlighted (reversed) button.
+    let (x, y) = find(&b, " No (n) ").unwrap_or_else(|| panic!("no button:\n{t}"));
+    assert!(b[(x, y)].modifier.contains(ratatui::style::Modifier::REVERSED));
+    let (x, y) = find(&b, " Yes (y) ").unwrap_or_else(|| panic!("no button:\n{t}"));
+    assert!(!b[(x, y)].modifier.contains(ratatui::style::Modifier::REVERSED));
+}
+
+#[test]
+fn amend_form() {
+    let mut s = loaded_state();
+    ch(&mut s, 'a');
+    typed(&mut s, "0.6");
+    insta::assert_snapshot!(text(&draw(&s)));
+}
+
+#[test]
+fn error_banner_and_stale_header() {
+    let mut s = loaded_state();
+    feed(&mut s, FeedEvent::FetchFailed {
+        tab: Tab::Active,
+        error: VenueError::Http { status: 503, message: "Service unavailable".into(), retry_after_secs: None },
+        at: ts(NOW),
+    });
+    ch(&mut s, 'r');
+    ch(&mut s, 'y');
+    feed(&mut s, FeedEvent::ActionDone {
+        action: blotter::venue::Action::Resume(blotter::domain::OrderId::new("6debb950-614a-4366-b73b-7d7574fd9e15")),
+        result: Err(VenueError::Http { status: 422, message: "Order is not paused.".into(), retry_after_secs: None }),
+        at: ts(NOW),
+    });
+    let b = draw(&s);
+    let t = text(&b);
+    insta::assert_snapshot!(t);
+    assert!(t.contains("422 Order is not paused."));
+    assert!(t.contains("503 Service unavailable"));
+    assert_eq!(b[(find(&b, "✖").map_or((0, 0), |p| p)).clone()].bg, Color::Red);
+}
+
+#[test]
+fn no_color_strips_colours_but_keeps_text() {
+    let mut s = loaded_state();
+    s.color = false;
+    let b = draw(&s);
+    assert_eq!(fg_at(&b, "SELL"), Color::Reset);
+    assert!(text(&b).contains("⏸ PAUSED"));
+}
+
+#[test]
+fn server_strings_cannot_inject_escapes() {
+    let mut s = loaded_state();
+    let mut rows = orders();
+    rows[0].notes = Some("hi\u{1b}]0;pwned\u{7}\u{1b}[2J".into());
+    rows[0].pair = "BTC\u{1b}[31m-USD".into();
+    feed(&mut s, FeedEvent::ActiveOrders { page: blotter::domain::Page::of(rows), at: ts(NOW) });
+    let t = text(&draw(&s));
+    assert!(!t.contains('\u{1b}'));
+    assert!(!t.contains('\u{7}'));
+    assert!(t.contains("␛]0;pwned"));
+}
+
+#[test]
+fn demo_marker_and_empty_state() {
+    let mut s = State::new("Tread.fi", blotter::venue::Capabilities::ALL, ts(NOW));
+    s.size = (120, 20);
+    s.demo = true;
+    let t = text(&draw(&s));
+    assert!(t.contains(" DEMO "));
+    assert!(t.contains("waiting for the venue"));
+}
