@@ -1,0 +1,233 @@
+//! End-to-end: the real `blotter` binary in a pseudo-terminal, in demo mode, read through a
+//! VT100 emulator the way a user sees it: every tab, pause an order and see it paused, quit,
+//! and the terminal is restored (canonical mode and echo back on, main screen, cursor shown).
+
+use std::io::{Read, Write};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+
+const COLS: u16 = 160;
+const ROWS: u16 = 40;
+
+struct Session {
+    parser: Arc<Mutex<vt100::Parser>>,
+    raw: Arc<Mutex<Vec<u8>>>,
+    writer: Box<dyn Write + Send>,
+    child: Box<dyn portable_pty::Child + Send + Sync>,
+    master: Box<dyn portable_pty::MasterPty + Send>,
+    _dir: tempfile::TempDir,
+}
+
+impl Session {
+    fn start(args: &[&str]) -> Session {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let pty = native_pty_system();
+        let pair = pty
+            .openpty(PtySize {
+                rows: ROWS,
+                cols: COLS,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .unwrap_or_else(|e| panic!("openpty: {e}"));
+        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_blotter"));
+        cmd.args(args);
+        cmd.arg("--log-file");
+        cmd.arg(dir.path().join("blotter.log"));
+        cmd.env("TERM", "xterm-256color");
+        cmd.env("HOME", dir.path());
+        cmd.env("XDG_CONFIG_HOME", dir.path().join("config"));
+        cmd.env_remove("NO_COLOR");
+        let child = pair
+            .slave
+            .spawn_command(cmd)
+            .unwrap_or_else(|e| panic!("spawn: {e}"));
+        drop(pair.slave);
+        let mut reader = pair
+            .master
+            .try_clone_reader()
+            .unwrap_or_else(|e| panic!("{e}"));
+        let writer = pair.master.take_writer().unwrap_or_else(|e| panic!("{e}"));
+        let parser = Arc::new(Mutex::new(vt100::Parser::new(ROWS, COLS, 0)));
+        let raw = Arc::new(Mutex::new(Vec::new()));
+        let (p, r) = (parser.clone(), raw.clone());
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 8192];
+            loop {
+                match reader.read(&mut buf) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => {
+                        p.lock().unwrap_or_else(|e| e.into_inner()).process(&buf[..n]);
+                        r.lock().unwrap_or_else(|e| e.into_inner()).extend_from_slice(&buf[..n]);
+                    }
+                }
+            }
+        });
+        Session {
+            parser,
+            raw,
+            writer,
+            child,
+            master: pair.master,
+            _dir: dir,
+        }
+    }
+
+    fn screen(&self) -> String {
+        self.parser
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .screen()
+            .contents()
+    }
+
+    fn wait_for(&self, what: &str, pred: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let s = self.screen();
+            if pred(&s) {
+                return s;
+            }
+            if Instant::now() > deadline {
+                panic!("timed out waiting for {what}; screen:\n{s}");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn wait_text(&self, needle: &str) -> String {
+        self.wait_for(needle, |s| s.contains(needle))
+    }
+
+    fn send(&mut self, keys: &str) {
+        self.writer
+            .write_all(keys.as_bytes())
+            .unwrap_or_else(|e| panic!("{e}"));
+        self.writer.flush().unwrap_or_else(|e| panic!("{e}"));
+        std::thread::sleep(Duration::from_millis(150));
+    }
+
+    fn wait_exit(&mut self) -> portable_pty::ExitStatus {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        loop {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return status;
+            }
+            if Instant::now() > deadline {
+                let _ = self.child.kill();
+                panic!("blotter did not exit; screen:\n{}", self.screen());
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+/// Row index (within the table body) of the first order in status ACTIVE, and its short id.
+fn first_active_row(screen: &str) -> Option<(usize, String)> {
+    let mut body = screen
+        .lines()
+        .skip_while(|l| !l.contains("ID       Pair"))
+        .skip(1);
+    body.by_ref()
+        .take_while(|l| l.starts_with('│'))
+        .enumerate()
+        .find(|(_, l)| l.contains(" ACTIVE "))
+        .map(|(i, l)| (i, l.trim_start_matches('│').split_whitespace().next().unwrap_or("").to_string()))
+}
+
+#[test]
+fn demo_every_tab_pause_and_quit_restores_terminal() {
+    let mut s = Session::start(&[]);
+    s.wait_text("DEMO");
+    let screen = s.wait_for("an ACTIVE order", |sc| first_active_row(sc).is_some());
+    assert!(screen.contains("Active orders"));
+
+    for (key, title) in [("2", "Multi-orders updated"), ("3", "Placements updated"), ("4", "Order errors updated")] {
+        s.send(key);
+        s.wait_text(title);
+    }
+    s.send("?");
+    s.wait_text("toggle this help");
+    s.send("x");
+    s.send("1");
+    let screen = s.wait_text("Active orders updated");
+
+    let (row, id) = first_active_row(&screen).unwrap_or_else(|| panic!("no active row:\n{screen}"));
+    s.send("g");
+    for _ in 0..row {
+        s.send("j");
+    }
+    s.send("p");
+    let dialog = s.wait_text("Pause order?");
+    assert!(dialog.contains(&id), "dialog must name the order {id}:\n{dialog}");
+    s.send("y");
+    s.wait_text("Successfully paused order.");
+    s.wait_for("the order shown paused", |sc| {
+        sc.lines().any(|l| l.contains(&id) && l.contains("PAUSED"))
+    });
+
+    s.send("q");
+    let status = s.wait_exit();
+    assert!(status.success(), "exit status {status:?}");
+    let raw = s.raw.lock().unwrap_or_else(|e| e.into_inner()).clone();
+    let out = String::from_utf8_lossy(&raw);
+    assert!(out.contains("\u{1b}[?1049h"), "entered the alternate screen");
+    let leave = out.rfind("\u{1b}[?1049l").unwrap_or_else(|| panic!("left the alternate screen"));
+    assert!(out.rfind("\u{1b}[?25h").is_some_and(|show| show + 40 > leave), "cursor shown again");
+    if let Some(t) = s.master.get_termios() {
+        let flags = format!("{:?}", t.local_flags);
+        assert!(flags.contains("ICANON") && flags.contains("ECHO"), "raw mode left on: {flags}");
+    }
+}
+
+#[test]
+fn dump_against_a_bad_token_fails_with_the_venue_reason() {
+    // The simulator alone, requiring a token; dump with a wrong key exits non-zero and says why.
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap_or_else(|e| panic!("{e}"));
+        l.local_addr().map(|a| a.port()).unwrap_or(0)
+    };
+    let listen = format!("127.0.0.1:{port}");
+    let mut sim = std::process::Command::new(env!("CARGO_BIN_EXE_blotter"))
+        .args(["sim", "--listen", &listen, "--token", "right-token"])
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let url = format!("http://{listen}");
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let run = |key: &str, format: &str| {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let out = std::process::Command::new(env!("CARGO_BIN_EXE_blotter"))
+                .args(["--treadfi-url", &url, "dump", "active", "--format", format, "--log-file"])
+                .arg(dir.path().join("log"))
+                .env("TREADFI_API_KEY", key)
+                .env("HOME", dir.path())
+                .output()
+                .unwrap_or_else(|e| panic!("{e}"));
+            let err = String::from_utf8_lossy(&out.stderr).to_string();
+            if !err.contains("network") || Instant::now() > deadline {
+                return out;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    };
+    let bad = run("wrong-token", "json");
+    let good = run("right-token", "json");
+    let _ = sim.kill();
+    let _ = sim.wait();
+    assert!(!bad.status.success());
+    assert_eq!(String::from_utf8_lossy(&bad.stderr).trim(), "401 Invalid token.");
+    assert!(good.status.success(), "{}", String::from_utf8_lossy(&good.stderr));
+    let json: serde_json::Value =
+        serde_json::from_slice(&good.stdout).unwrap_or_else(|e| panic!("dump json: {e}"));
+    let rows = json.as_array().map_or(0, Vec::len);
+    assert!(rows > 0, "dump printed no orders");
+    // The key appears nowhere in what the user sees.
+    for out in [&bad, &good] {
+        assert!(!String::from_utf8_lossy(&out.stdout).contains("right-token"));
+        assert!(!String::from_utf8_lossy(&out.stderr).contains("right-token"));
+    }
+}
