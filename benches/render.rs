@@ -17,8 +17,17 @@ fn orders(n: usize, now: Timestamp) -> Vec<Order> {
     (0..n)
         .map(|i| {
             let side = if i % 2 == 0 { Side::Buy } else { Side::Sell };
-            let status = if i % 7 == 0 { OrderStatus::Paused } else { OrderStatus::Active };
-            let mut o = Order::new(format!("{i:08x}-0000-4000-8000-000000000000"), "BTC-USDT", side, status);
+            let status = if i % 7 == 0 {
+                OrderStatus::Paused
+            } else {
+                OrderStatus::Active
+            };
+            let mut o = Order::new(
+                format!("{i:08x}-0000-4000-8000-000000000000"),
+                "BTC-USDT",
+                side,
+                status,
+            );
             o.strategy = Some("TWAP".into());
             o.target_qty = Decimal::from_str("1.50000000").ok();
             o.target_token = Some("BTC".into());
@@ -28,7 +37,9 @@ fn orders(n: usize, now: Timestamp) -> Vec<Order> {
             o.limit_price = Decimal::from_str("98000").ok().map(LimitPrice::Price);
             o.executed_notional = Decimal::from_str("72759.41").ok();
             o.account_names = vec!["binance_main".into()];
-            o.created_at = now.checked_sub(jiff::SignedDuration::from_secs(i as i64)).ok();
+            o.created_at = now
+                .checked_sub(jiff::SignedDuration::from_secs(i as i64))
+                .ok();
             o.updated_at = o.created_at;
             o.time_end = now.checked_add(jiff::SignedDuration::from_secs(3600)).ok();
             o
@@ -44,7 +55,13 @@ fn bench_render(c: &mut Criterion) {
     for n in [100usize, 1_000, 10_000, 100_000] {
         let mut state = State::new("Tread.fi", Capabilities::ALL, now);
         state.size = (200, 50);
-        update(&mut state, Msg::Feed(FeedEvent::ActiveOrders { page: Page::of(orders(n, now)), at: now }));
+        update(
+            &mut state,
+            Msg::Feed(FeedEvent::ActiveOrders {
+                page: Page::of(orders(n, now)),
+                at: now,
+            }),
+        );
         let mut terminal = match Terminal::new(TestBackend::new(200, 50)) {
             Ok(t) => t,
             Err(e) => panic!("{e}"),

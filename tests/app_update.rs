@@ -23,7 +23,10 @@ fn tabs_switch_by_number_tab_and_backtab() {
     assert_eq!(s.tab, Tab::Errors);
     key(&mut s, KeyCode::Tab);
     assert_eq!(s.tab, Tab::Active);
-    blotter::app::update(&mut s, blotter::app::Msg::Key(KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT)));
+    blotter::app::update(
+        &mut s,
+        blotter::app::Msg::Key(KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT)),
+    );
     assert_eq!(s.tab, Tab::Errors);
 }
 
@@ -32,12 +35,30 @@ fn selection_follows_the_order_id_across_refreshes() {
     let mut s = loaded_state();
     // Newest first: 6deb…, 7fec…, 984f…; select the second.
     ch(&mut s, 'j');
-    assert_eq!(selected(&s).as_deref(), Some("7fecb061-725b-5477-c84c-8e8685ge0f26"));
+    assert_eq!(
+        selected(&s).as_deref(),
+        Some("7fecb061-725b-5477-c84c-8e8685ge0f26")
+    );
     // A refresh brings a newer order on top: the selection stays on 7fec…, now row 3.
     let mut rows = orders();
-    rows.push(order("aaaa0000-new", "BTC-USDT", blotter::domain::Side::Buy, OrderStatus::Active, "2024-01-15T10:29:00Z"));
-    feed(&mut s, FeedEvent::ActiveOrders { page: Page::of(rows), at: ts(NOW) });
-    assert_eq!(selected(&s).as_deref(), Some("7fecb061-725b-5477-c84c-8e8685ge0f26"));
+    rows.push(order(
+        "aaaa0000-new",
+        "BTC-USDT",
+        blotter::domain::Side::Buy,
+        OrderStatus::Active,
+        "2024-01-15T10:29:00Z",
+    ));
+    feed(
+        &mut s,
+        FeedEvent::ActiveOrders {
+            page: Page::of(rows),
+            at: ts(NOW),
+        },
+    );
+    assert_eq!(
+        selected(&s).as_deref(),
+        Some("7fecb061-725b-5477-c84c-8e8685ge0f26")
+    );
     assert_eq!(s.selected_index(Tab::Active), Some(2));
 }
 
@@ -45,9 +66,21 @@ fn selection_follows_the_order_id_across_refreshes() {
 fn selection_moves_to_a_neighbour_when_its_order_leaves() {
     let mut s = loaded_state();
     ch(&mut s, 'j');
-    let rows: Vec<_> = orders().into_iter().filter(|o| o.id.0.starts_with("6deb") || o.id.0.starts_with("984f")).collect();
-    feed(&mut s, FeedEvent::ActiveOrders { page: Page::of(rows), at: ts(NOW) });
-    assert!(selected(&s).is_some(), "selection must land on an existing row");
+    let rows: Vec<_> = orders()
+        .into_iter()
+        .filter(|o| o.id.0.starts_with("6deb") || o.id.0.starts_with("984f"))
+        .collect();
+    feed(
+        &mut s,
+        FeedEvent::ActiveOrders {
+            page: Page::of(rows),
+            at: ts(NOW),
+        },
+    );
+    assert!(
+        selected(&s).is_some(),
+        "selection must land on an existing row"
+    );
 }
 
 #[test]
@@ -67,7 +100,9 @@ fn navigation_keys_clamp() {
 fn confirm_defaults_to_no() {
     let mut s = loaded_state();
     ch(&mut s, 'p');
-    assert!(matches!(s.modal, Some(Modal::Confirm(ref c)) if !c.yes && c.action == Action::Pause(OrderId::new("6debb950-614a-4366-b73b-7d7574fd9e15"))));
+    assert!(
+        matches!(s.modal, Some(Modal::Confirm(ref c)) if !c.yes && c.action == Action::Pause(OrderId::new("6debb950-614a-4366-b73b-7d7574fd9e15")))
+    );
     // Enter on the default (No) sends nothing.
     let cmds = key(&mut s, KeyCode::Enter);
     assert!(cmds.is_empty());
@@ -90,15 +125,29 @@ fn yes_sends_exactly_once_and_the_reply_is_shown() {
     // Asking again while the first is in flight sends nothing.
     ch(&mut s, 'p');
     assert!(ch(&mut s, 'y').is_empty());
-    assert!(s.banner.as_ref().is_some_and(|b| b.text.contains("still waiting")));
+    assert!(
+        s.banner
+            .as_ref()
+            .is_some_and(|b| b.text.contains("still waiting"))
+    );
     // The venue's reply is shown verbatim.
-    feed(&mut s, FeedEvent::ActionDone {
-        action: Action::Pause(id.clone()),
-        result: Ok(ActionReply { status: 202, message: "Successfully paused order.".into() }),
-        at: ts(NOW),
-    });
+    feed(
+        &mut s,
+        FeedEvent::ActionDone {
+            action: Action::Pause(id.clone()),
+            result: Ok(ActionReply {
+                status: 202,
+                message: "Successfully paused order.".into(),
+            }),
+            at: ts(NOW),
+        },
+    );
     assert!(s.in_flight.is_empty());
-    assert!(s.banner.as_ref().is_some_and(|b| b.text.contains("Successfully paused order.")));
+    assert!(
+        s.banner
+            .as_ref()
+            .is_some_and(|b| b.text.contains("Successfully paused order."))
+    );
 }
 
 #[test]
@@ -108,7 +157,12 @@ fn moving_to_yes_then_enter_sends() {
     ch(&mut s, 'r');
     key(&mut s, KeyCode::Left);
     let cmds = key(&mut s, KeyCode::Enter);
-    assert_eq!(cmds, vec![Command::Act(Action::Resume(OrderId::new("7fecb061-725b-5477-c84c-8e8685ge0f26")))]);
+    assert_eq!(
+        cmds,
+        vec![Command::Act(Action::Resume(OrderId::new(
+            "7fecb061-725b-5477-c84c-8e8685ge0f26"
+        )))]
+    );
 }
 
 #[test]
@@ -116,11 +170,18 @@ fn venue_error_text_is_shown() {
     let mut s = loaded_state();
     ch(&mut s, 'r');
     ch(&mut s, 'y');
-    feed(&mut s, FeedEvent::ActionDone {
-        action: Action::Resume(OrderId::new("6debb950-614a-4366-b73b-7d7574fd9e15")),
-        result: Err(VenueError::Http { status: 422, message: "Order is not paused.".into(), retry_after_secs: None }),
-        at: ts(NOW),
-    });
+    feed(
+        &mut s,
+        FeedEvent::ActionDone {
+            action: Action::Resume(OrderId::new("6debb950-614a-4366-b73b-7d7574fd9e15")),
+            result: Err(VenueError::Http {
+                status: 422,
+                message: "Order is not paused.".into(),
+                retry_after_secs: None,
+            }),
+            at: ts(NOW),
+        },
+    );
     let b = s.banner.clone().unwrap_or_else(|| panic!("no banner"));
     assert!(b.text.contains("422 Order is not paused."), "{}", b.text);
 }
@@ -131,7 +192,12 @@ fn multi_order_actions_from_tab_two() {
     ch(&mut s, '2');
     ch(&mut s, 'c');
     let cmds = ch(&mut s, 'y');
-    assert_eq!(cmds, vec![Command::Act(Action::CancelMulti(OrderId::new("397e42c1-a617-458b-9db9-dc51f326b918")))]);
+    assert_eq!(
+        cmds,
+        vec![Command::Act(Action::CancelMulti(OrderId::new(
+            "397e42c1-a617-458b-9db9-dc51f326b918"
+        )))]
+    );
     ch(&mut s, 'a');
     assert!(s.modal.is_none(), "amend is for single orders");
 }
@@ -139,10 +205,17 @@ fn multi_order_actions_from_tab_two() {
 #[test]
 fn unsupported_actions_say_so() {
     let mut s = loaded_state();
-    s.capabilities = Capabilities { pause: false, ..Capabilities::ALL };
+    s.capabilities = Capabilities {
+        pause: false,
+        ..Capabilities::ALL
+    };
     ch(&mut s, 'p');
     assert!(s.modal.is_none());
-    assert!(s.banner.as_ref().is_some_and(|b| b.text.contains("not supported")));
+    assert!(
+        s.banner
+            .as_ref()
+            .is_some_and(|b| b.text.contains("not supported"))
+    );
 }
 
 #[test]
@@ -155,7 +228,9 @@ fn amend_validates_before_confirming() {
     typed(&mut s, "2");
     // Both quantities: rejected, still in the form, nothing sent.
     assert!(key(&mut s, KeyCode::Enter).is_empty());
-    assert!(matches!(s.modal, Some(Modal::Amend(ref f)) if f.error.as_deref().is_some_and(|e| e.contains("not both"))));
+    assert!(
+        matches!(s.modal, Some(Modal::Amend(ref f)) if f.error.as_deref().is_some_and(|e| e.contains("not both")))
+    );
     key(&mut s, KeyCode::Backspace);
     key(&mut s, KeyCode::Tab);
     key(&mut s, KeyCode::Tab);
@@ -168,7 +243,10 @@ fn amend_validates_before_confirming() {
     match cmds.as_slice() {
         [Command::Act(Action::Amend(id, c))] => {
             assert_eq!(id.as_str(), "6debb950-614a-4366-b73b-7d7574fd9e15");
-            assert_eq!(c.base_asset_qty.map(|d| d.to_string()).as_deref(), Some("1"));
+            assert_eq!(
+                c.base_asset_qty.map(|d| d.to_string()).as_deref(),
+                Some("1")
+            );
             assert_eq!(c.pov_target.map(|d| d.to_string()).as_deref(), Some("0.2"));
             assert_eq!(c.limit_price.as_deref(), Some("51000"));
             assert!(c.quote_asset_qty.is_none());
@@ -191,16 +269,34 @@ fn amend_duration_rule_uses_elapsed_time() {
 #[test]
 fn failed_fetch_keeps_last_good_data_and_reports() {
     let mut s = loaded_state();
-    feed(&mut s, FeedEvent::FetchFailed {
-        tab: Tab::Active,
-        error: VenueError::Http { status: 401, message: "Invalid token.".into(), retry_after_secs: None },
-        at: ts(NOW),
-    });
+    feed(
+        &mut s,
+        FeedEvent::FetchFailed {
+            tab: Tab::Active,
+            error: VenueError::Http {
+                status: 401,
+                message: "Invalid token.".into(),
+                retry_after_secs: None,
+            },
+            at: ts(NOW),
+        },
+    );
     assert_eq!(s.orders.len(), 3);
     assert!(matches!(s.connection, Connection::AuthFailed { .. }));
-    assert!(s.freshness[0].error.as_ref().is_some_and(|(e, _)| e == "401 Invalid token."));
+    assert!(
+        s.freshness[0]
+            .error
+            .as_ref()
+            .is_some_and(|(e, _)| e == "401 Invalid token.")
+    );
     // The next success clears the error.
-    feed(&mut s, FeedEvent::ActiveOrders { page: Page::of(orders()), at: ts(NOW) });
+    feed(
+        &mut s,
+        FeedEvent::ActiveOrders {
+            page: Page::of(orders()),
+            at: ts(NOW),
+        },
+    );
     assert!(s.freshness[0].error.is_none());
     assert_eq!(s.connection, Connection::Polling);
 }
@@ -211,7 +307,10 @@ fn quit_keys() {
     assert_eq!(ch(&mut s, 'q'), vec![Command::Quit]);
     let mut s = loaded_state();
     ch(&mut s, 'p'); // even from a dialog
-    let cmds = blotter::app::update(&mut s, blotter::app::Msg::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)));
+    let cmds = blotter::app::update(
+        &mut s,
+        blotter::app::Msg::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)),
+    );
     assert_eq!(cmds, vec![Command::Quit]);
 }
 
@@ -219,7 +318,78 @@ fn quit_keys() {
 fn placements_of_orders_that_left_are_dropped() {
     let mut s = loaded_state();
     assert_eq!(s.placements.len(), 3);
-    let rows: Vec<_> = orders().into_iter().filter(|o| !o.id.0.starts_with("6deb")).collect();
-    feed(&mut s, FeedEvent::ActiveOrders { page: Page::of(rows), at: ts(NOW) });
+    let rows: Vec<_> = orders()
+        .into_iter()
+        .filter(|o| !o.id.0.starts_with("6deb"))
+        .collect();
+    feed(
+        &mut s,
+        FeedEvent::ActiveOrders {
+            page: Page::of(rows),
+            at: ts(NOW),
+        },
+    );
     assert!(s.placements.is_empty());
+}
+
+#[test]
+fn freeze_queues_updates_and_unfreeze_keeps_the_cursor() {
+    let mut s = loaded_state();
+    ch(&mut s, 'j');
+    ch(&mut s, 'f');
+    assert!(s.frozen);
+    let mut rows = orders();
+    rows.push(order(
+        "aaaa0000-new",
+        "BTC-USDT",
+        blotter::domain::Side::Buy,
+        OrderStatus::Active,
+        "2024-01-15T10:29:00Z",
+    ));
+    for _ in 0..3 {
+        feed(
+            &mut s,
+            FeedEvent::ActiveOrders {
+                page: Page::of(rows.clone()),
+                at: ts(NOW),
+            },
+        );
+    }
+    assert_eq!(s.orders.len(), 3, "frozen view unchanged");
+    assert_eq!(s.pending_count, 3);
+    ch(&mut s, 'f');
+    assert!(!s.frozen);
+    assert_eq!(s.orders.len(), 4);
+    assert_eq!(
+        selected(&s).as_deref(),
+        Some("7fecb061-725b-5477-c84c-8e8685ge0f26")
+    );
+    assert!(s.pending.is_empty() && s.pending_count == 0);
+}
+
+#[test]
+fn fills_and_status_changes_flash_then_fade() {
+    let mut s = loaded_state();
+    let mut rows = orders();
+    rows[0].executed_qty = Some(dec("0.30"));
+    rows[1].status = OrderStatus::Active;
+    feed(
+        &mut s,
+        FeedEvent::ActiveOrders {
+            page: Page::of(rows),
+            at: ts(NOW),
+        },
+    );
+    let a = s
+        .flashes
+        .get(&OrderId::new("6debb950-614a-4366-b73b-7d7574fd9e15"))
+        .copied();
+    assert!(a.is_some_and(|f| f.fill && !f.status));
+    let b = s
+        .flashes
+        .get(&OrderId::new("7fecb061-725b-5477-c84c-8e8685ge0f26"))
+        .copied();
+    assert!(b.is_some_and(|f| f.status));
+    blotter::app::update(&mut s, blotter::app::Msg::Tick(ts("2024-01-15T10:30:05Z")));
+    assert!(s.flashes.is_empty());
 }

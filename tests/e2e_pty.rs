@@ -59,8 +59,12 @@ impl Session {
                 match reader.read(&mut buf) {
                     Ok(0) | Err(_) => break,
                     Ok(n) => {
-                        p.lock().unwrap_or_else(|e| e.into_inner()).process(&buf[..n]);
-                        r.lock().unwrap_or_else(|e| e.into_inner()).extend_from_slice(&buf[..n]);
+                        p.lock()
+                            .unwrap_or_else(|e| e.into_inner())
+                            .process(&buf[..n]);
+                        r.lock()
+                            .unwrap_or_else(|e| e.into_inner())
+                            .extend_from_slice(&buf[..n]);
                     }
                 }
             }
@@ -134,7 +138,16 @@ fn first_active_row(screen: &str) -> Option<(usize, String)> {
         .take_while(|l| l.starts_with('│'))
         .enumerate()
         .find(|(_, l)| l.contains(" ACTIVE "))
-        .map(|(i, l)| (i, l.trim_start_matches('│').split_whitespace().next().unwrap_or("").to_string()))
+        .map(|(i, l)| {
+            (
+                i,
+                l.trim_start_matches('│')
+                    .split_whitespace()
+                    .next()
+                    .unwrap_or("")
+                    .to_string(),
+            )
+        })
 }
 
 #[test]
@@ -144,7 +157,11 @@ fn demo_every_tab_pause_and_quit_restores_terminal() {
     let screen = s.wait_for("an ACTIVE order", |sc| first_active_row(sc).is_some());
     assert!(screen.contains("Active orders"));
 
-    for (key, title) in [("2", "Multi-orders updated"), ("3", "Placements updated"), ("4", "Order errors updated")] {
+    for (key, title) in [
+        ("2", "Multi-orders updated"),
+        ("3", "Placements updated"),
+        ("4", "Order errors updated"),
+    ] {
         s.send(key);
         s.wait_text(title);
     }
@@ -161,7 +178,10 @@ fn demo_every_tab_pause_and_quit_restores_terminal() {
     }
     s.send("p");
     let dialog = s.wait_text("Pause order?");
-    assert!(dialog.contains(&id), "dialog must name the order {id}:\n{dialog}");
+    assert!(
+        dialog.contains(&id),
+        "dialog must name the order {id}:\n{dialog}"
+    );
     s.send("y");
     s.wait_text("Successfully paused order.");
     s.wait_for("the order shown paused", |sc| {
@@ -173,12 +193,24 @@ fn demo_every_tab_pause_and_quit_restores_terminal() {
     assert!(status.success(), "exit status {status:?}");
     let raw = s.raw.lock().unwrap_or_else(|e| e.into_inner()).clone();
     let out = String::from_utf8_lossy(&raw);
-    assert!(out.contains("\u{1b}[?1049h"), "entered the alternate screen");
-    let leave = out.rfind("\u{1b}[?1049l").unwrap_or_else(|| panic!("left the alternate screen"));
-    assert!(out.rfind("\u{1b}[?25h").is_some_and(|show| show + 40 > leave), "cursor shown again");
+    assert!(
+        out.contains("\u{1b}[?1049h"),
+        "entered the alternate screen"
+    );
+    let leave = out
+        .rfind("\u{1b}[?1049l")
+        .unwrap_or_else(|| panic!("left the alternate screen"));
+    assert!(
+        out.rfind("\u{1b}[?25h")
+            .is_some_and(|show| show + 40 > leave),
+        "cursor shown again"
+    );
     if let Some(t) = s.master.get_termios() {
         let flags = format!("{:?}", t.local_flags);
-        assert!(flags.contains("ICANON") && flags.contains("ECHO"), "raw mode left on: {flags}");
+        assert!(
+            flags.contains("ICANON") && flags.contains("ECHO"),
+            "raw mode left on: {flags}"
+        );
     }
 }
 
@@ -201,7 +233,15 @@ fn dump_against_a_bad_token_fails_with_the_venue_reason() {
         let deadline = Instant::now() + Duration::from_secs(20);
         loop {
             let out = std::process::Command::new(env!("CARGO_BIN_EXE_blotter"))
-                .args(["--treadfi-url", &url, "dump", "active", "--format", format, "--log-file"])
+                .args([
+                    "--treadfi-url",
+                    &url,
+                    "dump",
+                    "active",
+                    "--format",
+                    format,
+                    "--log-file",
+                ])
                 .arg(dir.path().join("log"))
                 .env("TREADFI_API_KEY", key)
                 .env("HOME", dir.path())
@@ -219,8 +259,15 @@ fn dump_against_a_bad_token_fails_with_the_venue_reason() {
     let _ = sim.kill();
     let _ = sim.wait();
     assert!(!bad.status.success());
-    assert_eq!(String::from_utf8_lossy(&bad.stderr).trim(), "401 Invalid token.");
-    assert!(good.status.success(), "{}", String::from_utf8_lossy(&good.stderr));
+    assert_eq!(
+        String::from_utf8_lossy(&bad.stderr).trim(),
+        "401 Invalid token."
+    );
+    assert!(
+        good.status.success(),
+        "{}",
+        String::from_utf8_lossy(&good.stderr)
+    );
     let json: serde_json::Value =
         serde_json::from_slice(&good.stdout).unwrap_or_else(|e| panic!("dump json: {e}"));
     let rows = json.as_array().map_or(0, Vec::len);

@@ -14,7 +14,8 @@ use ratatui::style::Color;
 fn draw(s: &State) -> Buffer {
     let backend = TestBackend::new(s.size.0, s.size.1);
     let mut t = Terminal::new(backend).unwrap_or_else(|e| panic!("{e}"));
-    t.draw(|f| blotter::ui::render(s, f)).unwrap_or_else(|e| panic!("{e}"));
+    t.draw(|f| blotter::ui::render(s, f))
+        .unwrap_or_else(|e| panic!("{e}"));
     t.backend().buffer().clone()
 }
 
@@ -45,7 +46,8 @@ fn find(b: &Buffer, needle: &str) -> Option<(u16, u16)> {
 }
 
 fn fg_at(b: &Buffer, needle: &str) -> Color {
-    let (x, y) = find(b, needle).unwrap_or_else(|| panic!("{needle:?} not on screen:\n{}", text(b)));
+    let (x, y) =
+        find(b, needle).unwrap_or_else(|| panic!("{needle:?} not on screen:\n{}", text(b)));
     b[(x, y)].fg
 }
 
@@ -117,9 +119,17 @@ fn confirm_dialog_names_the_order_and_defaults_to_no() {
     assert!(t.contains("BUY 0.5 BTC BTC-USD"));
     // "No" is the highlighted (reversed) button.
     let (x, y) = find(&b, " No (n) ").unwrap_or_else(|| panic!("no button:\n{t}"));
-    assert!(b[(x, y)].modifier.contains(ratatui::style::Modifier::REVERSED));
+    assert!(
+        b[(x, y)]
+            .modifier
+            .contains(ratatui::style::Modifier::REVERSED)
+    );
     let (x, y) = find(&b, " Yes (y) ").unwrap_or_else(|| panic!("no button:\n{t}"));
-    assert!(!b[(x, y)].modifier.contains(ratatui::style::Modifier::REVERSED));
+    assert!(
+        !b[(x, y)]
+            .modifier
+            .contains(ratatui::style::Modifier::REVERSED)
+    );
 }
 
 #[test]
@@ -133,24 +143,43 @@ fn amend_form() {
 #[test]
 fn error_banner_and_stale_header() {
     let mut s = loaded_state();
-    feed(&mut s, FeedEvent::FetchFailed {
-        tab: Tab::Active,
-        error: VenueError::Http { status: 503, message: "Service unavailable".into(), retry_after_secs: None },
-        at: ts(NOW),
-    });
+    feed(
+        &mut s,
+        FeedEvent::FetchFailed {
+            tab: Tab::Active,
+            error: VenueError::Http {
+                status: 503,
+                message: "Service unavailable".into(),
+                retry_after_secs: None,
+            },
+            at: ts(NOW),
+        },
+    );
     ch(&mut s, 'r');
     ch(&mut s, 'y');
-    feed(&mut s, FeedEvent::ActionDone {
-        action: blotter::venue::Action::Resume(blotter::domain::OrderId::new("6debb950-614a-4366-b73b-7d7574fd9e15")),
-        result: Err(VenueError::Http { status: 422, message: "Order is not paused.".into(), retry_after_secs: None }),
-        at: ts(NOW),
-    });
+    feed(
+        &mut s,
+        FeedEvent::ActionDone {
+            action: blotter::venue::Action::Resume(blotter::domain::OrderId::new(
+                "6debb950-614a-4366-b73b-7d7574fd9e15",
+            )),
+            result: Err(VenueError::Http {
+                status: 422,
+                message: "Order is not paused.".into(),
+                retry_after_secs: None,
+            }),
+            at: ts(NOW),
+        },
+    );
     let b = draw(&s);
     let t = text(&b);
     insta::assert_snapshot!(t);
     assert!(t.contains("422 Order is not paused."));
     assert!(t.contains("503 Service unavailable"));
-    assert_eq!(b[(find(&b, "✖").map_or((0, 0), |p| p)).clone()].bg, Color::Red);
+    assert_eq!(
+        b[(find(&b, "✖").map_or((0, 0), |p| p)).clone()].bg,
+        Color::Red
+    );
 }
 
 #[test]
@@ -168,7 +197,13 @@ fn server_strings_cannot_inject_escapes() {
     let mut rows = orders();
     rows[0].notes = Some("hi\u{1b}]0;pwned\u{7}\u{1b}[2J".into());
     rows[0].pair = "BTC\u{1b}[31m-USD".into();
-    feed(&mut s, FeedEvent::ActiveOrders { page: blotter::domain::Page::of(rows), at: ts(NOW) });
+    feed(
+        &mut s,
+        FeedEvent::ActiveOrders {
+            page: blotter::domain::Page::of(rows),
+            at: ts(NOW),
+        },
+    );
     let t = text(&draw(&s));
     assert!(!t.contains('\u{1b}'));
     assert!(!t.contains('\u{7}'));
@@ -183,4 +218,15 @@ fn demo_marker_and_empty_state() {
     let t = text(&draw(&s));
     assert!(t.contains(" DEMO "));
     assert!(t.contains("waiting for the venue"));
+}
+
+#[test]
+fn frozen_header_counts_pending_updates() {
+    let mut s = loaded_state();
+    ch(&mut s, 'f');
+    for _ in 0..37 {
+        feed(&mut s, FeedEvent::ActiveOrders { page: blotter::domain::Page::of(orders()), at: ts(NOW) });
+    }
+    let t = text(&draw(&s));
+    assert!(t.contains("FROZEN — 37 updates pending"), "{t}");
 }

@@ -38,6 +38,8 @@ pub enum KeyAction {
     Amend,
     /// Refetch every tab now.
     Refresh,
+    /// Freeze/unfreeze the view (updates are queued while frozen).
+    Freeze,
 }
 
 impl KeyAction {
@@ -63,6 +65,7 @@ impl KeyAction {
             KeyAction::Cancel => "cancel selected order / multi-order (asks first)",
             KeyAction::Amend => "amend selected order: qty, duration, POV, limit",
             KeyAction::Refresh => "refresh all tabs now",
+            KeyAction::Freeze => "freeze / unfreeze the view (updates queue up)",
         }
     }
 
@@ -76,6 +79,7 @@ impl KeyAction {
             KeyAction::Help => "help",
             KeyAction::Quit => "quit",
             KeyAction::Refresh => "refresh",
+            KeyAction::Freeze => "freeze",
             _ => return None,
         })
     }
@@ -193,6 +197,7 @@ impl Default for Keymap {
                 b(A::Amend, &[KeyCombo::ch('a')]),
                 b(A::Cancel, &[KeyCombo::ch('c')]),
                 b(A::Refresh, &[KeyCombo::ch('R')]),
+                b(A::Freeze, &[KeyCombo::ch('f')]),
                 b(A::Help, &[KeyCombo::ch('?')]),
                 b(A::Quit, &[KeyCombo::ch('q'), ctrl_c]),
             ],

@@ -255,6 +255,27 @@ pub struct State {
     pub quit: bool,
     /// Apply colours (false under `NO_COLOR`).
     pub color: bool,
+    /// Refresh interval in seconds (data older than 3 intervals is shown as stale).
+    pub refresh_secs: u64,
+    /// When true, data updates are queued instead of applied.
+    pub frozen: bool,
+    /// Data updates queued while frozen (latest snapshot per data set).
+    pub pending: Vec<FeedEvent>,
+    /// Updates received while frozen (what the header counts).
+    pub pending_count: usize,
+    /// Cells that changed recently: order id → what changed and until when to highlight.
+    pub flashes: BTreeMap<OrderId, Flash>,
+}
+
+/// A recent change to an order, highlighted briefly so the eye finds it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Flash {
+    /// Executed quantity changed (a fill).
+    pub fill: bool,
+    /// Status changed.
+    pub status: bool,
+    /// Highlight until this time.
+    pub until: Timestamp,
 }
 
 impl State {
@@ -281,6 +302,11 @@ impl State {
             size: (120, 40),
             quit: false,
             color: true,
+            refresh_secs: 2,
+            frozen: false,
+            pending: Vec::new(),
+            pending_count: 0,
+            flashes: BTreeMap::new(),
         }
     }
 

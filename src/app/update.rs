@@ -25,10 +25,15 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Command> {
         }
         Msg::Tick(now) => {
             state.now = now;
+            state.flashes.retain(|_, f| f.until > now);
             Vec::new()
         }
         Msg::Feed(ev) => {
-            on_feed(state, ev);
+            if state.frozen && is_data(&ev) {
+                queue(state, ev);
+            } else {
+                on_feed(state, ev);
+            }
             Vec::new()
         }
     }
@@ -178,6 +183,7 @@ fn on_action(state: &mut State, action: KeyAction) -> Vec<Command> {
             select_index(state, tab, last)
         }
         KeyAction::Help => state.modal = Some(Modal::Help),
+        KeyAction::Freeze => toggle_freeze(state),
         KeyAction::Refresh => {
             state.banner = Some(info(state, "Refreshing…".into()));
             return vec![Command::Refresh];
@@ -364,6 +370,9 @@ fn on_feed(state: &mut State, ev: FeedEvent) {
                     .cmp(&a.created_at)
                     .then_with(|| a.id.cmp(&b.id))
             });
+            if state.freshness[Tab::Active.index()].updated_at.is_some() {
+                flash_changes(state, &page.rows);
+            }
             state.orders = page.rows;
             mark_fresh(state, Tab::Active, page.bad_rows.len(), at);
             state.connection = Connection::Polling;
@@ -437,6 +446,81 @@ fn on_feed(state: &mut State, ev: FeedEvent) {
             });
         }
     }
+}
+
+/// Data updates are what freeze holds back; action results and errors always show.
+fn is_data(ev: &FeedEvent) -> bool {
+    matches!(
+        ev,
+        FeedEvent::ActiveOrders { .. }
+            | FeedEvent::MultiOrders { .. }
+            | FeedEvent::Placements { .. }
+            | FeedEvent::OrderErrors { .. }
+    )
+}
+
+/// Queues a data update while frozen. Snapshots replace their data set, so only the latest
+/// of each kind is kept (placements are per order and all kept, up to a bound).
+fn queue(state: &mut State, ev: FeedEvent) {
+    const MAX_PLACEMENT_BATCHES: usize = 64;
+    state.pending_count += 1;
+    let same_kind = |a: &FeedEvent| std::mem::discriminant(a) == std::mem::discriminant(&ev);
+    if !matches!(ev, FeedEvent::Placements { .. }) {
+        state.pending.retain(|p| !same_kind(p));
+    } else if state.pending.iter().filter(|p| same_kind(p)).count() >= MAX_PLACEMENT_BATCHES {
+        if let Some(i) = state.pending.iter().position(same_kind) {
+            state.pending.remove(i);
+        }
+    }
+    state.pending.push(ev);
+}
+
+fn toggle_freeze(state: &mut State) {
+    if state.frozen {
+        state.frozen = false;
+        let n = state.pending_count;
+        for ev in std::mem::take(&mut state.pending) {
+            on_feed(state, ev);
+        }
+        state.pending_count = 0;
+        state.banner = Some(info(
+            state,
+            format!("Unfrozen: applied {n} queued update(s)."),
+        ));
+    } else {
+        state.frozen = true;
+        state.banner = Some(info(
+            state,
+            "Frozen: updates are queued; press f to apply.".into(),
+        ));
+    }
+}
+
+/// Marks orders whose fill or status changed between two snapshots.
+fn flash_changes(state: &mut State, new: &[Order]) {
+    let until = state
+        .now
+        .checked_add(jiff::SignedDuration::from_secs(2))
+        .unwrap_or(state.now);
+    let old: std::collections::HashMap<_, _> = state.orders.iter().map(|o| (&o.id, o)).collect();
+    let mut changed = Vec::new();
+    for o in new {
+        if let Some(prev) = old.get(&o.id) {
+            let fill = prev.executed_qty != o.executed_qty;
+            let status = prev.status != o.status;
+            if fill || status {
+                changed.push((
+                    o.id.clone(),
+                    Flash {
+                        fill,
+                        status,
+                        until,
+                    },
+                ));
+            }
+        }
+    }
+    state.flashes.extend(changed);
 }
 
 fn describe(e: &VenueError) -> String {

@@ -73,14 +73,23 @@ fn row<'a>(state: &State, theme: &Theme, o: &Order) -> Row<'a> {
         format::order_size(o)
     );
     let notional = o.executed_notional.or(o.target_notional());
+    let flash = state.flashes.get(&o.id).filter(|f| f.until > state.now);
+    let fill_style = match flash {
+        Some(f) if f.fill => theme.flash(),
+        _ => Style::new(),
+    };
+    let status_style = match flash {
+        Some(f) if f.status => theme.status(&o.status).patch(theme.flash()),
+        _ => theme.status(&o.status),
+    };
     Row::new(vec![
         Cell::from(clean(o.id.short()).into_owned()),
         Cell::from(clean_truncated(&o.pair, 14).into_owned()),
         Cell::from(format::side(&o.side)).style(theme.side(&o.side)),
         Cell::from(clean_truncated(o.strategy.as_deref().unwrap_or("—"), 8).into_owned()),
-        Cell::from(status_text).style(theme.status(&o.status)),
-        Cell::from(filled),
-        Cell::from(fill_bar(o.fill_ratio)),
+        Cell::from(status_text).style(status_style),
+        Cell::from(filled).style(fill_style),
+        Cell::from(fill_bar(o.fill_ratio)).style(fill_style),
         Cell::from(format::decimal(o.avg_price)),
         Cell::from(format::limit(&o.limit_price)),
         Cell::from(format::decimal(notional)),

@@ -24,7 +24,7 @@ use theme::Theme;
 pub const CHROME_ROWS: u16 = 9;
 
 /// Data older than this many refresh intervals is shown as stale.
-const STALE_AFTER_SECS: i64 = 6;
+const STALE_AFTER_INTERVALS: i64 = 3;
 
 /// Draws the whole screen.
 pub fn render(state: &State, frame: &mut Frame) {
@@ -86,6 +86,13 @@ fn render_header(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
         ),
     };
     spans.push(Span::styled(text, style));
+    if state.frozen {
+        spans.push(Span::raw(" "));
+        spans.push(Span::styled(
+            format!(" FROZEN — {} updates pending ", state.pending_count),
+            theme.demo(),
+        ));
+    }
     let paused = state
         .orders
         .iter()
@@ -132,7 +139,8 @@ fn block_title<'a>(state: &State, theme: &Theme, tab: Tab) -> Line<'a> {
     match f.updated_at {
         Some(at) => {
             let age = state.now.duration_since(at).as_secs();
-            let style = if age > STALE_AFTER_SECS || f.error.is_some() {
+            let stale = age > STALE_AFTER_INTERVALS * state.refresh_secs.max(1) as i64;
+            let style = if stale || f.error.is_some() {
                 theme.warn()
             } else {
                 theme.dim()
@@ -241,7 +249,7 @@ fn render_footer(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
         A::Resume,
         A::Amend,
         A::Cancel,
-        A::Refresh,
+        A::Freeze,
         A::Help,
         A::Quit,
     ] {

@@ -119,6 +119,18 @@ impl Theme {
         }
     }
 
+    /// A cell that just changed (fill or status).
+    pub fn flash(&self) -> Style {
+        if self.color {
+            Style::new()
+                .bg(Color::Blue)
+                .fg(Color::White)
+                .add_modifier(Modifier::BOLD)
+        } else {
+            Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED)
+        }
+    }
+
     /// Selected table row.
     pub fn selected(&self) -> Style {
         Style::new().add_modifier(Modifier::REVERSED)

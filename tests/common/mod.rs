@@ -12,7 +12,8 @@ use jiff::Timestamp;
 use rust_decimal::Decimal;
 
 pub fn ts(s: &str) -> Timestamp {
-    s.parse().unwrap_or_else(|e| panic!("bad timestamp {s}: {e}"))
+    s.parse()
+        .unwrap_or_else(|e| panic!("bad timestamp {s}: {e}"))
 }
 
 pub fn dec(s: &str) -> Decimal {
@@ -35,7 +36,13 @@ pub fn order(id: &str, pair: &str, side: Side, status: OrderStatus, created: &st
 }
 
 pub fn orders() -> Vec<Order> {
-    let mut a = order("6debb950-614a-4366-b73b-7d7574fd9e15", "BTC-USD", Side::Buy, OrderStatus::Active, "2024-01-15T10:00:00Z");
+    let mut a = order(
+        "6debb950-614a-4366-b73b-7d7574fd9e15",
+        "BTC-USD",
+        Side::Buy,
+        OrderStatus::Active,
+        "2024-01-15T10:00:00Z",
+    );
     a.target_qty = Some(dec("0.5"));
     a.target_token = Some("BTC".into());
     a.executed_qty = Some(dec("0.25"));
@@ -44,7 +51,13 @@ pub fn orders() -> Vec<Order> {
     a.limit_price = Some(LimitPrice::Price(dec("46000.00")));
     a.executed_notional = Some(dec("11250.00"));
     a.notes = Some("Buy BTC over 1 hour".into());
-    let mut b = order("7fecb061-725b-5477-c84c-8e8685ge0f26", "ETH-USD", Side::Sell, OrderStatus::Paused, "2024-01-15T09:50:00Z");
+    let mut b = order(
+        "7fecb061-725b-5477-c84c-8e8685ge0f26",
+        "ETH-USD",
+        Side::Sell,
+        OrderStatus::Paused,
+        "2024-01-15T09:50:00Z",
+    );
     b.strategy = Some("VWAP".into());
     b.target_qty = Some(dec("2.5"));
     b.target_token = Some("ETH".into());
@@ -52,7 +65,13 @@ pub fn orders() -> Vec<Order> {
     b.fill_ratio = Some(dec("0.4"));
     b.limit_price = None;
     b.account_names = vec!["coinbase_pro".into()];
-    let mut c = order("984ffec9-f0bf-4b28-9dc1-81d5dfda1794", "SOL-USDT", Side::Buy, OrderStatus::Scheduled, "2024-01-15T09:40:00Z");
+    let mut c = order(
+        "984ffec9-f0bf-4b28-9dc1-81d5dfda1794",
+        "SOL-USDT",
+        Side::Buy,
+        OrderStatus::Scheduled,
+        "2024-01-15T09:40:00Z",
+    );
     c.strategy = Some("POV".into());
     c.sell_token = Some("USDT".into());
     c.sell_token_amount = Some(dec("5000.00"));
@@ -96,8 +115,16 @@ pub fn placements() -> Vec<(OrderId, Page<Placement>)> {
         exchange: Some("binance".into()),
         placement_type: ty.into(),
         qty: Some(dec("0.125")),
-        executed_qty: Some(if status == "FILLED" { dec("0.125") } else { dec("0") }),
-        price: if ty == "TAKE" { None } else { Some(dec("45000.00")) },
+        executed_qty: Some(if status == "FILLED" {
+            dec("0.125")
+        } else {
+            dec("0")
+        }),
+        price: if ty == "TAKE" {
+            None
+        } else {
+            Some(dec("45000.00"))
+        },
         status: status.into(),
         failure_reason: reason.map(String::from),
         fill_ratio: None,
@@ -108,7 +135,13 @@ pub fn placements() -> Vec<(OrderId, Page<Placement>)> {
         id.clone(),
         Page::of(vec![
             p("pl-1", "MAKE", "FILLED", None, "2024-01-15T10:15:00Z"),
-            p("pl-2", "TAKE", "FAILED", Some("MIN_AMOUNT"), "2024-01-15T10:20:00Z"),
+            p(
+                "pl-2",
+                "TAKE",
+                "FAILED",
+                Some("MIN_AMOUNT"),
+                "2024-01-15T10:20:00Z",
+            ),
             p("pl-3", "MAKE", "ACTIVE", None, "2024-01-15T10:25:00Z"),
         ]),
     )]
@@ -122,9 +155,24 @@ pub fn messages() -> Vec<OrderMessage> {
         created_at: Some(ts(at)),
     };
     vec![
-        m("6debb950-614a-4366-b73b-7d7574fd9e15", MessageLevel::Info, "Generating execution schedule", "2024-01-15T10:25:00Z"),
-        m("6debb950-614a-4366-b73b-7d7574fd9e15", MessageLevel::Error, "Insufficient balance for order execution", "2024-01-15T10:30:00Z"),
-        m("7fecb061-725b-5477-c84c-8e8685ge0f26", MessageLevel::Warn, "Order partially filled due to market conditions", "2024-01-15T10:28:00Z"),
+        m(
+            "6debb950-614a-4366-b73b-7d7574fd9e15",
+            MessageLevel::Info,
+            "Generating execution schedule",
+            "2024-01-15T10:25:00Z",
+        ),
+        m(
+            "6debb950-614a-4366-b73b-7d7574fd9e15",
+            MessageLevel::Error,
+            "Insufficient balance for order execution",
+            "2024-01-15T10:30:00Z",
+        ),
+        m(
+            "7fecb061-725b-5477-c84c-8e8685ge0f26",
+            MessageLevel::Warn,
+            "Order partially filled due to market conditions",
+            "2024-01-15T10:28:00Z",
+        ),
     ]
 }
 
@@ -134,10 +182,34 @@ pub fn loaded_state() -> State {
     let mut s = State::new("Tread.fi", Capabilities::ALL, now);
     s.size = (160, 30);
     let at = ts("2024-01-15T10:29:58Z");
-    feed(&mut s, FeedEvent::ActiveOrders { page: Page::of(orders()), at });
-    feed(&mut s, FeedEvent::MultiOrders { page: Page::of(multi_orders()), at });
-    feed(&mut s, FeedEvent::Placements { by_order: placements(), at });
-    feed(&mut s, FeedEvent::OrderErrors { messages: messages(), at });
+    feed(
+        &mut s,
+        FeedEvent::ActiveOrders {
+            page: Page::of(orders()),
+            at,
+        },
+    );
+    feed(
+        &mut s,
+        FeedEvent::MultiOrders {
+            page: Page::of(multi_orders()),
+            at,
+        },
+    );
+    feed(
+        &mut s,
+        FeedEvent::Placements {
+            by_order: placements(),
+            at,
+        },
+    );
+    feed(
+        &mut s,
+        FeedEvent::OrderErrors {
+            messages: messages(),
+            at,
+        },
+    );
     s
 }
 
