@@ -467,10 +467,10 @@ fn queue(state: &mut State, ev: FeedEvent) {
     let same_kind = |a: &FeedEvent| std::mem::discriminant(a) == std::mem::discriminant(&ev);
     if !matches!(ev, FeedEvent::Placements { .. }) {
         state.pending.retain(|p| !same_kind(p));
-    } else if state.pending.iter().filter(|p| same_kind(p)).count() >= MAX_PLACEMENT_BATCHES {
-        if let Some(i) = state.pending.iter().position(same_kind) {
-            state.pending.remove(i);
-        }
+    } else if state.pending.iter().filter(|p| same_kind(p)).count() >= MAX_PLACEMENT_BATCHES
+        && let Some(i) = state.pending.iter().position(same_kind)
+    {
+        state.pending.remove(i);
     }
     state.pending.push(ev);
 }
