@@ -177,7 +177,7 @@ fn error_banner_and_stale_header() {
     assert!(t.contains("422 Order is not paused."));
     assert!(t.contains("503 Service unavailable"));
     assert_eq!(
-        b[(find(&b, "✖").map_or((0, 0), |p| p)).clone()].bg,
+        b[find(&b, "✖").unwrap_or((0, 0))].bg,
         Color::Red
     );
 }
