@@ -11,6 +11,10 @@ use portable_pty::{CommandBuilder, PtySize, native_pty_system};
 const COLS: u16 = 160;
 const ROWS: u16 = 40;
 
+fn nz(n: u16) -> std::num::NonZeroU16 {
+    std::num::NonZeroU16::new(n).unwrap_or(std::num::NonZeroU16::MIN)
+}
+
 struct Session {
     parser: Arc<Mutex<vt100::Parser>>,
     raw: Arc<Mutex<Vec<u8>>>,
@@ -50,7 +54,7 @@ impl Session {
             .try_clone_reader()
             .unwrap_or_else(|e| panic!("{e}"));
         let writer = pair.master.take_writer().unwrap_or_else(|e| panic!("{e}"));
-        let parser = Arc::new(Mutex::new(vt100::Parser::new(ROWS, COLS, 0)));
+        let parser = Arc::new(Mutex::new(vt100::Parser::new(nz(ROWS), nz(COLS), 0)));
         let raw = Arc::new(Mutex::new(Vec::new()));
         let (p, r) = (parser.clone(), raw.clone());
         std::thread::spawn(move || {
