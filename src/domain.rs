@@ -230,7 +230,12 @@ pub struct Order {
 impl Order {
     /// An order with only an id, pair, side and status set; every other field `None`/empty.
     /// Useful for tests and as a base for adapters.
-    pub fn new(id: impl Into<String>, pair: impl Into<String>, side: Side, status: OrderStatus) -> Self {
+    pub fn new(
+        id: impl Into<String>,
+        pair: impl Into<String>,
+        side: Side,
+        status: OrderStatus,
+    ) -> Self {
         Self {
             id: OrderId::new(id),
             custom_order_id: None,

@@ -157,7 +157,13 @@ pub enum VenueError {
 impl VenueError {
     /// True for 401/403: retrying won't help until the key changes.
     pub fn is_auth(&self) -> bool {
-        matches!(self, VenueError::Http { status: 401 | 403, .. })
+        matches!(
+            self,
+            VenueError::Http {
+                status: 401 | 403,
+                ..
+            }
+        )
     }
 }
 
