@@ -1,0 +1,396 @@
+//! [`TreadfiClient`]: the Tread.fi REST client behind [`Venue`].
+
+use std::fmt;
+use std::str::FromStr;
+use std::time::Duration;
+
+use futures_util::future::BoxFuture;
+use reqwest::header::{AUTHORIZATION, HeaderValue, RETRY_AFTER};
+use reqwest::{Method, RequestBuilder};
+use rust_decimal::Decimal;
+use secrecy::{ExposeSecret, SecretString};
+use serde_json::{Map, Number, Value};
+
+use super::convert::{
+    decode_multi_order, decode_multi_orders_page, decode_order_errors, decode_orders_page,
+    decode_placements_page,
+};
+use super::error::{decode_error_message, reply_message};
+use crate::domain::{MultiOrder, Order, OrderId, OrderMessage, Page, Placement};
+use crate::venue::{
+    Action, ActionReply, AmendChanges, Capabilities, Venue, VenueError, VenueResult,
+};
+
+/// A Tread.fi connection: base URL, API key and one pooled HTTP client. Cheap to share
+/// (`Arc<dyn Venue>`). Every call is one request with `Authorization: Token <key>` and never
+/// retries on its own. `Debug` never shows the key.
+#[derive(Clone)]
+pub struct TreadfiClient {
+    http: reqwest::Client,
+    /// Base URL without a trailing slash, e.g. `https://app.tread.fi`.
+    base: String,
+    key: Option<SecretString>,
+}
+
+impl fmt::Debug for TreadfiClient {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TreadfiClient")
+            .field("base", &self.base)
+            .field("key", &self.key.as_ref().map(|_| "[redacted]"))
+            .finish_non_exhaustive()
+    }
+}
+
+/// Percent-encodes a query value or path segment, keeping RFC 3986 unreserved characters and
+/// `,` (so comma-joined lists read `a,b` on the wire, as the venue's own client sends them).
+fn encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~' | b',') {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// A decimal as a JSON number carrying its exact text (`arbitrary_precision`), e.g. `0.50`.
+fn decimal_number(d: Decimal) -> Value {
+    let text = d.to_string();
+    match Number::from_str(&text) {
+        Ok(n) => Value::Number(n),
+        Err(_) => Value::String(text),
+    }
+}
+
+/// The `changes` object of `POST /api/amend_order/`: only the fields that are set.
+/// Quantities and `pov_target` are JSON numbers with the exact decimal text, `duration` an
+/// integer (seconds), `limit_price` a string (as in the document's example).
+fn amend_changes(c: &AmendChanges) -> Value {
+    let mut m = Map::new();
+    if let Some(q) = c.base_asset_qty {
+        m.insert("base_asset_qty".into(), decimal_number(q));
+    }
+    if let Some(q) = c.quote_asset_qty {
+        m.insert("quote_asset_qty".into(), decimal_number(q));
+    }
+    if let Some(d) = c.duration_secs {
+        m.insert("duration".into(), Value::from(d));
+    }
+    if let Some(p) = c.pov_target {
+        m.insert("pov_target".into(), decimal_number(p));
+    }
+    if let Some(lp) = &c.limit_price {
+        m.insert("limit_price".into(), Value::String(lp.clone()));
+    }
+    Value::Object(m)
+}
+
+fn one_field(key: &str, value: Value) -> Value {
+    let mut m = Map::new();
+    m.insert(key.into(), value);
+    Value::Object(m)
+}
+
+/// Method, path and JSON body of one action, as the Tread.fi documents specify.
+fn action_request(action: &Action) -> (Method, String, Option<Value>) {
+    let id = |id: &OrderId| Value::String(id.as_str().to_owned());
+    match action {
+        Action::Pause(o) => (
+            Method::POST,
+            "/api/pause_order/".into(),
+            Some(one_field("order_id", id(o))),
+        ),
+        Action::Resume(o) => (
+            Method::POST,
+            "/api/resume_order/".into(),
+            Some(one_field("order_id", id(o))),
+        ),
+        Action::Cancel(o) => (
+            Method::DELETE,
+            format!("/api/order/{}", encode(o.as_str())),
+            None,
+        ),
+        Action::Amend(o, changes) => {
+            let mut m = Map::new();
+            m.insert("order_id".into(), id(o));
+            m.insert("changes".into(), amend_changes(changes));
+            (
+                Method::POST,
+                "/api/amend_order/".into(),
+                Some(Value::Object(m)),
+            )
+        }
+        Action::PauseMulti(o) => (
+            Method::POST,
+            "/api/pause_multi_order/".into(),
+            Some(one_field("multi_order_id", id(o))),
+        ),
+        Action::ResumeMulti(o) => (
+            Method::POST,
+            "/api/resume_multi_order/".into(),
+            Some(one_field("multi_order_id", id(o))),
+        ),
+        Action::CancelMulti(o) => (
+            Method::POST,
+            "/api/cancel_multi_orders/".into(),
+            Some(one_field("order_ids", Value::Array(vec![id(o)]))),
+        ),
+    }
+}
+
+fn network_error(e: reqwest::Error) -> VenueError {
+    if e.is_timeout() {
+        VenueError::Network(format!("timed out: {e}"))
+    } else {
+        VenueError::Network(e.to_string())
+    }
+}
+
+impl TreadfiClient {
+    /// A client for the Tread.fi API at `base_url` (e.g. `https://app.tread.fi` or
+    /// `http://127.0.0.1:PORT`; a trailing slash is ignored). `api_key` is sent as
+    /// `Authorization: Token <key>` (marked sensitive); `None` sends no header (the venue then
+    /// answers 401). `timeout` bounds each whole request; expiry is [`VenueError::Network`].
+    ///
+    /// # Errors
+    /// [`VenueError::Network`] when `base_url` is not an http(s) URL or the HTTP client cannot
+    /// be built.
+    pub fn new(
+        base_url: &str,
+        api_key: Option<SecretString>,
+        timeout: Duration,
+    ) -> Result<Self, VenueError> {
+        let base = base_url.trim().trim_end_matches('/').to_owned();
+        let url = reqwest::Url::parse(&base)
+            .map_err(|e| VenueError::Network(format!("invalid base url {base:?}: {e}")))?;
+        if !matches!(url.scheme(), "http" | "https") {
+            return Err(VenueError::Network(format!(
+                "invalid base url {base:?}: scheme must be http or https"
+            )));
+        }
+        let http = reqwest::Client::builder()
+            .timeout(timeout)
+            .connect_timeout(timeout)
+            .user_agent(concat!("blotter/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| VenueError::Network(format!("http client: {e}")))?;
+        Ok(Self {
+            http,
+            base,
+            key: api_key,
+        })
+    }
+
+    /// The base URL requests go to (no trailing slash).
+    pub fn base_url(&self) -> &str {
+        &self.base
+    }
+
+    fn request(&self, method: Method, path_and_query: &str) -> VenueResult<RequestBuilder> {
+        let mut req = self
+            .http
+            .request(method, format!("{}{}", self.base, path_and_query));
+        if let Some(key) = &self.key {
+            let mut value = HeaderValue::from_str(&format!("Token {}", key.expose_secret()))
+                .map_err(|_| {
+                    VenueError::Network(
+                        "API key contains characters not allowed in a header".into(),
+                    )
+                })?;
+            value.set_sensitive(true);
+            req = req.header(AUTHORIZATION, value);
+        }
+        Ok(req)
+    }
+
+    /// Sends one request; returns the status and body of a 2xx answer, else
+    /// [`VenueError::Http`] with the venue's message and `Retry-After` seconds.
+    async fn send(&self, req: RequestBuilder) -> VenueResult<(u16, Vec<u8>)> {
+        let resp = req.send().await.map_err(network_error)?;
+        let status = resp.status();
+        let retry_after_secs = resp
+            .headers()
+            .get(RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|s| s.trim().parse::<u64>().ok());
+        let body = resp.bytes().await.map_err(network_error)?.to_vec();
+        if status.is_success() {
+            return Ok((status.as_u16(), body));
+        }
+        let mut message = decode_error_message(&body);
+        if message.is_empty() {
+            message = status.canonical_reason().unwrap_or_default().to_owned();
+        }
+        Err(VenueError::Http {
+            status: status.as_u16(),
+            message,
+            retry_after_secs,
+        })
+    }
+
+    async fn get(&self, path_and_query: &str) -> VenueResult<Vec<u8>> {
+        let req = self.request(Method::GET, path_and_query)?;
+        self.send(req).await.map(|(_, body)| body)
+    }
+
+    /// `GET /api/orders/?page=N` (1-based): one page of all orders of the past 12 months,
+    /// decoded as [`decode_orders_page`]. Not part of [`Venue`]; for `dump` and history views.
+    ///
+    /// # Errors
+    /// As every call: [`VenueError::Http`], [`VenueError::Network`], [`VenueError::Decode`].
+    pub async fn orders(&self, page: u32) -> VenueResult<Page<Order>> {
+        let body = self.get(&format!("/api/orders/?page={page}")).await?;
+        decode_orders_page(&body)
+    }
+
+    /// `GET /api/order/{id}`: one order, decoded as [`super::decode_order`].
+    ///
+    /// # Errors
+    /// As every call: [`VenueError::Http`], [`VenueError::Network`], [`VenueError::Decode`].
+    pub async fn order(&self, id: &OrderId) -> VenueResult<Order> {
+        let body = self
+            .get(&format!("/api/order/{}", encode(id.as_str())))
+            .await?;
+        super::convert::decode_order(&body)
+    }
+
+    /// The raw body of `GET path_and_query` (e.g. `/api/active_orders/?exclude_paused=false`),
+    /// for `dump`: authenticated like every call, status checked, body not decoded.
+    ///
+    /// # Errors
+    /// [`VenueError::Http`] on a non-2xx answer, [`VenueError::Network`].
+    pub async fn get_raw(&self, path_and_query: &str) -> VenueResult<Vec<u8>> {
+        self.get(path_and_query).await
+    }
+}
+
+impl Venue for TreadfiClient {
+    fn name(&self) -> &str {
+        "Tread.fi"
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        Capabilities::ALL
+    }
+
+    fn active_orders(&self) -> BoxFuture<'_, VenueResult<Page<Order>>> {
+        Box::pin(async move {
+            let body = self.get("/api/active_orders/?exclude_paused=false").await?;
+            decode_orders_page(&body)
+        })
+    }
+
+    fn multi_orders(&self, page_number: u32) -> BoxFuture<'_, VenueResult<Page<MultiOrder>>> {
+        Box::pin(async move {
+            let body = self
+                .get(&format!("/api/multi_orders/?page_number={page_number}"))
+                .await?;
+            decode_multi_orders_page(&body)
+        })
+    }
+
+    fn multi_order(&self, id: &OrderId) -> BoxFuture<'_, VenueResult<MultiOrder>> {
+        let path = format!(
+            "/api/multi_order/{}?include_child_orders=true",
+            encode(id.as_str())
+        );
+        Box::pin(async move {
+            let body = self.get(&path).await?;
+            decode_multi_order(&body)
+        })
+    }
+
+    fn placements(&self, order_id: &OrderId) -> BoxFuture<'_, VenueResult<Page<Placement>>> {
+        let order_id = order_id.clone();
+        Box::pin(async move {
+            let body = self
+                .get(&format!(
+                    "/api/placements/?order_id={}",
+                    encode(order_id.as_str())
+                ))
+                .await?;
+            decode_placements_page(&body, &order_id)
+        })
+    }
+
+    /// With no ids, answers an empty list without a request (the venue would return the
+    /// messages of every order).
+    fn order_errors(&self, order_ids: &[OrderId]) -> BoxFuture<'_, VenueResult<Vec<OrderMessage>>> {
+        let joined = order_ids
+            .iter()
+            .map(|id| encode(id.as_str()))
+            .collect::<Vec<_>>()
+            .join(",");
+        Box::pin(async move {
+            if joined.is_empty() {
+                return Ok(Vec::new());
+            }
+            let body = self
+                .get(&format!("/api/order_errors/?order_ids={joined}"))
+                .await?;
+            decode_order_errors(&body)
+        })
+    }
+
+    fn act(&self, action: &Action) -> BoxFuture<'_, VenueResult<ActionReply>> {
+        let (method, path, body) = action_request(action);
+        Box::pin(async move {
+            let mut req = self.request(method, &path)?;
+            if let Some(body) = &body {
+                req = req.json(body);
+            }
+            let (status, reply) = self.send(req).await?;
+            let mut message = reply_message(&reply);
+            if message.is_empty() {
+                message = reqwest::StatusCode::from_u16(status)
+                    .ok()
+                    .and_then(|s| s.canonical_reason())
+                    .unwrap_or("OK")
+                    .to_owned();
+            }
+            Ok(ActionReply { status, message })
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn encode_keeps_commas_and_unreserved() {
+        assert_eq!(encode("a-b_c.d~e,f"), "a-b_c.d~e,f");
+        assert_eq!(encode("a b/c&d"), "a%20b%2Fc%26d");
+    }
+
+    #[test]
+    fn amend_body_has_only_set_fields_and_exact_numbers() {
+        let c = AmendChanges {
+            base_asset_qty: Some(Decimal::new(50, 2)),
+            duration_secs: Some(900),
+            limit_price: Some("51000".into()),
+            ..AmendChanges::default()
+        };
+        let body = serde_json::to_string(&amend_changes(&c)).unwrap();
+        assert_eq!(
+            body,
+            r#"{"base_asset_qty":0.50,"duration":900,"limit_price":"51000"}"#
+        );
+    }
+
+    #[test]
+    fn debug_hides_key() {
+        let c = TreadfiClient::new(
+            "http://127.0.0.1:1/",
+            Some(SecretString::from("sekrit-key")),
+            Duration::from_secs(1),
+        )
+        .unwrap();
+        let d = format!("{c:?}");
+        assert!(!d.contains("sekrit"), "{d}");
+        assert!(d.contains("[redacted]"), "{d}");
+        assert_eq!(c.base_url(), "http://127.0.0.1:1");
+    }
+}

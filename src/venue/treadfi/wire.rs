@@ -1,0 +1,306 @@
+//! Private serde shapes of Tread.fi responses, as the documents show them. Every field is
+//! optional and tolerant (see [`crate::venue::decode`]) except the few a row is useless
+//! without (`id`, `pair`, `side`); unknown fields are ignored. Aliases are separate fields
+//! (not `#[serde(alias)]`) because some payloads send both spellings at once
+//! (`super_strategy` and `super_strategy_name`, `executed_qty` and `target_executed_qty`).
+
+use std::fmt;
+
+use jiff::Timestamp;
+use rust_decimal::Decimal;
+use serde::Deserialize;
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde_json::value::RawValue;
+
+use crate::venue::decode::{
+    bool_lenient, id_string, opt_decimal, opt_i64, opt_string, opt_timestamp, opt_u32, string_list,
+};
+
+/// One single-leg order row (`/api/orders/`, `/api/active_orders/`, `/api/order/{id}`,
+/// `/api/order_summary/{id}`, `/api/orders_with_stats/`, multi-order `child_orders`).
+#[derive(Debug, Deserialize)]
+pub(super) struct WireOrder {
+    #[serde(deserialize_with = "id_string")]
+    pub id: String,
+    #[serde(default, deserialize_with = "opt_string")]
+    pub custom_order_id: Option<String>,
+    #[serde(default, deserialize_with = "opt_string")]
+    pub parent_order_id: Option<String>,
+    pub pair: String,
+    pub side: String,
+    #[serde(default, deserialize_with = "opt_string")]
+    pub strategy: Option<String>,
+    #[serde(default, deserialize_with = "opt_string")]
+    pub super_strategy: Option<String>,
+    #[serde(default, deserialize_with = "opt_string")]
+    pub super_strategy_name: Option<String>,
+    #[serde(default, deserialize_with = "opt_string")]
+    pub status: Option<String>,
+
+    #[serde(default, deserialize_with = "opt_decimal")]
+    pub target_order_qty: Option<Decimal>,
+    #[serde(default, deserialize_with = "opt_decimal")]
+    pub order_qty: Option<Decimal>,
+    #[serde(default, deserialize_with = "opt_string")]
+    pub target_token: Option<String>,
+    #[serde(default, deserialize_with = "opt_decimal")]
+    pub executed_qty: Option<Decimal>,
+    #[serde(default, deserialize_with = "opt_decimal")]
+    pub target_executed_qty: Option<Decimal>,
+    #[serde(default, deserialize_with = "opt_decimal")]
+    pub target_remaining_qty: Option<Decimal>,
+    #[serde(default, deserialize_with = "opt_decimal")]
+    pub remaining_qty: Option<Decimal>,
+    #[serde(default, deserialize_with = "opt_decimal")]
+    pub pct_filled: Option<Decimal>,
+    #[serde(default, deserialize_with = "opt_decimal")]
+    pub average_executed_price: Option<Decimal>,
+    #[serde(default, deserialize_with = "opt_decimal")]
+    pub executed_price: Option<Decimal>,
+    /// Raw text of `limit_price` (numbers as their exact text); interpreted in `convert`.
+    #[serde(default, deserialize_with = "opt_string")]
+    pub limit_price: Option<String>,
+    #[serde(default, deserialize_with = "opt_decimal")]
+    pub executed_notional: Option<Decimal>,
+
+    #[serde(default, deserialize_with = "opt_string")]
+    pub buy_token: Option<String>,
+    #[serde(default, deserialize_with = "opt_decimal")]
+    pub buy_token_amount: Option<Decimal>,
+    #[serde(default, deserialize_with = "opt_string")]
+    pub sell_token: Option<String>,
+    #[serde(default, deserialize_with = "opt_decimal")]
+    pub sell_token_amount: Option<Decimal>,
+
+    #[serde(default, deserialize_with = "string_list")]
+    pub account_names: Vec<String>,
+    #[serde(default, deserialize_with = "string_list")]
+    pub exchanges: Vec<String>,
+    #[serde(default, deserialize_with = "string_list")]
+    pub exchange_names: Vec<String>,
+    #[serde(default, deserialize_with = "string_list")]
+    pub unique_venues: Vec<String>,
+    #[serde(default, deserialize_with = "opt_decimal")]
+    pub pov_target: Option<Decimal>,
+
+    #[serde(default, deserialize_with = "opt_timestamp")]
+    pub time_start: Option<Timestamp>,
+    #[serde(default, deserialize_with = "opt_timestamp")]
+    pub start_datetime: Option<Timestamp>,
+    #[serde(default, deserialize_with = "opt_timestamp")]
+    pub start_timedate: Option<Timestamp>,
+    #[serde(default, deserialize_with = "opt_timestamp")]
+    pub time_end: Option<Timestamp>,
+    #[serde(default, deserialize_with = "opt_i64")]
+    pub duration: Option<i64>,
+    #[serde(default, deserialize_with = "opt_timestamp")]
+    pub created_at: Option<Timestamp>,
+    #[serde(default, deserialize_with = "opt_timestamp")]
+    pub updated_at: Option<Timestamp>,
+
+    #[serde(default, deserialize_with = "opt_decimal")]
+    pub total_fee: Option<Decimal>,
+    #[serde(default, deserialize_with = "opt_string")]
+    pub fee_asset: Option<String>,
+    #[serde(default, deserialize_with = "opt_string")]
+    pub notes: Option<String>,
+    #[serde(default, deserialize_with = "opt_string")]
+    pub failure_reason: Option<String>,
+}
+
+/// One multi-order (`/api/multi_orders/` rows, `/api/multi_order/{id}`).
+#[derive(Debug, Deserialize)]
+pub(super) struct WireMultiOrder {
+    #[serde(deserialize_with = "id_string")]
+    pub id: String,
+    #[serde(default, deserialize_with = "opt_string")]
+    pub custom_order_id: Option<String>,
+    #[serde(default, deserialize_with = "opt_string")]
+    pub status: Option<String>,
+    #[serde(default, deserialize_with = "opt_string")]
+    pub calculated_status: Option<String>,
+    #[serde(default, deserialize_with = "string_list")]
+    pub pairs: Vec<String>,
+    #[serde(default, deserialize_with = "string_list")]
+    pub account_names: Vec<String>,
+    #[serde(default, deserialize_with = "opt_string")]
+    pub strategy: Option<String>,
+    #[serde(default, deserialize_with = "opt_decimal")]
+    pub executed_notional: Option<Decimal>,
+    #[serde(default, deserialize_with = "opt_decimal")]
+    pub notional_exposure: Option<Decimal>,
+    #[serde(default, deserialize_with = "opt_decimal")]
+    pub exposure_tolerance: Option<Decimal>,
+    #[serde(default, deserialize_with = "opt_decimal")]
+    pub pct_filled: Option<Decimal>,
+    #[serde(default, deserialize_with = "bool_lenient")]
+    pub is_paused: bool,
+    #[serde(default, deserialize_with = "bool_lenient")]
+    pub is_active: bool,
+    #[serde(default, deserialize_with = "string_list")]
+    pub child_order_ids: Vec<String>,
+    #[serde(default)]
+    pub child_orders: Option<Vec<WireOrder>>,
+    #[serde(default, deserialize_with = "opt_timestamp")]
+    pub start_datetime: Option<Timestamp>,
+    #[serde(default, deserialize_with = "opt_timestamp")]
+    pub start_timedate: Option<Timestamp>,
+    #[serde(default, deserialize_with = "opt_timestamp")]
+    pub time_start: Option<Timestamp>,
+    #[serde(default, deserialize_with = "opt_i64")]
+    pub duration: Option<i64>,
+    #[serde(default, deserialize_with = "opt_timestamp")]
+    pub created_at: Option<Timestamp>,
+    #[serde(default, deserialize_with = "opt_timestamp")]
+    pub updated_at: Option<Timestamp>,
+    #[serde(default, deserialize_with = "opt_string")]
+    pub failure_reason: Option<String>,
+}
+
+/// One placement (`/api/placements/` rows, and `placements` inside order detail).
+#[derive(Debug, Deserialize)]
+pub(super) struct WirePlacement {
+    #[serde(deserialize_with = "id_string")]
+    pub id: String,
+    /// The owning order, where the row carries it (order detail's placements do).
+    #[serde(default, deserialize_with = "opt_string")]
+    pub order: Option<String>,
+    #[serde(default, deserialize_with = "opt_string")]
+    pub exchange: Option<String>,
+    #[serde(default, deserialize_with = "opt_string")]
+    pub placement_type: Option<String>,
+    #[serde(default, deserialize_with = "opt_decimal")]
+    pub qty: Option<Decimal>,
+    #[serde(default, deserialize_with = "opt_decimal")]
+    pub executed_qty: Option<Decimal>,
+    #[serde(default, deserialize_with = "opt_decimal")]
+    pub price: Option<Decimal>,
+    #[serde(default, deserialize_with = "opt_string")]
+    pub status: Option<String>,
+    #[serde(default, deserialize_with = "opt_string")]
+    pub failure_reason: Option<String>,
+    #[serde(default, deserialize_with = "opt_decimal")]
+    pub pct_filled: Option<Decimal>,
+    #[serde(default, deserialize_with = "opt_string")]
+    pub external_id: Option<String>,
+    #[serde(default, deserialize_with = "opt_timestamp")]
+    pub created_at: Option<Timestamp>,
+}
+
+/// One entry of an `/api/order_errors/` list.
+#[derive(Debug, Deserialize)]
+pub(super) struct WireMessage {
+    #[serde(default, deserialize_with = "opt_string")]
+    pub message: Option<String>,
+    #[serde(default, deserialize_with = "opt_string")]
+    pub message_type: Option<String>,
+    #[serde(default, deserialize_with = "opt_timestamp")]
+    pub created_at: Option<Timestamp>,
+}
+
+/// `/api/order_errors/`: an object keyed by order id, each value a list of messages. Kept as
+/// pairs in document order.
+#[derive(Debug)]
+pub(super) struct WireOrderErrors(pub Vec<(String, Vec<WireMessage>)>);
+
+impl<'de> Deserialize<'de> for WireOrderErrors {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = WireOrderErrors;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an object of order id → list of messages")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut out = Vec::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    let msgs: Option<Vec<WireMessage>> = map.next_value()?;
+                    out.push((key, msgs.unwrap_or_default()));
+                }
+                Ok(WireOrderErrors(out))
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+/// Just the `id` of a row, to label a row that failed to decode.
+#[derive(Deserialize)]
+pub(super) struct IdOnly {
+    #[serde(default, deserialize_with = "opt_string")]
+    pub id: Option<String>,
+}
+
+/// A page envelope with its rows still undecoded, so each row can fail on its own.
+pub(super) struct RawPage<'a> {
+    pub rows: Vec<&'a RawValue>,
+    pub page_number: Option<u32>,
+    pub num_pages: Option<u32>,
+}
+
+/// Reads a page envelope `{"<rows_key>": [...], "page_number": n, "num_pages": m, ...}`.
+/// A bare JSON array is accepted as the rows (the custom-id example of `/api/orders/` shows
+/// one). A missing or non-array rows key is an error.
+pub(super) struct PageSeed {
+    pub rows_key: &'static str,
+}
+
+struct OptU32(Option<u32>);
+
+impl<'de> Deserialize<'de> for OptU32 {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        opt_u32(d).map(OptU32)
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for PageSeed {
+    type Value = RawPage<'de>;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for PageSeed {
+    type Value = RawPage<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "an object with a `{}` array", self.rows_key)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut rows = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+        while let Some(row) = seq.next_element::<&'de RawValue>()? {
+            rows.push(row);
+        }
+        Ok(RawPage {
+            rows,
+            page_number: None,
+            num_pages: None,
+        })
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut rows = None;
+        let mut page_number = None;
+        let mut num_pages = None;
+        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+            if key == self.rows_key {
+                let r: Option<Vec<&'de RawValue>> = map.next_value()?;
+                rows = Some(r.unwrap_or_default());
+            } else if key == "page_number" {
+                page_number = map.next_value::<OptU32>()?.0;
+            } else if key == "num_pages" {
+                num_pages = map.next_value::<OptU32>()?.0;
+            } else {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+        let rows = rows.ok_or_else(|| de::Error::missing_field(self.rows_key))?;
+        Ok(RawPage {
+            rows,
+            page_number,
+            num_pages,
+        })
+    }
+}
