@@ -13,9 +13,14 @@ use jiff::Timestamp;
 use tokio::sync::{mpsc, watch};
 use tokio_util::sync::CancellationToken;
 
+use crate::app::PushStatus;
 use crate::app::{FeedEvent, Tab};
 use crate::domain::{OrderId, Page};
-use crate::venue::{Action, Venue, VenueError};
+use crate::venue::{Action, PushEvent, Venue, VenueError};
+
+/// While the push channel is live, polling slows to this multiple of the interval (it only
+/// repairs anything missed).
+pub const LIVE_POLL_SLOWDOWN: u32 = 5;
 
 /// Feed timing and limits.
 #[derive(Debug, Clone)]
@@ -80,17 +85,32 @@ pub fn spawn(
     let (cmd_tx, cmd_rx) = mpsc::unbounded_channel();
     let (refresh_tx, refresh_rx) = watch::channel(0u64);
     let (ids_tx, ids_rx) = watch::channel(None::<Vec<OrderId>>);
+    let (live_tx, live_rx) = watch::channel(false);
+    let (details_tx, details_rx) = watch::channel(0u64);
+    let refresh_tx = Arc::new(refresh_tx);
     let ctx = Ctx {
         venue,
         cfg,
         events,
         cancel: cancel.clone(),
         refresh: refresh_rx,
+        details: None,
+        live: live_rx,
+    };
+    let with_details = Ctx {
+        details: Some(details_rx),
+        ..ctx.clone()
     };
     tokio::spawn(poll_active(ctx.clone(), ids_tx));
     tokio::spawn(poll_multi(ctx.clone()));
-    tokio::spawn(poll_placements(ctx.clone(), ids_rx.clone()));
-    tokio::spawn(poll_errors(ctx.clone(), ids_rx));
+    tokio::spawn(poll_placements(with_details.clone(), ids_rx.clone()));
+    tokio::spawn(poll_errors(with_details, ids_rx));
+    tokio::spawn(run_push(
+        ctx.clone(),
+        live_tx,
+        refresh_tx.clone(),
+        details_tx,
+    ));
     tokio::spawn(run_commands(ctx, cmd_rx, refresh_tx));
     FeedHandle {
         commands: cmd_tx,
@@ -105,6 +125,10 @@ struct Ctx {
     events: mpsc::Sender<FeedEvent>,
     cancel: CancellationToken,
     refresh: watch::Receiver<u64>,
+    /// Wakes the placements/errors pollers early (after fills and failures pushed live).
+    details: Option<watch::Receiver<u64>>,
+    /// True while the push channel is live (polling slows down).
+    live: watch::Receiver<bool>,
 }
 
 impl Ctx {
@@ -115,10 +139,22 @@ impl Ctx {
 
     /// Waits `delay`, or less if a refresh is requested; false when cancelled.
     async fn wait(&mut self, delay: Duration) -> bool {
+        let delay = if *self.live.borrow() {
+            delay.saturating_mul(LIVE_POLL_SLOWDOWN)
+        } else {
+            delay
+        };
+        let details = async {
+            match self.details.as_mut() {
+                Some(d) => d.changed().await,
+                None => std::future::pending().await,
+            }
+        };
         tokio::select! {
             _ = self.cancel.cancelled() => false,
             _ = tokio::time::sleep(delay) => true,
             Ok(()) = self.refresh.changed() => true,
+            Ok(()) = details => true,
         }
     }
 
@@ -359,12 +395,97 @@ async fn poll_errors(mut ctx: Ctx, mut ids: watch::Receiver<Option<Vec<OrderId>>
     }
 }
 
+/// Follows the venue's push channel: applies updates live, reconnects with backoff and jitter,
+/// and after every (re)connect refetches everything once to repair any gap.
+async fn run_push(
+    ctx: Ctx,
+    live: watch::Sender<bool>,
+    refresh: Arc<watch::Sender<u64>>,
+    details: watch::Sender<u64>,
+) {
+    let mut failures = 0u32;
+    loop {
+        let error = tokio::select! {
+            _ = ctx.cancel.cancelled() => return,
+            r = ctx.venue.push() => match r {
+                Ok(None) => {
+                    ctx.emit(FeedEvent::Push { status: PushStatus::Unavailable, at: Timestamp::now() }).await;
+                    return;
+                }
+                Ok(Some(mut stream)) => {
+                    failures = 0;
+                    live.send_replace(true);
+                    tracing::info!("push channel live");
+                    if !ctx.emit(FeedEvent::Push { status: PushStatus::Live, at: Timestamp::now() }).await {
+                        return;
+                    }
+                    refresh.send_modify(|n| *n += 1);
+                    let end = loop {
+                        let item = tokio::select! {
+                            _ = ctx.cancel.cancelled() => return,
+                            item = stream.next() => item,
+                        };
+                        match item {
+                            Some(Ok(event)) => {
+                                if event.touches_details() {
+                                    details.send_modify(|n| *n += 1);
+                                }
+                                if !matches!(event, PushEvent::OrderUpdate { order: Some(_), .. }) {
+                                    // No usable order in the message: refetch to see the change.
+                                    refresh.send_modify(|n| *n += 1);
+                                }
+                                if !ctx.emit(FeedEvent::PushUpdate { event, at: Timestamp::now() }).await {
+                                    return;
+                                }
+                            }
+                            Some(Err(e)) => break e,
+                            None => break VenueError::Network("push channel ended".into()),
+                        }
+                    };
+                    live.send_replace(false);
+                    end
+                }
+                Err(e) => e,
+            },
+        };
+        failures = failures.saturating_add(1);
+        let delay = backoff(&ctx.cfg, failures, Some(&error), fastrand::f64());
+        tracing::warn!(%error, retry_in_ms = delay.as_millis() as u64, "push channel down");
+        let until = Timestamp::now()
+            .checked_add(jiff::SignedDuration::try_from(delay).unwrap_or_default())
+            .unwrap_or_else(|_| Timestamp::now());
+        let status = if error.is_auth() {
+            PushStatus::AuthFailed {
+                error: error.to_string(),
+                retry_at: until,
+            }
+        } else {
+            PushStatus::Reconnecting {
+                error: error.to_string(),
+                retry_at: until,
+            }
+        };
+        if !ctx
+            .emit(FeedEvent::Push {
+                status,
+                at: Timestamp::now(),
+            })
+            .await
+        {
+            return;
+        }
+        tokio::select! {
+            _ = ctx.cancel.cancelled() => return,
+            _ = tokio::time::sleep(delay) => {}
+        }
+    }
+}
+
 async fn run_commands(
     ctx: Ctx,
     mut commands: mpsc::UnboundedReceiver<FeedCommand>,
-    refresh: watch::Sender<u64>,
+    refresh: Arc<watch::Sender<u64>>,
 ) {
-    let refresh = Arc::new(refresh);
     loop {
         let cmd = tokio::select! {
             _ = ctx.cancel.cancelled() => return,

@@ -176,10 +176,7 @@ fn error_banner_and_stale_header() {
     insta::assert_snapshot!(t);
     assert!(t.contains("422 Order is not paused."));
     assert!(t.contains("503 Service unavailable"));
-    assert_eq!(
-        b[find(&b, "✖").unwrap_or((0, 0))].bg,
-        Color::Red
-    );
+    assert_eq!(b[find(&b, "✖").unwrap_or((0, 0))].bg, Color::Red);
 }
 
 #[test]
@@ -225,7 +222,13 @@ fn frozen_header_counts_pending_updates() {
     let mut s = loaded_state();
     ch(&mut s, 'f');
     for _ in 0..37 {
-        feed(&mut s, FeedEvent::ActiveOrders { page: blotter::domain::Page::of(orders()), at: ts(NOW) });
+        feed(
+            &mut s,
+            FeedEvent::ActiveOrders {
+                page: blotter::domain::Page::of(orders()),
+                at: ts(NOW),
+            },
+        );
     }
     let t = text(&draw(&s));
     assert!(t.contains("FROZEN — 37 updates pending"), "{t}");

@@ -121,6 +121,32 @@ pub enum Connection {
     },
 }
 
+/// State of the venue's push channel (WebSocket), shown in the header.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum PushStatus {
+    /// Not connected yet.
+    #[default]
+    Connecting,
+    /// The venue has no push channel: polling only.
+    Unavailable,
+    /// Connected and subscribed: updates arrive live.
+    Live,
+    /// Down; the next attempt is at `retry_at`.
+    Reconnecting {
+        /// Why it went down.
+        error: String,
+        /// When it will try again (UTC).
+        retry_at: Timestamp,
+    },
+    /// The venue rejected the key on the push channel.
+    AuthFailed {
+        /// The venue's message.
+        error: String,
+        /// When it will try again (UTC).
+        retry_at: Timestamp,
+    },
+}
+
 /// Per-tab view state: the selected row's key (order id, placement id, message key) and the
 /// first visible row.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -190,6 +216,20 @@ pub enum FeedEvent {
         /// When.
         at: Timestamp,
     },
+    /// The push channel's state changed.
+    Push {
+        /// New state.
+        status: PushStatus,
+        /// When.
+        at: Timestamp,
+    },
+    /// One update from the push channel (applied in place, keyed by order id).
+    PushUpdate {
+        /// The update.
+        event: crate::venue::PushEvent,
+        /// When it arrived.
+        at: Timestamp,
+    },
     /// An action's result.
     ActionDone {
         /// The action sent.
@@ -239,8 +279,10 @@ pub struct State {
     pub placements: Vec<Placement>,
     /// Order messages, newest first.
     pub messages: Vec<OrderMessage>,
-    /// Connection state.
+    /// Polling health.
     pub connection: Connection,
+    /// Push channel state.
+    pub push: PushStatus,
     /// Dialog, if open.
     pub modal: Option<Modal>,
     /// Transient message line.
@@ -295,6 +337,7 @@ impl State {
             placements: Vec::new(),
             messages: Vec::new(),
             connection: Connection::Connecting,
+            push: PushStatus::Connecting,
             modal: None,
             banner: None,
             in_flight: BTreeSet::new(),

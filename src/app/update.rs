@@ -10,7 +10,7 @@ use super::keymap::KeyAction;
 use super::state::*;
 use crate::domain::{Order, OrderStatus};
 use crate::format;
-use crate::venue::{Action, VenueError};
+use crate::venue::{Action, PushEvent, VenueError};
 
 /// Applies one message to the state and returns the effects to carry out.
 pub fn update(state: &mut State, msg: Msg) -> Vec<Command> {
@@ -410,6 +410,17 @@ fn on_feed(state: &mut State, ev: FeedEvent) {
             mark_fresh(state, Tab::Errors, 0, at);
             keep_visible(state, Tab::Errors);
         }
+        FeedEvent::Push { status, at: _ } => {
+            state.push = status;
+        }
+        FeedEvent::PushUpdate {
+            event: PushEvent::OrderUpdate { order, .. },
+            at: _,
+        } => {
+            if let Some(order) = order {
+                apply_order(state, *order);
+            }
+        }
         FeedEvent::FetchFailed { tab, error, at } => {
             if tab == Tab::Active {
                 state.connection = if error.is_auth() {
@@ -448,6 +459,34 @@ fn on_feed(state: &mut State, ev: FeedEvent) {
     }
 }
 
+/// Applies one pushed order in place (keyed by id): replaced where it is, inserted in order if
+/// new, removed from the active set once terminal. Multi-order children are updated too.
+fn apply_order(state: &mut State, order: Order) {
+    flash_changes(state, std::slice::from_ref(&order));
+    for m in &mut state.multi_orders {
+        if let Some(child) = m.child_orders.iter_mut().find(|c| c.id == order.id) {
+            *child = order.clone();
+        }
+    }
+    let pos = state.orders.iter().position(|o| o.id == order.id);
+    match (pos, order.status.is_terminal()) {
+        (Some(i), true) => {
+            state.orders.remove(i);
+            state.placements_by_order.remove(&order.id);
+            rebuild_placements(state);
+        }
+        (Some(i), false) => state.orders[i] = order,
+        (None, true) => {}
+        (None, false) => {
+            let at = state.orders.partition_point(|o| {
+                (Reverse(o.created_at), &o.id) < (Reverse(order.created_at), &order.id)
+            });
+            state.orders.insert(at, order);
+        }
+    }
+    keep_visible(state, Tab::Active);
+}
+
 /// Data updates are what freeze holds back; action results and errors always show.
 fn is_data(ev: &FeedEvent) -> bool {
     matches!(
@@ -456,6 +495,7 @@ fn is_data(ev: &FeedEvent) -> bool {
             | FeedEvent::MultiOrders { .. }
             | FeedEvent::Placements { .. }
             | FeedEvent::OrderErrors { .. }
+            | FeedEvent::PushUpdate { .. }
     )
 }
 

@@ -14,7 +14,7 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Row, Table, TableState};
 
-use crate::app::{BannerLevel, Connection, Modal, State, Tab};
+use crate::app::{BannerLevel, Connection, Modal, PushStatus, State, Tab};
 use crate::format;
 use crate::sanitize::clean_truncated;
 use theme::Theme;
@@ -73,17 +73,19 @@ fn render_header(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
         spans.push(Span::raw(" "));
     }
     spans.push(Span::raw("│ "));
-    let (text, style) = match &state.connection {
-        Connection::Connecting => ("● connecting".to_string(), theme.dim()),
-        Connection::Polling => ("● polling".to_string(), theme.ok()),
-        Connection::Retrying { error } => (
-            format!("● retrying — {}", clean_truncated(error, 60)),
+    let (text, style) = match (&state.connection, &state.push) {
+        (Connection::Polling, PushStatus::Live) => ("● live".to_string(), theme.ok()),
+        (Connection::Polling, PushStatus::Reconnecting { retry_at, .. }) => (
+            format!(
+                "● polling · reconnecting in {}",
+                format::duration(retry_at.duration_since(state.now).as_secs().max(0))
+            ),
             theme.warn(),
         ),
-        Connection::AuthFailed { error } => (
-            format!("● auth failed — {}", clean_truncated(error, 60)),
-            theme.warn(),
-        ),
+        (Connection::Polling, PushStatus::AuthFailed { .. }) => {
+            ("● polling · stream auth failed".to_string(), theme.warn())
+        }
+        (connection, _) => connection_text(connection, theme),
     };
     spans.push(Span::styled(text, style));
     if state.frozen {
@@ -105,6 +107,22 @@ fn render_header(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
         state.now.strftime("%H:%M:%S")
     )));
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// Polling health when the push channel doesn't decide the picture.
+fn connection_text(connection: &Connection, theme: &Theme) -> (String, Style) {
+    match connection {
+        Connection::Connecting => ("● connecting".to_string(), theme.dim()),
+        Connection::Polling => ("● polling".to_string(), theme.ok()),
+        Connection::Retrying { error } => (
+            format!("● retrying — {}", clean_truncated(error, 60)),
+            theme.warn(),
+        ),
+        Connection::AuthFailed { error } => (
+            format!("● auth failed — {}", clean_truncated(error, 60)),
+            theme.warn(),
+        ),
+    }
 }
 
 fn render_tabs(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
@@ -139,7 +157,14 @@ fn block_title<'a>(state: &State, theme: &Theme, tab: Tab) -> Line<'a> {
     match f.updated_at {
         Some(at) => {
             let age = state.now.duration_since(at).as_secs();
-            let stale = age > STALE_AFTER_INTERVALS * state.refresh_secs.max(1) as i64;
+            let live = matches!(state.push, crate::app::PushStatus::Live);
+            let interval = state.refresh_secs.max(1) as i64
+                * if live {
+                    i64::from(crate::feed::LIVE_POLL_SLOWDOWN)
+                } else {
+                    1
+                };
+            let stale = age > STALE_AFTER_INTERVALS * interval;
             let style = if stale || f.error.is_some() {
                 theme.warn()
             } else {

@@ -5,6 +5,7 @@ pub mod decode;
 pub mod treadfi;
 
 use futures_util::future::BoxFuture;
+use futures_util::stream::BoxStream;
 use rust_decimal::Decimal;
 
 use crate::domain::{MultiOrder, Order, OrderId, OrderMessage, Page, Placement};
@@ -167,6 +168,41 @@ impl VenueError {
     }
 }
 
+/// One message from a venue's push channel.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PushEvent {
+    /// An order changed (Tread: `{"type":"order_update","data":{…}}`).
+    OrderUpdate {
+        /// `data.order_id` (or the order's own `id`).
+        order_id: OrderId,
+        /// `data.update_type`, e.g. `fill_received`, `order_paused`, `child_order_completed`;
+        /// unknown types are kept and mean "this order changed, refetch it".
+        update_type: String,
+        /// `data.order` when it was sent and decoded; `None` means refetch.
+        order: Option<Box<Order>>,
+    },
+}
+
+impl PushEvent {
+    /// True for updates after which the order's placements and errors should be refetched
+    /// (fills, failures, placements).
+    pub fn touches_details(&self) -> bool {
+        match self {
+            PushEvent::OrderUpdate { update_type, .. } => {
+                let t = update_type.as_str();
+                t.contains("fill")
+                    || t.contains("fail")
+                    || t.contains("placement")
+                    || t.contains("error")
+            }
+        }
+    }
+}
+
+/// A live push subscription: events until the connection ends, then one final `Err` saying
+/// why (closed, silent, auth rejected as `Http { status: 401, .. }`).
+pub type PushStream = BoxStream<'static, VenueResult<PushEvent>>;
+
 /// Result of a venue call.
 pub type VenueResult<T> = Result<T, VenueError>;
 
@@ -198,4 +234,10 @@ pub trait Venue: Send + Sync {
 
     /// Carry out one action; one request.
     fn act(&self, action: &Action) -> BoxFuture<'_, VenueResult<ActionReply>>;
+
+    /// Opens the venue's push channel, authenticated and subscribed to the user's orders.
+    /// `Ok(None)` when the venue has none (the feed then only polls).
+    fn push(&self) -> BoxFuture<'_, VenueResult<Option<PushStream>>> {
+        Box::pin(async { Ok(None) })
+    }
 }

@@ -334,6 +334,14 @@ impl Venue for TreadfiClient {
         })
     }
 
+    fn push(&self) -> BoxFuture<'_, VenueResult<Option<crate::venue::PushStream>>> {
+        Box::pin(async move {
+            super::ws::connect(&self.base, self.key.as_ref(), super::ws::KEEP_ALIVE)
+                .await
+                .map(Some)
+        })
+    }
+
     fn act(&self, action: &Action) -> BoxFuture<'_, VenueResult<ActionReply>> {
         let (method, path, body) = action_request(action);
         Box::pin(async move {

@@ -13,6 +13,7 @@ mod client;
 mod convert;
 mod error;
 mod wire;
+pub mod ws;
 
 pub use client::TreadfiClient;
 pub use convert::{
