@@ -288,6 +288,8 @@ pub fn decode_multi_order(bytes: &[u8]) -> VenueResult<MultiOrder> {
 /// "num_pages", "count"}`, per row. `order_id` is the queried order, used where a row has no
 /// `order` field. Quantities and price are exact decimals (price `null` for market
 /// placements), `pct_filled` 0–100 → ratio 0–1, `""` failure reason / external id → `None`.
+/// Also reads the `placements` array embedded in a `GET /api/order/{id}` body (whose rows
+/// carry their `order`).
 ///
 /// # Errors
 /// [`VenueError::Decode`] when the body is not JSON or has no `placements` array.
