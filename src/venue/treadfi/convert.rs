@@ -190,7 +190,11 @@ fn decode_doc<T: DeserializeOwned>(json: &[u8]) -> VenueResult<T> {
 fn decode_row<T: DeserializeOwned>(raw: &RawValue) -> Result<T, String> {
     let mut de = serde_json::Deserializer::from_str(raw.get());
     serde_path_to_error::deserialize(&mut de).map_err(|e| {
-        let (path, message) = path_error(e);
+        let (path, mut message) = path_error(e);
+        // Line/column are relative to the lone row and say nothing the path doesn't.
+        if let Some(at) = message.rfind(" at line ") {
+            message.truncate(at);
+        }
         if path == "$" {
             message
         } else {
@@ -288,6 +292,8 @@ pub fn decode_multi_order(bytes: &[u8]) -> VenueResult<MultiOrder> {
 /// "num_pages", "count"}`, per row. `order_id` is the queried order, used where a row has no
 /// `order` field. Quantities and price are exact decimals (price `null` for market
 /// placements), `pct_filled` 0–100 → ratio 0–1, `""` failure reason / external id → `None`.
+/// Also reads the `placements` array embedded in a `GET /api/order/{id}` body (whose rows
+/// carry their `order`).
 ///
 /// # Errors
 /// [`VenueError::Decode`] when the body is not JSON or has no `placements` array.
@@ -314,7 +320,7 @@ pub fn decode_order_errors(bytes: &[u8]) -> VenueResult<Vec<OrderMessage>> {
         })
         .collect();
     // Newest first; `None` sorts before `Some` ascending, so reversing the key puts it last.
-    out.sort_by(|a, b| b.created_at.cmp(&a.created_at));
+    out.sort_by_key(|m| std::cmp::Reverse(m.created_at));
     Ok(out)
 }
 
