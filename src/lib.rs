@@ -1,3 +1,4 @@
+#![recursion_limit = "256"]
 //! `blotter`: a terminal order blotter for crypto execution venues.
 //!
 //! Layers (one direction): [`venue`] adapters → [`feed`] task → [`app`] state → [`ui`] render.

@@ -1,1 +1,361 @@
-fn main() {}
+//! `blotter` command line: the TUI (demo or a real venue), the simulator alone, and `dump`.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use blotter::app::State;
+use blotter::config::{self, Config};
+use blotter::dump::{self, DumpFormat};
+use blotter::feed::{self, FeedConfig};
+use blotter::sim::{self, SimConfig};
+use blotter::venue::treadfi::TreadfiClient;
+use blotter::venue::{Venue, VenueError};
+use clap::{Parser, Subcommand, ValueEnum};
+use color_eyre::eyre::{Result, WrapErr, eyre};
+use secrecy::SecretString;
+
+/// Terminal order blotter for crypto execution venues. With no venue configured it runs
+/// against an embedded simulated Tread.fi venue (demo mode).
+#[derive(Debug, Parser)]
+#[command(name = "blotter", version, about)]
+struct Cli {
+    /// Config file (TOML). Default: ~/.config/blotter/config.toml if it exists.
+    #[arg(long, global = true, value_name = "PATH")]
+    config: Option<PathBuf>,
+    /// Tread.fi API base URL, e.g. https://app.tread.fi. The API key is read from the
+    /// environment variable TREADFI_API_KEY (never from the command line).
+    #[arg(long, global = true, value_name = "URL")]
+    treadfi_url: Option<String>,
+    /// Seconds between refreshes of each tab.
+    #[arg(long, global = true, value_name = "SECS")]
+    interval: Option<f64>,
+    /// Log file (default: ~/.local/share/blotter/blotter.log).
+    #[arg(long, global = true, value_name = "PATH")]
+    log_file: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Option<Cmd>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Cmd {
+    /// Run the simulated Tread.fi venue alone (HTTP + WebSocket) until Ctrl-C.
+    Sim {
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8787")]
+        listen: SocketAddr,
+        /// Require `Authorization: Token KEY` (default: accept any).
+        #[arg(long, value_name = "KEY")]
+        token: Option<String>,
+        /// Seed of the simulated order book.
+        #[arg(long, default_value_t = 7)]
+        seed: u64,
+    },
+    /// Fetch once, print, exit (non-zero with the reason on stderr if the venue fails).
+    Dump {
+        /// What to print.
+        what: DumpWhat,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = DumpFormat::Table)]
+        format: DumpFormat,
+        /// For placements/errors: only this order (default: every active order).
+        #[arg(long, value_name = "ID")]
+        order_id: Option<String>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum DumpWhat {
+    /// Active orders, paused included.
+    Active,
+    /// Multi-orders (every page).
+    Multi,
+    /// Placements.
+    Placements,
+    /// Order errors, warnings and info.
+    Errors,
+}
+
+fn main() -> Result<()> {
+    color_eyre::install()?;
+    let cli = Cli::parse();
+    let (mut cfg, _) = Config::load(cli.config.as_deref()).wrap_err("loading configuration")?;
+    if let Some(url) = &cli.treadfi_url {
+        cfg.treadfi.url = Some(url.clone());
+    }
+    if let Some(i) = cli.interval {
+        cfg.refresh.interval_secs = i;
+    }
+    if let Some(f) = &cli.log_file {
+        cfg.log.file = Some(f.clone());
+    }
+    let is_tui = cli.command.is_none();
+    init_logging(&cfg, is_tui);
+    let rt = tokio::runtime::Runtime::new()?;
+    match cli.command {
+        Some(Cmd::Sim {
+            listen,
+            token,
+            seed,
+        }) => rt.block_on(run_sim(listen, token, seed)),
+        Some(Cmd::Dump {
+            what,
+            format,
+            order_id,
+        }) => {
+            let code = rt.block_on(run_dump(&cfg, what, format, order_id))?;
+            drop(rt);
+            std::process::exit(code);
+        }
+        None => rt.block_on(run_tui(cfg)),
+    }
+}
+
+/// Logs go to a file, never to the terminal the TUI draws on. A log that can't be opened is
+/// reported on stderr (before the TUI starts) and logging is off.
+fn init_logging(cfg: &Config, is_tui: bool) {
+    let path = cfg.log.file.clone().or_else(config::default_log_path);
+    let Some(path) = path else { return };
+    if let Some(dir) = path.parent() {
+        let _ = std::fs::create_dir_all(dir);
+    }
+    let file = match std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&path)
+    {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!(
+                "blotter: cannot open log {}: {e}; logging off",
+                path.display()
+            );
+            return;
+        }
+    };
+    let level = cfg
+        .log
+        .level
+        .parse::<tracing::Level>()
+        .unwrap_or(tracing::Level::INFO);
+    let _ = tracing_subscriber::fmt()
+        .with_writer(std::sync::Mutex::new(file))
+        .with_ansi(false)
+        .with_max_level(level)
+        .try_init();
+    tracing::info!(
+        tui = is_tui,
+        version = env!("CARGO_PKG_VERSION"),
+        "blotter starting"
+    );
+}
+
+/// A venue connection plus the demo simulator behind it, if any.
+struct Connected {
+    venue: Arc<dyn Venue>,
+    demo: Option<sim::SimHandle>,
+}
+
+async fn connect(cfg: &Config, auto_advance: bool) -> Result<Connected> {
+    let timeout = Duration::from_secs_f64(cfg.treadfi.timeout_secs.max(0.1));
+    match &cfg.treadfi.url {
+        Some(url) => {
+            let key = std::env::var(&cfg.treadfi.api_key_env)
+                .ok()
+                .filter(|k| !k.is_empty())
+                .map(SecretString::from);
+            if key.is_none() {
+                tracing::warn!(var = %cfg.treadfi.api_key_env, "no API key in the environment");
+            }
+            let client = TreadfiClient::new(url, key, timeout)
+                .map_err(|e| eyre!("cannot use {url}: {e}"))?;
+            Ok(Connected {
+                venue: Arc::new(client),
+                demo: None,
+            })
+        }
+        None => {
+            let handle = sim::spawn(SimConfig {
+                auto_advance,
+                ..SimConfig::default()
+            })
+            .await
+            .wrap_err("starting the embedded demo venue")?;
+            tracing::info!(url = %handle.base_url(), "demo venue started");
+            let client = TreadfiClient::new(&handle.base_url(), None, timeout)
+                .map_err(|e| eyre!("demo venue: {e}"))?;
+            Ok(Connected {
+                venue: Arc::new(client),
+                demo: Some(handle),
+            })
+        }
+    }
+}
+
+async fn run_tui(cfg: Config) -> Result<()> {
+    let Connected { venue, demo } = connect(&cfg, true).await?;
+    let mut state = State::new(venue.name(), venue.capabilities(), jiff::Timestamp::now());
+    state.demo = demo.is_some();
+    state.refresh_secs = cfg.refresh.interval_secs.ceil().max(1.0) as u64;
+    state.color = cfg
+        .ui
+        .color
+        .unwrap_or_else(|| std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()));
+    let (tx, rx) = tokio::sync::mpsc::channel(1024);
+    let feed_cfg = FeedConfig {
+        interval: Duration::from_secs_f64(cfg.refresh.interval_secs.max(0.1)),
+        max_backoff: Duration::from_secs_f64(cfg.refresh.max_backoff_secs.max(1.0)),
+        placements_max_orders: cfg.refresh.placements_max_orders,
+        ..FeedConfig::default()
+    };
+    let feed = feed::spawn(venue, feed_cfg, tx);
+
+    // ratatui::try_init installs a panic hook that restores the terminal before the
+    // color-eyre report is printed.
+    let mut terminal = ratatui::try_init()?;
+    let size = terminal.size()?;
+    state.size = (size.width, size.height);
+    let input = crossterm::event::EventStream::new();
+    let result = blotter::tui::run(&mut terminal, state, &feed, rx, input).await;
+    ratatui::try_restore()?;
+    feed.stop();
+    if let Some(sim) = demo {
+        sim.shutdown().await;
+    }
+    tracing::info!("blotter stopped");
+    result.map(|_| ()).map_err(|e| eyre!(e))
+}
+
+async fn run_sim(listen: SocketAddr, token: Option<String>, seed: u64) -> Result<()> {
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .wrap_err_with(|| format!("cannot listen on {listen}"))?;
+    let handle = sim::spawn_on(
+        listener,
+        SimConfig {
+            seed,
+            token: token.clone(),
+            ..SimConfig::default()
+        },
+    )
+    .await?;
+    println!(
+        "simulated Tread.fi venue on {} (auth: {}) — Ctrl-C to stop",
+        handle.base_url(),
+        if token.is_some() {
+            "token required"
+        } else {
+            "any"
+        }
+    );
+    tokio::signal::ctrl_c().await?;
+    handle.shutdown().await;
+    Ok(())
+}
+
+async fn run_dump(
+    cfg: &Config,
+    what: DumpWhat,
+    format: DumpFormat,
+    order_id: Option<String>,
+) -> Result<i32> {
+    let Connected { venue, demo } = connect(cfg, false).await?;
+    let result = dump_once(venue.as_ref(), what, format, order_id).await;
+    if let Some(sim) = demo {
+        sim.shutdown().await;
+    }
+    match result {
+        Ok(text) => {
+            print!("{text}");
+            Ok(0)
+        }
+        Err(e) => {
+            eprintln!("{}", blotter::sanitize::clean(&e.to_string()));
+            Ok(1)
+        }
+    }
+}
+
+async fn dump_once(
+    venue: &dyn Venue,
+    what: DumpWhat,
+    format: DumpFormat,
+    order_id: Option<String>,
+) -> Result<String, VenueError> {
+    use blotter::domain::OrderId;
+    let target_ids = |orders: Option<Vec<OrderId>>| match &order_id {
+        Some(id) => vec![OrderId::new(id.clone())],
+        None => orders.unwrap_or_default(),
+    };
+    Ok(match what {
+        DumpWhat::Active => {
+            let page = venue.active_orders().await?;
+            report_bad_rows(&page.bad_rows);
+            dump::render(&page.rows, format)
+        }
+        DumpWhat::Multi => {
+            let mut page = venue.multi_orders(1).await?;
+            for n in 2..=page.num_pages.unwrap_or(1).min(100) {
+                let next = venue.multi_orders(n).await?;
+                page.rows.extend(next.rows);
+                page.bad_rows.extend(next.bad_rows);
+            }
+            report_bad_rows(&page.bad_rows);
+            dump::render(&page.rows, format)
+        }
+        DumpWhat::Placements => {
+            let ids = if order_id.is_some() {
+                target_ids(None)
+            } else {
+                target_ids(Some(
+                    venue
+                        .active_orders()
+                        .await?
+                        .rows
+                        .into_iter()
+                        .map(|o| o.id)
+                        .collect(),
+                ))
+            };
+            let mut rows = Vec::new();
+            for id in ids {
+                let page = venue.placements(&id).await?;
+                report_bad_rows(&page.bad_rows);
+                rows.extend(page.rows);
+            }
+            dump::render(&rows, format)
+        }
+        DumpWhat::Errors => {
+            let ids = if order_id.is_some() {
+                target_ids(None)
+            } else {
+                target_ids(Some(
+                    venue
+                        .active_orders()
+                        .await?
+                        .rows
+                        .into_iter()
+                        .map(|o| o.id)
+                        .collect(),
+                ))
+            };
+            let mut rows = Vec::new();
+            for chunk in ids.chunks(50) {
+                rows.extend(venue.order_errors(chunk).await?);
+            }
+            dump::render(&rows, format)
+        }
+    })
+}
+
+fn report_bad_rows(bad: &[blotter::domain::BadRow]) {
+    for b in bad {
+        eprintln!(
+            "warning: row {} ({}) could not be decoded: {}",
+            b.index,
+            b.id.as_deref().unwrap_or("no id"),
+            blotter::sanitize::clean(&b.reason)
+        );
+    }
+}

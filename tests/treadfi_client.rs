@@ -290,7 +290,7 @@ async fn amend_sends_only_set_fields_with_exact_numbers() {
     assert_json_post(
         &r,
         "/api/amend_order/",
-        r#"{"changes":{"base_asset_qty":0.50,"duration":900,"limit_price":"51000","pov_target":0.05},"order_id":"6debb950-614a-4366-b73b-7d7574fd9e15"}"#,
+        r#"{"order_id":"6debb950-614a-4366-b73b-7d7574fd9e15","changes":{"base_asset_qty":0.50,"duration":900,"pov_target":0.05,"limit_price":"51000"}}"#,
     );
     assert_eq!(msg, "Successfully amended order.");
 
@@ -301,7 +301,7 @@ async fn amend_sends_only_set_fields_with_exact_numbers() {
     let (r, _, _) = act(Action::Amend(id, changes), 202, r#"{"message": "ok"}"#).await;
     assert_eq!(
         r.body_text(),
-        r#"{"changes":{"quote_asset_qty":1000.000000000000000001},"order_id":"6debb950-614a-4366-b73b-7d7574fd9e15"}"#
+        r#"{"order_id":"6debb950-614a-4366-b73b-7d7574fd9e15","changes":{"quote_asset_qty":1000.000000000000000001}}"#
     );
 }
 

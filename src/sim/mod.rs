@@ -1,1 +1,274 @@
-//! The embedded simulated Tread.fi venue (axum), used by demo mode, tests and benches.
+//! The embedded simulated Tread.fi venue (axum): real HTTP and WebSocket on loopback, the
+//! documented endpoints, shapes, status codes and replies, orders that progress over time, and
+//! switchable faults. Used by demo mode, tests and benches.
+
+mod book;
+mod json;
+mod routes;
+mod ws;
+
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+use tokio::sync::broadcast;
+use tokio_util::sync::CancellationToken;
+
+use book::{Book, Changes};
+
+/// How the simulator runs.
+#[derive(Debug, Clone)]
+pub struct SimConfig {
+    /// Seed of the order book and its progression (same seed, same fills per step).
+    pub seed: u64,
+    /// `Some(t)`: every `/api/` call needs `Authorization: Token t` (or `Bearer t`) and the
+    /// WebSocket needs the token; `None`: anything goes.
+    pub token: Option<String>,
+    /// Wall-clock period of one simulation step when auto-advancing.
+    pub tick: Duration,
+    /// Step automatically every `tick` (demo); tests set false and call [`SimHandle::advance`].
+    pub auto_advance: bool,
+}
+
+impl Default for SimConfig {
+    fn default() -> Self {
+        Self {
+            seed: 7,
+            token: None,
+            tick: Duration::from_secs(1),
+            auto_advance: true,
+        }
+    }
+}
+
+/// Faults to inject, switchable at run time ([`SimHandle::set_faults`] or
+/// `POST /admin/faults` with this JSON). All off by default.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Faults {
+    /// Added latency on every `/api/` response, milliseconds.
+    pub latency_ms: u64,
+    /// Answer `/api/` calls with 503 `{"error": …}`.
+    pub server_error: bool,
+    /// Answer `/api/` calls with 429 and `Retry-After: <secs>`.
+    pub rate_limit_secs: Option<u64>,
+    /// Answer GETs with a truncated JSON body (status 200).
+    pub malformed: bool,
+    /// Send half of a GET body, then stall forever.
+    pub stall: bool,
+    /// Drop every WebSocket connection (and refuse new ones while set).
+    pub ws_drop: bool,
+    /// Stop answering WebSocket keep-alives and stop sending updates.
+    pub ws_silence: bool,
+    /// Answer 401 `Invalid token.` once this many `/api/` requests have been served.
+    pub unauthorized_after: Option<u64>,
+}
+
+/// One request as received (recorded before auth and faults), for tests.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordedRequest {
+    /// `GET`, `POST`, `DELETE`, ….
+    pub method: String,
+    /// Path without the query.
+    pub path: String,
+    /// Raw query string, if any.
+    pub query: Option<String>,
+    /// `Authorization` header value.
+    pub authorization: Option<String>,
+    /// `Content-Type` header value.
+    pub content_type: Option<String>,
+    /// Body as text.
+    pub body: String,
+}
+
+pub(crate) struct Shared {
+    book: Mutex<Book>,
+    cfg: SimConfig,
+    faults: Mutex<Faults>,
+    requests: Mutex<Vec<RecordedRequest>>,
+    served: std::sync::atomic::AtomicU64,
+    paused: std::sync::atomic::AtomicBool,
+    updates: broadcast::Sender<String>,
+    drop_sockets: tokio::sync::watch::Sender<u64>,
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+impl Shared {
+    fn book(&self) -> MutexGuard<'_, Book> {
+        lock(&self.book)
+    }
+
+    fn faults(&self) -> Faults {
+        lock(&self.faults).clone()
+    }
+
+    /// Sends `order_update` messages for changes (after the book lock is released).
+    fn publish(&self, changes: Changes) {
+        if changes.is_empty() || self.updates.receiver_count() == 0 {
+            return;
+        }
+        let msgs: Vec<String> = {
+            let book = self.book();
+            changes
+                .iter()
+                .filter_map(|(id, kind)| {
+                    book.order(id).map(|o| {
+                        serde_json::json!({
+                            "type": "order_update",
+                            "data": {"order_id": id, "update_type": kind, "order": json::order(o)}
+                        })
+                        .to_string()
+                    })
+                })
+                .collect()
+        };
+        for m in msgs {
+            let _ = self.updates.send(m);
+        }
+    }
+
+    fn step(&self, n: u32) {
+        for _ in 0..n {
+            let changes = self.book().step(Timestamp::now());
+            self.publish(changes);
+        }
+    }
+}
+
+/// A running simulator.
+pub struct SimHandle {
+    /// Where it listens.
+    pub addr: SocketAddr,
+    shared: Arc<Shared>,
+    cancel: CancellationToken,
+    server: tokio::task::JoinHandle<()>,
+}
+
+impl std::fmt::Debug for SimHandle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SimHandle")
+            .field("addr", &self.addr)
+            .finish_non_exhaustive()
+    }
+}
+
+impl SimHandle {
+    /// `http://127.0.0.1:PORT`.
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Runs `steps` simulation steps now (deterministic for the seed).
+    pub fn advance(&self, steps: u32) {
+        self.shared.step(steps);
+    }
+
+    /// Every request received so far, in order.
+    pub fn requests(&self) -> Vec<RecordedRequest> {
+        lock(&self.shared.requests).clone()
+    }
+
+    /// Forgets the recorded requests.
+    pub fn clear_requests(&self) {
+        lock(&self.shared.requests).clear();
+    }
+
+    /// Freezes (or unfreezes) automatic progression, for an idle demo.
+    pub fn set_paused(&self, paused: bool) {
+        self.shared
+            .paused
+            .store(paused, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    /// Replaces the active faults.
+    pub fn set_faults(&self, faults: Faults) {
+        set_faults(&self.shared, faults);
+    }
+
+    /// Stops the server and its tasks.
+    pub async fn shutdown(self) {
+        self.cancel.cancel();
+        // Upgraded WebSocket sessions outlive graceful shutdown: close them.
+        self.shared.drop_sockets.send_modify(|n| *n += 1);
+        let _ = self.server.await;
+    }
+}
+
+fn set_faults(shared: &Shared, faults: Faults) {
+    let drop = faults.ws_drop;
+    *lock(&shared.faults) = faults;
+    if drop {
+        shared.drop_sockets.send_modify(|n| *n += 1);
+    }
+}
+
+/// Starts a simulator on `127.0.0.1:0` (an ephemeral port).
+///
+/// # Errors
+/// When the port cannot be bound.
+pub async fn spawn(cfg: SimConfig) -> std::io::Result<SimHandle> {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    spawn_on(listener, cfg).await
+}
+
+/// Starts a simulator on a bound listener.
+///
+/// # Errors
+/// When the listener's address cannot be read.
+pub async fn spawn_on(
+    listener: tokio::net::TcpListener,
+    cfg: SimConfig,
+) -> std::io::Result<SimHandle> {
+    let addr = listener.local_addr()?;
+    let (updates, _) = broadcast::channel(4096);
+    let shared = Arc::new(Shared {
+        book: Mutex::new(Book::seeded(cfg.seed, Timestamp::now())),
+        cfg: cfg.clone(),
+        faults: Mutex::new(Faults::default()),
+        requests: Mutex::new(Vec::new()),
+        served: std::sync::atomic::AtomicU64::new(0),
+        paused: std::sync::atomic::AtomicBool::new(false),
+        updates,
+        drop_sockets: tokio::sync::watch::channel(0).0,
+    });
+    let cancel = CancellationToken::new();
+    if cfg.auto_advance {
+        let (shared, cancel) = (shared.clone(), cancel.clone());
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(cfg.tick);
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            tick.tick().await;
+            loop {
+                tokio::select! {
+                    _ = cancel.cancelled() => return,
+                    _ = tick.tick() => {
+                        if !shared.paused.load(std::sync::atomic::Ordering::SeqCst) {
+                            shared.step(1);
+                        }
+                    }
+                }
+            }
+        });
+    }
+    let app = routes::router(shared.clone());
+    let stop = cancel.clone();
+    let server = tokio::spawn(async move {
+        let result = axum::serve(listener, app)
+            .with_graceful_shutdown(async move { stop.cancelled().await })
+            .await;
+        if let Err(e) = result {
+            tracing::error!(error = %e, "simulator server stopped");
+        }
+    });
+    Ok(SimHandle {
+        addr,
+        shared,
+        cancel,
+        server,
+    })
+}
