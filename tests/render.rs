@@ -59,7 +59,7 @@ fn active_orders_tab() {
     // Exact decimals as received.
     let t = text(&b);
     assert!(t.contains("45000.00"), "{t}");
-    assert!(t.contains("0.25 / 0.5 BTC"), "{t}");
+    assert!(t.contains("0.25  0.5 BTC"), "{t}");
     // Meaningful colours: sides and statuses.
     assert_eq!(fg_at(&b, "⏸ PAUSED"), Color::Yellow);
     assert_eq!(fg_at(&b, "SELL"), Color::Red);

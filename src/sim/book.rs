@@ -322,13 +322,13 @@ impl Book {
     /// Fills `fraction` (0–1) of the order's target at the current mid, recording a placement.
     fn fill(&mut self, o: &mut SimOrder, fraction: Decimal, now: Timestamp) {
         let remaining = o.target_qty - o.executed_qty;
-        let slice = (o.target_qty * fraction).round_dp(8).min(remaining);
+        let slice = (o.target_qty * fraction).round_dp(6).normalize().min(remaining);
         if slice <= Decimal::ZERO {
             return;
         }
         let price = self.mid(o);
         let (base_qty, notional) = if o.quote_sized {
-            ((slice / price).round_dp(8), slice)
+            ((slice / price).round_dp(8).normalize(), slice)
         } else {
             (slice, (slice * price).round_dp(2))
         };

@@ -1,77 +1,51 @@
 //! Tab 1: active orders (`/api/active_orders/?exclude_paused=false`).
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Rect};
+use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Row};
 
 use super::theme::Theme;
+use super::{CellText, Col, left, right};
 use crate::app::{State, Tab};
 use crate::domain::{Order, OrderStatus, Ratio};
 use crate::format;
 use crate::sanitize::{clean, clean_truncated};
 
-const HEADER: [&str; 13] = [
-    "ID",
-    "Pair",
-    "Side",
-    "Strategy",
-    "Status",
-    "Filled / Target",
-    "Fill",
-    "Avg px",
-    "Limit",
-    "Notional",
-    "Left",
-    "Updated",
-    "Account",
+const COLS: [Col; 14] = [
+    left("ID"),
+    left("Pair"),
+    left("Side"),
+    left("Strategy"),
+    left("Status"),
+    right("Filled"),
+    left("Target"),
+    left("Fill"),
+    right("Avg px"),
+    right("Limit"),
+    right("Notional"),
+    right("Left"),
+    right("Upd"),
+    left("Account"),
 ];
 
 /// Renders the active-orders table and the selected order's detail strip.
 pub fn render(state: &State, theme: &Theme, frame: &mut Frame, body: Rect, detail: Rect) {
-    let widths = [
-        Constraint::Length(8),
-        Constraint::Length(14),
-        Constraint::Length(4),
-        Constraint::Length(8),
-        Constraint::Length(9),
-        Constraint::Length(22),
-        Constraint::Length(12),
-        Constraint::Length(11),
-        Constraint::Length(10),
-        Constraint::Length(11),
-        Constraint::Length(7),
-        Constraint::Length(7),
-        Constraint::Min(10),
-    ];
-    super::render_table(
-        state,
-        theme,
-        frame,
-        body,
-        (Tab::Active, &HEADER, &widths),
-        |range| {
-            state.orders[range]
-                .iter()
-                .map(|o| row(state, theme, o))
-                .collect()
-        },
-    );
+    super::render_table(state, theme, frame, body, (Tab::Active, &COLS), |range| {
+        state.orders[range]
+            .iter()
+            .map(|o| row(state, theme, o))
+            .collect()
+    });
     super::render_detail(frame, detail, detail_lines(state, theme));
 }
 
-fn row<'a>(state: &State, theme: &Theme, o: &Order) -> Row<'a> {
+fn row(state: &State, theme: &Theme, o: &Order) -> Vec<CellText> {
     let status_text = if o.status == OrderStatus::Paused {
         "⏸ PAUSED".to_string()
     } else {
         clean(o.status.as_str()).into_owned()
     };
-    let filled = format!(
-        "{} / {}",
-        format::decimal(o.executed_qty),
-        format::order_size(o)
-    );
     let notional = o.executed_notional.or(o.target_notional());
     let flash = state.flashes.get(&o.id).filter(|f| f.until > state.now);
     let fill_style = match flash {
@@ -82,21 +56,26 @@ fn row<'a>(state: &State, theme: &Theme, o: &Order) -> Row<'a> {
         Some(f) if f.status => theme.status(&o.status).patch(theme.flash()),
         _ => theme.status(&o.status),
     };
-    Row::new(vec![
-        Cell::from(clean(o.id.short()).into_owned()),
-        Cell::from(clean_truncated(&o.pair, 14).into_owned()),
-        Cell::from(format::side(&o.side)).style(theme.side(&o.side)),
-        Cell::from(clean_truncated(o.strategy.as_deref().unwrap_or("—"), 8).into_owned()),
-        Cell::from(status_text).style(status_style),
-        Cell::from(filled).style(fill_style),
-        Cell::from(fill_bar(o.fill_ratio)).style(fill_style),
-        Cell::from(format::decimal(o.avg_price)),
-        Cell::from(format::limit(&o.limit_price)),
-        Cell::from(format::decimal(notional)),
-        Cell::from(format::time_left(state.now, o.time_end)),
-        Cell::from(format::age(state.now, o.updated_at)),
-        Cell::from(format::list(&o.account_names)),
-    ])
+    let plain = Style::new();
+    vec![
+        (clean(o.id.short()).into_owned(), plain),
+        (clean_truncated(&o.pair, 16).into_owned(), plain),
+        (format::side(&o.side), theme.side(&o.side)),
+        (
+            clean_truncated(o.strategy.as_deref().unwrap_or("—"), 10).into_owned(),
+            plain,
+        ),
+        (status_text, status_style),
+        (format::decimal(o.executed_qty), fill_style),
+        (format::order_size(o), plain),
+        (fill_bar(o.fill_ratio), fill_style),
+        (format::decimal(o.avg_price), plain),
+        (format::limit(&o.limit_price), plain),
+        (format::decimal(notional), plain),
+        (format::time_left(state.now, o.time_end), plain),
+        (format::age(state.now, o.updated_at), plain),
+        (format::list(&o.account_names), plain),
+    ]
 }
 
 /// A 5-cell bar plus percentage: `███░░ 60.0%`.

@@ -9,10 +9,10 @@ mod placements;
 pub mod theme;
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::{Alignment, Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph, Row, Table, TableState};
+use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, TableState};
 
 use crate::app::{BannerLevel, Connection, Modal, PushStatus, State, Tab};
 use crate::format;
@@ -196,35 +196,96 @@ fn block_title<'a>(state: &State, theme: &Theme, tab: Tab) -> Line<'a> {
     Line::from(spans)
 }
 
-/// Draws a table with only the visible rows built. `rows` gets the visible index range.
-fn render_table<'a>(
+/// A table column: its header and whether its cells (numbers) align right.
+#[derive(Debug, Clone, Copy)]
+struct Col {
+    name: &'static str,
+    right: bool,
+}
+
+/// Left-aligned column.
+const fn left(name: &'static str) -> Col {
+    Col { name, right: false }
+}
+
+/// Right-aligned (numeric) column.
+const fn right(name: &'static str) -> Col {
+    Col { name, right: true }
+}
+
+/// One cell's text and style.
+type CellText = (String, Style);
+
+/// Draws a tab's table. Only the visible rows are built (`rows` gets their index range);
+/// column widths fit the visible content, so numbers are never cut.
+fn render_table(
     state: &State,
     theme: &Theme,
     frame: &mut Frame,
     area: Rect,
-    (tab, header, widths): (Tab, &[&'a str], &[Constraint]),
-    rows: impl FnOnce(std::ops::Range<usize>) -> Vec<Row<'a>>,
+    (tab, cols): (Tab, &[Col]),
+    rows: impl FnOnce(std::ops::Range<usize>) -> Vec<Vec<CellText>>,
 ) {
     let count = state.row_count(tab);
     let visible = usize::from(area.height.saturating_sub(3));
     let offset = state.views[tab.index()].offset.min(count);
     let end = (offset + visible).min(count);
     let body = rows(offset..end);
+    let mut widths: Vec<u16> = cols
+        .iter()
+        .map(|c| Span::raw(c.name).width() as u16)
+        .collect();
+    for row in &body {
+        for (w, (text, _)) in widths.iter_mut().zip(row) {
+            *w = (*w).max(Span::raw(text.as_str()).width() as u16);
+        }
+    }
+    let last = widths.len().saturating_sub(1);
+    let constraints: Vec<Constraint> = widths
+        .iter()
+        .enumerate()
+        .map(|(i, w)| {
+            if i == last {
+                Constraint::Min(*w)
+            } else {
+                Constraint::Length(*w)
+            }
+        })
+        .collect();
+    let align = |c: &Col| {
+        if c.right {
+            Alignment::Right
+        } else {
+            Alignment::Left
+        }
+    };
+    let rows: Vec<Row> = body
+        .into_iter()
+        .map(|cells| {
+            Row::new(cells.into_iter().zip(cols).map(|((text, style), col)| {
+                Cell::from(Line::from(Span::styled(text, style)).alignment(align(col)))
+            }))
+        })
+        .collect();
+    let header = Row::new(
+        cols.iter()
+            .map(|c| Cell::from(Line::from(c.name).alignment(align(c)))),
+    )
+    .style(theme.header());
     let selected = state
         .selected_index(tab)
         .and_then(|i| i.checked_sub(offset));
     let block = Block::default()
         .borders(Borders::ALL)
         .title(block_title(state, theme, tab));
-    let empty = count == 0;
-    let table = Table::new(body, widths.to_vec())
-        .header(Row::new(header.to_vec()).style(theme.header()))
+    let table = Table::new(rows, constraints)
+        .header(header)
         .block(block)
-        .column_spacing(1)
+        .column_spacing(2)
         .row_highlight_style(theme.selected());
     let mut ts = TableState::default().with_selected(selected);
     frame.render_stateful_widget(table, area, &mut ts);
-    if empty {
+    if count == 0 && area.height > 3 {
         let msg = if state.freshness[tab.index()].updated_at.is_some() {
             "  (none)"
         } else {
@@ -236,9 +297,7 @@ fn render_table<'a>(
             width: area.width.saturating_sub(2),
             height: 1,
         };
-        if area.height > 3 {
-            frame.render_widget(Paragraph::new(msg).style(theme.dim()), inner);
-        }
+        frame.render_widget(Paragraph::new(msg).style(theme.dim()), inner);
     }
 }
 

@@ -1,79 +1,70 @@
 //! Tab 2: multi-orders (`/api/multi_orders/`), with the selected one's child legs.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Rect};
+use ratatui::layout::Rect;
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Row};
 
 use super::theme::Theme;
+use super::{CellText, Col, left, right};
 use crate::app::{State, Tab};
 use crate::domain::MultiOrder;
 use crate::format;
 use crate::sanitize::{clean, clean_truncated};
 
-const HEADER: [&str; 9] = [
-    "ID",
-    "Status",
-    "Pairs",
-    "Strategy",
-    "Legs",
-    "Exec notional",
-    "Fill",
-    "Updated",
-    "Accounts",
+const COLS: [Col; 9] = [
+    left("ID"),
+    left("Status"),
+    left("Pairs"),
+    left("Strategy"),
+    right("Legs"),
+    right("Exec notional"),
+    left("Fill"),
+    right("Upd"),
+    left("Accounts"),
 ];
 
 /// Renders the multi-orders table and the selected multi-order's legs.
 pub fn render(state: &State, theme: &Theme, frame: &mut Frame, body: Rect, detail: Rect) {
-    let widths = [
-        Constraint::Length(8),
-        Constraint::Length(10),
-        Constraint::Length(26),
-        Constraint::Length(9),
-        Constraint::Length(4),
-        Constraint::Length(16),
-        Constraint::Length(12),
-        Constraint::Length(7),
-        Constraint::Min(10),
-    ];
-    super::render_table(
-        state,
-        theme,
-        frame,
-        body,
-        (Tab::Multi, &HEADER, &widths),
-        |range| {
-            state.multi_orders[range]
-                .iter()
-                .map(|m| row(state, theme, m))
-                .collect()
-        },
-    );
+    super::render_table(state, theme, frame, body, (Tab::Multi, &COLS), |range| {
+        state.multi_orders[range]
+            .iter()
+            .map(|m| row(state, theme, m))
+            .collect()
+    });
     super::render_detail(frame, detail, legs(state, theme));
 }
 
-fn row<'a>(state: &State, theme: &Theme, m: &MultiOrder) -> Row<'a> {
+fn row(state: &State, theme: &Theme, m: &MultiOrder) -> Vec<CellText> {
     let status = if m.is_paused && m.status != crate::domain::OrderStatus::Paused {
         format!("{} ⏸", m.status.as_str())
     } else {
         m.status.as_str().to_string()
     };
-    Row::new(vec![
-        Cell::from(clean(m.id.short()).into_owned()),
-        Cell::from(clean(&status).into_owned()).style(theme.status(&m.status)),
-        Cell::from(clean_truncated(&format::list(&m.pairs), 26).into_owned()),
-        Cell::from(clean_truncated(m.strategy.as_deref().unwrap_or("—"), 9).into_owned()),
-        Cell::from(
+    let plain = Style::new();
+    vec![
+        (clean(m.id.short()).into_owned(), plain),
+        (clean(&status).into_owned(), theme.status(&m.status)),
+        (
+            clean_truncated(&format::list(&m.pairs), 40).into_owned(),
+            plain,
+        ),
+        (
+            clean_truncated(m.strategy.as_deref().unwrap_or("—"), 10).into_owned(),
+            plain,
+        ),
+        (
             m.child_order_ids
                 .len()
                 .max(m.child_orders.len())
                 .to_string(),
+            plain,
         ),
-        Cell::from(format::decimal(m.executed_notional)),
-        Cell::from(super::active::fill_bar(m.fill_ratio)),
-        Cell::from(format::age(state.now, m.updated_at)),
-        Cell::from(format::list(&m.account_names)),
-    ])
+        (format::decimal(m.executed_notional), plain),
+        (super::active::fill_bar(m.fill_ratio), plain),
+        (format::age(state.now, m.updated_at), plain),
+        (format::list(&m.account_names), plain),
+    ]
 }
 
 fn legs<'a>(state: &State, theme: &Theme) -> Vec<Line<'a>> {

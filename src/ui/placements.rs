@@ -1,49 +1,38 @@
 //! Tab 3: placements of every active order (`/api/placements/?order_id=…`), newest first.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Rect};
+use ratatui::layout::Rect;
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Row};
 
 use super::theme::Theme;
+use super::{CellText, Col, left, right};
 use crate::app::{State, Tab};
 use crate::domain::Placement;
 use crate::format;
 use crate::sanitize::{clean, clean_truncated};
 
-const HEADER: [&str; 10] = [
-    "Created",
-    "Order",
-    "Pair",
-    "Exchange",
-    "Type",
-    "Qty",
-    "Executed",
-    "Price",
-    "Status",
-    "Failure reason",
+const COLS: [Col; 10] = [
+    left("Created"),
+    left("Order"),
+    left("Pair"),
+    left("Exchange"),
+    left("Type"),
+    right("Qty"),
+    right("Executed"),
+    right("Price"),
+    left("Status"),
+    left("Failure reason"),
 ];
 
 /// Renders the placements table.
 pub fn render(state: &State, theme: &Theme, frame: &mut Frame, body: Rect, detail: Rect) {
-    let widths = [
-        Constraint::Length(8),
-        Constraint::Length(8),
-        Constraint::Length(14),
-        Constraint::Length(10),
-        Constraint::Length(11),
-        Constraint::Length(12),
-        Constraint::Length(12),
-        Constraint::Length(11),
-        Constraint::Length(14),
-        Constraint::Min(14),
-    ];
     super::render_table(
         state,
         theme,
         frame,
         body,
-        (Tab::Placements, &HEADER, &widths),
+        (Tab::Placements, &COLS),
         |range| {
             state.placements[range]
                 .iter()
@@ -87,29 +76,34 @@ pub fn render(state: &State, theme: &Theme, frame: &mut Frame, body: Rect, detai
     super::render_detail(frame, detail, lines);
 }
 
-fn row<'a>(state: &State, theme: &Theme, p: &Placement) -> Row<'a> {
+fn row(state: &State, theme: &Theme, p: &Placement) -> Vec<CellText> {
     let pair = state
         .find_order(&p.order_id)
-        .map_or(String::new(), |o| clean_truncated(&o.pair, 14).into_owned());
-    Row::new(vec![
-        Cell::from(format::clock(p.created_at)),
-        Cell::from(clean(p.order_id.short()).into_owned()),
-        Cell::from(pair),
-        Cell::from(
+        .map_or(String::new(), |o| clean_truncated(&o.pair, 16).into_owned());
+    let plain = Style::new();
+    vec![
+        (format::clock(p.created_at), plain),
+        (clean(p.order_id.short()).into_owned(), plain),
+        (pair, plain),
+        (
             p.exchange
                 .as_deref()
-                .map_or(format::NONE.into(), |e| clean_truncated(e, 10).into_owned()),
+                .map_or(format::NONE.into(), |e| clean_truncated(e, 12).into_owned()),
+            plain,
         ),
-        Cell::from(clean_truncated(&p.placement_type, 11).into_owned()),
-        Cell::from(format::decimal(p.qty)),
-        Cell::from(format::decimal(p.executed_qty)),
-        Cell::from(format::decimal(p.price)),
-        Cell::from(clean_truncated(&p.status, 14).into_owned())
-            .style(theme.placement_status(&p.status)),
-        Cell::from(
+        (clean_truncated(&p.placement_type, 11).into_owned(), plain),
+        (format::decimal(p.qty), plain),
+        (format::decimal(p.executed_qty), plain),
+        (format::decimal(p.price), plain),
+        (
+            clean_truncated(&p.status, 14).into_owned(),
+            theme.placement_status(&p.status),
+        ),
+        (
             p.failure_reason
                 .as_deref()
                 .map_or(String::new(), |e| clean_truncated(e, 60).into_owned()),
+            plain,
         ),
-    ])
+    ]
 }
