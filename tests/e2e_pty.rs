@@ -136,7 +136,7 @@ impl Session {
 fn first_active_row(screen: &str) -> Option<(usize, String)> {
     let mut body = screen
         .lines()
-        .skip_while(|l| !l.contains("ID       Pair"))
+        .skip_while(|l| !(l.contains("Status") && l.contains("Filled")))
         .skip(1);
     body.by_ref()
         .take_while(|l| l.starts_with('│'))

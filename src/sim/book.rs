@@ -322,7 +322,8 @@ impl Book {
     /// Fills `fraction` (0–1) of the order's target at the current mid, recording a placement.
     fn fill(&mut self, o: &mut SimOrder, fraction: Decimal, now: Timestamp) {
         let remaining = o.target_qty - o.executed_qty;
-        let slice = (o.target_qty * fraction).round_dp(6).normalize().min(remaining);
+        let dp = (o.target_qty.scale() + 2).clamp(2, 8);
+        let slice = (o.target_qty * fraction).round_dp(dp).normalize().min(remaining);
         if slice <= Decimal::ZERO {
             return;
         }
@@ -397,12 +398,14 @@ impl Book {
                     changes.push((o.id.clone(), "order_failed"));
                 }
                 "ACTIVE" => {
-                    let pct = Decimal::from(self.rng.u32(2..=7)) / Decimal::ONE_HUNDRED;
+                    // Demo pace: about 10× real time (a 30-minute order completes in ~3 minutes
+                    // of 1 s steps), with ±50% noise.
+                    let pct = Decimal::from(self.rng.u32(5..=15)) / Decimal::from(o.duration.max(60));
                     let roll = self.rng.u32(0..100);
-                    if roll < 8 {
+                    if roll < 4 {
                         self.failed_placement(o, now);
                         changes.push((o.id.clone(), "placement_failed"));
-                    } else if roll < 12 {
+                    } else if roll < 6 {
                         self.message(
                             &o.id,
                             "WARN",
@@ -791,7 +794,7 @@ mod tests {
     #[test]
     fn progression_fills_fails_and_completes() {
         let mut b = Book::seeded(7, t0());
-        for _ in 0..60 {
+        for _ in 0..400 {
             b.step(t0());
         }
         assert!(
