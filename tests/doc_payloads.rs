@@ -23,7 +23,12 @@ const MULTI: &str = include_str!("fixtures/treadfi/multi_orders.json");
 
 async fn doc_server() -> String {
     let json = |body: &'static str| {
-        move || async move { ([(axum::http::header::CONTENT_TYPE, "application/json")], body) }
+        move || async move {
+            (
+                [(axum::http::header::CONTENT_TYPE, "application/json")],
+                body,
+            )
+        }
     };
     let app = Router::new()
         .route("/api/active_orders/", get(json(ACTIVE)))
@@ -53,7 +58,8 @@ async fn doc_server() -> String {
 
 fn screen(state: &State) -> String {
     let mut t = Terminal::new(TestBackend::new(200, 30)).unwrap_or_else(|e| panic!("{e}"));
-    t.draw(|f| blotter::ui::render(state, f)).unwrap_or_else(|e| panic!("{e}"));
+    t.draw(|f| blotter::ui::render(state, f))
+        .unwrap_or_else(|e| panic!("{e}"));
     let buf = t.backend().buffer();
     let mut out = String::new();
     for y in 0..buf.area.height {
@@ -95,7 +101,17 @@ async fn every_documented_order_placement_and_error_is_on_screen_exactly() {
 
     assert_eq!(state.orders.len(), 2);
     let active = screen(&state);
-    for needle in ["6debb950", "7fecb061", "BTC-USD", "ETH-USD", "45000.00", "2000.00", "⏸ PAUSED", "0.5 BTC", "2.5 ETH"] {
+    for needle in [
+        "6debb950",
+        "7fecb061",
+        "BTC-USD",
+        "ETH-USD",
+        "45000.00",
+        "2000.00",
+        "⏸ PAUSED",
+        "0.5 BTC",
+        "2.5 ETH",
+    ] {
         assert!(active.contains(needle), "{needle:?} missing:\n{active}");
     }
     state.tab = Tab::Placements;
@@ -104,7 +120,13 @@ async fn every_documented_order_placement_and_error_is_on_screen_exactly() {
     assert!(placements.contains("Binance"), "{placements}");
     state.tab = Tab::Errors;
     let errors = screen(&state);
-    for needle in ["Insufficient balance for order execution", "Generating execution schedule", "Order execution completed", "ERROR", "INFO"] {
+    for needle in [
+        "Insufficient balance for order execution",
+        "Generating execution schedule",
+        "Order execution completed",
+        "ERROR",
+        "INFO",
+    ] {
         assert!(errors.contains(needle), "{needle:?} missing:\n{errors}");
     }
 }
@@ -114,16 +136,34 @@ async fn dump_json_prints_exact_decimals_and_null_for_no_limit() {
     let url = doc_server().await;
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_blotter"))
-        .args(["--treadfi-url", &url, "dump", "active", "--format", "json", "--log-file"])
+        .args([
+            "--treadfi-url",
+            &url,
+            "dump",
+            "active",
+            "--format",
+            "json",
+            "--log-file",
+        ])
         .arg(dir.path().join("log"))
         .env("HOME", dir.path())
         .output()
         .await
         .unwrap_or_else(|e| panic!("{e}"));
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains(r#""limit_price": "45000.00""#), "{text}");
-    assert!(text.contains(r#""sell_token_amount": "22500.00""#), "{text}");
+    assert!(
+        text.contains(r#""sell_token_amount": "22500.00""#),
+        "{text}"
+    );
     assert!(text.contains(r#""status": "PAUSED""#), "{text}");
-    assert!(text.contains(r#""id": "7fecb061-725b-5477-c84c-8e8685ge0f26""#), "{text}");
+    assert!(
+        text.contains(r#""id": "7fecb061-725b-5477-c84c-8e8685ge0f26""#),
+        "{text}"
+    );
 }

@@ -173,7 +173,9 @@ fn demo_every_tab_pause_and_quit_restores_terminal() {
     s.wait_text("toggle this help");
     s.send("x");
     s.send("1");
-    let screen = s.wait_text("Active orders updated");
+    let screen = s.wait_for("the active orders tab", |sc| {
+        sc.contains("Active orders updated") || sc.contains("Active orders live")
+    });
 
     let (row, id) = first_active_row(&screen).unwrap_or_else(|| panic!("no active row:\n{screen}"));
     s.send("g");

@@ -24,8 +24,12 @@ async fn sim() -> SimHandle {
 }
 
 fn client(s: &SimHandle, key: &str) -> TreadfiClient {
-    TreadfiClient::new(&s.base_url(), Some(SecretString::from(key.to_string())), Duration::from_secs(5))
-        .unwrap_or_else(|e| panic!("{e}"))
+    TreadfiClient::new(
+        &s.base_url(),
+        Some(SecretString::from(key.to_string())),
+        Duration::from_secs(5),
+    )
+    .unwrap_or_else(|e| panic!("{e}"))
 }
 
 #[tokio::test]
@@ -34,15 +38,28 @@ async fn active_orders_request_includes_paused_and_carries_the_token() {
     let c = client(&s, TOKEN);
     let page = c.active_orders().await.unwrap_or_else(|e| panic!("{e}"));
     assert!(page.bad_rows.is_empty());
-    assert!(page.rows.iter().any(|o| o.status == OrderStatus::Paused), "paused order shown");
-    assert!(page.rows.iter().any(|o| o.id.as_str() == "7fecb061-725b-5477-c84c-8e8685ge0f26"));
-    assert!(page.rows.iter().any(|o| o.limit_price.is_none()), "limit_price -1.0 → no limit");
+    assert!(
+        page.rows.iter().any(|o| o.status == OrderStatus::Paused),
+        "paused order shown"
+    );
+    assert!(
+        page.rows
+            .iter()
+            .any(|o| o.id.as_str() == "7fecb061-725b-5477-c84c-8e8685ge0f26")
+    );
+    assert!(
+        page.rows.iter().any(|o| o.limit_price.is_none()),
+        "limit_price -1.0 → no limit"
+    );
     let reqs = s.requests();
     assert_eq!(reqs.len(), 1);
     assert_eq!(reqs[0].method, "GET");
     assert_eq!(reqs[0].path, "/api/active_orders/");
     assert_eq!(reqs[0].query.as_deref(), Some("exclude_paused=false"));
-    assert_eq!(reqs[0].authorization.as_deref(), Some("Token sim-secret-token"));
+    assert_eq!(
+        reqs[0].authorization.as_deref(),
+        Some("Token sim-secret-token")
+    );
     s.shutdown().await;
 }
 
@@ -50,7 +67,10 @@ async fn active_orders_request_includes_paused_and_carries_the_token() {
 async fn bad_token_is_a_401_with_the_venue_message() {
     let s = sim().await;
     let err = client(&s, "wrong").active_orders().await.err();
-    assert_eq!(err.map(|e| e.to_string()).as_deref(), Some("401 Invalid token."));
+    assert_eq!(
+        err.map(|e| e.to_string()).as_deref(),
+        Some("401 Invalid token.")
+    );
     s.shutdown().await;
 }
 
@@ -67,20 +87,38 @@ async fn actions_send_documented_requests_and_show_replies() {
         .unwrap_or_else(|| panic!("no active order"));
     s.clear_requests();
 
-    let r = c.act(&Action::Pause(active.clone())).await.unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!((r.status, r.message.as_str()), (202, "Successfully paused order."));
+    let r = c
+        .act(&Action::Pause(active.clone()))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        (r.status, r.message.as_str()),
+        (202, "Successfully paused order.")
+    );
     let req = &s.requests()[0];
-    assert_eq!((req.method.as_str(), req.path.as_str()), ("POST", "/api/pause_order/"));
+    assert_eq!(
+        (req.method.as_str(), req.path.as_str()),
+        ("POST", "/api/pause_order/")
+    );
     assert_eq!(req.content_type.as_deref(), Some("application/json"));
     assert_eq!(req.body, format!(r#"{{"order_id":"{active}"}}"#));
 
     let again = c.act(&Action::Pause(active.clone())).await.err();
-    assert_eq!(again.map(|e| e.to_string()).as_deref(), Some("422 Order is not running."));
+    assert_eq!(
+        again.map(|e| e.to_string()).as_deref(),
+        Some("422 Order is not running.")
+    );
 
-    let r = c.act(&Action::Resume(active.clone())).await.unwrap_or_else(|e| panic!("{e}"));
+    let r = c
+        .act(&Action::Resume(active.clone()))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(r.message, "Successfully resumed order.");
     let again = c.act(&Action::Resume(active.clone())).await.err();
-    assert_eq!(again.map(|e| e.to_string()).as_deref(), Some("422 Order is not paused."));
+    assert_eq!(
+        again.map(|e| e.to_string()).as_deref(),
+        Some("422 Order is not paused.")
+    );
 
     let both = AmendChanges {
         base_asset_qty: "1".parse().ok(),
@@ -97,19 +135,31 @@ async fn actions_send_documented_requests_and_show_replies() {
         duration_secs: Some(86_400),
         ..AmendChanges::default()
     };
-    let r = c.act(&Action::Amend(active.clone(), ok)).await.unwrap_or_else(|e| panic!("{e}"));
+    let r = c
+        .act(&Action::Amend(active.clone(), ok))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(r.message, "Successfully amended order.");
 
     s.clear_requests();
-    let r = c.act(&Action::Cancel(active.clone())).await.unwrap_or_else(|e| panic!("{e}"));
+    let r = c
+        .act(&Action::Cancel(active.clone()))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(r.message, "Order canceled!");
     let req = &s.requests()[0];
     assert_eq!(req.method, "DELETE");
     assert_eq!(req.path, format!("/api/order/{active}"));
-    let r = c.act(&Action::Cancel(active.clone())).await.unwrap_or_else(|e| panic!("{e}"));
+    let r = c
+        .act(&Action::Cancel(active.clone()))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(r.message, "Order already canceled!");
     let missing = c.act(&Action::Cancel(OrderId::new("nope"))).await.err();
-    assert_eq!(missing.map(|e| e.to_string()).as_deref(), Some("404 No order found with given ID!"));
+    assert_eq!(
+        missing.map(|e| e.to_string()).as_deref(),
+        Some("404 No order found with given ID!")
+    );
 
     // The canceled order is gone from the active set.
     let page = c.active_orders().await.unwrap_or_else(|e| panic!("{e}"));
@@ -124,14 +174,26 @@ async fn multi_order_actions() {
     let multis = c.multi_orders(1).await.unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(multis.rows.len(), 2);
     let id = multis.rows[0].id.clone();
-    let r = c.act(&Action::PauseMulti(id.clone())).await.unwrap_or_else(|e| panic!("{e}"));
+    let r = c
+        .act(&Action::PauseMulti(id.clone()))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(r.message, "Successfully paused multi order.");
     let err = c.act(&Action::PauseMulti(id.clone())).await.err();
-    assert_eq!(err.map(|e| e.to_string()).as_deref(), Some("400 Multi Order already paused or terminated"));
-    let r = c.act(&Action::ResumeMulti(id.clone())).await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        err.map(|e| e.to_string()).as_deref(),
+        Some("400 Multi Order already paused or terminated")
+    );
+    let r = c
+        .act(&Action::ResumeMulti(id.clone()))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(r.message, "Successfully resumed multi order.");
     s.clear_requests();
-    let r = c.act(&Action::CancelMulti(id.clone())).await.unwrap_or_else(|e| panic!("{e}"));
+    let r = c
+        .act(&Action::CancelMulti(id.clone()))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(r.message, "Multi orders canceled!");
     let req = &s.requests()[0];
     assert_eq!(req.path, "/api/cancel_multi_orders/");
@@ -155,7 +217,13 @@ async fn progression_is_deterministic_and_produces_placements_and_errors() {
                 .unwrap_or_else(|e| panic!("{e}"))
                 .rows
                 .into_iter()
-                .map(|o| (o.pair, o.side.as_str().to_string(), o.executed_qty.map(|d| d.to_string())))
+                .map(|o| {
+                    (
+                        o.pair,
+                        o.side.as_str().to_string(),
+                        o.executed_qty.map(|d| d.to_string()),
+                    )
+                })
                 .collect();
             v.sort();
             v
@@ -163,18 +231,31 @@ async fn progression_is_deterministic_and_produces_placements_and_errors() {
     };
     assert_eq!(qty(&a).await, qty(&b).await);
     let c = client(&a, TOKEN);
-    let orders = c.active_orders().await.unwrap_or_else(|e| panic!("{e}")).rows;
+    let orders = c
+        .active_orders()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .rows;
     let mut failed_placement = false;
     for o in &orders {
         let p = c.placements(&o.id).await.unwrap_or_else(|e| panic!("{e}"));
         assert!(p.bad_rows.is_empty());
-        failed_placement |= p.rows.iter().any(|p| p.status == "FAILED" && p.failure_reason.is_some());
+        failed_placement |= p
+            .rows
+            .iter()
+            .any(|p| p.status == "FAILED" && p.failure_reason.is_some());
     }
-    assert!(failed_placement, "a FAILED placement with its reason after 40 steps");
+    assert!(
+        failed_placement,
+        "a FAILED placement with its reason after 40 steps"
+    );
     let ids: Vec<_> = orders.iter().map(|o| o.id.clone()).collect();
     let msgs = c.order_errors(&ids).await.unwrap_or_else(|e| panic!("{e}"));
     assert!(!msgs.is_empty());
-    assert!(msgs.windows(2).all(|w| w[0].created_at >= w[1].created_at), "newest first");
+    assert!(
+        msgs.windows(2).all(|w| w[0].created_at >= w[1].created_at),
+        "newest first"
+    );
     a.shutdown().await;
     b.shutdown().await;
 }
@@ -191,7 +272,9 @@ async fn websocket_streams_order_updates_and_rejects_bad_tokens() {
     let got = tokio::time::timeout(Duration::from_secs(10), async {
         loop {
             s.advance(1);
-            if let Ok(Some(item)) = tokio::time::timeout(Duration::from_millis(200), stream.next()).await {
+            if let Ok(Some(item)) =
+                tokio::time::timeout(Duration::from_millis(200), stream.next()).await
+            {
                 return item;
             }
         }
@@ -203,7 +286,11 @@ async fn websocket_streams_order_updates_and_rejects_bad_tokens() {
         Err(e) => panic!("{e}"),
     }
     // The key never travels in the URL.
-    assert!(s.requests().iter().all(|r| !r.query.as_deref().unwrap_or("").contains(TOKEN)));
+    assert!(
+        s.requests()
+            .iter()
+            .all(|r| !r.query.as_deref().unwrap_or("").contains(TOKEN))
+    );
 
     let bad = client(&s, "wrong");
     let mut stream = match bad.push().await {
@@ -221,19 +308,48 @@ async fn websocket_streams_order_updates_and_rejects_bad_tokens() {
 #[tokio::test]
 async fn faults_surface_as_typed_errors_and_clear() {
     let s = sim().await;
-    let c = TreadfiClient::new(&s.base_url(), Some(SecretString::from(TOKEN.to_string())), Duration::from_millis(500))
-        .unwrap_or_else(|e| panic!("{e}"));
-    s.set_faults(Faults { server_error: true, ..Faults::default() });
-    assert!(matches!(c.active_orders().await, Err(VenueError::Http { status: 503, .. })));
-    s.set_faults(Faults { rate_limit_secs: Some(7), ..Faults::default() });
+    let c = TreadfiClient::new(
+        &s.base_url(),
+        Some(SecretString::from(TOKEN.to_string())),
+        Duration::from_millis(500),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    s.set_faults(Faults {
+        server_error: true,
+        ..Faults::default()
+    });
     assert!(matches!(
         c.active_orders().await,
-        Err(VenueError::Http { status: 429, retry_after_secs: Some(7), .. })
+        Err(VenueError::Http { status: 503, .. })
     ));
-    s.set_faults(Faults { malformed: true, ..Faults::default() });
-    assert!(matches!(c.active_orders().await, Err(VenueError::Decode { .. })));
-    s.set_faults(Faults { stall: true, ..Faults::default() });
-    assert!(matches!(c.active_orders().await, Err(VenueError::Network(_))));
+    s.set_faults(Faults {
+        rate_limit_secs: Some(7),
+        ..Faults::default()
+    });
+    assert!(matches!(
+        c.active_orders().await,
+        Err(VenueError::Http {
+            status: 429,
+            retry_after_secs: Some(7),
+            ..
+        })
+    ));
+    s.set_faults(Faults {
+        malformed: true,
+        ..Faults::default()
+    });
+    assert!(matches!(
+        c.active_orders().await,
+        Err(VenueError::Decode { .. })
+    ));
+    s.set_faults(Faults {
+        stall: true,
+        ..Faults::default()
+    });
+    assert!(matches!(
+        c.active_orders().await,
+        Err(VenueError::Network(_))
+    ));
     s.set_faults(Faults::default());
     assert!(c.active_orders().await.is_ok());
     s.shutdown().await;

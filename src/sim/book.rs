@@ -323,7 +323,10 @@ impl Book {
     fn fill(&mut self, o: &mut SimOrder, fraction: Decimal, now: Timestamp) {
         let remaining = o.target_qty - o.executed_qty;
         let dp = (o.target_qty.scale() + 2).clamp(2, 8);
-        let slice = (o.target_qty * fraction).round_dp(dp).normalize().min(remaining);
+        let slice = (o.target_qty * fraction)
+            .round_dp(dp)
+            .normalize()
+            .min(remaining);
         if slice <= Decimal::ZERO {
             return;
         }
@@ -400,7 +403,8 @@ impl Book {
                 "ACTIVE" => {
                     // Demo pace: about 10× real time (a 30-minute order completes in ~3 minutes
                     // of 1 s steps), with ±50% noise.
-                    let pct = Decimal::from(self.rng.u32(5..=15)) / Decimal::from(o.duration.max(60));
+                    let pct =
+                        Decimal::from(self.rng.u32(5..=15)) / Decimal::from(o.duration.max(60));
                     let roll = self.rng.u32(0..100);
                     if roll < 4 {
                         self.failed_placement(o, now);

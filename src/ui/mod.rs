@@ -154,10 +154,13 @@ fn block_title<'a>(state: &State, theme: &Theme, tab: Tab) -> Line<'a> {
         format!(" {} ", tab.title()),
         Style::new().add_modifier(Modifier::BOLD),
     )];
+    let live = matches!(state.push, crate::app::PushStatus::Live);
+    if live && tab == Tab::Active {
+        spans.push(Span::styled("live · ", theme.ok()));
+    }
     match f.updated_at {
         Some(at) => {
             let age = state.now.duration_since(at).as_secs();
-            let live = matches!(state.push, crate::app::PushStatus::Live);
             let interval = state.refresh_secs.max(1) as i64
                 * if live {
                     i64::from(crate::feed::LIVE_POLL_SLOWDOWN)
@@ -170,8 +173,13 @@ fn block_title<'a>(state: &State, theme: &Theme, tab: Tab) -> Line<'a> {
             } else {
                 theme.dim()
             };
+            let what = if live && tab == Tab::Active {
+                "full refresh"
+            } else {
+                "updated"
+            };
             spans.push(Span::styled(
-                format!("updated {} ago ", format::duration(age.max(0))),
+                format!("{what} {} ago ", format::duration(age.max(0))),
                 style,
             ));
         }
