@@ -51,6 +51,9 @@ enum Cmd {
         /// Seed of the simulated order book.
         #[arg(long, default_value_t = 7)]
         seed: u64,
+        /// Start with these faults (also switchable at run time: POST /admin/faults).
+        #[command(flatten)]
+        faults: SimFaults,
     },
     /// Fetch once, print, exit (non-zero with the reason on stderr if the venue fails).
     Dump {
@@ -63,6 +66,50 @@ enum Cmd {
         #[arg(long, value_name = "ID")]
         order_id: Option<String>,
     },
+}
+
+/// Fault switches of `blotter sim`.
+#[derive(Debug, Clone, Default, clap::Args)]
+struct SimFaults {
+    /// Add this much latency to every API response, milliseconds.
+    #[arg(long, default_value_t = 0)]
+    latency_ms: u64,
+    /// Answer API calls with 503.
+    #[arg(long)]
+    fail_5xx: bool,
+    /// Answer API calls with 429 and this Retry-After (seconds).
+    #[arg(long, value_name = "SECS")]
+    rate_limit: Option<u64>,
+    /// Answer GETs with truncated JSON.
+    #[arg(long)]
+    malformed: bool,
+    /// Send half a body, then stall.
+    #[arg(long)]
+    stall: bool,
+    /// Refuse WebSocket connections.
+    #[arg(long)]
+    ws_drop: bool,
+    /// Stop answering WebSocket keep-alives.
+    #[arg(long)]
+    ws_silence: bool,
+    /// Answer 401 once this many API requests were served.
+    #[arg(long, value_name = "N")]
+    unauthorized_after: Option<u64>,
+}
+
+impl From<SimFaults> for sim::Faults {
+    fn from(f: SimFaults) -> Self {
+        sim::Faults {
+            latency_ms: f.latency_ms,
+            server_error: f.fail_5xx,
+            rate_limit_secs: f.rate_limit,
+            malformed: f.malformed,
+            stall: f.stall,
+            ws_drop: f.ws_drop,
+            ws_silence: f.ws_silence,
+            unauthorized_after: f.unauthorized_after,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -98,7 +145,8 @@ fn main() -> Result<()> {
             listen,
             token,
             seed,
-        }) => rt.block_on(run_sim(listen, token, seed)),
+            faults,
+        }) => rt.block_on(run_sim(listen, token, seed, faults.into())),
         Some(Cmd::Dump {
             what,
             format,
@@ -227,7 +275,12 @@ async fn run_tui(cfg: Config) -> Result<()> {
     result.map(|_| ()).map_err(|e| eyre!(e))
 }
 
-async fn run_sim(listen: SocketAddr, token: Option<String>, seed: u64) -> Result<()> {
+async fn run_sim(
+    listen: SocketAddr,
+    token: Option<String>,
+    seed: u64,
+    faults: sim::Faults,
+) -> Result<()> {
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .wrap_err_with(|| format!("cannot listen on {listen}"))?;
@@ -240,6 +293,7 @@ async fn run_sim(listen: SocketAddr, token: Option<String>, seed: u64) -> Result
         },
     )
     .await?;
+    handle.set_faults(faults);
     println!(
         "simulated Tread.fi venue on {} (auth: {}) — Ctrl-C to stop",
         handle.base_url(),

@@ -30,6 +30,7 @@ pub struct TreadfiClient {
     /// Base URL without a trailing slash, e.g. `https://app.tread.fi`.
     base: String,
     key: Option<SecretString>,
+    keep_alive: Duration,
 }
 
 impl fmt::Debug for TreadfiClient {
@@ -180,7 +181,15 @@ impl TreadfiClient {
             http,
             base,
             key: api_key,
+            keep_alive: super::ws::KEEP_ALIVE,
         })
+    }
+
+    /// Sets the WebSocket keep-alive period (default [`super::ws::KEEP_ALIVE`], 10 s); the
+    /// stream is declared dead after 3 periods of silence.
+    pub fn with_keep_alive(mut self, period: Duration) -> Self {
+        self.keep_alive = period;
+        self
     }
 
     /// The base URL requests go to (no trailing slash).
@@ -336,7 +345,7 @@ impl Venue for TreadfiClient {
 
     fn push(&self) -> BoxFuture<'_, VenueResult<Option<crate::venue::PushStream>>> {
         Box::pin(async move {
-            super::ws::connect(&self.base, self.key.as_ref(), super::ws::KEEP_ALIVE)
+            super::ws::connect(&self.base, self.key.as_ref(), self.keep_alive)
                 .await
                 .map(Some)
         })

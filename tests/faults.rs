@@ -1,0 +1,173 @@
+//! Each simulator fault, end to end through the real client, the feed and `app::update`: the
+//! header names the fault, the last good data stays, and the feed recovers by itself when the
+//! fault clears. Keys are handled while a request hangs.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use blotter::app::{Connection, FeedEvent, Msg, PushStatus, State, Tab, update};
+use blotter::feed::{self, FeedConfig, FeedHandle};
+use blotter::sim::{self, Faults, SimConfig, SimHandle};
+use blotter::venue::Venue;
+use blotter::venue::treadfi::TreadfiClient;
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use secrecy::SecretString;
+use tokio::sync::mpsc;
+
+struct Rig {
+    sim: SimHandle,
+    feed: FeedHandle,
+    rx: mpsc::Receiver<FeedEvent>,
+    state: State,
+}
+
+async fn rig(keep_alive: Duration) -> Rig {
+    let sim = sim::spawn(SimConfig {
+        token: Some("t".into()),
+        tick: Duration::from_millis(100),
+        ..SimConfig::default()
+    })
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+    let venue: Arc<dyn Venue> = Arc::new(
+        TreadfiClient::new(&sim.base_url(), Some(SecretString::from("t".to_string())), Duration::from_millis(400))
+            .unwrap_or_else(|e| panic!("{e}"))
+            .with_keep_alive(keep_alive),
+    );
+    let (tx, rx) = mpsc::channel(1024);
+    let cfg = FeedConfig {
+        interval: Duration::from_millis(100),
+        max_backoff: Duration::from_millis(300),
+        ..FeedConfig::default()
+    };
+    let feed = feed::spawn(venue.clone(), cfg, tx);
+    let state = State::new(venue.name(), venue.capabilities(), jiff::Timestamp::now());
+    Rig { sim, feed, rx, state }
+}
+
+impl Rig {
+    /// Applies feed events until `pred` holds (10 s at most).
+    async fn until(&mut self, what: &str, pred: impl Fn(&State) -> bool) {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+        while !pred(&self.state) {
+            match tokio::time::timeout_at(deadline, self.rx.recv()).await {
+                Ok(Some(ev)) => {
+                    update(&mut self.state, Msg::Feed(ev));
+                }
+                Ok(None) => panic!("feed ended while waiting for {what}"),
+                Err(_) => panic!("timed out waiting for {what}: {:?} / {:?} / {:?}", self.state.connection, self.state.push, self.state.freshness[0]),
+            }
+        }
+    }
+
+    fn active_error(&self) -> String {
+        self.state.freshness[Tab::Active.index()]
+            .error
+            .as_ref()
+            .map(|(e, _)| e.clone())
+            .unwrap_or_default()
+    }
+
+    async fn stop(self) {
+        self.feed.stop();
+        self.sim.shutdown().await;
+    }
+}
+
+async fn fault_then_recover(faults: Faults, expect: &str) {
+    let mut r = rig(Duration::from_secs(10)).await;
+    r.until("first data", |s| !s.orders.is_empty()).await;
+    let before = r.state.orders.len();
+    r.sim.set_faults(faults);
+    r.until(expect, |s| {
+        s.freshness[0].error.as_ref().is_some_and(|(e, _)| e.contains(expect))
+    })
+    .await;
+    assert_eq!(r.state.orders.len(), before, "last good data stays on screen");
+    assert!(matches!(r.state.connection, Connection::Retrying { .. } | Connection::AuthFailed { .. }));
+    r.sim.set_faults(Faults::default());
+    r.until("recovery", |s| s.freshness[0].error.is_none() && s.connection == Connection::Polling)
+        .await;
+    r.stop().await;
+}
+
+#[tokio::test]
+async fn server_errors() {
+    fault_then_recover(Faults { server_error: true, ..Faults::default() }, "503").await;
+}
+
+#[tokio::test]
+async fn rate_limited() {
+    fault_then_recover(Faults { rate_limit_secs: Some(1), ..Faults::default() }, "429").await;
+}
+
+#[tokio::test]
+async fn malformed_json() {
+    fault_then_recover(Faults { malformed: true, ..Faults::default() }, "decode").await;
+}
+
+#[tokio::test]
+async fn body_stalls_mid_way() {
+    fault_then_recover(Faults { stall: true, ..Faults::default() }, "network").await;
+}
+
+#[tokio::test]
+async fn latency_beyond_the_timeout() {
+    fault_then_recover(Faults { latency_ms: 1_000, ..Faults::default() }, "network").await;
+}
+
+#[tokio::test]
+async fn unauthorized_after_a_while_shows_auth_failed() {
+    let mut r = rig(Duration::from_secs(10)).await;
+    r.until("first data", |s| !s.orders.is_empty()).await;
+    r.sim.set_faults(Faults { unauthorized_after: Some(0), ..Faults::default() });
+    r.until("auth failure", |s| matches!(s.connection, Connection::AuthFailed { .. })).await;
+    assert_eq!(r.active_error(), "401 Invalid token.");
+    r.stop().await;
+}
+
+#[tokio::test]
+async fn websocket_drop_reconnects_and_repairs() {
+    let mut r = rig(Duration::from_secs(10)).await;
+    r.until("live", |s| s.push == PushStatus::Live).await;
+    r.sim.set_faults(Faults { ws_drop: true, ..Faults::default() });
+    r.until("reconnecting", |s| matches!(s.push, PushStatus::Reconnecting { .. })).await;
+    r.sim.set_faults(Faults::default());
+    r.until("live again", |s| s.push == PushStatus::Live).await;
+    r.stop().await;
+}
+
+#[tokio::test]
+async fn websocket_silence_is_detected() {
+    let mut r = rig(Duration::from_millis(150)).await;
+    r.until("live", |s| s.push == PushStatus::Live).await;
+    r.sim.set_faults(Faults { ws_silence: true, ..Faults::default() });
+    r.until("silence detected", |s| {
+        matches!(&s.push, PushStatus::Reconnecting { error, .. } if error.contains("silent"))
+    })
+    .await;
+    r.stop().await;
+}
+
+#[tokio::test]
+async fn keys_are_handled_while_a_request_hangs() {
+    let r = rig(Duration::from_secs(10)).await;
+    r.sim.set_faults(Faults { stall: true, latency_ms: 5_000, ..Faults::default() });
+    let keys = [KeyCode::Char('2'), KeyCode::Char('?'), KeyCode::Esc, KeyCode::Char('4')]
+        .map(|c| Ok(Event::Key(KeyEvent::new(c, KeyModifiers::NONE))));
+    let input = futures_util::stream::iter(keys);
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(120, 30))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let Rig { sim, feed, rx, state } = r;
+    let done = tokio::time::timeout(
+        Duration::from_secs(3),
+        blotter::tui::run(&mut terminal, state, &feed, rx, input),
+    )
+    .await
+    .unwrap_or_else(|_| panic!("the UI blocked on a hanging request"))
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(done.tab, Tab::Errors);
+    assert!(done.modal.is_none());
+    feed.stop();
+    sim.shutdown().await;
+}
