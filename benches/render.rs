@@ -76,5 +76,55 @@ fn bench_render(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench_render);
+/// Applying 1k pushed order updates to a 10k-order book, then drawing one (coalesced) frame:
+/// the work the UI does for one second of a 1k updates/s stream.
+fn bench_updates(c: &mut Criterion) {
+    use blotter::venue::PushEvent;
+    let now = Timestamp::UNIX_EPOCH
+        .checked_add(jiff::SignedDuration::from_secs(1_700_000_000))
+        .unwrap_or(Timestamp::UNIX_EPOCH);
+    let book = orders(10_000, now);
+    let mut state = State::new("Tread.fi", Capabilities::ALL, now);
+    state.size = (200, 50);
+    update(
+        &mut state,
+        Msg::Feed(FeedEvent::ActiveOrders {
+            page: Page::of(book.clone()),
+            at: now,
+        }),
+    );
+    let events: Vec<FeedEvent> = (0..1_000)
+        .map(|i| {
+            let mut o = book[(i * 7) % book.len()].clone();
+            o.executed_qty = Decimal::from_str("0.80000000").ok();
+            FeedEvent::PushUpdate {
+                event: PushEvent::OrderUpdate {
+                    order_id: o.id.clone(),
+                    update_type: "fill_received".into(),
+                    order: Some(Box::new(o)),
+                },
+                at: now,
+            }
+        })
+        .collect();
+    let mut terminal = match Terminal::new(TestBackend::new(200, 50)) {
+        Ok(t) => t,
+        Err(e) => panic!("{e}"),
+    };
+    c.bench_function("apply_1k_updates_10k_book_then_draw", |b| {
+        b.iter_batched(
+            || (state.clone(), events.clone()),
+            |(mut s, evs)| {
+                for ev in evs {
+                    update(&mut s, Msg::Feed(ev));
+                }
+                let r = terminal.draw(|f| blotter::ui::render(&s, f));
+                black_box(r.is_ok())
+            },
+            criterion::BatchSize::LargeInput,
+        )
+    });
+}
+
+criterion_group!(benches, bench_render, bench_updates);
 criterion_main!(benches);

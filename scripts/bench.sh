@@ -1,8 +1,14 @@
 #!/usr/bin/env bash
-# Runs the criterion benchmarks and prints one table of figures (mean time per iteration).
+# Runs the criterion benchmarks and the memory/idle measurements, and prints one table.
+# Usage: scripts/bench.sh            (all)      scripts/bench.sh --quick  (shorter runs)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cargo bench --bench render -- --noplot 2>/dev/null | tee /tmp/blotter-bench.txt >/dev/null
+args=(--noplot)
+if [[ "${1:-}" == "--quick" ]]; then args+=(--warm-up-time 1 --measurement-time 3); fi
+out=$(mktemp)
+cargo bench --bench render --bench decode -- "${args[@]}" 2>/dev/null >"$out"
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); date: $(date -u +%F)"
-printf '%-40s %s\n' benchmark "time (low / mean / high)"
-awk '/^[a-z_0-9\/]+ *$/ {name=$1} /time:/ {sub(/^ *time: */, ""); printf "%-40s %s\n", name, $0}' /tmp/blotter-bench.txt
+printf '%-55s %s\n' benchmark "time [low mean high]"
+awk '/^[A-Za-z_0-9\/]+ *$/ {name=$1} /time:/ {sub(/^.*time: */, ""); printf "%-55s %s\n", name, $0}' "$out"
+rm -f "$out"
+scripts/measure.sh

@@ -51,6 +51,12 @@ enum Cmd {
         /// Seed of the simulated order book.
         #[arg(long, default_value_t = 7)]
         seed: u64,
+        /// Don't progress: orders stay as seeded (for idle measurements).
+        #[arg(long)]
+        frozen: bool,
+        /// Add this many synthetic working orders (performance runs).
+        #[arg(long, default_value_t = 0)]
+        orders: usize,
         /// Start with these faults (also switchable at run time: POST /admin/faults).
         #[command(flatten)]
         faults: SimFaults,
@@ -145,8 +151,10 @@ fn main() -> Result<()> {
             listen,
             token,
             seed,
+            orders,
+            frozen,
             faults,
-        }) => rt.block_on(run_sim(listen, token, seed, faults.into())),
+        }) => rt.block_on(run_sim(listen, token, seed, orders, frozen, faults.into())),
         Some(Cmd::Dump {
             what,
             format,
@@ -279,6 +287,8 @@ async fn run_sim(
     listen: SocketAddr,
     token: Option<String>,
     seed: u64,
+    orders: usize,
+    frozen: bool,
     faults: sim::Faults,
 ) -> Result<()> {
     let listener = tokio::net::TcpListener::bind(listen)
@@ -289,6 +299,8 @@ async fn run_sim(
         SimConfig {
             seed,
             token: token.clone(),
+            extra_orders: orders,
+            auto_advance: !frozen,
             ..SimConfig::default()
         },
     )

@@ -30,9 +30,13 @@ async fn rig(keep_alive: Duration) -> Rig {
     .await
     .unwrap_or_else(|e| panic!("{e}"));
     let venue: Arc<dyn Venue> = Arc::new(
-        TreadfiClient::new(&sim.base_url(), Some(SecretString::from("t".to_string())), Duration::from_millis(400))
-            .unwrap_or_else(|e| panic!("{e}"))
-            .with_keep_alive(keep_alive),
+        TreadfiClient::new(
+            &sim.base_url(),
+            Some(SecretString::from("t".to_string())),
+            Duration::from_millis(400),
+        )
+        .unwrap_or_else(|e| panic!("{e}"))
+        .with_keep_alive(keep_alive),
     );
     let (tx, rx) = mpsc::channel(1024);
     let cfg = FeedConfig {
@@ -42,7 +46,12 @@ async fn rig(keep_alive: Duration) -> Rig {
     };
     let feed = feed::spawn(venue.clone(), cfg, tx);
     let state = State::new(venue.name(), venue.capabilities(), jiff::Timestamp::now());
-    Rig { sim, feed, rx, state }
+    Rig {
+        sim,
+        feed,
+        rx,
+        state,
+    }
 }
 
 impl Rig {
@@ -55,7 +64,10 @@ impl Rig {
                     update(&mut self.state, Msg::Feed(ev));
                 }
                 Ok(None) => panic!("feed ended while waiting for {what}"),
-                Err(_) => panic!("timed out waiting for {what}: {:?} / {:?} / {:?}", self.state.connection, self.state.push, self.state.freshness[0]),
+                Err(_) => panic!(
+                    "timed out waiting for {what}: {:?} / {:?} / {:?}",
+                    self.state.connection, self.state.push, self.state.freshness[0]
+                ),
             }
         }
     }
@@ -80,48 +92,101 @@ async fn fault_then_recover(faults: Faults, expect: &str) {
     let before = r.state.orders.len();
     r.sim.set_faults(faults);
     r.until(expect, |s| {
-        s.freshness[0].error.as_ref().is_some_and(|(e, _)| e.contains(expect))
+        s.freshness[0]
+            .error
+            .as_ref()
+            .is_some_and(|(e, _)| e.contains(expect))
     })
     .await;
-    assert_eq!(r.state.orders.len(), before, "last good data stays on screen");
-    assert!(matches!(r.state.connection, Connection::Retrying { .. } | Connection::AuthFailed { .. }));
+    assert_eq!(
+        r.state.orders.len(),
+        before,
+        "last good data stays on screen"
+    );
+    assert!(matches!(
+        r.state.connection,
+        Connection::Retrying { .. } | Connection::AuthFailed { .. }
+    ));
     r.sim.set_faults(Faults::default());
-    r.until("recovery", |s| s.freshness[0].error.is_none() && s.connection == Connection::Polling)
-        .await;
+    r.until("recovery", |s| {
+        s.freshness[0].error.is_none() && s.connection == Connection::Polling
+    })
+    .await;
     r.stop().await;
 }
 
 #[tokio::test]
 async fn server_errors() {
-    fault_then_recover(Faults { server_error: true, ..Faults::default() }, "503").await;
+    fault_then_recover(
+        Faults {
+            server_error: true,
+            ..Faults::default()
+        },
+        "503",
+    )
+    .await;
 }
 
 #[tokio::test]
 async fn rate_limited() {
-    fault_then_recover(Faults { rate_limit_secs: Some(1), ..Faults::default() }, "429").await;
+    fault_then_recover(
+        Faults {
+            rate_limit_secs: Some(1),
+            ..Faults::default()
+        },
+        "429",
+    )
+    .await;
 }
 
 #[tokio::test]
 async fn malformed_json() {
-    fault_then_recover(Faults { malformed: true, ..Faults::default() }, "decode").await;
+    fault_then_recover(
+        Faults {
+            malformed: true,
+            ..Faults::default()
+        },
+        "decode",
+    )
+    .await;
 }
 
 #[tokio::test]
 async fn body_stalls_mid_way() {
-    fault_then_recover(Faults { stall: true, ..Faults::default() }, "network").await;
+    fault_then_recover(
+        Faults {
+            stall: true,
+            ..Faults::default()
+        },
+        "network",
+    )
+    .await;
 }
 
 #[tokio::test]
 async fn latency_beyond_the_timeout() {
-    fault_then_recover(Faults { latency_ms: 1_000, ..Faults::default() }, "network").await;
+    fault_then_recover(
+        Faults {
+            latency_ms: 1_000,
+            ..Faults::default()
+        },
+        "network",
+    )
+    .await;
 }
 
 #[tokio::test]
 async fn unauthorized_after_a_while_shows_auth_failed() {
     let mut r = rig(Duration::from_secs(10)).await;
     r.until("first data", |s| !s.orders.is_empty()).await;
-    r.sim.set_faults(Faults { unauthorized_after: Some(0), ..Faults::default() });
-    r.until("auth failure", |s| matches!(s.connection, Connection::AuthFailed { .. })).await;
+    r.sim.set_faults(Faults {
+        unauthorized_after: Some(0),
+        ..Faults::default()
+    });
+    r.until("auth failure", |s| {
+        matches!(s.connection, Connection::AuthFailed { .. })
+    })
+    .await;
     assert_eq!(r.active_error(), "401 Invalid token.");
     r.stop().await;
 }
@@ -130,8 +195,14 @@ async fn unauthorized_after_a_while_shows_auth_failed() {
 async fn websocket_drop_reconnects_and_repairs() {
     let mut r = rig(Duration::from_secs(10)).await;
     r.until("live", |s| s.push == PushStatus::Live).await;
-    r.sim.set_faults(Faults { ws_drop: true, ..Faults::default() });
-    r.until("reconnecting", |s| matches!(s.push, PushStatus::Reconnecting { .. })).await;
+    r.sim.set_faults(Faults {
+        ws_drop: true,
+        ..Faults::default()
+    });
+    r.until("reconnecting", |s| {
+        matches!(s.push, PushStatus::Reconnecting { .. })
+    })
+    .await;
     r.sim.set_faults(Faults::default());
     r.until("live again", |s| s.push == PushStatus::Live).await;
     r.stop().await;
@@ -141,10 +212,14 @@ async fn websocket_drop_reconnects_and_repairs() {
 async fn websocket_silence_is_detected() {
     let mut r = rig(Duration::from_millis(150)).await;
     r.until("live", |s| s.push == PushStatus::Live).await;
-    r.sim.set_faults(Faults { ws_silence: true, ..Faults::default() });
-    r.until("silence detected", |s| {
-        matches!(&s.push, PushStatus::Reconnecting { error, .. } if error.contains("silent"))
-    })
+    r.sim.set_faults(Faults {
+        ws_silence: true,
+        ..Faults::default()
+    });
+    r.until(
+        "silence detected",
+        |s| matches!(&s.push, PushStatus::Reconnecting { error, .. } if error.contains("silent")),
+    )
     .await;
     r.stop().await;
 }
@@ -152,13 +227,27 @@ async fn websocket_silence_is_detected() {
 #[tokio::test]
 async fn keys_are_handled_while_a_request_hangs() {
     let r = rig(Duration::from_secs(10)).await;
-    r.sim.set_faults(Faults { stall: true, latency_ms: 5_000, ..Faults::default() });
-    let keys = [KeyCode::Char('2'), KeyCode::Char('?'), KeyCode::Esc, KeyCode::Char('4')]
-        .map(|c| Ok(Event::Key(KeyEvent::new(c, KeyModifiers::NONE))));
+    r.sim.set_faults(Faults {
+        stall: true,
+        latency_ms: 5_000,
+        ..Faults::default()
+    });
+    let keys = [
+        KeyCode::Char('2'),
+        KeyCode::Char('?'),
+        KeyCode::Esc,
+        KeyCode::Char('4'),
+    ]
+    .map(|c| Ok(Event::Key(KeyEvent::new(c, KeyModifiers::NONE))));
     let input = futures_util::stream::iter(keys);
     let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(120, 30))
         .unwrap_or_else(|e| panic!("{e}"));
-    let Rig { sim, feed, rx, state } = r;
+    let Rig {
+        sim,
+        feed,
+        rx,
+        state,
+    } = r;
     let done = tokio::time::timeout(
         Duration::from_secs(3),
         blotter::tui::run(&mut terminal, state, &feed, rx, input),

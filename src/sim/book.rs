@@ -120,6 +120,11 @@ pub struct SimMessage {
     pub created_at: Timestamp,
 }
 
+/// Above this many orders, a step moves only [`BUSY_PER_STEP`] random orders.
+const LARGE_BOOK: usize = 200;
+/// Orders moved per step in a large book.
+const BUSY_PER_STEP: usize = 200;
+
 /// What changed in a step or an action, for the WebSocket: (order id, update type).
 pub type Changes = Vec<(String, &'static str)>;
 
@@ -379,7 +384,16 @@ impl Book {
             self.mids[i].1 = (m + m * bps).round_dp(2);
         }
         let mut orders = std::mem::take(&mut self.orders);
-        for o in orders.iter_mut() {
+        // A large book (`--orders N`) moves a random subset per step, like a busy desk;
+        // the small demo book moves every order.
+        let n = orders.len();
+        let picked: Vec<usize> = if n > LARGE_BOOK {
+            (0..BUSY_PER_STEP).map(|_| self.rng.usize(0..n)).collect()
+        } else {
+            (0..n).collect()
+        };
+        for i in picked {
+            let o = &mut orders[i];
             match o.status.as_str() {
                 "SCHEDULED" if o.start_at.is_some_and(|s| self.step >= s) => {
                     o.status = "ACTIVE".into();
@@ -495,6 +509,30 @@ impl Book {
             } else if kids.iter().any(|k| k.updated_at == now) {
                 m.updated_at = now;
             }
+        }
+    }
+
+    /// Adds `n` synthetic working orders (for performance runs: `blotter sim --orders N`).
+    pub fn add_bulk_orders(&mut self, n: usize, now: Timestamp) {
+        self.orders.reserve(n);
+        for i in 0..n {
+            let side = if i % 2 == 0 { "buy" } else { "sell" };
+            let strategy = ["TWAP", "VWAP", "POV", "Limit"][i % 4];
+            let qty = ["0.50", "12.5", "150", "1.25", "20"][i % 5];
+            let mut o = self.new_order(
+                i % PAIRS.len(),
+                side,
+                strategy,
+                d(qty),
+                3600,
+                i % ACCOUNTS.len(),
+                now,
+            );
+            o.created_at = now
+                .checked_sub(SignedDuration::from_secs(i as i64))
+                .unwrap_or(now);
+            o.time_start = o.created_at;
+            self.orders.push(o);
         }
     }
 

@@ -30,6 +30,8 @@ pub struct SimConfig {
     pub tick: Duration,
     /// Step automatically every `tick` (demo); tests set false and call [`SimHandle::advance`].
     pub auto_advance: bool,
+    /// Extra synthetic working orders on top of the seeded book (performance runs).
+    pub extra_orders: usize,
 }
 
 impl Default for SimConfig {
@@ -39,6 +41,7 @@ impl Default for SimConfig {
             token: None,
             tick: Duration::from_secs(1),
             auto_advance: true,
+            extra_orders: 0,
         }
     }
 }
@@ -227,7 +230,12 @@ pub async fn spawn_on(
     let addr = listener.local_addr()?;
     let (updates, _) = broadcast::channel(4096);
     let shared = Arc::new(Shared {
-        book: Mutex::new(Book::seeded(cfg.seed, Timestamp::now())),
+        book: Mutex::new({
+            let now = Timestamp::now();
+            let mut book = Book::seeded(cfg.seed, now);
+            book.add_bulk_orders(cfg.extra_orders, now);
+            book
+        }),
         cfg: cfg.clone(),
         faults: Mutex::new(Faults::default()),
         requests: Mutex::new(Vec::new()),
