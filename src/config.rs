@@ -30,6 +30,8 @@ pub struct TreadfiConfig {
     pub api_key_env: String,
     /// Per-request timeout in seconds.
     pub timeout_secs: f64,
+    /// Allow plain `http://` to a non-loopback host (the key then travels unencrypted).
+    pub allow_insecure: bool,
 }
 
 impl Default for TreadfiConfig {
@@ -38,6 +40,7 @@ impl Default for TreadfiConfig {
             url: None,
             api_key_env: "TREADFI_API_KEY".into(),
             timeout_secs: 10.0,
+            allow_insecure: false,
         }
     }
 }

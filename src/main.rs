@@ -31,6 +31,9 @@ struct Cli {
     /// Seconds between refreshes of each tab.
     #[arg(long, global = true, value_name = "SECS")]
     interval: Option<f64>,
+    /// Allow plain http:// to a non-loopback venue (the API key then travels unencrypted).
+    #[arg(long, global = true)]
+    allow_insecure: bool,
     /// Log file (default: ~/.local/share/blotter/blotter.log).
     #[arg(long, global = true, value_name = "PATH")]
     log_file: Option<PathBuf>,
@@ -137,6 +140,7 @@ fn main() -> Result<()> {
     if let Some(url) = &cli.treadfi_url {
         cfg.treadfi.url = Some(url.clone());
     }
+    cfg.treadfi.allow_insecure |= cli.allow_insecure;
     if let Some(i) = cli.interval {
         cfg.refresh.interval_secs = i;
     }
@@ -207,6 +211,28 @@ fn init_logging(cfg: &Config, is_tui: bool) {
     );
 }
 
+/// Refuses plain `http://` to anything but a loopback host, unless explicitly allowed: the
+/// API key would travel in clear text.
+fn check_transport(url: &str, allow_insecure: bool) -> Result<()> {
+    let parsed = reqwest::Url::parse(url).map_err(|e| eyre!("invalid venue URL {url:?}: {e}"))?;
+    let loopback = match parsed.host_str() {
+        Some("localhost") => true,
+        Some(h) => h
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback()),
+        None => false,
+    };
+    if parsed.scheme() == "http" && !loopback && !allow_insecure {
+        return Err(eyre!(
+            "refusing plain http to {}: the API key would travel unencrypted. Use https, or pass --allow-insecure if you really mean it",
+            parsed.host_str().unwrap_or("?")
+        ));
+    }
+    Ok(())
+}
+
 /// A venue connection plus the demo simulator behind it, if any.
 struct Connected {
     venue: Arc<dyn Venue>,
@@ -217,6 +243,7 @@ async fn connect(cfg: &Config, auto_advance: bool) -> Result<Connected> {
     let timeout = Duration::from_secs_f64(cfg.treadfi.timeout_secs.max(0.1));
     match &cfg.treadfi.url {
         Some(url) => {
+            check_transport(url, cfg.treadfi.allow_insecure)?;
             let key = std::env::var(&cfg.treadfi.api_key_env)
                 .ok()
                 .filter(|k| !k.is_empty())
@@ -268,19 +295,95 @@ async fn run_tui(cfg: Config) -> Result<()> {
     let feed = feed::spawn(venue, feed_cfg, tx);
 
     // ratatui::try_init installs a panic hook that restores the terminal before the
-    // color-eyre report is printed.
+    // color-eyre report is printed; ours logs the panic and ends the process, because a panic
+    // in any task (render, update or the feed) leaves nothing trustworthy on screen.
+    let mut signals = Signals::new();
     let mut terminal = ratatui::try_init()?;
+    install_exit_on_panic();
     let size = terminal.size()?;
     state.size = (size.width, size.height);
     let input = crossterm::event::EventStream::new();
-    let result = blotter::tui::run(&mut terminal, state, &feed, rx, input).await;
+    let (result, signal) = tokio::select! {
+        r = blotter::tui::run(&mut terminal, state, &feed, rx, input) => (r.map(|_| ()), None),
+        s = signals.recv() => (Ok(()), Some(s)),
+    };
+    // Show the cursor explicitly: the signal path exits before `terminal` would drop.
+    let _ = terminal.show_cursor();
     ratatui::try_restore()?;
+    drop(terminal);
     feed.stop();
     if let Some(sim) = demo {
         sim.shutdown().await;
     }
-    tracing::info!("blotter stopped");
-    result.map(|_| ()).map_err(|e| eyre!(e))
+    match signal {
+        Some((name, code)) => {
+            tracing::info!(signal = name, "blotter stopped by signal");
+            std::process::exit(code);
+        }
+        None => tracing::info!("blotter stopped"),
+    }
+    result.map_err(|e| eyre!(e))
+}
+
+/// Chains a hook after the current one (ratatui's restore + color-eyre's report) that logs the
+/// panic and exits with status 101.
+fn install_exit_on_panic() {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        tracing::error!(panic = %info, "panic; terminal restored, exiting");
+        previous(info);
+        std::process::exit(101);
+    }));
+}
+
+/// SIGTERM, SIGHUP (terminal closed) and SIGINT, registered when created (before the
+/// terminal is taken over, so an early signal still restores it).
+struct Signals {
+    #[cfg(unix)]
+    streams: Option<[tokio::signal::unix::Signal; 3]>,
+}
+
+impl Signals {
+    fn new() -> Self {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            let streams = match (
+                signal(SignalKind::terminate()),
+                signal(SignalKind::hangup()),
+                signal(SignalKind::interrupt()),
+            ) {
+                (Ok(t), Ok(h), Ok(i)) => Some([t, h, i]),
+                _ => {
+                    tracing::warn!("cannot install signal handlers");
+                    None
+                }
+            };
+            Self { streams }
+        }
+        #[cfg(not(unix))]
+        Self {}
+    }
+
+    /// Waits for one; returns its name and the conventional exit status (128 + number).
+    async fn recv(&mut self) -> (&'static str, i32) {
+        #[cfg(unix)]
+        {
+            let Some([term, hup, int]) = self.streams.as_mut() else {
+                return std::future::pending().await;
+            };
+            tokio::select! {
+                _ = term.recv() => ("SIGTERM", 143),
+                _ = hup.recv() => ("SIGHUP", 129),
+                _ = int.recv() => ("SIGINT", 130),
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = tokio::signal::ctrl_c().await;
+            ("Ctrl-C", 130)
+        }
+    }
 }
 
 async fn run_sim(

@@ -278,9 +278,76 @@ fn dump_against_a_bad_token_fails_with_the_venue_reason() {
         serde_json::from_slice(&good.stdout).unwrap_or_else(|e| panic!("dump json: {e}"));
     let rows = json.as_array().map_or(0, Vec::len);
     assert!(rows > 0, "dump printed no orders");
-    // The key appears nowhere in what the user sees.
+    // The key appears nowhere in what the user sees, nor in the log.
     for out in [&bad, &good] {
         assert!(!String::from_utf8_lossy(&out.stdout).contains("right-token"));
         assert!(!String::from_utf8_lossy(&out.stderr).contains("right-token"));
     }
+    let logged = std::fs::read_to_string(dir.path().join("log")).unwrap_or_default();
+    assert!(!logged.is_empty(), "the dump logged something");
+    assert!(!logged.contains("right-token"));
+}
+
+fn assert_restored(s: &Session) {
+    // The reader thread may still be draining the last bytes the child wrote.
+    let deadline = Instant::now() + Duration::from_secs(3);
+    let out = loop {
+        let raw = s.raw.lock().unwrap_or_else(|e| e.into_inner()).clone();
+        let out = String::from_utf8_lossy(&raw).into_owned();
+        if out.contains("\u{1b}[?25h") || Instant::now() > deadline {
+            break out;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(out.contains("\u{1b}[?1049l"), "left the alternate screen");
+    assert!(out.contains("\u{1b}[?25h"), "cursor shown again");
+    if let Some(t) = s.master.get_termios() {
+        let flags = format!("{:?}", t.local_flags);
+        assert!(
+            flags.contains("ICANON") && flags.contains("ECHO"),
+            "raw mode left on: {flags}"
+        );
+    }
+}
+
+#[test]
+fn sigterm_and_sighup_restore_the_terminal_with_a_meaningful_status() {
+    for (signal, code) in [("-TERM", 143), ("-HUP", 129)] {
+        let mut s = Session::start(&[]);
+        s.wait_text("DEMO");
+        let pid = s.child.process_id().unwrap_or_else(|| panic!("no pid"));
+        let ok = std::process::Command::new("kill")
+            .args([signal, &pid.to_string()])
+            .status()
+            .is_ok_and(|st| st.success());
+        assert!(ok, "kill {signal}");
+        let status = s.wait_exit();
+        assert_eq!(status.exit_code(), code, "{signal}");
+        assert_restored(&s);
+    }
+}
+
+#[test]
+fn plain_http_to_a_remote_host_is_refused_and_keys_stay_out_of_logs() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let log = dir.path().join("log");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_blotter"))
+        .args([
+            "--treadfi-url",
+            "http://venue.example.com",
+            "dump",
+            "active",
+            "--log-file",
+        ])
+        .arg(&log)
+        .env("TREADFI_API_KEY", "super-secret-key-123")
+        .env("HOME", dir.path())
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("refusing plain http"), "{err}");
+    assert!(!err.contains("super-secret-key-123"));
+    let logged = std::fs::read_to_string(&log).unwrap_or_default();
+    assert!(!logged.contains("super-secret-key-123"));
 }
