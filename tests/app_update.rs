@@ -470,3 +470,78 @@ fn pushed_updates_wait_while_frozen() {
         Some("0.40")
     );
 }
+
+#[test]
+fn filter_narrows_the_view_and_keeps_selection_by_id() {
+    let mut s = loaded_state();
+    ch(&mut s, 'j'); // 7fec… (paused ETH sell)
+    ch(&mut s, '/');
+    assert!(s.filter_editing);
+    typed(&mut s, "side:sell");
+    assert_eq!(s.row_count(Tab::Active), 1);
+    assert_eq!(
+        selected(&s).as_deref(),
+        Some("7fecb061-725b-5477-c84c-8e8685ge0f26")
+    );
+    key(&mut s, KeyCode::Enter);
+    assert!(!s.filter_editing);
+    // Refreshes keep the filter.
+    feed(
+        &mut s,
+        FeedEvent::ActiveOrders {
+            page: Page::of(orders()),
+            at: ts(NOW),
+        },
+    );
+    assert_eq!(s.row_count(Tab::Active), 1);
+    // Actions work on the filtered row.
+    ch(&mut s, 'r');
+    assert!(
+        matches!(s.modal, Some(Modal::Confirm(ref c)) if c.action == Action::Resume(OrderId::new("7fecb061-725b-5477-c84c-8e8685ge0f26")))
+    );
+    key(&mut s, KeyCode::Esc);
+    key(&mut s, KeyCode::Esc); // clears the filter
+    assert_eq!(s.row_count(Tab::Active), 3);
+    ch(&mut s, '/');
+    typed(&mut s, "pair:BTC-*");
+    assert_eq!(s.row_count(Tab::Active), 1);
+    key(&mut s, KeyCode::Esc);
+    assert_eq!(s.row_count(Tab::Active), 3);
+}
+
+#[test]
+fn sort_cycles_reverses_and_survives_refresh() {
+    let mut s = loaded_state();
+    ch(&mut s, 's'); // pair
+    let pairs = |s: &blotter::app::State| {
+        (0..s.row_count(Tab::Active))
+            .filter_map(|i| s.active_row(i).map(|o| o.pair.clone()))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(pairs(&s), ["BTC-USD", "ETH-USD", "SOL-USDT"]);
+    ch(&mut s, 'S');
+    assert_eq!(pairs(&s), ["SOL-USDT", "ETH-USD", "BTC-USD"]);
+    feed(
+        &mut s,
+        FeedEvent::ActiveOrders {
+            page: Page::of(orders()),
+            at: ts(NOW),
+        },
+    );
+    assert_eq!(pairs(&s), ["SOL-USDT", "ETH-USD", "BTC-USD"]);
+}
+
+#[test]
+fn enter_opens_detail_which_follows_the_selection() {
+    let mut s = loaded_state();
+    key(&mut s, KeyCode::Enter);
+    assert!(matches!(s.modal, Some(Modal::Detail(ref id)) if id.as_str().starts_with("6deb")));
+    ch(&mut s, 'j');
+    assert!(matches!(s.modal, Some(Modal::Detail(ref id)) if id.as_str().starts_with("7fec")));
+    ch(&mut s, 'r');
+    assert!(matches!(s.modal, Some(Modal::Confirm(_))));
+    key(&mut s, KeyCode::Esc);
+    key(&mut s, KeyCode::Enter);
+    key(&mut s, KeyCode::Esc);
+    assert!(s.modal.is_none());
+}

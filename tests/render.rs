@@ -263,3 +263,27 @@ fn header_shows_live_and_reconnect_countdown() {
     let t = text(&draw(&s));
     assert!(t.contains("reconnecting in 4s"), "{t}");
 }
+
+#[test]
+fn detail_view() {
+    let mut s = loaded_state();
+    key(&mut s, crossterm::event::KeyCode::Enter);
+    let t = text(&draw(&s));
+    insta::assert_snapshot!(t);
+    assert!(t.contains("6debb950-614a-4366-b73b-7d7574fd9e15"));
+    assert!(t.contains("MIN_AMOUNT"));
+    assert!(t.contains("Insufficient balance"));
+}
+
+#[test]
+fn filter_and_sort_in_the_title() {
+    let mut s = loaded_state();
+    ch(&mut s, '/');
+    typed(&mut s, "side:buy");
+    ch(&mut s, '\r');
+    key(&mut s, crossterm::event::KeyCode::Enter);
+    ch(&mut s, 's');
+    let t = text(&draw(&s));
+    assert!(t.contains("filter: side:buy (2 of 3)"), "{t}");
+    assert!(t.contains("sort: pair ↓"), "{t}");
+}

@@ -40,6 +40,16 @@ pub enum KeyAction {
     Refresh,
     /// Freeze/unfreeze the view (updates are queued while frozen).
     Freeze,
+    /// Edit the filter.
+    Filter,
+    /// Clear the filter (or close what is open).
+    ClearFilter,
+    /// Next sort column.
+    Sort,
+    /// Reverse the sort.
+    SortReverse,
+    /// Open the selected order's detail.
+    Detail,
 }
 
 impl KeyAction {
@@ -66,6 +76,11 @@ impl KeyAction {
             KeyAction::Amend => "amend selected order: qty, duration, POV, limit",
             KeyAction::Refresh => "refresh all tabs now",
             KeyAction::Freeze => "freeze / unfreeze the view (updates queue up)",
+            KeyAction::Filter => "filter: words, side:buy status:paused acct:x pair:BTC-*",
+            KeyAction::ClearFilter => "clear the filter",
+            KeyAction::Sort => "sort by the next column",
+            KeyAction::SortReverse => "reverse the sort",
+            KeyAction::Detail => "detail of the selected order",
         }
     }
 
@@ -80,6 +95,9 @@ impl KeyAction {
             KeyAction::Quit => "quit",
             KeyAction::Refresh => "refresh",
             KeyAction::Freeze => "freeze",
+            KeyAction::Filter => "filter",
+            KeyAction::Sort => "sort",
+            KeyAction::Detail => "detail",
             _ => return None,
         })
     }
@@ -198,6 +216,11 @@ impl Default for Keymap {
                 b(A::Cancel, &[KeyCombo::ch('c')]),
                 b(A::Refresh, &[KeyCombo::ch('R')]),
                 b(A::Freeze, &[KeyCombo::ch('f')]),
+                b(A::Detail, &[KeyCombo::plain(KeyCode::Enter)]),
+                b(A::Filter, &[KeyCombo::ch('/')]),
+                b(A::ClearFilter, &[KeyCombo::plain(KeyCode::Esc)]),
+                b(A::Sort, &[KeyCombo::ch('s')]),
+                b(A::SortReverse, &[KeyCombo::ch('S')]),
                 b(A::Help, &[KeyCombo::ch('?')]),
                 b(A::Quit, &[KeyCombo::ch('q'), ctrl_c]),
             ],

@@ -7,6 +7,7 @@ pub mod amend;
 pub mod keymap;
 mod state;
 mod update;
+pub mod view;
 
 pub use state::*;
 pub use update::update;

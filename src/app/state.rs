@@ -7,6 +7,7 @@ use jiff::Timestamp;
 
 use super::amend::AmendForm;
 use super::keymap::Keymap;
+use super::view::{Filter, Sort};
 use crate::domain::{MultiOrder, Order, OrderId, OrderMessage, Page, Placement};
 use crate::venue::{Action, ActionReply, Capabilities, VenueError};
 
@@ -99,6 +100,8 @@ pub enum Modal {
     Confirm(Confirm),
     /// Amend form.
     Amend(AmendForm),
+    /// Every field of one order, its placements and messages.
+    Detail(OrderId),
 }
 
 /// Connection state of the venue feed, shown in the header.
@@ -307,6 +310,16 @@ pub struct State {
     pub pending_count: usize,
     /// Cells that changed recently: order id → what changed and until when to highlight.
     pub flashes: BTreeMap<OrderId, Flash>,
+    /// Filter text as typed (active-orders tab).
+    pub filter_text: String,
+    /// Parsed filter.
+    pub filter: Filter,
+    /// True while the filter line has the keyboard.
+    pub filter_editing: bool,
+    /// Sort of the active-orders tab.
+    pub sort: Sort,
+    /// Rows of the active-orders tab: indices into `orders`, filtered and sorted.
+    pub active_view: Vec<usize>,
 }
 
 /// A recent change to an order, highlighted briefly so the eye finds it.
@@ -350,6 +363,11 @@ impl State {
             pending: Vec::new(),
             pending_count: 0,
             flashes: BTreeMap::new(),
+            filter_text: String::new(),
+            filter: Filter::default(),
+            filter_editing: false,
+            sort: Sort::default(),
+            active_view: Vec::new(),
         }
     }
 
@@ -362,7 +380,7 @@ impl State {
     /// Number of rows in a tab.
     pub fn row_count(&self, tab: Tab) -> usize {
         match tab {
-            Tab::Active => self.orders.len(),
+            Tab::Active => self.active_view.len(),
             Tab::Multi => self.multi_orders.len(),
             Tab::Placements => self.placements.len(),
             Tab::Errors => self.messages.len(),
@@ -372,7 +390,7 @@ impl State {
     /// The selection key of row `i` of a tab.
     pub fn row_key(&self, tab: Tab, i: usize) -> Option<String> {
         match tab {
-            Tab::Active => self.orders.get(i).map(|o| o.id.0.clone()),
+            Tab::Active => self.active_row(i).map(|o| o.id.0.clone()),
             Tab::Multi => self.multi_orders.get(i).map(|m| m.id.0.clone()),
             Tab::Placements => self.placements.get(i).map(|p| p.id.clone()),
             Tab::Errors => self.messages.get(i).map(message_key),
@@ -383,17 +401,25 @@ impl State {
     pub fn selected_index(&self, tab: Tab) -> Option<usize> {
         let key = self.views[tab.index()].selected.as_deref()?;
         match tab {
-            Tab::Active => self.orders.iter().position(|o| o.id.0 == key),
+            Tab::Active => self
+                .active_view
+                .iter()
+                .position(|&i| self.orders.get(i).is_some_and(|o| o.id.0 == key)),
             Tab::Multi => self.multi_orders.iter().position(|m| m.id.0 == key),
             Tab::Placements => self.placements.iter().position(|p| p.id == key),
             Tab::Errors => self.messages.iter().position(|m| message_key(m) == key),
         }
     }
 
+    /// Row `i` of the active-orders tab (after filter and sort).
+    pub fn active_row(&self, i: usize) -> Option<&Order> {
+        self.active_view.get(i).and_then(|&j| self.orders.get(j))
+    }
+
     /// The selected active order.
     pub fn selected_order(&self) -> Option<&Order> {
         self.selected_index(Tab::Active)
-            .and_then(|i| self.orders.get(i))
+            .and_then(|i| self.active_row(i))
     }
 
     /// The selected multi-order.

@@ -48,7 +48,11 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Command> {
         state.quit = true;
         return vec![Command::Quit];
     }
+    if state.filter_editing {
+        return on_filter_key(state, key);
+    }
     match state.modal.take() {
+        Some(Modal::Detail(id)) => on_detail_key(state, id, key),
         Some(Modal::Help) => {
             // Any key closes help; `q` still quits.
             if matches!(key.code, KeyCode::Char('q')) {
@@ -62,6 +66,71 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Command> {
         None => match state.keymap.action_for(&key) {
             Some(action) => on_action(state, action),
             None => Vec::new(),
+        },
+    }
+}
+
+fn on_filter_key(state: &mut State, key: KeyEvent) -> Vec<Command> {
+    match key.code {
+        KeyCode::Enter => state.filter_editing = false,
+        KeyCode::Esc => {
+            state.filter_editing = false;
+            set_filter(state, String::new());
+        }
+        KeyCode::Backspace => {
+            let mut t = state.filter_text.clone();
+            t.pop();
+            set_filter(state, t);
+        }
+        KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) && !c.is_control() => {
+            let mut t = state.filter_text.clone();
+            t.push(c);
+            set_filter(state, t);
+        }
+        _ => {}
+    }
+    Vec::new()
+}
+
+fn set_filter(state: &mut State, text: String) {
+    state.filter = super::view::Filter::parse(&text);
+    state.filter_text = text;
+    rebuild_view(state);
+}
+
+/// Recomputes the active-orders view (filter + sort) and keeps the selection on its order.
+fn rebuild_view(state: &mut State) {
+    state.active_view = super::view::build(&state.orders, &state.filter, state.sort);
+    keep_visible(state, Tab::Active);
+}
+
+fn on_detail_key(state: &mut State, id: crate::domain::OrderId, key: KeyEvent) -> Vec<Command> {
+    match key.code {
+        KeyCode::Esc | KeyCode::Enter | KeyCode::Backspace => Vec::new(),
+        _ => match state.keymap.action_for(&key) {
+            Some(
+                a @ (KeyAction::Up
+                | KeyAction::Down
+                | KeyAction::PageUp
+                | KeyAction::PageDown
+                | KeyAction::Top
+                | KeyAction::Bottom),
+            ) => {
+                let cmds = on_action(state, a);
+                state.modal = state.selected_order().map(|o| Modal::Detail(o.id.clone()));
+                cmds
+            }
+            Some(
+                a @ (KeyAction::Pause
+                | KeyAction::Resume
+                | KeyAction::Cancel
+                | KeyAction::Amend
+                | KeyAction::Quit),
+            ) => on_action(state, a),
+            _ => {
+                state.modal = Some(Modal::Detail(id));
+                Vec::new()
+            }
         },
     }
 }
@@ -184,6 +253,29 @@ fn on_action(state: &mut State, action: KeyAction) -> Vec<Command> {
         }
         KeyAction::Help => state.modal = Some(Modal::Help),
         KeyAction::Freeze => toggle_freeze(state),
+        KeyAction::Filter => {
+            state.tab = Tab::Active;
+            state.filter_editing = true;
+        }
+        KeyAction::ClearFilter => {
+            if !state.filter_text.is_empty() {
+                set_filter(state, String::new());
+            }
+        }
+        KeyAction::Sort => {
+            state.sort.key = state.sort.key.next();
+            state.sort.reverse = false;
+            rebuild_view(state);
+        }
+        KeyAction::SortReverse => {
+            state.sort.reverse = !state.sort.reverse;
+            rebuild_view(state);
+        }
+        KeyAction::Detail => match (tab, state.selected_order()) {
+            (Tab::Active, Some(o)) => state.modal = Some(Modal::Detail(o.id.clone())),
+            (Tab::Active, None) => state.banner = Some(error(state, "No order selected.".into())),
+            _ => {}
+        },
         KeyAction::Refresh => {
             state.banner = Some(info(state, "Refreshing…".into()));
             return vec![Command::Refresh];
@@ -374,6 +466,7 @@ fn on_feed(state: &mut State, ev: FeedEvent) {
                 flash_changes(state, &page.rows);
             }
             state.orders = page.rows;
+            state.active_view = super::view::build(&state.orders, &state.filter, state.sort);
             mark_fresh(state, Tab::Active, page.bad_rows.len(), at);
             state.connection = Connection::Polling;
             // Placements of orders that left the active set go with them.
@@ -469,6 +562,7 @@ fn apply_order(state: &mut State, order: Order) {
         }
     }
     let pos = state.orders.iter().position(|o| o.id == order.id);
+    let in_place = matches!((pos, order.status.is_terminal()), (Some(_), false));
     match (pos, order.status.is_terminal()) {
         (Some(i), true) => {
             state.orders.remove(i);
@@ -476,7 +570,7 @@ fn apply_order(state: &mut State, order: Order) {
             rebuild_placements(state);
         }
         (Some(i), false) => state.orders[i] = order,
-        (None, true) => {}
+        (None, true) => return,
         (None, false) => {
             let at = state.orders.partition_point(|o| {
                 (Reverse(o.created_at), &o.id) < (Reverse(order.created_at), &order.id)
@@ -484,7 +578,13 @@ fn apply_order(state: &mut State, order: Order) {
             state.orders.insert(at, order);
         }
     }
-    keep_visible(state, Tab::Active);
+    // A replacement in place keeps every index: with no filter and the default sort the view
+    // is unchanged (the common case: a fill). Anything else recomputes it.
+    if in_place && state.filter.is_empty() && state.sort.is_default() {
+        keep_visible(state, Tab::Active);
+    } else {
+        rebuild_view(state);
+    }
 }
 
 /// Data updates are what freeze holds back; action results and errors always show.

@@ -32,8 +32,8 @@ const COLS: [Col; 14] = [
 /// Renders the active-orders table and the selected order's detail strip.
 pub fn render(state: &State, theme: &Theme, frame: &mut Frame, body: Rect, detail: Rect) {
     super::render_table(state, theme, frame, body, (Tab::Active, &COLS), |range| {
-        state.orders[range]
-            .iter()
+        range
+            .filter_map(|i| state.active_row(i))
             .map(|o| row(state, theme, o))
             .collect()
     });

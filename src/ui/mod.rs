@@ -2,6 +2,7 @@
 //! mutates. One file per tab and per overlay. Only the visible rows are built.
 
 mod active;
+mod detail;
 mod dialogs;
 mod errors;
 mod multi;
@@ -54,6 +55,7 @@ pub fn render(state: &State, frame: &mut Frame) {
         Some(Modal::Help) => dialogs::help(state, &theme, frame),
         Some(Modal::Confirm(c)) => dialogs::confirm(c, &theme, frame),
         Some(Modal::Amend(form)) => dialogs::amend(form, &theme, frame),
+        Some(Modal::Detail(id)) => detail::render(state, id, &theme, frame),
         None => {}
     }
 }
@@ -195,6 +197,30 @@ fn block_title<'a>(state: &State, theme: &Theme, tab: Tab) -> Line<'a> {
             theme.warn(),
         ));
     }
+    if tab == Tab::Active {
+        if !state.filter_text.is_empty() || state.filter_editing {
+            spans.push(Span::styled(
+                format!(
+                    "filter: {}{} ({} of {}) ",
+                    clean_truncated(&state.filter_text, 50),
+                    if state.filter_editing { "▏" } else { "" },
+                    state.active_view.len(),
+                    state.orders.len()
+                ),
+                theme.key(),
+            ));
+        }
+        if !state.sort.is_default() {
+            spans.push(Span::styled(
+                format!(
+                    "sort: {} {} ",
+                    state.sort.key.label(),
+                    if state.sort.reverse { "↑" } else { "↓" }
+                ),
+                theme.key(),
+            ));
+        }
+    }
     if f.bad_rows > 0 {
         spans.push(Span::styled(
             format!("⚠ {} undecodable row(s), see log ", f.bad_rows),
@@ -310,6 +336,14 @@ fn render_table(
 }
 
 fn render_banner(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
+    if state.filter_editing {
+        let text = format!(
+            " / {}▏   Enter keep · Esc clear · terms: side:buy status:paused acct:NAME pair:BTC-*",
+            clean_truncated(&state.filter_text, 60)
+        );
+        frame.render_widget(Paragraph::new(text).style(theme.key()), area);
+        return;
+    }
     let Some(b) = &state.banner else {
         return;
     };
@@ -337,6 +371,9 @@ fn render_footer(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
     push("1-4/Tab".into(), "tabs");
     push("↑↓/jk".into(), "move");
     for a in [
+        A::Detail,
+        A::Filter,
+        A::Sort,
         A::Pause,
         A::Resume,
         A::Amend,

@@ -1,0 +1,319 @@
+//! The active-orders view: filter and sort as an index vector into `State::orders`, rebuilt
+//! when the data, the filter or the sort changes — never per frame.
+//!
+//! Filter syntax: free words match (case-insensitively, as substrings) the id, pair, account,
+//! strategy, status or side; field terms narrow to one field: `side:buy`, `status:paused`,
+//! `acct:binance_main` (or `account:`), `pair:BTC-*`, `strat:twap`, `id:6deb*`. A `*` matches
+//! any run of characters. All terms must match.
+
+use std::cmp::Ordering;
+
+use crate::domain::Order;
+
+/// Columns the active-orders tab can be sorted by (`s` cycles, `S` reverses).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SortKey {
+    /// Newest first (the default).
+    #[default]
+    Created,
+    /// Pair A–Z.
+    Pair,
+    /// Side.
+    Side,
+    /// Status.
+    Status,
+    /// Fill ratio, highest first.
+    Fill,
+    /// Notional, largest first.
+    Notional,
+    /// Last update, most recent first.
+    Updated,
+    /// End time, soonest first.
+    TimeLeft,
+    /// Account A–Z.
+    Account,
+}
+
+impl SortKey {
+    /// Cycle order.
+    pub const ALL: [SortKey; 9] = [
+        SortKey::Created,
+        SortKey::Pair,
+        SortKey::Side,
+        SortKey::Status,
+        SortKey::Fill,
+        SortKey::Notional,
+        SortKey::Updated,
+        SortKey::TimeLeft,
+        SortKey::Account,
+    ];
+
+    /// The next key in the cycle.
+    pub fn next(self) -> Self {
+        let i = Self::ALL.iter().position(|k| *k == self).unwrap_or(0);
+        Self::ALL[(i + 1) % Self::ALL.len()]
+    }
+
+    /// Name shown in the table title.
+    pub fn label(self) -> &'static str {
+        match self {
+            SortKey::Created => "created",
+            SortKey::Pair => "pair",
+            SortKey::Side => "side",
+            SortKey::Status => "status",
+            SortKey::Fill => "fill",
+            SortKey::Notional => "notional",
+            SortKey::Updated => "updated",
+            SortKey::TimeLeft => "time left",
+            SortKey::Account => "account",
+        }
+    }
+}
+
+/// Sort column and direction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Sort {
+    /// Column.
+    pub key: SortKey,
+    /// Reverse the natural direction.
+    pub reverse: bool,
+}
+
+impl Sort {
+    /// True for the default (newest first): the order the feed already delivers.
+    pub fn is_default(&self) -> bool {
+        *self == Sort::default()
+    }
+}
+
+/// One filter term.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Term {
+    Any(String),
+    Field(Field, String),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Field {
+    Id,
+    Pair,
+    Side,
+    Status,
+    Account,
+    Strategy,
+}
+
+/// A parsed filter.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Filter {
+    terms: Vec<Term>,
+}
+
+impl Filter {
+    /// Parses filter text (see the module docs). Unknown `field:` prefixes match as free text.
+    pub fn parse(text: &str) -> Self {
+        let terms = text
+            .split_whitespace()
+            .map(|word| {
+                let lower = word.to_lowercase();
+                if let Some((field, value)) = lower.split_once(':') {
+                    let f = match field {
+                        "id" => Some(Field::Id),
+                        "pair" => Some(Field::Pair),
+                        "side" => Some(Field::Side),
+                        "status" => Some(Field::Status),
+                        "acct" | "account" => Some(Field::Account),
+                        "strat" | "strategy" => Some(Field::Strategy),
+                        _ => None,
+                    };
+                    if let Some(f) = f {
+                        return Term::Field(f, value.to_string());
+                    }
+                }
+                Term::Any(lower)
+            })
+            .collect();
+        Self { terms }
+    }
+
+    /// True when no term is set.
+    pub fn is_empty(&self) -> bool {
+        self.terms.is_empty()
+    }
+
+    /// Whether `o` passes every term.
+    pub fn matches(&self, o: &Order) -> bool {
+        self.terms.iter().all(|t| match t {
+            Term::Any(w) => {
+                let w = w.as_str();
+                contains(o.id.as_str(), w)
+                    || contains(&o.pair, w)
+                    || o.account_names.iter().any(|a| contains(a, w))
+                    || o.strategy.as_deref().is_some_and(|s| contains(s, w))
+                    || contains(o.status.as_str(), w)
+                    || contains(o.side.as_str(), w)
+            }
+            Term::Field(f, pat) => match f {
+                Field::Id => glob(pat, o.id.as_str()),
+                Field::Pair => glob(pat, &o.pair),
+                Field::Side => glob(pat, o.side.as_str()),
+                Field::Status => glob(pat, o.status.as_str()),
+                Field::Account => o.account_names.iter().any(|a| glob(pat, a)),
+                Field::Strategy => o.strategy.as_deref().is_some_and(|s| glob(pat, s)),
+            },
+        })
+    }
+}
+
+fn contains(hay: &str, needle_lower: &str) -> bool {
+    hay.to_lowercase().contains(needle_lower)
+}
+
+/// Case-insensitive glob with `*` wildcards; without a `*` the whole value must match.
+fn glob(pattern_lower: &str, value: &str) -> bool {
+    let value = value.to_lowercase();
+    let parts: Vec<&str> = pattern_lower.split('*').collect();
+    if parts.len() == 1 {
+        return value == pattern_lower;
+    }
+    let mut rest = value.as_str();
+    for (i, part) in parts.iter().enumerate() {
+        if part.is_empty() {
+            continue;
+        }
+        if i == 0 {
+            match rest.strip_prefix(part) {
+                Some(r) => rest = r,
+                None => return false,
+            }
+        } else if i == parts.len() - 1 {
+            return rest.ends_with(part);
+        } else {
+            match rest.find(part) {
+                Some(at) => rest = &rest[at + part.len()..],
+                None => return false,
+            }
+        }
+    }
+    true
+}
+
+/// Indices of `orders` that pass `filter`, in `sort` order. `orders` is already newest first.
+pub fn build(orders: &[Order], filter: &Filter, sort: Sort) -> Vec<usize> {
+    let mut idx: Vec<usize> = (0..orders.len())
+        .filter(|&i| filter.is_empty() || filter.matches(&orders[i]))
+        .collect();
+    if !sort.is_default() {
+        idx.sort_by(|&a, &b| {
+            let ord = compare(&orders[a], &orders[b], sort.key);
+            // Ties keep the feed's order (newest first) so rows don't jump.
+            let ord = if sort.reverse { ord.reverse() } else { ord };
+            ord.then(a.cmp(&b))
+        });
+    }
+    idx
+}
+
+fn compare(a: &Order, b: &Order, key: SortKey) -> Ordering {
+    match key {
+        SortKey::Created => b.created_at.cmp(&a.created_at),
+        SortKey::Pair => a.pair.cmp(&b.pair),
+        SortKey::Side => a.side.as_str().cmp(b.side.as_str()),
+        SortKey::Status => a.status.as_str().cmp(b.status.as_str()),
+        SortKey::Fill => b.fill_ratio.cmp(&a.fill_ratio),
+        SortKey::Notional => b
+            .executed_notional
+            .or(b.target_notional())
+            .cmp(&a.executed_notional.or(a.target_notional())),
+        SortKey::Updated => b.updated_at.cmp(&a.updated_at),
+        SortKey::TimeLeft => match (a.time_end, b.time_end) {
+            (Some(x), Some(y)) => x.cmp(&y),
+            (Some(_), None) => Ordering::Less,
+            (None, Some(_)) => Ordering::Greater,
+            (None, None) => Ordering::Equal,
+        },
+        SortKey::Account => a.account_names.first().cmp(&b.account_names.first()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{OrderStatus, Side};
+
+    fn o(id: &str, pair: &str, side: Side, status: OrderStatus, acct: &str) -> Order {
+        let mut o = Order::new(id, pair, side, status);
+        o.account_names = vec![acct.into()];
+        o.strategy = Some("TWAP".into());
+        o
+    }
+
+    #[test]
+    fn field_terms_and_globs() {
+        let orders = vec![
+            o(
+                "a1",
+                "BTC-USDT",
+                Side::Buy,
+                OrderStatus::Paused,
+                "binance_main",
+            ),
+            o(
+                "b2",
+                "ETH-USDT",
+                Side::Sell,
+                OrderStatus::Active,
+                "okx_main",
+            ),
+            o(
+                "c3",
+                "BTC:PERP-USDT",
+                Side::Buy,
+                OrderStatus::Active,
+                "binance_main",
+            ),
+        ];
+        let ids = |f: &str| -> Vec<&str> {
+            build(&orders, &Filter::parse(f), Sort::default())
+                .into_iter()
+                .map(|i| orders[i].id.as_str())
+                .collect()
+        };
+        assert_eq!(
+            ids("side:buy status:paused acct:binance_main pair:BTC-*"),
+            ["a1"]
+        );
+        assert_eq!(ids("pair:btc*"), ["a1", "c3"]);
+        assert_eq!(ids("okx"), ["b2"]);
+        assert_eq!(ids("side:buy"), ["a1", "c3"]);
+        assert_eq!(ids(""), ["a1", "b2", "c3"]);
+        assert_eq!(ids("pair:*perp*"), ["c3"]);
+    }
+
+    #[test]
+    fn sort_and_reverse_are_stable() {
+        let orders = vec![
+            o("a", "ETH-USDT", Side::Buy, OrderStatus::Active, "x"),
+            o("b", "BTC-USDT", Side::Buy, OrderStatus::Active, "x"),
+            o("c", "ETH-USDT", Side::Buy, OrderStatus::Active, "x"),
+        ];
+        let by_pair = build(
+            &orders,
+            &Filter::default(),
+            Sort {
+                key: SortKey::Pair,
+                reverse: false,
+            },
+        );
+        assert_eq!(by_pair, [1, 0, 2]);
+        let rev = build(
+            &orders,
+            &Filter::default(),
+            Sort {
+                key: SortKey::Pair,
+                reverse: true,
+            },
+        );
+        assert_eq!(rev, [0, 2, 1]);
+    }
+}

@@ -1,0 +1,300 @@
+//! Detail overlay (`Enter`): every field of one order, its progress against a linear schedule,
+//! its placements and its messages.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Gauge, Paragraph, Wrap};
+use rust_decimal::Decimal;
+
+use super::theme::Theme;
+use crate::app::State;
+use crate::domain::{Order, OrderId};
+use crate::format;
+use crate::sanitize::{clean, clean_truncated};
+
+/// Draws the detail of order `id` over most of the screen.
+pub fn render(state: &State, id: &OrderId, theme: &Theme, frame: &mut Frame) {
+    let full = frame.area();
+    let area = Rect {
+        x: full.x + 2,
+        y: full.y + 1,
+        width: full.width.saturating_sub(4),
+        height: full.height.saturating_sub(2),
+    };
+    frame.render_widget(Clear, area);
+    let Some(order) = state.find_order(id) else {
+        let p = Paragraph::new(format!(
+            " Order {} is no longer active.",
+            clean(id.as_str())
+        ))
+        .block(
+            Block::default()
+                .borders(Borders::ALL)
+                .title(" Order detail "),
+        );
+        frame.render_widget(p, area);
+        return;
+    };
+    let block = Block::default().borders(Borders::ALL).title(format!(
+        " {} — Esc closes · p r a c act on it · ↑↓ next order ",
+        format::order_summary(order)
+    ));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let [fields, progress, lists] = Layout::vertical([
+        Constraint::Length(11),
+        Constraint::Length(4),
+        Constraint::Min(3),
+    ])
+    .areas(inner);
+    frame.render_widget(
+        Paragraph::new(field_lines(order, state, theme)).wrap(Wrap { trim: false }),
+        fields,
+    );
+    render_progress(order, state, theme, frame, progress);
+    render_lists(order, state, theme, frame, lists);
+}
+
+fn kv<'a>(theme: &Theme, pairs: &[(&'a str, String)]) -> Line<'a> {
+    let mut spans = Vec::new();
+    for (k, v) in pairs {
+        spans.push(Span::styled(format!(" {k} "), theme.dim()));
+        spans.push(Span::styled(
+            v.clone(),
+            Style::new().add_modifier(Modifier::BOLD),
+        ));
+        spans.push(Span::raw("  "));
+    }
+    Line::from(spans)
+}
+
+fn field_lines<'a>(o: &Order, state: &State, theme: &Theme) -> Vec<Line<'a>> {
+    let s = |v: Option<&str>| v.map_or(format::NONE.to_string(), |v| clean(v).into_owned());
+    let arrival_vs = |p: Option<Decimal>| match (o.avg_price, p) {
+        (Some(avg), Some(p)) if !p.is_zero() => {
+            let bps = ((avg - p) / p * Decimal::from(10_000)).round_dp(1);
+            format!("{bps} bps")
+        }
+        _ => format::NONE.to_string(),
+    };
+    let limit = match &o.limit_price {
+        Some(crate::domain::LimitPrice::Price(p)) => Some(*p),
+        _ => None,
+    };
+    vec![
+        kv(
+            theme,
+            &[
+                ("id", clean(o.id.as_str()).into_owned()),
+                ("custom id", s(o.custom_order_id.as_deref())),
+                ("parent", s(o.parent_order_id.as_ref().map(|p| p.as_str()))),
+            ],
+        ),
+        kv(
+            theme,
+            &[
+                ("pair", clean(&o.pair).into_owned()),
+                ("side", format::side(&o.side)),
+                ("strategy", s(o.strategy.as_deref())),
+                ("super strategy", s(o.super_strategy.as_deref())),
+                ("status", clean(o.status.as_str()).into_owned()),
+            ],
+        ),
+        kv(
+            theme,
+            &[
+                ("target", format::order_size(o)),
+                ("executed", format::decimal(o.executed_qty)),
+                ("remaining", format::decimal(o.remaining_qty)),
+                ("fill", format::percent(o.fill_ratio)),
+            ],
+        ),
+        kv(
+            theme,
+            &[
+                ("avg price", format::decimal(o.avg_price)),
+                ("limit", format::limit(&o.limit_price)),
+                ("avg vs limit", arrival_vs(limit)),
+                ("executed notional", format::decimal(o.executed_notional)),
+            ],
+        ),
+        kv(
+            theme,
+            &[
+                (
+                    "buy",
+                    format!(
+                        "{} {}",
+                        format::decimal(o.buy_token_amount),
+                        s(o.buy_token.as_deref())
+                    ),
+                ),
+                (
+                    "sell",
+                    format!(
+                        "{} {}",
+                        format::decimal(o.sell_token_amount),
+                        s(o.sell_token.as_deref())
+                    ),
+                ),
+                (
+                    "fee",
+                    format!(
+                        "{} {}",
+                        format::decimal(o.total_fee),
+                        s(o.fee_asset.as_deref())
+                    ),
+                ),
+                ("POV target", format::decimal(o.pov_target)),
+            ],
+        ),
+        kv(
+            theme,
+            &[
+                ("accounts", format::list(&o.account_names)),
+                ("exchanges", format::list(&o.exchanges)),
+            ],
+        ),
+        kv(
+            theme,
+            &[
+                ("start", format::datetime(o.time_start)),
+                ("end", format::datetime(o.time_end)),
+                (
+                    "duration",
+                    o.duration_secs
+                        .map_or(format::NONE.into(), format::duration),
+                ),
+                ("elapsed", format::age(state.now, o.time_start)),
+                ("left", format::time_left(state.now, o.time_end)),
+            ],
+        ),
+        kv(
+            theme,
+            &[
+                ("created", format::datetime(o.created_at)),
+                ("updated", format::datetime(o.updated_at)),
+            ],
+        ),
+        kv(theme, &[("failure", s(o.failure_reason.as_deref()))]),
+        Line::from(vec![
+            Span::styled(" notes ", theme.dim()),
+            Span::raw(o.notes.as_deref().map_or(format::NONE.into(), |n| {
+                clean_truncated(n, 400).into_owned()
+            })),
+        ]),
+    ]
+}
+
+/// Executed against a straight-line schedule from start to end (TWAP's plan).
+fn render_progress(o: &Order, state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let [a, b] = Layout::vertical([Constraint::Length(2), Constraint::Length(2)]).areas(area);
+    let executed = o
+        .fill_ratio
+        .unwrap_or_default()
+        .clamp(Decimal::ZERO, Decimal::ONE);
+    let schedule = match (o.time_start, o.time_end) {
+        (Some(s), Some(e)) if e > s => {
+            let total = e.duration_since(s).as_secs_f64();
+            let done = state.now.duration_since(s).as_secs_f64();
+            Some((done / total).clamp(0.0, 1.0))
+        }
+        _ => None,
+    };
+    let exec_f: f64 = executed.try_into().unwrap_or(0.0);
+    frame.render_widget(
+        Gauge::default()
+            .block(Block::default().title(" executed "))
+            .gauge_style(theme.ok())
+            .ratio(exec_f)
+            .label(format::percent(Some(executed))),
+        a,
+    );
+    if let Some(plan) = schedule {
+        let behind = plan - exec_f;
+        let versus = if behind.abs() < 0.0005 {
+            "on schedule".to_string()
+        } else if behind > 0.0 {
+            format!("{:.1} pts behind schedule", behind * 100.0)
+        } else {
+            format!("{:.1} pts ahead of schedule", -behind * 100.0)
+        };
+        let label = format!("{:.1}% of the time elapsed ({versus})", plan * 100.0);
+        frame.render_widget(
+            Gauge::default()
+                .block(Block::default().title(" schedule (linear) "))
+                .gauge_style(if behind > 0.1 {
+                    theme.warn()
+                } else {
+                    theme.dim()
+                })
+                .ratio(plan)
+                .label(label),
+            b,
+        );
+    }
+}
+
+fn render_lists(o: &Order, state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let [left, right] =
+        Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(area);
+    let placements: Vec<Line> = state
+        .placements_by_order
+        .get(&o.id)
+        .map(|ps| {
+            ps.iter()
+                .take(usize::from(left.height.saturating_sub(2)))
+                .map(|p| {
+                    Line::from(vec![
+                        Span::raw(format!(
+                            "{} {:<5} ",
+                            format::clock(p.created_at),
+                            clean_truncated(&p.placement_type, 5)
+                        )),
+                        Span::raw(format!(
+                            "{} @ {} ",
+                            format::decimal(p.qty),
+                            format::decimal(p.price)
+                        )),
+                        Span::styled(
+                            clean_truncated(&p.status, 14).into_owned(),
+                            theme.placement_status(&p.status),
+                        ),
+                        Span::raw(
+                            p.failure_reason
+                                .as_deref()
+                                .map_or(String::new(), |r| format!(" {}", clean_truncated(r, 40))),
+                        ),
+                    ])
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    frame.render_widget(
+        Paragraph::new(placements)
+            .block(Block::default().borders(Borders::TOP).title(" placements ")),
+        left,
+    );
+    let messages: Vec<Line> = state
+        .messages
+        .iter()
+        .filter(|m| m.order_id == o.id)
+        .take(usize::from(right.height.saturating_sub(2)))
+        .map(|m| {
+            Line::from(vec![
+                Span::raw(format!("{} ", format::clock(m.created_at))),
+                Span::styled(
+                    format!("{:<5} ", clean(m.level.as_str())),
+                    theme.level(&m.level),
+                ),
+                Span::raw(clean_truncated(&m.message, 80).into_owned()),
+            ])
+        })
+        .collect();
+    frame.render_widget(
+        Paragraph::new(messages).block(Block::default().borders(Borders::TOP).title(" messages ")),
+        right,
+    );
+}
