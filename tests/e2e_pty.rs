@@ -351,3 +351,37 @@ fn plain_http_to_a_remote_host_is_refused_and_keys_stay_out_of_logs() {
     let logged = std::fs::read_to_string(&log).unwrap_or_default();
     assert!(!logged.contains("super-secret-key-123"));
 }
+
+fn free_port() -> u16 {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap_or_else(|e| panic!("{e}"));
+    l.local_addr().map(|a| a.port()).unwrap_or(0)
+}
+
+fn start_sim(listen: &str) -> std::process::Child {
+    std::process::Command::new(env!("CARGO_BIN_EXE_blotter"))
+        .args(["sim", "--listen", listen])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+#[test]
+fn killing_and_restarting_the_venue_shows_reconnecting_then_recovers() {
+    let listen = format!("127.0.0.1:{}", free_port());
+    let mut sim = start_sim(&listen);
+    let url = format!("http://{listen}");
+    let mut s = Session::start(&["--treadfi-url", &url, "--interval", "0.5"]);
+    s.wait_text("● live");
+    let _ = sim.kill();
+    let _ = sim.wait();
+    s.wait_for("the outage shown", |sc| sc.contains("retrying") || sc.contains("reconnecting"));
+    // The last good rows stay while the venue is down.
+    assert!(s.screen().contains("ACTIVE"), "{}", s.screen());
+    let mut sim = start_sim(&listen);
+    s.wait_for("recovery", |sc| sc.contains("● live") && !sc.contains("retrying"));
+    s.send("q");
+    assert!(s.wait_exit().success());
+    let _ = sim.kill();
+    let _ = sim.wait();
+}

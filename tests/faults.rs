@@ -260,3 +260,38 @@ async fn keys_are_handled_while_a_request_hangs() {
     feed.stop();
     sim.shutdown().await;
 }
+
+#[tokio::test]
+async fn an_action_that_times_out_is_reported_as_unknown_sent_once_and_refetched() {
+    let mut r = rig(Duration::from_secs(10)).await;
+    r.until("first data", |s| {
+        s.orders.iter().any(|o| o.status == blotter::domain::OrderStatus::Active)
+    })
+    .await;
+    let id = r
+        .state
+        .orders
+        .iter()
+        .find(|o| o.status == blotter::domain::OrderStatus::Active)
+        .map(|o| o.id.clone())
+        .unwrap_or_default();
+    r.sim.clear_requests();
+    r.sim.set_faults(Faults { latency_ms: 1_000, ..Faults::default() });
+    let _ = r.feed.send(blotter::feed::FeedCommand::Act(blotter::venue::Action::Pause(id.clone())));
+    r.until("the action's outcome", |s| {
+        s.banner.as_ref().is_some_and(|b| b.text.contains("outcome unknown"))
+    })
+    .await;
+    r.sim.set_faults(Faults::default());
+    // Refetched right after, and the pause was sent exactly once.
+    r.until("a refetch", |s| s.freshness[0].error.is_none() && s.connection == Connection::Polling)
+        .await;
+    let pauses = r
+        .sim
+        .requests()
+        .iter()
+        .filter(|q| q.path == "/api/pause_order/")
+        .count();
+    assert_eq!(pauses, 1, "never retried");
+    r.stop().await;
+}

@@ -137,6 +137,10 @@ pub enum VenueError {
     /// The request never got an answer (connect, timeout, reset).
     #[error("network: {0}")]
     Network(String),
+    /// An action may or may not have been carried out: the request left but no answer came
+    /// (timeout, connection lost mid-way). Never retried automatically; refetch to find out.
+    #[error("outcome unknown ({0}); refetching the order to see what happened")]
+    OutcomeUnknown(String),
     /// The body was not the documented shape. `path` is the JSON field path where known.
     #[error("decode {path}: {message}")]
     Decode {

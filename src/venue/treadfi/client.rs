@@ -142,12 +142,26 @@ fn action_request(action: &Action) -> (Method, String, Option<Value>) {
 }
 
 fn network_error(e: reqwest::Error) -> VenueError {
-    if e.is_timeout() {
+    if e.is_connect() {
+        VenueError::Network(format!("{CONNECT_PREFIX}{e}"))
+    } else if e.is_timeout() {
         VenueError::Network(format!("timed out: {e}"))
     } else {
         VenueError::Network(e.to_string())
     }
 }
+
+/// For actions: a network failure other than "could not connect" means the request may have
+/// reached the venue, so its outcome is unknown.
+fn unknown_if_sent(e: VenueError) -> VenueError {
+    match e {
+        VenueError::Network(m) if !m.starts_with(CONNECT_PREFIX) => VenueError::OutcomeUnknown(m),
+        other => other,
+    }
+}
+
+/// Prefix of network errors where the connection was never made (nothing was sent).
+const CONNECT_PREFIX: &str = "could not connect: ";
 
 impl TreadfiClient {
     /// A client for the Tread.fi API at `base_url` (e.g. `https://app.tread.fi` or
@@ -358,7 +372,7 @@ impl Venue for TreadfiClient {
             if let Some(body) = &body {
                 req = req.json(body);
             }
-            let (status, reply) = self.send(req).await?;
+            let (status, reply) = self.send(req).await.map_err(unknown_if_sent)?;
             let mut message = reply_message(&reply);
             if message.is_empty() {
                 message = reqwest::StatusCode::from_u16(status)
