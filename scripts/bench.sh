@@ -11,4 +11,5 @@ echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -
 printf '%-55s %s\n' benchmark "time [low mean high]"
 awk '/^[A-Za-z_0-9\/]+ *$/ {name=$1} /time:/ {sub(/^.*time: */, ""); printf "%-55s %s\n", name, $0}' "$out"
 rm -f "$out"
+cargo bench --bench latency 2>/dev/null | grep change_to
 scripts/measure.sh

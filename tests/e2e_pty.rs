@@ -375,11 +375,15 @@ fn killing_and_restarting_the_venue_shows_reconnecting_then_recovers() {
     s.wait_text("● live");
     let _ = sim.kill();
     let _ = sim.wait();
-    s.wait_for("the outage shown", |sc| sc.contains("retrying") || sc.contains("reconnecting"));
+    s.wait_for("the outage shown", |sc| {
+        sc.contains("retrying") || sc.contains("reconnecting")
+    });
     // The last good rows stay while the venue is down.
     assert!(s.screen().contains("ACTIVE"), "{}", s.screen());
     let mut sim = start_sim(&listen);
-    s.wait_for("recovery", |sc| sc.contains("● live") && !sc.contains("retrying"));
+    s.wait_for("recovery", |sc| {
+        sc.contains("● live") && !sc.contains("retrying")
+    });
     s.send("q");
     assert!(s.wait_exit().success());
     let _ = sim.kill();

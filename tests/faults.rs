@@ -265,7 +265,9 @@ async fn keys_are_handled_while_a_request_hangs() {
 async fn an_action_that_times_out_is_reported_as_unknown_sent_once_and_refetched() {
     let mut r = rig(Duration::from_secs(10)).await;
     r.until("first data", |s| {
-        s.orders.iter().any(|o| o.status == blotter::domain::OrderStatus::Active)
+        s.orders
+            .iter()
+            .any(|o| o.status == blotter::domain::OrderStatus::Active)
     })
     .await;
     let id = r
@@ -276,16 +278,25 @@ async fn an_action_that_times_out_is_reported_as_unknown_sent_once_and_refetched
         .map(|o| o.id.clone())
         .unwrap_or_default();
     r.sim.clear_requests();
-    r.sim.set_faults(Faults { latency_ms: 1_000, ..Faults::default() });
-    let _ = r.feed.send(blotter::feed::FeedCommand::Act(blotter::venue::Action::Pause(id.clone())));
+    r.sim.set_faults(Faults {
+        latency_ms: 1_000,
+        ..Faults::default()
+    });
+    let _ = r.feed.send(blotter::feed::FeedCommand::Act(
+        blotter::venue::Action::Pause(id.clone()),
+    ));
     r.until("the action's outcome", |s| {
-        s.banner.as_ref().is_some_and(|b| b.text.contains("outcome unknown"))
+        s.banner
+            .as_ref()
+            .is_some_and(|b| b.text.contains("outcome unknown"))
     })
     .await;
     r.sim.set_faults(Faults::default());
     // Refetched right after, and the pause was sent exactly once.
-    r.until("a refetch", |s| s.freshness[0].error.is_none() && s.connection == Connection::Polling)
-        .await;
+    r.until("a refetch", |s| {
+        s.freshness[0].error.is_none() && s.connection == Connection::Polling
+    })
+    .await;
     let pauses = r
         .sim
         .requests()
