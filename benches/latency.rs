@@ -5,7 +5,7 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use blotter::app::{FeedEvent, Msg, State, update};
+use blotter::app::{Msg, State, update};
 use blotter::domain::{MultiOrder, Order, OrderId, OrderMessage, Page, Placement};
 use blotter::feed::{self, FeedConfig};
 use blotter::sim::{self, SimConfig};
@@ -79,16 +79,11 @@ async fn measure(
         let before = executed_total(&state);
         let t0 = Instant::now();
         sim.advance(1);
-        loop {
-            match tokio::time::timeout(Duration::from_secs(5), rx.recv()).await {
-                Ok(Some(ev)) => {
-                    update(&mut state, Msg::Feed(ev));
-                    if executed_total(&state) != before {
-                        out.push(t0.elapsed());
-                        break;
-                    }
-                }
-                _ => break,
+        while let Ok(Some(ev)) = tokio::time::timeout(Duration::from_secs(5), rx.recv()).await {
+            update(&mut state, Msg::Feed(ev));
+            if executed_total(&state) != before {
+                out.push(t0.elapsed());
+                break;
             }
         }
         // Let the rest of this step's updates land before the next sample.
