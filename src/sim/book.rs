@@ -445,6 +445,7 @@ impl Book {
         }
         self.orders = orders;
         self.refresh_multis(now);
+        self.prune();
         let open = self
             .orders
             .iter()
@@ -466,6 +467,46 @@ impl Book {
             self.orders.push(o);
         }
         changes
+    }
+
+    /// Bounds memory for an all-day demo: newest placements per order, newest messages, and
+    /// only the most recent finished orders are kept.
+    fn prune(&mut self) {
+        const PLACEMENTS_PER_ORDER: usize = 200;
+        const MESSAGES: usize = 5_000;
+        const FINISHED_ORDERS: usize = 500;
+        if self.placements.len() > PLACEMENTS_PER_ORDER * 4 {
+            let mut seen: std::collections::HashMap<&str, usize> = Default::default();
+            let mut keep = vec![false; self.placements.len()];
+            for (i, p) in self.placements.iter().enumerate().rev() {
+                let n = seen.entry(p.order_id.as_str()).or_default();
+                *n += 1;
+                keep[i] = *n <= PLACEMENTS_PER_ORDER;
+            }
+            let mut k = keep.into_iter();
+            self.placements.retain(|_| k.next().unwrap_or(true));
+        }
+        if self.messages.len() > MESSAGES {
+            let extra = self.messages.len() - MESSAGES;
+            self.messages.drain(..extra);
+        }
+        let finished = self.orders.iter().filter(|o| !o.is_open()).count();
+        if finished > FINISHED_ORDERS {
+            let mut drop = finished - FINISHED_ORDERS;
+            let in_multi: std::collections::HashSet<String> = self
+                .multis
+                .iter()
+                .flat_map(|m| m.children.iter().cloned())
+                .collect();
+            self.orders.retain(|o| {
+                if drop > 0 && !o.is_open() && !in_multi.contains(&o.id) {
+                    drop -= 1;
+                    false
+                } else {
+                    true
+                }
+            });
+        }
     }
 
     fn failed_placement(&mut self, o: &SimOrder, now: Timestamp) {
@@ -851,6 +892,18 @@ mod tests {
                 .any(|p| p.status == "FAILED" && !p.failure_reason.is_empty())
         );
         assert!(b.orders.iter().all(|o| o.executed_qty <= o.target_qty));
+    }
+
+    #[test]
+    fn an_all_day_demo_stays_bounded() {
+        let mut b = Book::seeded(7, t0());
+        for _ in 0..3_000 {
+            b.step(t0());
+        }
+        assert!(b.messages.len() <= 5_000);
+        assert!(b.orders.iter().filter(|o| !o.is_open()).count() <= 500 + 4);
+        assert!(b.placements.len() <= 200 * (b.orders.len() + 1));
+        assert!(b.orders.iter().filter(|o| o.is_open()).count() >= 8);
     }
 
     #[test]

@@ -86,6 +86,9 @@ pub struct RecordedRequest {
     pub body: String,
 }
 
+/// Most requests kept in the request log (older ones are forgotten).
+const MAX_RECORDED: usize = 20_000;
+
 pub(crate) struct Shared {
     book: Mutex<Book>,
     cfg: SimConfig,

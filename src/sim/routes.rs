@@ -83,14 +83,21 @@ async fn gate(State(shared): S, req: Request, next: Next) -> Response {
             .and_then(|v| v.to_str().ok())
             .map(String::from)
     };
-    lock(&shared.requests).push(RecordedRequest {
-        method: parts.method.to_string(),
-        path: parts.uri.path().to_string(),
-        query: parts.uri.query().map(String::from),
-        authorization: header_text(header::AUTHORIZATION),
-        content_type: header_text(header::CONTENT_TYPE),
-        body: String::from_utf8_lossy(&bytes).into_owned(),
-    });
+    {
+        let mut log = lock(&shared.requests);
+        if log.len() >= super::MAX_RECORDED {
+            // Keep an all-day demo's memory flat: forget the oldest half.
+            log.drain(..super::MAX_RECORDED / 2);
+        }
+        log.push(RecordedRequest {
+            method: parts.method.to_string(),
+            path: parts.uri.path().to_string(),
+            query: parts.uri.query().map(String::from),
+            authorization: header_text(header::AUTHORIZATION),
+            content_type: header_text(header::CONTENT_TYPE),
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        });
+    }
     let is_api = parts.uri.path().starts_with("/api/");
     if is_api {
         if let Some(token) = &shared.cfg.token {
