@@ -445,7 +445,9 @@ impl Book {
         }
         self.orders = orders;
         self.refresh_multis(now);
-        self.prune();
+        if self.step.is_multiple_of(64) {
+            self.prune();
+        }
         let open = self
             .orders
             .iter()
@@ -900,8 +902,8 @@ mod tests {
         for _ in 0..3_000 {
             b.step(t0());
         }
-        assert!(b.messages.len() <= 5_000);
-        assert!(b.orders.iter().filter(|o| !o.is_open()).count() <= 500 + 4);
+        assert!(b.messages.len() <= 5_000 + 64 * 20);
+        assert!(b.orders.iter().filter(|o| !o.is_open()).count() <= 500 + 64);
         assert!(b.placements.len() <= 200 * (b.orders.len() + 1));
         assert!(b.orders.iter().filter(|o| o.is_open()).count() >= 8);
     }
