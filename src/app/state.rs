@@ -158,6 +158,9 @@ pub struct TabView {
     pub selected: Option<String>,
     /// Index of the first visible row.
     pub offset: usize,
+    /// Where the selected row was last seen (checked before any search, so finding the
+    /// selection is O(1) while nothing moved).
+    pub hint: usize,
 }
 
 /// Messages into [`super::update`].
@@ -320,6 +323,10 @@ pub struct State {
     pub sort: Sort,
     /// Rows of the active-orders tab: indices into `orders`, filtered and sorted.
     pub active_view: Vec<usize>,
+    /// Position of each order in `orders`, by id.
+    pub order_index: std::collections::HashMap<OrderId, usize>,
+    /// How many of `orders` are paused (kept in step with `orders`, for the header).
+    pub paused_count: usize,
 }
 
 /// A recent change to an order, highlighted briefly so the eye finds it.
@@ -368,6 +375,8 @@ impl State {
             filter_editing: false,
             sort: Sort::default(),
             active_view: Vec::new(),
+            order_index: std::collections::HashMap::new(),
+            paused_count: 0,
         }
     }
 
@@ -399,7 +408,23 @@ impl State {
 
     /// Index of the selected row of a tab, if the selected key is still present.
     pub fn selected_index(&self, tab: Tab) -> Option<usize> {
-        let key = self.views[tab.index()].selected.as_deref()?;
+        let view = &self.views[tab.index()];
+        let key = view.selected.as_deref()?;
+        let at_hint = match tab {
+            Tab::Active => self.active_row(view.hint).is_some_and(|o| o.id.0 == key),
+            Tab::Multi => self
+                .multi_orders
+                .get(view.hint)
+                .is_some_and(|m| m.id.0 == key),
+            Tab::Placements => self.placements.get(view.hint).is_some_and(|p| p.id == key),
+            Tab::Errors => self
+                .messages
+                .get(view.hint)
+                .is_some_and(|m| message_key(m) == key),
+        };
+        if at_hint {
+            return Some(view.hint);
+        }
         match tab {
             Tab::Active => self
                 .active_view
@@ -428,14 +453,32 @@ impl State {
             .and_then(|i| self.multi_orders.get(i))
     }
 
+    /// Rebuilds [`State::order_index`] after `orders` changed shape.
+    pub fn reindex_orders(&mut self) {
+        self.paused_count = self
+            .orders
+            .iter()
+            .filter(|o| o.status == crate::domain::OrderStatus::Paused)
+            .count();
+        self.order_index = self
+            .orders
+            .iter()
+            .enumerate()
+            .map(|(i, o)| (o.id.clone(), i))
+            .collect();
+    }
+
     /// Finds an order among active orders and multi-order children.
     pub fn find_order(&self, id: &OrderId) -> Option<&Order> {
-        self.orders.iter().find(|o| &o.id == id).or_else(|| {
-            self.multi_orders
-                .iter()
-                .flat_map(|m| m.child_orders.iter())
-                .find(|o| &o.id == id)
-        })
+        self.order_index
+            .get(id)
+            .and_then(|&i| self.orders.get(i))
+            .or_else(|| {
+                self.multi_orders
+                    .iter()
+                    .flat_map(|m| m.child_orders.iter())
+                    .find(|o| &o.id == id)
+            })
     }
 }
 

@@ -452,6 +452,7 @@ fn keep_visible(state: &mut State, tab: Tab) {
     }
     let key = idx.and_then(|i| state.row_key(tab, i));
     state.views[tab.index()].selected = key;
+    state.views[tab.index()].hint = idx.unwrap_or(0);
 }
 
 fn on_feed(state: &mut State, ev: FeedEvent) {
@@ -466,6 +467,7 @@ fn on_feed(state: &mut State, ev: FeedEvent) {
                 flash_changes(state, &page.rows);
             }
             state.orders = page.rows;
+            state.reindex_orders();
             state.active_view = super::view::build(&state.orders, &state.filter, state.sort);
             mark_fresh(state, Tab::Active, page.bad_rows.len(), at);
             state.connection = Connection::Polling;
@@ -561,21 +563,28 @@ fn apply_order(state: &mut State, order: Order) {
             *child = order.clone();
         }
     }
-    let pos = state.orders.iter().position(|o| o.id == order.id);
+    let pos = state.order_index.get(&order.id).copied();
     let in_place = matches!((pos, order.status.is_terminal()), (Some(_), false));
     match (pos, order.status.is_terminal()) {
         (Some(i), true) => {
             state.orders.remove(i);
+            state.reindex_orders();
             state.placements_by_order.remove(&order.id);
             rebuild_placements(state);
         }
-        (Some(i), false) => state.orders[i] = order,
+        (Some(i), false) => {
+            let paused = |o: &Order| usize::from(o.status == OrderStatus::Paused);
+            state.paused_count =
+                (state.paused_count + paused(&order)).saturating_sub(paused(&state.orders[i]));
+            state.orders[i] = order;
+        }
         (None, true) => return,
         (None, false) => {
             let at = state.orders.partition_point(|o| {
                 (Reverse(o.created_at), &o.id) < (Reverse(order.created_at), &order.id)
             });
             state.orders.insert(at, order);
+            state.reindex_orders();
         }
     }
     // A replacement in place keeps every index: with no filter and the default sort the view
@@ -642,10 +651,13 @@ fn flash_changes(state: &mut State, new: &[Order]) {
         .now
         .checked_add(jiff::SignedDuration::from_secs(2))
         .unwrap_or(state.now);
-    let old: std::collections::HashMap<_, _> = state.orders.iter().map(|o| (&o.id, o)).collect();
     let mut changed = Vec::new();
     for o in new {
-        if let Some(prev) = old.get(&o.id) {
+        if let Some(prev) = state
+            .order_index
+            .get(&o.id)
+            .and_then(|&i| state.orders.get(i))
+        {
             let fill = prev.executed_qty != o.executed_qty;
             let status = prev.status != o.status;
             if fill || status {

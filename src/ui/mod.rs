@@ -97,11 +97,7 @@ fn render_header(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
             theme.demo(),
         ));
     }
-    let paused = state
-        .orders
-        .iter()
-        .filter(|o| o.status == crate::domain::OrderStatus::Paused)
-        .count();
+    let paused = state.paused_count;
     spans.push(Span::raw(format!(
         " │ {} active · {} paused │ {} UTC",
         state.orders.len(),

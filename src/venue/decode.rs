@@ -140,15 +140,108 @@ pub fn parse_decimal(text: &str) -> Option<Decimal> {
 /// `#[serde(default)]`). Anything else is an error naming the value, e.g.
 /// `invalid decimal "abc"`.
 pub fn opt_decimal<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Decimal>, D::Error> {
-    match scalar(d, "a decimal as a JSON number or string")? {
-        Scalar::Null => Ok(None),
-        Scalar::Str(s) if s.trim().is_empty() => Ok(None),
-        Scalar::Str(s) | Scalar::Num(s) => parse_decimal(&s)
-            .map(Some)
-            .ok_or_else(|| de::Error::custom(format_args!("invalid decimal {s:?}"))),
-        Scalar::Bool(b) => Err(de::Error::custom(format_args!(
-            "invalid decimal {b} (a boolean)"
-        ))),
+    d.deserialize_any(DecimalVisitor)
+}
+
+/// Hot-path visitor for [`opt_decimal`]: parses straight from the borrowed text (no
+/// allocation) for strings and `arbitrary_precision` numbers.
+struct DecimalVisitor;
+
+fn decimal_from<E: de::Error>(text: &str) -> Result<Option<Decimal>, E> {
+    if text.trim().is_empty() {
+        return Ok(None);
+    }
+    parse_decimal(text)
+        .map(Some)
+        .ok_or_else(|| E::custom(format_args!("invalid decimal {text:?}")))
+}
+
+impl<'de> Visitor<'de> for DecimalVisitor {
+    type Value = Option<Decimal>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a decimal as a JSON number or string")
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
+        Err(E::custom(format_args!("invalid decimal {v} (a boolean)")))
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+        Ok(Some(Decimal::from(v)))
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+        Ok(Some(Decimal::from(v)))
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+        // Only without `arbitrary_precision`: the shortest round-trip text.
+        decimal_from(&format!("{v}"))
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        decimal_from(v)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        // `arbitrary_precision` hands a number over as {"$serde_json::private::Number": text}.
+        match map.next_key::<NumberKey>()? {
+            Some(NumberKey) => map.next_value_seed(NumberText),
+            None => Err(de::Error::invalid_type(de::Unexpected::Map, &self)),
+        }
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, _seq: A) -> Result<Self::Value, A::Error> {
+        Err(de::Error::invalid_type(de::Unexpected::Seq, &self))
+    }
+}
+
+/// The private number key of `arbitrary_precision`; any other key is an error (an object).
+struct NumberKey;
+
+impl<'de> serde::Deserialize<'de> for NumberKey {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = NumberKey;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a number")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<NumberKey, E> {
+                if v == NUMBER_TOKEN {
+                    Ok(NumberKey)
+                } else {
+                    Err(E::invalid_type(
+                        de::Unexpected::Map,
+                        &"a decimal, not an object",
+                    ))
+                }
+            }
+        }
+        d.deserialize_identifier(V)
+    }
+}
+
+/// The number's text, parsed without copying.
+struct NumberText;
+
+impl<'de> de::DeserializeSeed<'de> for NumberText {
+    type Value = Option<Decimal>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_str(DecimalVisitor)
     }
 }
 

@@ -188,6 +188,10 @@ fn decode_doc<T: DeserializeOwned>(json: &[u8]) -> VenueResult<T> {
 
 /// Decodes one raw row; the error is `field.path: message` for a [`BadRow`].
 fn decode_row<T: DeserializeOwned>(raw: &RawValue) -> Result<T, String> {
+    // Fast path without path tracking; only a failing row is decoded again to name the field.
+    if let Ok(v) = serde_json::from_str::<T>(raw.get()) {
+        return Ok(v);
+    }
     let mut de = serde_json::Deserializer::from_str(raw.get());
     serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let (path, mut message) = path_error(e);
