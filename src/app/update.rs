@@ -8,7 +8,7 @@ use jiff::Timestamp;
 use super::amend::AmendForm;
 use super::keymap::KeyAction;
 use super::state::*;
-use crate::domain::{Order, OrderStatus};
+use crate::domain::{Order, OrderId, OrderStatus};
 use crate::format;
 use crate::venue::{Action, PushEvent, VenueError};
 
@@ -463,13 +463,26 @@ fn on_feed(state: &mut State, ev: FeedEvent) {
                     .cmp(&a.created_at)
                     .then_with(|| a.id.cmp(&b.id))
             });
+            // A venue that repeats an id would make selection and actions ambiguous: keep the
+            // most recently updated copy and count the others as bad rows.
+            let before = page.rows.len();
+            let mut latest: std::collections::HashMap<OrderId, Option<Timestamp>> =
+                Default::default();
+            for o in &page.rows {
+                let e = latest.entry(o.id.clone()).or_insert(o.updated_at);
+                *e = (*e).max(o.updated_at);
+            }
+            let mut seen = std::collections::HashSet::new();
+            page.rows
+                .retain(|o| latest.get(&o.id) == Some(&o.updated_at) && seen.insert(o.id.clone()));
+            let duplicates = before - page.rows.len();
             if state.freshness[Tab::Active.index()].updated_at.is_some() {
                 flash_changes(state, &page.rows);
             }
             state.orders = page.rows;
             state.reindex_orders();
             state.active_view = super::view::build(&state.orders, &state.filter, state.sort);
-            mark_fresh(state, Tab::Active, page.bad_rows.len(), at);
+            mark_fresh(state, Tab::Active, page.bad_rows.len() + duplicates, at);
             state.connection = Connection::Polling;
             // Placements of orders that left the active set go with them.
             let active: std::collections::BTreeSet<_> =

@@ -1,0 +1,182 @@
+//! Property tests: decoders never panic and isolate bad rows; exact decimals round-trip;
+//! any sequence of keys and feed messages keeps `app::update`'s invariants.
+
+mod common;
+
+use blotter::app::{FeedEvent, Msg, Tab, update};
+use blotter::domain::{OrderId, OrderStatus, Page, Side};
+use blotter::venue::treadfi::decode_orders_page;
+use common::*;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use proptest::prelude::*;
+
+/// Arbitrary JSON values (as text), including huge numbers, nesting and odd strings.
+fn json_value() -> impl Strategy<Value = String> {
+    let leaf = prop_oneof![
+        Just("null".to_string()),
+        Just("true".to_string()),
+        Just("\"\"".to_string()),
+        Just("-1.0".to_string()),
+        Just("1e400".to_string()),
+        Just("123456789012345678901234567890.123".to_string()),
+        any::<i64>().prop_map(|i| i.to_string()),
+        any::<f64>()
+            .prop_filter("finite", |f| f.is_finite())
+            .prop_map(|f| format!("{f:?}")),
+        "[ -~]{0,12}".prop_map(|s| serde_json::to_string(&s).unwrap_or_default()),
+        "[0-9]{1,30}(\\.[0-9]{0,30})?".prop_map(|s| format!("\"{s}\"")),
+        Just("\"2023-08-08T23:59:06.300319\"".to_string()),
+        Just("\"2023-12-01T10:00:00Z\"".to_string()),
+        Just("\"\\u001b]0;pwned\\u0007\"".to_string()),
+    ];
+    leaf.prop_recursive(2, 8, 3, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..3).prop_map(|v| format!("[{}]", v.join(","))),
+            prop::collection::vec(inner, 0..2).prop_map(|v| {
+                let fields: Vec<String> = v
+                    .iter()
+                    .enumerate()
+                    .map(|(i, x)| format!("\"k{i}\":{x}"))
+                    .collect();
+                format!("{{{}}}", fields.join(","))
+            }),
+        ]
+    })
+}
+
+const FIELDS: [&str; 14] = [
+    "id",
+    "pair",
+    "side",
+    "status",
+    "executed_qty",
+    "target_order_qty",
+    "pct_filled",
+    "average_executed_price",
+    "limit_price",
+    "time_start",
+    "time_end",
+    "account_names",
+    "duration",
+    "notes",
+];
+
+fn good_row(id: &str) -> String {
+    format!(
+        r#"{{"id":"{id}","pair":"BTC-USDT","side":"buy","status":"ACTIVE","executed_qty":"0.25","target_order_qty":0.5,"pct_filled":"50.00","limit_price":-1.0,"time_start":"2023-12-01T10:00:00Z"}}"#
+    )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// Any value in any field: no panic; the good rows around it are always kept.
+    #[test]
+    fn one_bad_field_never_hides_the_rest(field in 0..FIELDS.len(), value in json_value()) {
+        let bad = format!(r#"{{"id":"x","pair":"ETH-USDT","side":"sell","status":"ACTIVE","{}":{}}}"#, FIELDS[field], value);
+        let body = format!(r#"{{"orders":[{},{},{}]}}"#, good_row("a"), bad, good_row("b"));
+        if let Ok(page) = decode_orders_page(body.as_bytes()) {
+            let ids: Vec<_> = page.rows.iter().map(|o| o.id.as_str().to_string()).collect();
+            prop_assert!(ids.contains(&"a".to_string()) && ids.contains(&"b".to_string()), "{ids:?}");
+            prop_assert_eq!(page.rows.len() + page.bad_rows.len(), 3);
+        }
+    }
+
+    /// Arbitrary bytes never panic the page decoder.
+    #[test]
+    fn garbage_bodies_are_errors_not_panics(body in prop::collection::vec(any::<u8>(), 0..200)) {
+        let _ = decode_orders_page(&body);
+    }
+
+    /// A plain decimal sent as a string or a number comes out with the same text.
+    #[test]
+    fn decimals_round_trip_exactly(int in "[1-9][0-9]{0,12}", frac in "[0-9]{0,14}", as_number in any::<bool>()) {
+        let text = if frac.is_empty() { int.clone() } else { format!("{int}.{frac}") };
+        let field = if as_number { text.clone() } else { format!("\"{text}\"") };
+        let body = format!(r#"{{"orders":[{{"id":"a","pair":"BTC-USDT","side":"buy","status":"ACTIVE","executed_qty":{field}}}]}}"#);
+        let page = decode_orders_page(body.as_bytes());
+        prop_assert!(page.is_ok());
+        let page = page.unwrap_or_default();
+        let got = page.rows.first().and_then(|o| o.executed_qty).map(|d| d.to_string());
+        prop_assert_eq!(got, Some(text.clone()));
+        let dumped = blotter::dump::render(&page.rows, blotter::dump::DumpFormat::Json);
+        let needle = format!("\"executed_qty\": \"{text}\"");
+        prop_assert!(dumped.contains(&needle));
+    }
+}
+
+#[derive(Debug, Clone)]
+enum Step {
+    Key(char),
+    Special(KeyCode),
+    Snapshot(Vec<u8>),
+    Fail,
+    Push(u8, bool),
+    ActionDone(u8),
+}
+
+fn step() -> impl Strategy<Value = Step> {
+    prop_oneof![
+        prop::sample::select(vec![
+            'j', 'k', 'g', 'G', 'p', 'r', 'c', 'a', 'y', 'n', '1', '2', '3', '4', 'f', 's', 'S',
+            '/', '?', 'x', '0'
+        ])
+        .prop_map(Step::Key),
+        prop::sample::select(vec![
+            KeyCode::Enter,
+            KeyCode::Esc,
+            KeyCode::Tab,
+            KeyCode::BackTab,
+            KeyCode::PageDown,
+            KeyCode::Backspace,
+            KeyCode::Left
+        ])
+        .prop_map(Step::Special),
+        prop::collection::vec(0u8..8, 0..8).prop_map(Step::Snapshot),
+        Just(Step::Fail),
+        (0u8..8, any::<bool>()).prop_map(|(i, done)| Step::Push(i, done)),
+        (0u8..8).prop_map(Step::ActionDone),
+    ]
+}
+
+fn id(i: u8) -> String {
+    format!("order-{i}")
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(128))]
+
+    /// Whatever happens, the selection is on an existing row (or none), views index real
+    /// orders, and nothing panics.
+    #[test]
+    fn update_keeps_its_invariants(steps in prop::collection::vec(step(), 1..60)) {
+        let mut s = loaded_state();
+        for st in steps {
+            let msg = match st {
+                Step::Key(c) => Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)),
+                Step::Special(k) => Msg::Key(KeyEvent::new(k, KeyModifiers::NONE)),
+                Step::Snapshot(ids) => {
+                    let rows = ids.iter().map(|&i| order(&id(i), "BTC-USDT", Side::Buy, if i % 3 == 0 { OrderStatus::Paused } else { OrderStatus::Active }, "2024-01-15T10:00:00Z")).collect();
+                    Msg::Feed(FeedEvent::ActiveOrders { page: Page::of(rows), at: ts(NOW) })
+                }
+                Step::Fail => Msg::Feed(FeedEvent::FetchFailed { tab: Tab::Active, error: blotter::venue::VenueError::Network("down".into()), at: ts(NOW) }),
+                Step::Push(i, done) => {
+                    let o = order(&id(i), "ETH-USDT", Side::Sell, if done { OrderStatus::Complete } else { OrderStatus::Active }, "2024-01-15T10:01:00Z");
+                    Msg::Feed(FeedEvent::PushUpdate { event: blotter::venue::PushEvent::OrderUpdate { order_id: o.id.clone(), update_type: "x".into(), order: Some(Box::new(o)) }, at: ts(NOW) })
+                }
+                Step::ActionDone(i) => Msg::Feed(FeedEvent::ActionDone { action: blotter::venue::Action::Pause(OrderId::new(id(i))), result: Err(blotter::venue::VenueError::OutcomeUnknown("t".into())), at: ts(NOW) }),
+            };
+            let _ = update(&mut s, msg);
+            for tab in Tab::ALL {
+                let n = s.row_count(tab);
+                if s.views[tab.index()].selected.is_some() {
+                    prop_assert!(s.selected_index(tab).is_some_and(|i| i < n), "selection off the rows on {tab:?}");
+                }
+            }
+            prop_assert!(s.active_view.iter().all(|&i| i < s.orders.len()));
+            prop_assert_eq!(s.order_index.len(), s.orders.len());
+            let paused = s.orders.iter().filter(|o| o.status == OrderStatus::Paused).count();
+            prop_assert_eq!(s.paused_count, paused);
+        }
+    }
+}
