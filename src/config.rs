@@ -18,6 +18,18 @@ pub struct Config {
     pub ui: UiConfig,
     /// `[log]`: log file.
     pub log: LogConfig,
+    /// `[actions]`: read-only mode and the audit log.
+    pub actions: ActionsConfig,
+}
+
+/// `[actions]` section.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct ActionsConfig {
+    /// Refuse every action (pause, resume, amend, cancel) where requests are built.
+    pub read_only: bool,
+    /// Audit log (JSON lines); unset: `<data dir>/blotter/audit.jsonl`.
+    pub audit_file: Option<PathBuf>,
 }
 
 /// `[treadfi]` section.
@@ -145,6 +157,12 @@ impl Config {
 /// `~/.config/blotter/config.toml` (or the platform's equivalent).
 pub fn default_path() -> Option<PathBuf> {
     directories::ProjectDirs::from("", "", "blotter").map(|d| d.config_dir().join("config.toml"))
+}
+
+/// `~/.local/share/blotter/audit.jsonl` (or the platform's equivalent).
+pub fn default_audit_path() -> Option<PathBuf> {
+    directories::ProjectDirs::from("", "", "blotter")
+        .map(|d| d.data_local_dir().join("audit.jsonl"))
 }
 
 /// `~/.local/share/blotter/blotter.log` (or the platform's equivalent).

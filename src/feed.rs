@@ -33,6 +33,8 @@ pub struct FeedConfig {
     pub placements_max_orders: usize,
     /// At most this many multi-order pages are fetched per cycle (default 10).
     pub multi_max_pages: u32,
+    /// Where every action is recorded before its result is shown (none: not audited).
+    pub audit: Option<Arc<crate::audit::AuditLog>>,
 }
 
 impl Default for FeedConfig {
@@ -42,6 +44,7 @@ impl Default for FeedConfig {
             max_backoff: Duration::from_secs(30),
             placements_max_orders: 100,
             multi_max_pages: 10,
+            audit: None,
         }
     }
 }
@@ -500,7 +503,9 @@ async fn run_commands(
                 let refresh = refresh.clone();
                 tokio::spawn(async move {
                     tracing::info!(action = action.verb(), order = %action.order_id(), "sending action");
+                    let started = std::time::Instant::now();
                     let result = ctx.venue.act(&action).await;
+                    let audit_error = audit(&ctx, &action, &result, started.elapsed()).await;
                     match &result {
                         Ok(r) => {
                             tracing::info!(action = action.verb(), order = %action.order_id(), status = r.status, reply = %crate::sanitize::clean(&r.message), "action done")
@@ -515,10 +520,39 @@ async fn run_commands(
                         at: Timestamp::now(),
                     })
                     .await;
+                    if let Some(text) = audit_error {
+                        ctx.emit(FeedEvent::Notice {
+                            text,
+                            at: Timestamp::now(),
+                        })
+                        .await;
+                    }
                     refresh.send_modify(|n| *n += 1);
                 });
             }
         }
+    }
+}
+
+/// Writes the audit line (fsynced, off the async threads); returns a message if that failed.
+async fn audit(
+    ctx: &Ctx,
+    action: &Action,
+    result: &Result<crate::venue::ActionReply, VenueError>,
+    latency: Duration,
+) -> Option<String> {
+    let log = ctx.cfg.audit.clone()?;
+    let (venue, action, result) = (ctx.venue.name().to_string(), action.clone(), result.clone());
+    let written =
+        tokio::task::spawn_blocking(move || log.record(&venue, &action, &result, latency, "tui"))
+            .await;
+    match written {
+        Ok(Ok(())) => None,
+        Ok(Err(e)) => {
+            tracing::error!(error = %e, "audit log write failed");
+            Some(format!("AUDIT LOG WRITE FAILED: {e}"))
+        }
+        Err(e) => Some(format!("AUDIT LOG WRITE FAILED: {e}")),
     }
 }
 

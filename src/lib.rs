@@ -5,6 +5,7 @@
 //! [`sim`] is the embedded Tread.fi-compatible venue used by demo mode and tests.
 
 pub mod app;
+pub mod audit;
 pub mod config;
 pub mod domain;
 pub mod dump;

@@ -31,6 +31,12 @@ struct Cli {
     /// Seconds between refreshes of each tab.
     #[arg(long, global = true, value_name = "SECS")]
     interval: Option<f64>,
+    /// Refuse every action (pause, resume, amend, cancel): nothing can change at the venue.
+    #[arg(long, global = true)]
+    read_only: bool,
+    /// Audit log of actions (default: ~/.local/share/blotter/audit.jsonl).
+    #[arg(long, global = true, value_name = "PATH")]
+    audit_file: Option<PathBuf>,
     /// Allow plain http:// to a non-loopback venue (the API key then travels unencrypted).
     #[arg(long, global = true)]
     allow_insecure: bool,
@@ -64,6 +70,12 @@ enum Cmd {
         #[command(flatten)]
         faults: SimFaults,
     },
+    /// Pause orders (runbooks): prints the plan, asks unless --yes, prints each reply.
+    Pause(ActArgs),
+    /// Resume orders (runbooks): prints the plan, asks unless --yes, prints each reply.
+    Resume(ActArgs),
+    /// Cancel orders, or every active order of an account with --all --account NAME.
+    Cancel(ActArgs),
     /// Fetch once, print, exit (non-zero with the reason on stderr if the venue fails).
     Dump {
         /// What to print.
@@ -75,6 +87,23 @@ enum Cmd {
         #[arg(long, value_name = "ID")]
         order_id: Option<String>,
     },
+}
+
+/// Arguments of the scriptable actions.
+#[derive(Debug, Clone, clap::Args)]
+struct ActArgs {
+    /// Order ids.
+    #[arg(value_name = "ORDER_ID")]
+    ids: Vec<String>,
+    /// Every active order (with --account: of that account only).
+    #[arg(long)]
+    all: bool,
+    /// With --all: only orders of this account.
+    #[arg(long, value_name = "NAME", requires = "all")]
+    account: Option<String>,
+    /// Don't ask for confirmation.
+    #[arg(long)]
+    yes: bool,
 }
 
 /// Fault switches of `blotter sim`.
@@ -141,6 +170,10 @@ fn main() -> Result<()> {
         cfg.treadfi.url = Some(url.clone());
     }
     cfg.treadfi.allow_insecure |= cli.allow_insecure;
+    cfg.actions.read_only |= cli.read_only;
+    if let Some(a) = &cli.audit_file {
+        cfg.actions.audit_file = Some(a.clone());
+    }
     if let Some(i) = cli.interval {
         cfg.refresh.interval_secs = i;
     }
@@ -168,6 +201,9 @@ fn main() -> Result<()> {
             drop(rt);
             std::process::exit(code);
         }
+        Some(Cmd::Pause(args)) => exit_with(rt, |cfg| run_actions(cfg, Verb::Pause, args), cfg),
+        Some(Cmd::Resume(args)) => exit_with(rt, |cfg| run_actions(cfg, Verb::Resume, args), cfg),
+        Some(Cmd::Cancel(args)) => exit_with(rt, |cfg| run_actions(cfg, Verb::Cancel, args), cfg),
         None => rt.block_on(run_tui(cfg)),
     }
 }
@@ -240,6 +276,14 @@ struct Connected {
 }
 
 async fn connect(cfg: &Config, auto_advance: bool) -> Result<Connected> {
+    let mut c = connect_venue(cfg, auto_advance).await?;
+    if cfg.actions.read_only {
+        c.venue = Arc::new(blotter::venue::ReadOnly::new(c.venue));
+    }
+    Ok(c)
+}
+
+async fn connect_venue(cfg: &Config, auto_advance: bool) -> Result<Connected> {
     let timeout = Duration::from_secs_f64(cfg.treadfi.timeout_secs.max(0.1));
     match &cfg.treadfi.url {
         Some(url) => {
@@ -276,6 +320,122 @@ async fn connect(cfg: &Config, auto_advance: bool) -> Result<Connected> {
     }
 }
 
+/// Runs `f` and exits the process with the status it returns.
+fn exit_with<F, Fut>(rt: tokio::runtime::Runtime, f: F, cfg: Config) -> Result<()>
+where
+    F: FnOnce(Config) -> Fut,
+    Fut: std::future::Future<Output = Result<i32>>,
+{
+    let code = rt.block_on(f(cfg))?;
+    drop(rt);
+    std::process::exit(code);
+}
+
+/// The audit log from the config (default path in the data dir); `None` with a warning when it
+/// cannot be opened.
+fn open_audit(cfg: &Config) -> Option<Arc<blotter::audit::AuditLog>> {
+    let path = cfg
+        .actions
+        .audit_file
+        .clone()
+        .or_else(config::default_audit_path)?;
+    match blotter::audit::AuditLog::open(&path, blotter::audit::local_user()) {
+        Ok(log) => Some(Arc::new(log)),
+        Err(e) => {
+            tracing::error!(path = %path.display(), error = %e, "cannot open the audit log");
+            eprintln!("blotter: cannot open audit log {}: {e}", path.display());
+            None
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Verb {
+    Pause,
+    Resume,
+    Cancel,
+}
+
+/// `blotter pause|resume|cancel`: plan, confirm (unless --yes), act one order at a time,
+/// print each reply, audit each, exit 1 if any failed.
+async fn run_actions(cfg: Config, verb: Verb, args: ActArgs) -> Result<i32> {
+    use blotter::domain::OrderId;
+    use blotter::venue::Action;
+    let Connected { venue, demo } = connect(&cfg, false).await?;
+    let ids: Vec<OrderId> = if args.all {
+        let page = venue.active_orders().await.map_err(|e| eyre!("{e}"))?;
+        page.rows
+            .into_iter()
+            .filter(|o| {
+                args.account
+                    .as_ref()
+                    .is_none_or(|a| o.account_names.contains(a))
+            })
+            .map(|o| o.id)
+            .collect()
+    } else {
+        args.ids.iter().map(|i| OrderId::new(i.clone())).collect()
+    };
+    let word = match verb {
+        Verb::Pause => "pause",
+        Verb::Resume => "resume",
+        Verb::Cancel => "cancel",
+    };
+    if ids.is_empty() {
+        eprintln!("nothing to {word}: no order ids given or matched");
+        return Ok(1);
+    }
+    println!("Will {word} {} order(s) on {}:", ids.len(), venue.name());
+    for id in &ids {
+        println!("  {id}");
+    }
+    if !args.yes && !confirm_on_stdin()? {
+        eprintln!("not confirmed: nothing sent");
+        return Ok(1);
+    }
+    let audit = open_audit(&cfg);
+    let mut failed = 0;
+    for id in ids {
+        let action = match verb {
+            Verb::Pause => Action::Pause(id.clone()),
+            Verb::Resume => Action::Resume(id.clone()),
+            Verb::Cancel => Action::Cancel(id.clone()),
+        };
+        let started = std::time::Instant::now();
+        let result = venue.act(&action).await;
+        if let Some(log) = &audit
+            && let Err(e) = log.record(venue.name(), &action, &result, started.elapsed(), "cli")
+        {
+            eprintln!("AUDIT LOG WRITE FAILED: {e}");
+            failed += 1;
+        }
+        match result {
+            Ok(r) => println!("{id}: {}", blotter::sanitize::clean(&r.message)),
+            Err(e) => {
+                failed += 1;
+                println!("{id}: FAILED {}", blotter::sanitize::clean(&e.to_string()));
+            }
+        }
+    }
+    if let Some(sim) = demo {
+        sim.shutdown().await;
+    }
+    Ok(i32::from(failed > 0))
+}
+
+/// Asks `Proceed? [y/N]` on stdin; anything but y/yes (or no input) is No.
+fn confirm_on_stdin() -> Result<bool> {
+    use std::io::Write;
+    print!("Proceed? [y/N] ");
+    std::io::stdout().flush()?;
+    let mut line = String::new();
+    std::io::stdin().read_line(&mut line)?;
+    Ok(matches!(
+        line.trim().to_ascii_lowercase().as_str(),
+        "y" | "yes"
+    ))
+}
+
 async fn run_tui(cfg: Config) -> Result<()> {
     let Connected { venue, demo } = connect(&cfg, true).await?;
     let mut state = State::new(venue.name(), venue.capabilities(), jiff::Timestamp::now());
@@ -287,6 +447,7 @@ async fn run_tui(cfg: Config) -> Result<()> {
         .unwrap_or_else(|| std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()));
     let (tx, rx) = tokio::sync::mpsc::channel(1024);
     let feed_cfg = FeedConfig {
+        audit: open_audit(&cfg),
         interval: Duration::from_secs_f64(cfg.refresh.interval_secs.max(0.1)),
         max_backoff: Duration::from_secs_f64(cfg.refresh.max_backoff_secs.max(1.0)),
         placements_max_orders: cfg.refresh.placements_max_orders,

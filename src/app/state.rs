@@ -236,6 +236,13 @@ pub enum FeedEvent {
         /// When it arrived.
         at: Timestamp,
     },
+    /// Something the user must see (e.g. the audit log could not be written).
+    Notice {
+        /// Text, shown as an error banner.
+        text: String,
+        /// When.
+        at: Timestamp,
+    },
     /// An action's result.
     ActionDone {
         /// The action sent.

@@ -518,6 +518,13 @@ fn on_feed(state: &mut State, ev: FeedEvent) {
             mark_fresh(state, Tab::Errors, 0, at);
             keep_visible(state, Tab::Errors);
         }
+        FeedEvent::Notice { text, at } => {
+            state.banner = Some(Banner {
+                text,
+                level: BannerLevel::Error,
+                at,
+            });
+        }
         FeedEvent::Push { status, at: _ } => {
             state.push = status;
         }

@@ -207,6 +207,71 @@ impl PushEvent {
 /// why (closed, silent, auth rejected as `Http { status: 401, .. }`).
 pub type PushStream = BoxStream<'static, VenueResult<PushEvent>>;
 
+/// Read-only mode: reads pass through; every action is refused here, where requests are
+/// built, so no write request can leave whatever the UI does.
+pub struct ReadOnly {
+    inner: std::sync::Arc<dyn Venue>,
+    name: String,
+}
+
+impl ReadOnly {
+    /// Wraps a venue.
+    pub fn new(inner: std::sync::Arc<dyn Venue>) -> Self {
+        let name = format!("{} (read-only)", inner.name());
+        Self { inner, name }
+    }
+}
+
+impl Venue for ReadOnly {
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        Capabilities {
+            pause: false,
+            resume: false,
+            amend: false,
+            cancel: false,
+            ..self.inner.capabilities()
+        }
+    }
+
+    fn active_orders(&self) -> BoxFuture<'_, VenueResult<Page<Order>>> {
+        self.inner.active_orders()
+    }
+
+    fn multi_orders(&self, page_number: u32) -> BoxFuture<'_, VenueResult<Page<MultiOrder>>> {
+        self.inner.multi_orders(page_number)
+    }
+
+    fn multi_order(&self, id: &OrderId) -> BoxFuture<'_, VenueResult<MultiOrder>> {
+        self.inner.multi_order(id)
+    }
+
+    fn placements(&self, order_id: &OrderId) -> BoxFuture<'_, VenueResult<Page<Placement>>> {
+        self.inner.placements(order_id)
+    }
+
+    fn order_errors(&self, order_ids: &[OrderId]) -> BoxFuture<'_, VenueResult<Vec<OrderMessage>>> {
+        self.inner.order_errors(order_ids)
+    }
+
+    fn act(&self, action: &Action) -> BoxFuture<'_, VenueResult<ActionReply>> {
+        let what = format!("{} (read-only mode)", action.verb());
+        Box::pin(async move {
+            Err(VenueError::Unsupported {
+                venue: self.inner.name().to_string(),
+                what,
+            })
+        })
+    }
+
+    fn push(&self) -> BoxFuture<'_, VenueResult<Option<PushStream>>> {
+        self.inner.push()
+    }
+}
+
 /// Result of a venue call.
 pub type VenueResult<T> = Result<T, VenueError>;
 

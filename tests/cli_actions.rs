@@ -1,0 +1,131 @@
+//! Scriptable actions (`blotter pause|resume|cancel`) against the in-process simulator: the
+//! plan is printed, nothing is sent without confirmation, each reply is printed, failures set
+//! the exit status, every action is audited, and `--read-only` lets no write request leave.
+
+use std::process::Stdio;
+
+use blotter::sim::{self, SimConfig, SimHandle};
+use tokio::io::AsyncWriteExt;
+
+async fn sim() -> SimHandle {
+    sim::spawn(SimConfig {
+        auto_advance: false,
+        ..SimConfig::default()
+    })
+    .await
+    .unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// Runs the binary with `args`, feeding `stdin`; returns (status, stdout, stderr).
+async fn run(
+    s: &SimHandle,
+    dir: &std::path::Path,
+    args: &[&str],
+    stdin: &str,
+) -> (i32, String, String) {
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_blotter"))
+        .args(["--treadfi-url", &s.base_url(), "--log-file"])
+        .arg(dir.join("log"))
+        .arg("--audit-file")
+        .arg(dir.join("audit.jsonl"))
+        .args(args)
+        .env("HOME", dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{e}"));
+    if let Some(mut i) = child.stdin.take() {
+        let _ = i.write_all(stdin.as_bytes()).await;
+    }
+    let out = child
+        .wait_with_output()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn writes(s: &SimHandle) -> usize {
+    s.requests().iter().filter(|r| r.method != "GET").count()
+}
+
+const ID: &str = "7fecb061-725b-5477-c84c-8e8685ge0f26";
+
+#[tokio::test]
+async fn asks_first_and_sends_nothing_without_yes() {
+    let s = sim().await;
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let (code, out, err) = run(&s, dir.path(), &["pause", ID], "n\n").await;
+    assert_eq!(code, 1);
+    assert!(
+        out.contains("Will pause 1 order(s)") && out.contains(ID),
+        "{out}"
+    );
+    assert!(err.contains("not confirmed"), "{err}");
+    assert_eq!(writes(&s), 0);
+    s.shutdown().await;
+}
+
+#[tokio::test]
+async fn yes_sends_each_once_prints_replies_and_audits() {
+    let s = sim().await;
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let (code, out, _) = run(&s, dir.path(), &["pause", ID, "--yes"], "").await;
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains(&format!("{ID}: Successfully paused order.")),
+        "{out}"
+    );
+    assert_eq!(writes(&s), 1);
+    // Pausing again fails at the venue: printed, and the exit status says so.
+    let (code, out, _) = run(&s, dir.path(), &["pause", ID, "--yes"], "").await;
+    assert_eq!(code, 1);
+    assert!(out.contains("FAILED 422 Order is not running."), "{out}");
+    let audit = std::fs::read_to_string(dir.path().join("audit.jsonl")).unwrap_or_default();
+    let lines: Vec<serde_json::Value> = audit
+        .lines()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .collect();
+    assert_eq!(lines.len(), 2, "{audit}");
+    assert_eq!(lines[0]["action"], "pause");
+    assert_eq!(lines[0]["source"], "cli");
+    assert_eq!(lines[1]["outcome"]["error"], "422 Order is not running.");
+    s.shutdown().await;
+}
+
+#[tokio::test]
+async fn cancel_all_of_an_account() {
+    let s = sim().await;
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let (code, out, _) = run(
+        &s,
+        dir.path(),
+        &["cancel", "--all", "--account", "okx_main", "--yes"],
+        "",
+    )
+    .await;
+    assert_eq!(code, 0, "{out}");
+    let cancels = s.requests().iter().filter(|r| r.method == "DELETE").count();
+    assert!(cancels >= 2, "{out}");
+    assert_eq!(
+        out.matches("canceled!").count(),
+        cancels,
+        "one reply per order: {out}"
+    );
+    s.shutdown().await;
+}
+
+#[tokio::test]
+async fn read_only_lets_no_write_request_leave() {
+    let s = sim().await;
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let (code, out, _) = run(&s, dir.path(), &["--read-only", "cancel", ID, "--yes"], "").await;
+    assert_eq!(code, 1);
+    assert!(out.contains("read-only"), "{out}");
+    assert_eq!(writes(&s), 0);
+    s.shutdown().await;
+}
