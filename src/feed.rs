@@ -573,6 +573,21 @@ mod tests {
     use super::*;
 
     #[test]
+    fn pacer_resets_after_a_success() {
+        let cfg = FeedConfig::default();
+        let e = VenueError::Network("down".into());
+        let mut p = Pacer { failures: 0 };
+        let first = p.err(&cfg, &e);
+        let second = p.err(&cfg, &e);
+        assert!(second > first, "{second:?} > {first:?}");
+        for _ in 0..20 {
+            assert!(p.err(&cfg, &e) <= Duration::from_secs(36), "capped at 30 s (+20% jitter)");
+        }
+        assert_eq!(p.ok(&cfg), cfg.interval);
+        assert!(p.err(&cfg, &e) <= Duration::from_millis(4_800), "back to the first step");
+    }
+
+    #[test]
     fn backoff_grows_caps_and_honours_retry_after() {
         let cfg = FeedConfig::default();
         assert_eq!(backoff(&cfg, 1, None, 0.5), Duration::from_secs(4));

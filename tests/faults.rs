@@ -306,3 +306,29 @@ async fn an_action_that_times_out_is_reported_as_unknown_sent_once_and_refetched
     assert_eq!(pauses, 1, "never retried");
     r.stop().await;
 }
+
+#[tokio::test]
+async fn no_task_outlives_the_feed_and_the_venue() {
+    let metrics = tokio::runtime::Handle::current().metrics();
+    let baseline = metrics.num_alive_tasks();
+    let mut r = rig(Duration::from_millis(200)).await;
+    r.until("live", |s| s.push == PushStatus::Live && !s.orders.is_empty()).await;
+    for f in [
+        Faults { server_error: true, ..Faults::default() },
+        Faults { ws_drop: true, ..Faults::default() },
+        Faults { stall: true, ..Faults::default() },
+        Faults::default(),
+    ] {
+        r.sim.set_faults(f);
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        while let Ok(ev) = r.rx.try_recv() {
+            update(&mut r.state, Msg::Feed(ev));
+        }
+    }
+    r.stop().await;
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+    while metrics.num_alive_tasks() > baseline && tokio::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(metrics.num_alive_tasks(), baseline, "tasks leaked");
+}
