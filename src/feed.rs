@@ -162,7 +162,7 @@ impl Ctx {
     }
 
     async fn failed(&self, tab: Tab, error: VenueError) -> bool {
-        tracing::warn!(tab = tab.title(), %error, "fetch failed");
+        tracing::warn!(tab = tab.title(), error = %crate::sanitize::clean(&error.to_string()), "fetch failed");
         self.emit(FeedEvent::FetchFailed {
             tab,
             error,
@@ -453,7 +453,7 @@ async fn run_push(
         };
         failures = failures.saturating_add(1);
         let delay = backoff(&ctx.cfg, failures, Some(&error), fastrand::f64());
-        tracing::warn!(%error, retry_in_ms = delay.as_millis() as u64, "push channel down");
+        tracing::warn!(error = %crate::sanitize::clean(&error.to_string()), retry_in_ms = delay.as_millis() as u64, "push channel down");
         let until = Timestamp::now()
             .checked_add(jiff::SignedDuration::try_from(delay).unwrap_or_default())
             .unwrap_or_else(|_| Timestamp::now());
@@ -502,7 +502,7 @@ async fn run_commands(
                 let ctx = ctx.clone();
                 let refresh = refresh.clone();
                 tokio::spawn(async move {
-                    tracing::info!(action = action.verb(), order = %action.order_id(), "sending action");
+                    tracing::info!(action = action.verb(), order = %crate::sanitize::clean(action.order_id().as_str()), "sending action");
                     let started = std::time::Instant::now();
                     let result = ctx.venue.act(&action).await;
                     let audit_error = audit(&ctx, &action, &result, started.elapsed()).await;
@@ -511,7 +511,7 @@ async fn run_commands(
                             tracing::info!(action = action.verb(), order = %action.order_id(), status = r.status, reply = %crate::sanitize::clean(&r.message), "action done")
                         }
                         Err(e) => {
-                            tracing::warn!(action = action.verb(), order = %action.order_id(), error = %e, "action failed")
+                            tracing::warn!(action = action.verb(), order = %crate::sanitize::clean(action.order_id().as_str()), error = %crate::sanitize::clean(&e.to_string()), "action failed")
                         }
                     }
                     ctx.emit(FeedEvent::ActionDone {
@@ -581,10 +581,16 @@ mod tests {
         let second = p.err(&cfg, &e);
         assert!(second > first, "{second:?} > {first:?}");
         for _ in 0..20 {
-            assert!(p.err(&cfg, &e) <= Duration::from_secs(36), "capped at 30 s (+20% jitter)");
+            assert!(
+                p.err(&cfg, &e) <= Duration::from_secs(36),
+                "capped at 30 s (+20% jitter)"
+            );
         }
         assert_eq!(p.ok(&cfg), cfg.interval);
-        assert!(p.err(&cfg, &e) <= Duration::from_millis(4_800), "back to the first step");
+        assert!(
+            p.err(&cfg, &e) <= Duration::from_millis(4_800),
+            "back to the first step"
+        );
     }
 
     #[test]

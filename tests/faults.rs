@@ -312,11 +312,23 @@ async fn no_task_outlives_the_feed_and_the_venue() {
     let metrics = tokio::runtime::Handle::current().metrics();
     let baseline = metrics.num_alive_tasks();
     let mut r = rig(Duration::from_millis(200)).await;
-    r.until("live", |s| s.push == PushStatus::Live && !s.orders.is_empty()).await;
+    r.until("live", |s| {
+        s.push == PushStatus::Live && !s.orders.is_empty()
+    })
+    .await;
     for f in [
-        Faults { server_error: true, ..Faults::default() },
-        Faults { ws_drop: true, ..Faults::default() },
-        Faults { stall: true, ..Faults::default() },
+        Faults {
+            server_error: true,
+            ..Faults::default()
+        },
+        Faults {
+            ws_drop: true,
+            ..Faults::default()
+        },
+        Faults {
+            stall: true,
+            ..Faults::default()
+        },
         Faults::default(),
     ] {
         r.sim.set_faults(f);

@@ -111,7 +111,7 @@ async fn pump(mut ws: Socket, tx: mpsc::Sender<VenueResult<PushEvent>>, keep_ali
                             }
                         }
                         Ok(None) => {}
-                        Err(e) => tracing::warn!(error = %e, "undecodable websocket message ignored"),
+                        Err(e) => tracing::warn!(error = %crate::sanitize::clean(&e.to_string()), "undecodable websocket message ignored"),
                     },
                     Some(Ok(Message::Close(frame))) => break Some(close_error(frame)),
                     Some(Ok(_)) => {}
@@ -193,7 +193,7 @@ pub fn decode_message(bytes: &[u8]) -> VenueResult<Option<PushEvent>> {
         Some(raw) if raw.get() != "null" => match decode_order(raw.get().as_bytes()) {
             Ok(o) => Some(Box::new(o)),
             Err(e) => {
-                tracing::warn!(error = %e, "order in websocket update could not be decoded; refetching");
+                tracing::warn!(error = %crate::sanitize::clean(&e.to_string()), "order in websocket update could not be decoded; refetching");
                 None
             }
         },

@@ -1,0 +1,174 @@
+//! Hostile strings from a venue (ESC/CSI/OSC sequences, an OSC 52 clipboard write, BEL, C1
+//! controls, bidi overrides, zero-width characters) go through every tab, the detail view,
+//! the banner and every export format; the bytes written to a real crossterm backend contain
+//! none of them.
+
+mod common;
+
+use blotter::app::{FeedEvent, Modal, State, Tab};
+use blotter::domain::{MessageLevel, OrderId, OrderMessage, Page};
+use blotter::dump::{self, DumpFormat};
+use blotter::venue::{Action, VenueError};
+use common::*;
+use ratatui::backend::CrosstermBackend;
+use ratatui::layout::Rect;
+use ratatui::{Terminal, TerminalOptions, Viewport};
+
+const EVIL: &str =
+    "x\u{1b}]0;pwned\u{7}\u{1b}]52;c;ZXZpbA==\u{7}\u{1b}[2J\u{9b}31m\u{202e}rev\u{200b}zw\u{7f}";
+
+/// A writer whose bytes the test can read back.
+#[derive(Clone, Default)]
+struct Sink(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for Sink {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+fn bytes_of(state: &State) -> Vec<u8> {
+    let sink = Sink::default();
+    let backend = CrosstermBackend::new(sink.clone());
+    let mut t = Terminal::with_options(
+        backend,
+        TerminalOptions {
+            viewport: Viewport::Fixed(Rect::new(0, 0, 160, 30)),
+        },
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    t.draw(|f| blotter::ui::render(state, f))
+        .unwrap_or_else(|e| panic!("{e}"));
+    drop(t);
+    let out = sink.0.lock().unwrap_or_else(|e| e.into_inner()).clone();
+    out
+}
+
+fn assert_clean(what: &str, bytes: &[u8]) {
+    let text = String::from_utf8_lossy(bytes);
+    for bad in [
+        "\u{1b}]",
+        "\u{7}",
+        "\u{1b}[2J",
+        "\u{9b}",
+        "\u{202e}",
+        "\u{200b}",
+        "\u{7f}",
+    ] {
+        assert!(!text.contains(bad), "{what}: {bad:?} reached the output");
+    }
+}
+
+fn hostile_state() -> State {
+    let mut s = loaded_state();
+    s.size = (160, 30);
+    let mut rows = orders();
+    rows[0].notes = Some(EVIL.into());
+    rows[0].pair = format!("BTC{EVIL}");
+    rows[0].account_names = vec![EVIL.into()];
+    rows[0].custom_order_id = Some(EVIL.into());
+    rows[0].failure_reason = Some(EVIL.into());
+    rows[0].strategy = Some(EVIL.into());
+    feed(
+        &mut s,
+        FeedEvent::ActiveOrders {
+            page: Page::of(rows),
+            at: ts(NOW),
+        },
+    );
+    let mut placements = placements();
+    placements[0].1.rows[1].failure_reason = Some(EVIL.into());
+    placements[0].1.rows[1].exchange = Some(EVIL.into());
+    feed(
+        &mut s,
+        FeedEvent::Placements {
+            by_order: placements,
+            at: ts(NOW),
+        },
+    );
+    let mut msgs = messages();
+    msgs.push(OrderMessage {
+        order_id: OrderId::new("6debb950-614a-4366-b73b-7d7574fd9e15"),
+        level: MessageLevel::Other(EVIL.into()),
+        message: EVIL.into(),
+        created_at: Some(ts(NOW)),
+    });
+    feed(
+        &mut s,
+        FeedEvent::OrderErrors {
+            messages: msgs,
+            at: ts(NOW),
+        },
+    );
+    feed(
+        &mut s,
+        FeedEvent::ActionDone {
+            action: Action::Pause(OrderId::new("6debb950-614a-4366-b73b-7d7574fd9e15")),
+            result: Err(VenueError::Http {
+                status: 422,
+                message: EVIL.into(),
+                retry_after_secs: None,
+            }),
+            at: ts(NOW),
+        },
+    );
+    feed(
+        &mut s,
+        FeedEvent::FetchFailed {
+            tab: Tab::Multi,
+            error: VenueError::Http {
+                status: 500,
+                message: EVIL.into(),
+                retry_after_secs: None,
+            },
+            at: ts(NOW),
+        },
+    );
+    s
+}
+
+#[test]
+fn no_server_control_sequence_reaches_the_terminal() {
+    let mut s = hostile_state();
+    for tab in Tab::ALL {
+        s.tab = tab;
+        assert_clean(&format!("{tab:?}"), &bytes_of(&s));
+    }
+    s.tab = Tab::Active;
+    s.modal = Some(Modal::Detail(OrderId::new(
+        "6debb950-614a-4366-b73b-7d7574fd9e15",
+    )));
+    assert_clean("detail", &bytes_of(&s));
+    s.modal = None;
+    ch(&mut s, 'c');
+    assert_clean("confirm", &bytes_of(&s));
+    // And the text is still there, visibly neutralised.
+    let screen = String::from_utf8_lossy(&bytes_of(&s)).into_owned();
+    assert!(screen.contains('␛'), "escape shown visibly");
+}
+
+#[test]
+fn exports_escape_hostile_text() {
+    let s = hostile_state();
+    for format in [DumpFormat::Table, DumpFormat::Csv, DumpFormat::Json] {
+        assert_clean(
+            &format!("orders {format:?}"),
+            dump::render(&s.orders, format).as_bytes(),
+        );
+        assert_clean(
+            &format!("placements {format:?}"),
+            dump::render(&s.placements, format).as_bytes(),
+        );
+        assert_clean(
+            &format!("messages {format:?}"),
+            dump::render(&s.messages, format).as_bytes(),
+        );
+    }
+}
