@@ -508,7 +508,7 @@ async fn run_commands(
                     let audit_error = audit(&ctx, &action, &result, started.elapsed()).await;
                     match &result {
                         Ok(r) => {
-                            tracing::info!(action = action.verb(), order = %action.order_id(), status = r.status, reply = %crate::sanitize::clean(&r.message), "action done")
+                            tracing::info!(action = action.verb(), order = %crate::sanitize::clean(action.order_id().as_str()), status = r.status, reply = %crate::sanitize::clean(&r.message), "action done")
                         }
                         Err(e) => {
                             tracing::warn!(action = action.verb(), order = %crate::sanitize::clean(action.order_id().as_str()), error = %crate::sanitize::clean(&e.to_string()), "action failed")

@@ -47,8 +47,7 @@ fn bytes_of(state: &State) -> Vec<u8> {
     t.draw(|f| blotter::ui::render(state, f))
         .unwrap_or_else(|e| panic!("{e}"));
     drop(t);
-    let out = sink.0.lock().unwrap_or_else(|e| e.into_inner()).clone();
-    out
+    sink.0.lock().unwrap_or_else(|e| e.into_inner()).clone()
 }
 
 fn assert_clean(what: &str, bytes: &[u8]) {
