@@ -12,4 +12,5 @@ printf '%-55s %s\n' benchmark "time [low mean high]"
 awk '/^[A-Za-z_0-9\/]+ *$/ {name=$1} /time:/ {sub(/^.*time: */, ""); printf "%-55s %s\n", name, $0}' "$out"
 rm -f "$out"
 cargo bench --bench latency 2>/dev/null | grep change_to
+cargo bench --bench keys 2>/dev/null | grep -E 'keypress|frames_'
 scripts/measure.sh

@@ -76,6 +76,16 @@ impl FeedHandle {
     pub fn stop(&self) {
         self.cancel.cancel();
     }
+
+    /// A handle attached to no feed (for benches and tests that drive the loop with their own
+    /// events): every command fails as "feed stopped".
+    pub fn detached() -> Self {
+        let (commands, _) = mpsc::unbounded_channel();
+        Self {
+            commands,
+            cancel: CancellationToken::new(),
+        }
+    }
 }
 
 /// Starts the feed tasks on the current tokio runtime.

@@ -18,6 +18,10 @@ use crate::venue::VenueError;
 /// Most feed events applied before a redraw (keeps keys responsive under a flood).
 const MAX_BATCH: usize = 256;
 
+/// Shortest time between two frames caused by feed updates (60 fps). A key press is drawn at
+/// once.
+const FRAME: Duration = Duration::from_millis(16);
+
 /// Errors from the loop: drawing to the terminal or reading input failed.
 #[derive(Debug, thiserror::Error)]
 pub enum LoopError {
@@ -44,14 +48,27 @@ where
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let mut dirty = true;
+    let mut urgent = true;
+    let mut last_draw: Option<tokio::time::Instant> = None;
     loop {
-        if dirty {
+        let due = last_draw.is_none_or(|t| t.elapsed() >= FRAME);
+        if dirty && (urgent || due) {
             terminal
                 .draw(|f| crate::ui::render(&state, f))
                 .map_err(|e| LoopError::Backend(e.to_string()))?;
             dirty = false;
+            urgent = false;
+            last_draw = Some(tokio::time::Instant::now());
         }
+        // While a frame is owed but not yet due, wake when it is.
+        let next_frame = async {
+            match (dirty, last_draw) {
+                (true, Some(t)) => tokio::time::sleep_until(t + FRAME).await,
+                _ => std::future::pending().await,
+            }
+        };
         let msg = tokio::select! {
+            _ = next_frame => continue,
             ev = input.next() => match ev {
                 Some(Ok(Event::Key(k))) => Msg::Key(k),
                 Some(Ok(Event::Resize(width, height))) => Msg::Resize { width, height },
@@ -62,6 +79,7 @@ where
             Some(ev) = events.recv() => Msg::Feed(ev),
             _ = tick.tick() => Msg::Tick(Timestamp::now()),
         };
+        urgent |= matches!(msg, Msg::Key(_) | Msg::Resize { .. });
         let mut commands = app::update(&mut state, msg);
         // Coalesce: apply whatever else the feed has ready before drawing once.
         for _ in 0..MAX_BATCH {
