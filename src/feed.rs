@@ -227,6 +227,7 @@ async fn poll_active(mut ctx: Ctx, ids: watch::Sender<Option<Vec<OrderId>>>) {
     loop {
         let delay = match ctx.venue.active_orders().await {
             Ok(page) => {
+                crate::debug_panic("feed");
                 log_bad_rows("active_orders", &page);
                 ids.send_replace(Some(page.rows.iter().map(|o| o.id.clone()).collect()));
                 let ev = FeedEvent::ActiveOrders {

@@ -16,3 +16,16 @@ pub mod sim;
 pub mod tui;
 pub mod ui;
 pub mod venue;
+
+/// Test hook, debug builds only: panics when the environment variable
+/// `BLOTTER_DEBUG_PANIC` names `place` (`render`, `update` or `feed`), so tests can check
+/// that a panic anywhere leaves the terminal restored. Release builds compile it away.
+#[inline]
+pub fn debug_panic(place: &str) {
+    #[cfg(debug_assertions)]
+    if std::env::var("BLOTTER_DEBUG_PANIC").is_ok_and(|v| v == place) {
+        panic!("BLOTTER_DEBUG_PANIC: deliberate panic in {place}");
+    }
+    #[cfg(not(debug_assertions))]
+    let _ = place;
+}

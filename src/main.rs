@@ -493,6 +493,7 @@ fn install_exit_on_panic() {
     std::panic::set_hook(Box::new(move |info| {
         tracing::error!(panic = %info, "panic; terminal restored, exiting");
         previous(info);
+        let _ = crossterm::execute!(std::io::stdout(), crossterm::cursor::Show);
         std::process::exit(101);
     }));
 }

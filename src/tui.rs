@@ -56,6 +56,9 @@ where
             terminal
                 .draw(|f| crate::ui::render(&state, f))
                 .map_err(|e| LoopError::Backend(e.to_string()))?;
+            if last_draw.is_some() {
+                crate::debug_panic("render");
+            }
             dirty = false;
             urgent = false;
             last_draw = Some(tokio::time::Instant::now());
@@ -80,6 +83,9 @@ where
             _ = tick.tick() => Msg::Tick(Timestamp::now()),
         };
         urgent |= matches!(msg, Msg::Key(_) | Msg::Resize { .. });
+        if matches!(msg, Msg::Key(_)) {
+            crate::debug_panic("update");
+        }
         let mut commands = app::update(&mut state, msg);
         // Coalesce: apply whatever else the feed has ready before drawing once.
         for _ in 0..MAX_BATCH {

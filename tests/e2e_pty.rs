@@ -26,6 +26,10 @@ struct Session {
 
 impl Session {
     fn start(args: &[&str]) -> Session {
+        Self::start_with_env(args, &[])
+    }
+
+    fn start_with_env(args: &[&str], env: &[(&str, &str)]) -> Session {
         let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
         let pty = native_pty_system();
         let pair = pty
@@ -44,6 +48,9 @@ impl Session {
         cmd.env("HOME", dir.path());
         cmd.env("XDG_CONFIG_HOME", dir.path().join("config"));
         cmd.env_remove("NO_COLOR");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
         let child = pair
             .slave
             .spawn_command(cmd)
@@ -388,4 +395,20 @@ fn killing_and_restarting_the_venue_shows_reconnecting_then_recovers() {
     assert!(s.wait_exit().success());
     let _ = sim.kill();
     let _ = sim.wait();
+}
+
+#[test]
+fn a_panic_in_render_update_or_the_feed_restores_the_terminal_and_exits_101() {
+    for place in ["render", "update", "feed"] {
+        let mut s = Session::start_with_env(&[], &[("BLOTTER_DEBUG_PANIC", place)]);
+        if place == "update" {
+            s.wait_text("DEMO");
+            s.send("j");
+        }
+        let status = s.wait_exit();
+        assert_eq!(status.exit_code(), 101, "{place}");
+        assert_restored(&s);
+        let log = std::fs::read_to_string(s._dir.path().join("blotter.log")).unwrap_or_default();
+        assert!(log.contains("deliberate panic"), "{place}: panic not logged:\n{log}");
+    }
 }

@@ -180,3 +180,51 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// Any typed input is either accepted by the documented rules or rejected with a message;
+    /// an invalid form never reaches a confirmation, so it is never sent.
+    #[test]
+    fn amend_input_is_accepted_by_the_rules_or_rejected(
+        fields in prop::collection::vec("[-0-9.eE a-z]{0,8}", 5),
+    ) {
+        use blotter::app::amend::validate;
+        let values: [String; 5] = [fields[0].clone(), fields[1].clone(), fields[2].clone(), fields[3].clone(), fields[4].clone()];
+        let start = ts("2024-01-15T10:00:00Z");
+        let now = ts(NOW); // 1800 s elapsed
+        match validate(&values, Some(start), now) {
+            Ok(c) => {
+                prop_assert!(!(c.base_asset_qty.is_some() && c.quote_asset_qty.is_some()));
+                for q in [c.base_asset_qty, c.quote_asset_qty].into_iter().flatten() {
+                    prop_assert!(q > rust_decimal::Decimal::ZERO);
+                }
+                if let Some(p) = c.pov_target {
+                    prop_assert!(p > rust_decimal::Decimal::ZERO && p <= rust_decimal::Decimal::ONE);
+                }
+                if let Some(d) = c.duration_secs {
+                    prop_assert!(d * 20 >= 1800 * 21);
+                }
+                if let Some(l) = &c.limit_price {
+                    prop_assert!(!l.trim().starts_with('-') && !l.trim().is_empty());
+                }
+                prop_assert!(!c.is_empty());
+            }
+            Err(msg) => prop_assert!(!msg.is_empty()),
+        }
+        // Through the UI: Enter on the form reaches a confirmation only when valid.
+        let mut s = loaded_state();
+        ch(&mut s, 'a');
+        for (i, v) in values.iter().enumerate() {
+            if i > 0 {
+                key(&mut s, KeyCode::Tab);
+            }
+            typed(&mut s, v);
+        }
+        let cmds = key(&mut s, KeyCode::Enter);
+        prop_assert!(cmds.is_empty());
+        let valid = validate(&values, Some(start), now).is_ok();
+        prop_assert_eq!(matches!(s.modal, Some(blotter::app::Modal::Confirm(_))), valid);
+    }
+}
