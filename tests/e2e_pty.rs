@@ -409,6 +409,128 @@ fn a_panic_in_render_update_or_the_feed_restores_the_terminal_and_exits_101() {
         assert_eq!(status.exit_code(), 101, "{place}");
         assert_restored(&s);
         let log = std::fs::read_to_string(s._dir.path().join("blotter.log")).unwrap_or_default();
-        assert!(log.contains("deliberate panic"), "{place}: panic not logged:\n{log}");
+        assert!(
+            log.contains("deliberate panic"),
+            "{place}: panic not logged:\n{log}"
+        );
     }
+}
+
+#[test]
+fn a_distinctive_key_appears_nowhere() {
+    const KEY: &str = "ZZ-secret-key-4242-ZZ";
+    let listen = format!("127.0.0.1:{}", free_port());
+    let mut sim = std::process::Command::new(env!("CARGO_BIN_EXE_blotter"))
+        .args(["sim", "--listen", &listen, "--token", KEY])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let url = format!("http://{listen}");
+    let mut outputs: Vec<(String, String)> = Vec::new();
+
+    // The TUI: act on an order (audited), then a panic with the key loaded.
+    let mut s = Session::start_with_env(&["--treadfi-url", &url], &[("TREADFI_API_KEY", KEY)]);
+    let screen = s.wait_for("an ACTIVE order", |sc| first_active_row(sc).is_some());
+    let (row, _) = first_active_row(&screen).unwrap_or_default();
+    s.send("g");
+    for _ in 0..row {
+        s.send("j");
+    }
+    s.send("p");
+    s.send("y");
+    s.wait_text("Successfully paused order.");
+    outputs.push(("screen".into(), s.screen()));
+    s.send("q");
+    s.wait_exit();
+    let dir = s._dir.path().to_path_buf();
+    for f in ["blotter.log"] {
+        outputs.push((
+            f.into(),
+            std::fs::read_to_string(dir.join(f)).unwrap_or_default(),
+        ));
+    }
+    outputs.push((
+        "tui bytes".into(),
+        String::from_utf8_lossy(&s.raw.lock().unwrap_or_else(|e| e.into_inner())).into_owned(),
+    ));
+    let mut p = Session::start_with_env(
+        &["--treadfi-url", &url],
+        &[("TREADFI_API_KEY", KEY), ("BLOTTER_DEBUG_PANIC", "feed")],
+    );
+    assert_eq!(p.wait_exit().exit_code(), 101);
+    outputs.push((
+        "panic output".into(),
+        String::from_utf8_lossy(&p.raw.lock().unwrap_or_else(|e| e.into_inner())).into_owned(),
+    ));
+
+    // dump (good key, every format) and the 401 path (wrong key).
+    let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    for (key, format) in [
+        (KEY, "json"),
+        (KEY, "csv"),
+        (KEY, "table"),
+        ("wrong-key", "json"),
+    ] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_blotter"))
+            .args([
+                "--treadfi-url",
+                &url,
+                "dump",
+                "active",
+                "--format",
+                format,
+                "--log-file",
+            ])
+            .arg(tmp.path().join("log"))
+            .arg("--audit-file")
+            .arg(tmp.path().join("audit.jsonl"))
+            .env("TREADFI_API_KEY", key)
+            .env("HOME", tmp.path())
+            .output()
+            .unwrap_or_else(|e| panic!("{e}"));
+        outputs.push((
+            format!("dump {format} stdout"),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+        ));
+        outputs.push((
+            format!("dump {format} stderr"),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        ));
+    }
+    outputs.push((
+        "dump log".into(),
+        std::fs::read_to_string(tmp.path().join("log")).unwrap_or_default(),
+    ));
+    let audit =
+        std::fs::read_to_string(dir.join(".local/share/blotter/audit.jsonl")).unwrap_or_default();
+    assert!(
+        audit.contains("\"pause\""),
+        "the pause was audited: {audit:?}"
+    );
+    outputs.push(("audit log".into(), audit));
+    let _ = sim.kill();
+    let sim_out = sim.wait_with_output().unwrap_or_else(|e| panic!("{e}"));
+    outputs.push((
+        "sim stdout".into(),
+        String::from_utf8_lossy(&sim_out.stdout).into_owned(),
+    ));
+    outputs.push((
+        "sim stderr".into(),
+        String::from_utf8_lossy(&sim_out.stderr).into_owned(),
+    ));
+
+    for (what, text) in &outputs {
+        assert!(!text.contains(KEY), "the key leaked into {what}");
+    }
+    assert!(
+        outputs
+            .iter()
+            .any(|(w, t)| w == "dump json stderr" && t.is_empty())
+    );
+    assert!(
+        outputs
+            .iter()
+            .any(|(w, t)| w.starts_with("dump json stdout") && t.contains("\"id\""))
+    );
 }
