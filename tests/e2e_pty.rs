@@ -444,12 +444,10 @@ fn a_distinctive_key_appears_nowhere() {
     s.send("q");
     s.wait_exit();
     let dir = s._dir.path().to_path_buf();
-    for f in ["blotter.log"] {
-        outputs.push((
-            f.into(),
-            std::fs::read_to_string(dir.join(f)).unwrap_or_default(),
-        ));
-    }
+    outputs.push((
+        "blotter.log".into(),
+        std::fs::read_to_string(dir.join("blotter.log")).unwrap_or_default(),
+    ));
     outputs.push((
         "tui bytes".into(),
         String::from_utf8_lossy(&s.raw.lock().unwrap_or_else(|e| e.into_inner())).into_owned(),
