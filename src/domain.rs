@@ -54,7 +54,7 @@ impl fmt::Display for OrderId {
 pub type Ratio = Decimal;
 
 /// Order side, from Tread's `side` (`"buy"` / `"sell"`, any case).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Side {
     /// Buying the base asset.
     Buy,
@@ -87,7 +87,7 @@ impl Side {
 /// Order (or multi-order) status. Covers every word the Tread.fi documents and official client
 /// use; spelling variants collapse (`COMPLETE`/`COMPLETED`, `CANCELED`/`CANCELLED`); anything
 /// else is kept verbatim in [`OrderStatus::Other`].
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum OrderStatus {
     /// `SCHEDULED`: accepted, starts later.
     Scheduled,
@@ -148,7 +148,7 @@ impl OrderStatus {
 
 /// A limit price: Tread's `limit_price` is "a price or an expression"; `-1`, `""` and `null`
 /// mean no limit and decode to `None` in [`Order::limit_price`].
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum LimitPrice {
     /// A plain price in quote asset per base asset.
     Price(Decimal),
@@ -158,7 +158,7 @@ pub enum LimitPrice {
 
 /// One single-leg order, from Tread's `/api/active_orders/`, `/api/orders/`, `/api/order/{id}`
 /// and multi-order `child_orders`. Fields the venue did not send are `None` / empty.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Order {
     /// `id`.
     pub id: OrderId,
@@ -293,7 +293,7 @@ impl Order {
 
 /// A multi-order (parent of several child orders), from Tread's `/api/multi_orders/` and
 /// `/api/multi_order/{id}`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MultiOrder {
     /// `id`.
     pub id: OrderId,
@@ -338,7 +338,7 @@ pub struct MultiOrder {
 }
 
 /// A placement (child order sent to an exchange), from Tread's `/api/placements/?order_id=`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Placement {
     /// `id`.
     pub id: String,
@@ -367,7 +367,7 @@ pub struct Placement {
 }
 
 /// Severity of an order message, from Tread's `message_type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum MessageLevel {
     /// `ERROR`.
     Error,
@@ -402,7 +402,7 @@ impl MessageLevel {
 }
 
 /// One order message (error, warning or info), from Tread's `/api/order_errors/`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OrderMessage {
     /// The order the message is about (the response object's key).
     pub order_id: OrderId,
@@ -415,7 +415,7 @@ pub struct OrderMessage {
 }
 
 /// A row of a page that could not be decoded: reported, never silently dropped.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BadRow {
     /// Position in the page (0-based).
     pub index: usize,
@@ -426,7 +426,7 @@ pub struct BadRow {
 }
 
 /// One decoded page of rows plus the rows that failed to decode.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Page<T> {
     /// Rows that decoded.
     pub rows: Vec<T>,

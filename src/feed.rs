@@ -35,6 +35,8 @@ pub struct FeedConfig {
     pub multi_max_pages: u32,
     /// Where every action is recorded before its result is shown (none: not audited).
     pub audit: Option<Arc<crate::audit::AuditLog>>,
+    /// Records every event delivered (`--record FILE`).
+    pub recorder: Option<Arc<crate::record::Recorder>>,
 }
 
 impl Default for FeedConfig {
@@ -45,6 +47,7 @@ impl Default for FeedConfig {
             placements_max_orders: 100,
             multi_max_pages: 10,
             audit: None,
+            recorder: None,
         }
     }
 }
@@ -147,6 +150,9 @@ struct Ctx {
 impl Ctx {
     /// Sends an event; false when the UI has gone (the task should stop).
     async fn emit(&self, ev: FeedEvent) -> bool {
+        if let Some(r) = &self.cfg.recorder {
+            r.record(&ev);
+        }
         self.events.send(ev).await.is_ok()
     }
 

@@ -11,6 +11,7 @@ pub mod domain;
 pub mod dump;
 pub mod feed;
 pub mod format;
+pub mod record;
 pub mod sanitize;
 pub mod sim;
 pub mod tui;

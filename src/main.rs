@@ -31,6 +31,10 @@ struct Cli {
     /// Seconds between refreshes of each tab.
     #[arg(long, global = true, value_name = "SECS")]
     interval: Option<f64>,
+    /// Record every venue event the TUI receives to FILE (JSON lines; no secrets), for
+    /// `blotter replay`.
+    #[arg(long, global = true, value_name = "FILE")]
+    record: Option<PathBuf>,
     /// Refuse every action (pause, resume, amend, cancel): nothing can change at the venue.
     #[arg(long, global = true)]
     read_only: bool,
@@ -76,6 +80,14 @@ enum Cmd {
     Resume(ActArgs),
     /// Cancel orders, or every active order of an account with --all --account NAME.
     Cancel(ActArgs),
+    /// Play a recording (from --record) back through the TUI; actions are not sent.
+    Replay {
+        /// The recording.
+        file: PathBuf,
+        /// Playback speed (2 = twice as fast; 0 = as fast as possible).
+        #[arg(long, default_value_t = 1.0)]
+        speed: f64,
+    },
     /// Fetch once, print, exit (non-zero with the reason on stderr if the venue fails).
     Dump {
         /// What to print.
@@ -204,7 +216,8 @@ fn main() -> Result<()> {
         Some(Cmd::Pause(args)) => exit_with(rt, |cfg| run_actions(cfg, Verb::Pause, args), cfg),
         Some(Cmd::Resume(args)) => exit_with(rt, |cfg| run_actions(cfg, Verb::Resume, args), cfg),
         Some(Cmd::Cancel(args)) => exit_with(rt, |cfg| run_actions(cfg, Verb::Cancel, args), cfg),
-        None => rt.block_on(run_tui(cfg)),
+        Some(Cmd::Replay { file, speed }) => rt.block_on(run_replay(cfg, file, speed)),
+        None => rt.block_on(run_tui(cfg, cli.record)),
     }
 }
 
@@ -436,7 +449,47 @@ fn confirm_on_stdin() -> Result<bool> {
     ))
 }
 
-async fn run_tui(cfg: Config) -> Result<()> {
+async fn run_replay(cfg: Config, file: PathBuf, speed: f64) -> Result<()> {
+    let (events, bad) = blotter::record::load(&file)
+        .wrap_err_with(|| format!("reading recording {}", file.display()))?;
+    if bad > 0 {
+        tracing::warn!(bad, "recording lines that could not be read were skipped");
+    }
+    let none = blotter::venue::Capabilities {
+        pause: false,
+        resume: false,
+        amend: false,
+        cancel: false,
+        multi_orders: true,
+        push: false,
+    };
+    let mut state = State::new(
+        format!("replay of {}", file.display()),
+        none,
+        jiff::Timestamp::now(),
+    );
+    state.color = cfg
+        .ui
+        .color
+        .unwrap_or_else(|| std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()));
+    let rx = blotter::record::play(events, speed);
+    let feed = blotter::feed::FeedHandle::detached();
+    let mut signals = Signals::new();
+    let mut terminal = ratatui::try_init()?;
+    install_exit_on_panic();
+    let size = terminal.size()?;
+    state.size = (size.width, size.height);
+    let input = crossterm::event::EventStream::new();
+    let result = tokio::select! {
+        r = blotter::tui::run(&mut terminal, state, &feed, rx, input) => r.map(|_| ()),
+        _ = signals.recv() => Ok(()),
+    };
+    let _ = terminal.show_cursor();
+    ratatui::try_restore()?;
+    result.map_err(|e| eyre!(e))
+}
+
+async fn run_tui(cfg: Config, record: Option<PathBuf>) -> Result<()> {
     let Connected { venue, demo } = connect(&cfg, true).await?;
     let mut state = State::new(venue.name(), venue.capabilities(), jiff::Timestamp::now());
     state.demo = demo.is_some();
@@ -446,8 +499,16 @@ async fn run_tui(cfg: Config) -> Result<()> {
         .color
         .unwrap_or_else(|| std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()));
     let (tx, rx) = tokio::sync::mpsc::channel(1024);
+    let recorder = match &record {
+        Some(path) => Some(Arc::new(
+            blotter::record::Recorder::create(path)
+                .wrap_err_with(|| format!("creating recording {}", path.display()))?,
+        )),
+        None => None,
+    };
     let feed_cfg = FeedConfig {
         audit: open_audit(&cfg),
+        recorder,
         interval: Duration::from_secs_f64(cfg.refresh.interval_secs.max(0.1)),
         max_backoff: Duration::from_secs_f64(cfg.refresh.max_backoff_secs.max(1.0)),
         placements_max_orders: cfg.refresh.placements_max_orders,

@@ -4,6 +4,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crossterm::event::KeyEvent;
 use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
 
 use super::amend::AmendForm;
 use super::keymap::Keymap;
@@ -12,7 +13,7 @@ use crate::domain::{MultiOrder, Order, OrderId, OrderMessage, Page, Placement};
 use crate::venue::{Action, ActionReply, Capabilities, VenueError};
 
 /// The four tabs, in key order `1`–`4`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum Tab {
     /// Active orders (`/api/active_orders/`).
     Active,
@@ -125,7 +126,7 @@ pub enum Connection {
 }
 
 /// State of the venue's push channel (WebSocket), shown in the header.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub enum PushStatus {
     /// Not connected yet.
     #[default]
@@ -182,7 +183,7 @@ pub enum Msg {
 }
 
 /// What the feed task reports. Each carries the time it completed.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub enum FeedEvent {
     /// A fresh `/api/active_orders/` page (replaces the set).
     ActiveOrders {

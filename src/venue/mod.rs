@@ -7,12 +7,13 @@ pub mod treadfi;
 use futures_util::future::BoxFuture;
 use futures_util::stream::BoxStream;
 use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
 
 use crate::domain::{MultiOrder, Order, OrderId, OrderMessage, Page, Placement};
 
 /// What a venue supports. A venue without an action says so; the UI shows the action as
 /// unavailable with the reason rather than hiding it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Capabilities {
     /// Single orders can be paused.
     pub pause: bool,
@@ -41,7 +42,7 @@ impl Capabilities {
 }
 
 /// The fields of an amend (`POST /api/amend_order/` `changes`). Only set fields are sent.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AmendChanges {
     /// `base_asset_qty`, base asset; exclusive with `quote_asset_qty`; positive.
     pub base_asset_qty: Option<Decimal>,
@@ -63,7 +64,7 @@ impl AmendChanges {
 }
 
 /// An action a user asks the venue to carry out. Sent exactly once per confirmation.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Action {
     /// `POST /api/pause_order/` `{"order_id"}`.
     Pause(OrderId),
@@ -111,7 +112,7 @@ impl Action {
 
 /// A successful action reply: the venue's own message, verbatim (e.g. `Order canceled!`,
 /// `Successfully paused order.`), and the HTTP status.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ActionReply {
     /// HTTP status code (200 or 202 for Tread).
     pub status: u16,
@@ -121,7 +122,7 @@ pub struct ActionReply {
 
 /// Why a venue call failed. The UI shows [`std::fmt::Display`] of this; it never contains the
 /// API key.
-#[derive(Debug, Clone, thiserror::Error, PartialEq, Eq)]
+#[derive(Debug, Clone, thiserror::Error, PartialEq, Eq, Serialize, Deserialize)]
 pub enum VenueError {
     /// The venue answered with a non-success status. `message` is the venue's own text
     /// (`error`, `detail`, `message`, `errors[]`, or a bare string).
@@ -173,7 +174,7 @@ impl VenueError {
 }
 
 /// One message from a venue's push channel.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum PushEvent {
     /// An order changed (Tread: `{"type":"order_update","data":{…}}`).
     OrderUpdate {
