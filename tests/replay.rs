@@ -24,11 +24,14 @@ fn at(ev: &FeedEvent) -> Option<jiff::Timestamp> {
 
 fn screen(state: &State) -> String {
     let mut t = Terminal::new(TestBackend::new(150, 30)).unwrap_or_else(|e| panic!("{e}"));
-    t.draw(|f| blotter::ui::render(state, f)).unwrap_or_else(|e| panic!("{e}"));
+    t.draw(|f| blotter::ui::render(state, f))
+        .unwrap_or_else(|e| panic!("{e}"));
     let b = t.backend().buffer().clone();
     let mut out = String::new();
     for y in 0..b.area.height {
-        let line: String = (0..b.area.width).map(|x| b[(x, y)].symbol().to_string()).collect();
+        let line: String = (0..b.area.width)
+            .map(|x| b[(x, y)].symbol().to_string())
+            .collect();
         out.push_str(line.trim_end());
         out.push('\n');
     }
@@ -37,11 +40,16 @@ fn screen(state: &State) -> String {
 
 #[tokio::test]
 async fn replaying_the_recorded_demo_reproduces_its_final_screen() {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/replay/demo.jsonl");
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/replay/demo.jsonl");
     let (events, bad) = record::load(&path).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(bad, 0);
     assert!(events.len() > 20);
-    let last = events.iter().filter_map(|r| at(&r.event)).max().unwrap_or_else(|| panic!("no times"));
+    let last = events
+        .iter()
+        .filter_map(|r| at(&r.event))
+        .max()
+        .unwrap_or_else(|| panic!("no times"));
     let mut rx = record::play(events, 0.0);
     let mut state = State::new("replay", Capabilities::ALL, last);
     state.size = (150, 30);
@@ -61,10 +69,20 @@ fn a_recording_round_trips_exact_values() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let path = dir.path().join("r.jsonl");
     let rec = record::Recorder::create(&path).unwrap_or_else(|e| panic!("{e}"));
-    let mut o = blotter::domain::Order::new("7fecb061-725b-5477-c84c-8e8685ge0f26", "BTC-USD", blotter::domain::Side::Buy, blotter::domain::OrderStatus::Other("WEIRD".into()));
+    let mut o = blotter::domain::Order::new(
+        "7fecb061-725b-5477-c84c-8e8685ge0f26",
+        "BTC-USD",
+        blotter::domain::Side::Buy,
+        blotter::domain::OrderStatus::Other("WEIRD".into()),
+    );
     o.executed_qty = "0.00000100000000000000".parse().ok();
-    o.limit_price = Some(blotter::domain::LimitPrice::Expression("BTC-USD@Binance * 0.99".into()));
-    let ev = FeedEvent::ActiveOrders { page: blotter::domain::Page::of(vec![o.clone()]), at: jiff::Timestamp::UNIX_EPOCH };
+    o.limit_price = Some(blotter::domain::LimitPrice::Expression(
+        "BTC-USD@Binance * 0.99".into(),
+    ));
+    let ev = FeedEvent::ActiveOrders {
+        page: blotter::domain::Page::of(vec![o.clone()]),
+        at: jiff::Timestamp::UNIX_EPOCH,
+    };
     rec.record(&ev);
     drop(rec);
     let (back, bad) = record::load(&path).unwrap_or_else(|e| panic!("{e}"));
