@@ -318,8 +318,8 @@ fn assert_restored(s: &Session) {
 }
 
 #[test]
-fn sigterm_and_sighup_restore_the_terminal_with_a_meaningful_status() {
-    for (signal, code) in [("-TERM", 143), ("-HUP", 129)] {
+fn sigterm_sighup_and_sigint_restore_the_terminal_with_a_meaningful_status() {
+    for (signal, code) in [("-TERM", 143), ("-HUP", 129), ("-INT", 130)] {
         let mut s = Session::start(&[]);
         s.wait_text("DEMO");
         let pid = s.child.process_id().unwrap_or_else(|| panic!("no pid"));

@@ -181,9 +181,12 @@ fn field_lines<'a>(o: &Order, state: &State, theme: &Theme) -> Vec<Line<'a>> {
         kv(theme, &[("failure", s(o.failure_reason.as_deref()))]),
         Line::from(vec![
             Span::styled(" notes ", theme.dim()),
-            Span::raw(o.notes.as_deref().map_or(format::NONE.into(), |n| {
-                clean_truncated(n, 400).into_owned()
-            })),
+            // Whole (wrapped), unlike the table, which truncates with `…`.
+            Span::raw(
+                o.notes
+                    .as_deref()
+                    .map_or(format::NONE.into(), |n| clean(n).into_owned()),
+            ),
         ]),
     ]
 }
