@@ -545,3 +545,88 @@ fn enter_opens_detail_which_follows_the_selection() {
     key(&mut s, KeyCode::Esc);
     assert!(s.modal.is_none());
 }
+
+#[test]
+fn marks_then_bulk_pause_sends_each_once() {
+    let mut s = loaded_state();
+    ch(&mut s, ' '); // marks 6deb…, moves down
+    ch(&mut s, ' '); // marks 7fec…
+    assert_eq!(s.marks.len(), 2);
+    ch(&mut s, 'c');
+    let lines = match &s.modal {
+        Some(Modal::Confirm(c)) => {
+            assert!(!c.yes);
+            assert_eq!(c.more.len(), 1);
+            c.lines.join("\n")
+        }
+        other => panic!("{other:?}"),
+    };
+    assert!(lines.contains("Cancel 2 marked order(s)"), "{lines}");
+    assert!(lines.contains("Notional affected: 11250.00 USD"), "{lines}");
+    let cmds = ch(&mut s, 'y');
+    assert_eq!(cmds.len(), 2);
+    assert!(s.marks.is_empty());
+    // Marks only ever name existing orders.
+    ch(&mut s, 'V');
+    assert_eq!(s.marks.len(), 3);
+    let rows: Vec<_> = orders().into_iter().skip(1).collect();
+    feed(
+        &mut s,
+        FeedEvent::ActiveOrders {
+            page: Page::of(rows),
+            at: ts(NOW),
+        },
+    );
+    assert_eq!(s.marks.len(), 2);
+}
+
+#[test]
+fn kill_switch_by_account_pauses_only_that_account() {
+    let mut s = loaded_state(); // selected: 6deb… on binance_main (with 984f…, scheduled)
+    ch(&mut s, 'K');
+    ch(&mut s, 'a');
+    ch(&mut s, 'p');
+    let c = match &s.modal {
+        Some(Modal::Confirm(c)) => c.clone(),
+        other => panic!("{other:?}"),
+    };
+    assert!(c.title.contains("account binance_main"), "{}", c.title);
+    assert!(!c.yes);
+    let cmds = ch(&mut s, 'y');
+    let ids: Vec<_> = cmds
+        .iter()
+        .map(|c| match c {
+            Command::Act(Action::Pause(id)) => id.as_str().to_string(),
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(ids.len(), 2);
+    assert!(
+        ids.iter().all(|i| !i.starts_with("7fec")),
+        "other accounts untouched"
+    );
+}
+
+#[test]
+fn cancelling_everything_needs_the_typed_word() {
+    let mut s = loaded_state();
+    ch(&mut s, 'K');
+    ch(&mut s, 'e');
+    ch(&mut s, 'c');
+    assert!(
+        matches!(s.modal, Some(Modal::Confirm(ref c)) if c.require_word.as_deref() == Some("CANCEL"))
+    );
+    // y and Enter alone send nothing.
+    assert!(ch(&mut s, 'y').is_empty());
+    assert!(key(&mut s, KeyCode::Enter).is_empty());
+    for _ in 0..1 {
+        key(&mut s, KeyCode::Backspace);
+    }
+    typed(&mut s, "CANCEL");
+    let cmds = key(&mut s, KeyCode::Enter);
+    assert_eq!(cmds.len(), 3);
+    assert!(
+        cmds.iter()
+            .all(|c| matches!(c, Command::Act(Action::Cancel(_))))
+    );
+}

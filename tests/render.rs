@@ -287,3 +287,16 @@ fn filter_and_sort_in_the_title() {
     assert!(t.contains("filter: side:buy (2 of 3)"), "{t}");
     assert!(t.contains("sort: pair ↓"), "{t}");
 }
+
+#[test]
+fn kill_switch_dialog_and_marks() {
+    let mut s = loaded_state();
+    ch(&mut s, ' ');
+    ch(&mut s, 'k');
+    ch(&mut s, 'K');
+    let t = text(&draw(&s));
+    insta::assert_snapshot!(t);
+    assert!(t.contains("account binance_main (2 orders)"), "{t}");
+    assert!(t.contains("everything (3 orders)"), "{t}");
+    assert!(t.contains("1 marked"), "{t}");
+}

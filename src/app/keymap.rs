@@ -50,6 +50,14 @@ pub enum KeyAction {
     SortReverse,
     /// Open the selected order's detail.
     Detail,
+    /// Mark / unmark the selected order for a bulk action.
+    Mark,
+    /// Mark every order matching the filter.
+    MarkAll,
+    /// Clear all marks.
+    UnmarkAll,
+    /// Kill switch: pause or cancel everything in a scope.
+    KillSwitch,
 }
 
 impl KeyAction {
@@ -81,6 +89,12 @@ impl KeyAction {
             KeyAction::Sort => "sort by the next column",
             KeyAction::SortReverse => "reverse the sort",
             KeyAction::Detail => "detail of the selected order",
+            KeyAction::Mark => "mark / unmark the order (p r c then act on all marked)",
+            KeyAction::MarkAll => "mark every order matching the filter",
+            KeyAction::UnmarkAll => "clear the marks",
+            KeyAction::KillSwitch => {
+                "kill switch: pause or cancel by account, filter or everything"
+            }
         }
     }
 
@@ -98,6 +112,8 @@ impl KeyAction {
             KeyAction::Filter => "filter",
             KeyAction::Sort => "sort",
             KeyAction::Detail => "detail",
+            KeyAction::Mark => "mark",
+            KeyAction::KillSwitch => "kill switch",
             _ => return None,
         })
     }
@@ -221,6 +237,10 @@ impl Default for Keymap {
                 b(A::ClearFilter, &[KeyCombo::plain(KeyCode::Esc)]),
                 b(A::Sort, &[KeyCombo::ch('s')]),
                 b(A::SortReverse, &[KeyCombo::ch('S')]),
+                b(A::Mark, &[KeyCombo::ch(' ')]),
+                b(A::MarkAll, &[KeyCombo::ch('V')]),
+                b(A::UnmarkAll, &[KeyCombo::ch('U')]),
+                b(A::KillSwitch, &[KeyCombo::ch('K')]),
                 b(A::Help, &[KeyCombo::ch('?')]),
                 b(A::Quit, &[KeyCombo::ch('q'), ctrl_c]),
             ],

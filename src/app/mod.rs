@@ -10,4 +10,4 @@ mod update;
 pub mod view;
 
 pub use state::*;
-pub use update::update;
+pub use update::{kill_targets, update};

@@ -90,6 +90,40 @@ pub struct Confirm {
     pub lines: Vec<String>,
     /// True when Yes is highlighted.
     pub yes: bool,
+    /// Further actions sent with `action` (a bulk action over marked orders or a scope).
+    pub more: Vec<Action>,
+    /// A word that must be typed to confirm (`CANCEL` for cancelling everything); `y` alone
+    /// is not enough.
+    pub require_word: Option<String>,
+    /// What has been typed so far towards `require_word`.
+    pub typed: String,
+}
+
+impl Confirm {
+    /// Defaults for the fields beyond action/title/lines/yes: one action, no typed word.
+    /// (Use with struct update syntax; its own action is a placeholder.)
+    pub fn single() -> Self {
+        Self {
+            action: Action::Pause(OrderId::default()),
+            title: String::new(),
+            lines: Vec::new(),
+            yes: false,
+            more: Vec::new(),
+            require_word: None,
+            typed: String::new(),
+        }
+    }
+}
+
+/// Scope of the kill switch.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KillScope {
+    /// Every active order of one account.
+    Account(String),
+    /// Every order the current filter shows.
+    Filter,
+    /// Every active order.
+    Everything,
 }
 
 /// The dialog on top of the tabs, if any.
@@ -103,6 +137,11 @@ pub enum Modal {
     Amend(AmendForm),
     /// Every field of one order, its placements and messages.
     Detail(OrderId),
+    /// Kill switch: choose the scope, then pause or cancel.
+    Kill {
+        /// Chosen scope, once chosen.
+        scope: Option<KillScope>,
+    },
 }
 
 /// Connection state of the venue feed, shown in the header.
@@ -335,6 +374,8 @@ pub struct State {
     pub order_index: std::collections::HashMap<OrderId, usize>,
     /// How many of `orders` are paused (kept in step with `orders`, for the header).
     pub paused_count: usize,
+    /// Orders marked for a bulk action (only ids of current orders).
+    pub marks: BTreeSet<OrderId>,
 }
 
 /// A recent change to an order, highlighted briefly so the eye finds it.
@@ -385,6 +426,7 @@ impl State {
             active_view: Vec::new(),
             order_index: std::collections::HashMap::new(),
             paused_count: 0,
+            marks: BTreeSet::new(),
         }
     }
 

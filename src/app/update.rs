@@ -53,6 +53,7 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Command> {
     }
     match state.modal.take() {
         Some(Modal::Detail(id)) => on_detail_key(state, id, key),
+        Some(Modal::Kill { scope }) => on_kill_key(state, scope, key),
         Some(Modal::Help) => {
             // Any key closes help; `q` still quits.
             if matches!(key.code, KeyCode::Char('q')) {
@@ -104,6 +105,135 @@ fn rebuild_view(state: &mut State) {
     keep_visible(state, Tab::Active);
 }
 
+/// Orders in a kill-switch scope (non-terminal only).
+pub fn kill_targets<'a>(state: &'a State, scope: &KillScope) -> Vec<&'a Order> {
+    let live = |o: &&Order| !o.status.is_terminal();
+    match scope {
+        KillScope::Account(a) => state
+            .orders
+            .iter()
+            .filter(|o| o.account_names.contains(a))
+            .filter(live)
+            .collect(),
+        KillScope::Filter => (0..state.active_view.len())
+            .filter_map(|i| state.active_row(i))
+            .filter(live)
+            .collect(),
+        KillScope::Everything => state.orders.iter().filter(live).collect(),
+    }
+}
+
+fn on_kill_key(state: &mut State, scope: Option<KillScope>, key: KeyEvent) -> Vec<Command> {
+    if key.code == KeyCode::Esc {
+        state.banner = Some(info(state, "Kill switch closed; nothing sent.".into()));
+        return Vec::new();
+    }
+    match (scope, key.code) {
+        (None, KeyCode::Char('a')) => {
+            match state
+                .selected_order()
+                .and_then(|o| o.account_names.first().cloned())
+            {
+                Some(acct) => {
+                    state.modal = Some(Modal::Kill {
+                        scope: Some(KillScope::Account(acct)),
+                    })
+                }
+                None => {
+                    state.banner =
+                        Some(error(state, "Select an order of the account first.".into()));
+                }
+            }
+        }
+        (None, KeyCode::Char('f')) => {
+            state.modal = Some(Modal::Kill {
+                scope: Some(KillScope::Filter),
+            })
+        }
+        (None, KeyCode::Char('e')) => {
+            state.modal = Some(Modal::Kill {
+                scope: Some(KillScope::Everything),
+            })
+        }
+        (Some(scope), KeyCode::Char(c @ ('p' | 'c'))) => {
+            let cancel = c == 'c';
+            let targets: Vec<Order> = kill_targets(state, &scope).into_iter().cloned().collect();
+            let actions: Vec<Action> = targets
+                .iter()
+                .filter(|o| cancel || o.status != OrderStatus::Paused)
+                .map(|o| {
+                    if cancel {
+                        Action::Cancel(o.id.clone())
+                    } else {
+                        Action::Pause(o.id.clone())
+                    }
+                })
+                .collect();
+            let Some((first, rest)) = actions.split_first() else {
+                state.banner = Some(error(state, "No orders in that scope to act on.".into()));
+                return Vec::new();
+            };
+            let scope_text = match &scope {
+                KillScope::Account(a) => format!("account {a}"),
+                KillScope::Filter => format!(
+                    "the current filter ({})",
+                    if state.filter_text.is_empty() {
+                        "none: all rows"
+                    } else {
+                        &state.filter_text
+                    }
+                ),
+                KillScope::Everything => "EVERYTHING on this venue".into(),
+            };
+            let verb = if cancel { "CANCEL" } else { "PAUSE" };
+            let mut lines = vec![
+                format!("{verb} {} order(s) — scope: {scope_text}", actions.len()),
+                format!("Notional affected: {}", notional_summary(&targets)),
+            ];
+            let require_word =
+                (cancel && scope == KillScope::Everything).then(|| "CANCEL".to_string());
+            if require_word.is_some() {
+                lines.push("Type CANCEL and press Enter to confirm. Esc aborts.".into());
+            }
+            state.modal = Some(Modal::Confirm(Confirm {
+                action: first.clone(),
+                title: format!("Kill switch: {} {}?", verb.to_lowercase(), scope_text),
+                lines,
+                yes: false,
+                more: rest.to_vec(),
+                require_word,
+                typed: String::new(),
+            }));
+        }
+        (scope, _) => state.modal = Some(Modal::Kill { scope }),
+    }
+    Vec::new()
+}
+
+/// `12,345.00 USDT + 500 USD`-style total notional per quote asset (executed, else target).
+fn notional_summary(orders: &[Order]) -> String {
+    let mut by_quote: std::collections::BTreeMap<String, rust_decimal::Decimal> =
+        Default::default();
+    for o in orders {
+        let quote = o.pair.rsplit('-').next().unwrap_or("").to_string();
+        if let Some(n) = o
+            .executed_notional
+            .filter(|n| !n.is_zero())
+            .or(o.target_notional())
+        {
+            *by_quote.entry(quote).or_default() += n;
+        }
+    }
+    if by_quote.is_empty() {
+        return "unknown".into();
+    }
+    by_quote
+        .iter()
+        .map(|(q, n)| format!("{} {}", format::decimal_text(*n), crate::sanitize::clean(q)))
+        .collect::<Vec<_>>()
+        .join(" + ")
+}
+
 fn on_detail_key(state: &mut State, id: crate::domain::OrderId, key: KeyEvent) -> Vec<Command> {
     match key.code {
         KeyCode::Esc | KeyCode::Enter | KeyCode::Backspace => Vec::new(),
@@ -136,9 +266,26 @@ fn on_detail_key(state: &mut State, id: crate::domain::OrderId, key: KeyEvent) -
 }
 
 fn on_confirm_key(state: &mut State, mut confirm: Confirm, key: KeyEvent) -> Vec<Command> {
+    if let Some(word) = confirm.require_word.clone() {
+        // Only the typed word confirms: y/Enter alone never do.
+        match key.code {
+            KeyCode::Esc => {
+                state.banner = Some(info(state, "Nothing sent.".into()));
+                return Vec::new();
+            }
+            KeyCode::Enter if confirm.typed == word => return send_all(state, confirm),
+            KeyCode::Backspace => {
+                confirm.typed.pop();
+            }
+            KeyCode::Char(c) if !c.is_control() => confirm.typed.push(c),
+            _ => {}
+        }
+        state.modal = Some(Modal::Confirm(confirm));
+        return Vec::new();
+    }
     match key.code {
-        KeyCode::Char('y') | KeyCode::Char('Y') => send(state, confirm.action),
-        KeyCode::Enter if confirm.yes => send(state, confirm.action),
+        KeyCode::Char('y') | KeyCode::Char('Y') => send_all(state, confirm),
+        KeyCode::Enter if confirm.yes => send_all(state, confirm),
         KeyCode::Char('n') | KeyCode::Char('N') | KeyCode::Esc | KeyCode::Enter => {
             state.banner = Some(info(
                 state,
@@ -180,6 +327,7 @@ fn on_amend_key(state: &mut State, mut form: AmendForm, key: KeyEvent) -> Vec<Co
                     title: "Amend order?".into(),
                     lines,
                     yes: false,
+                    ..Confirm::single()
                 }));
                 return Vec::new();
             }
@@ -205,6 +353,27 @@ fn amend_lines(form: &AmendForm, c: &crate::venue::AmendChanges) -> Vec<String> 
     add("POV target", c.pov_target.map(|d| d.to_string()));
     add("limit price", c.limit_price.clone());
     lines
+}
+
+/// Sends the confirmed action and any bulk companions, each at most once.
+fn send_all(state: &mut State, confirm: Confirm) -> Vec<Command> {
+    let total = 1 + confirm.more.len();
+    let mut cmds = send(state, confirm.action);
+    for a in confirm.more {
+        cmds.extend(send(state, a));
+    }
+    if total > 1 {
+        let skipped = total - cmds.len();
+        let mut text = format!("Sending {} action(s)…", cmds.len());
+        if skipped > 0 {
+            text.push_str(&format!(
+                " {skipped} skipped: an earlier action on them is still pending."
+            ));
+        }
+        state.banner = Some(info(state, text));
+        state.marks.clear();
+    }
+    cmds
 }
 
 fn send(state: &mut State, action: Action) -> Vec<Command> {
@@ -253,6 +422,30 @@ fn on_action(state: &mut State, action: KeyAction) -> Vec<Command> {
         }
         KeyAction::Help => state.modal = Some(Modal::Help),
         KeyAction::Freeze => toggle_freeze(state),
+        KeyAction::Mark => {
+            if let (Tab::Active, Some(id)) = (tab, state.selected_order().map(|o| o.id.clone())) {
+                if !state.marks.remove(&id) {
+                    state.marks.insert(id);
+                }
+                move_selection(state, tab, 1);
+            }
+        }
+        KeyAction::MarkAll => {
+            let ids: Vec<_> = (0..state.active_view.len())
+                .filter_map(|i| state.active_row(i).map(|o| o.id.clone()))
+                .collect();
+            let n = ids.len();
+            state.marks.extend(ids);
+            state.banner = Some(info(
+                state,
+                format!("Marked {n} order(s) matching the filter."),
+            ));
+        }
+        KeyAction::UnmarkAll => state.marks.clear(),
+        KeyAction::KillSwitch => {
+            state.tab = Tab::Active;
+            state.modal = Some(Modal::Kill { scope: None });
+        }
         KeyAction::Filter => {
             state.tab = Tab::Active;
             state.filter_editing = true;
@@ -311,6 +504,47 @@ fn ask_action(state: &mut State, action: KeyAction) {
         return;
     }
     match state.tab {
+        Tab::Active if !state.marks.is_empty() && action != KeyAction::Amend => {
+            let targets: Vec<Order> = state
+                .marks
+                .iter()
+                .filter_map(|id| state.find_order(id).cloned())
+                .filter(|o| !o.status.is_terminal())
+                .collect();
+            let actions: Vec<Action> = targets
+                .iter()
+                .map(|o| match action {
+                    KeyAction::Pause => Action::Pause(o.id.clone()),
+                    KeyAction::Resume => Action::Resume(o.id.clone()),
+                    _ => Action::Cancel(o.id.clone()),
+                })
+                .collect();
+            let Some((first, rest)) = actions.split_first() else {
+                state.banner = Some(error(
+                    state,
+                    "None of the marked orders can be acted on.".into(),
+                ));
+                return;
+            };
+            let verb = action.footer_word().unwrap_or("act");
+            let mut lines = vec![
+                format!("{} {} marked order(s)", capitalise(verb), actions.len()),
+                format!("Notional affected: {}", notional_summary(&targets)),
+            ];
+            lines.extend(targets.iter().take(6).map(format::order_summary));
+            if targets.len() > 6 {
+                lines.push(format!("… and {} more", targets.len() - 6));
+            }
+            state.modal = Some(Modal::Confirm(Confirm {
+                action: first.clone(),
+                title: format!("{} {} marked orders?", capitalise(verb), actions.len()),
+                lines,
+                yes: false,
+                more: rest.to_vec(),
+                require_word: None,
+                typed: String::new(),
+            }));
+        }
         Tab::Active => {
             let Some(order) = state.selected_order().cloned() else {
                 state.banner = Some(error(state, "No order selected.".into()));
@@ -347,6 +581,7 @@ fn ask_action(state: &mut State, action: KeyAction) {
                 title: title.into(),
                 lines,
                 yes: false,
+                ..Confirm::single()
             }));
         }
         Tab::Placements | Tab::Errors => {
@@ -408,6 +643,7 @@ fn ask_order_action(state: &mut State, action: KeyAction, order: &Order) {
         title: title.into(),
         lines,
         yes: false,
+        ..Confirm::single()
     }));
 }
 
@@ -481,6 +717,8 @@ fn on_feed(state: &mut State, ev: FeedEvent) {
             }
             state.orders = page.rows;
             state.reindex_orders();
+            let index = &state.order_index;
+            state.marks.retain(|id| index.contains_key(id));
             state.active_view = super::view::build(&state.orders, &state.filter, state.sort);
             mark_fresh(state, Tab::Active, page.bad_rows.len() + duplicates, at);
             state.connection = Connection::Polling;
@@ -588,6 +826,7 @@ fn apply_order(state: &mut State, order: Order) {
     match (pos, order.status.is_terminal()) {
         (Some(i), true) => {
             state.orders.remove(i);
+            state.marks.remove(&order.id);
             state.reindex_orders();
             state.placements_by_order.remove(&order.id);
             rebuild_placements(state);

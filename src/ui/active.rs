@@ -58,7 +58,18 @@ fn row(state: &State, theme: &Theme, o: &Order) -> Vec<CellText> {
     };
     let plain = Style::new();
     vec![
-        (clean(o.id.short()).into_owned(), plain),
+        (
+            if state.marks.contains(&o.id) {
+                format!("●{}", clean(o.id.short()))
+            } else {
+                format!(" {}", clean(o.id.short()))
+            },
+            if state.marks.contains(&o.id) {
+                theme.key()
+            } else {
+                plain
+            },
+        ),
         (clean_truncated(&o.pair, 16).into_owned(), plain),
         (format::side(&o.side), theme.side(&o.side)),
         (

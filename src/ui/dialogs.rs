@@ -31,13 +31,27 @@ pub fn help(state: &State, theme: &Theme, frame: &mut Frame) {
         }
         lines.push((keys, b.action.description()));
     }
-    let mut text: Vec<Line> = lines
-        .into_iter()
-        .map(|(k, d)| {
-            Line::from(vec![
-                Span::styled(format!(" {k:>14} "), theme.key()),
-                Span::raw(d.to_string()),
-            ])
+    // Two columns when one would not fit the screen's height.
+    let rows_available = usize::from(frame.area().height.saturating_sub(6));
+    let two = lines.len() > rows_available;
+    let per_col = if two {
+        lines.len().div_ceil(2)
+    } else {
+        lines.len()
+    };
+    let cell = |(k, d): &(String, &str)| {
+        vec![
+            Span::styled(format!(" {k:>12} "), theme.key()),
+            Span::raw(format!("{d:<60}")),
+        ]
+    };
+    let mut text: Vec<Line> = (0..per_col)
+        .map(|i| {
+            let mut spans = cell(&lines[i]);
+            if two && let Some(right) = lines.get(i + per_col) {
+                spans.extend(cell(right));
+            }
+            Line::from(spans)
         })
         .collect();
     text.push(Line::raw(""));
@@ -46,7 +60,8 @@ pub fn help(state: &State, theme: &Theme, frame: &mut Frame) {
         theme.dim(),
     ));
     text.push(Line::styled(" Any key closes this help.", theme.dim()));
-    let area = centered(frame.area(), 72, text.len() as u16 + 2);
+    let width = if two { 152 } else { 78 };
+    let area = centered(frame.area(), width, text.len() as u16 + 2);
     frame.render_widget(Clear, area);
     frame.render_widget(
         Paragraph::new(text).block(Block::default().borders(Borders::ALL).title(" Keys ")),
@@ -62,6 +77,25 @@ pub fn confirm(c: &Confirm, theme: &Theme, frame: &mut Frame) {
         .map(|l| Line::raw(format!(" {}", clean(l))))
         .collect();
     text.push(Line::raw(""));
+    if let Some(word) = &c.require_word {
+        text.push(Line::from(vec![
+            Span::raw(format!(" Type {word}: ")),
+            Span::styled(format!("[{}▏]", clean(&c.typed)), theme.key()),
+            Span::styled("   Esc aborts", theme.dim()),
+        ]));
+        let area = centered(frame.area(), 76, text.len() as u16 + 2);
+        frame.render_widget(Clear, area);
+        frame.render_widget(
+            Paragraph::new(text).wrap(Wrap { trim: false }).block(
+                Block::default()
+                    .borders(Borders::ALL)
+                    .title(format!(" {} ", c.title))
+                    .border_style(theme.warn()),
+            ),
+            area,
+        );
+        return;
+    }
     let selected = theme.selected().add_modifier(Modifier::BOLD);
     let (yes, no) = if c.yes {
         (selected, Style::new())
@@ -81,6 +115,71 @@ pub fn confirm(c: &Confirm, theme: &Theme, frame: &mut Frame) {
             Block::default()
                 .borders(Borders::ALL)
                 .title(format!(" {} ", c.title))
+                .border_style(theme.warn()),
+        ),
+        area,
+    );
+}
+
+/// Kill switch: first the scope (with how many orders each covers), then pause or cancel.
+pub fn kill(
+    state: &State,
+    scope: Option<&crate::app::KillScope>,
+    theme: &Theme,
+    frame: &mut Frame,
+) {
+    use crate::app::KillScope;
+    let count = |s: &KillScope| crate::app::kill_targets(state, s).len();
+    let mut text = Vec::new();
+    match scope {
+        None => {
+            text.push(Line::raw(" Choose the scope:"));
+            let acct = state
+                .selected_order()
+                .and_then(|o| o.account_names.first().cloned());
+            match acct {
+                Some(a) => text.push(Line::raw(format!(
+                    "   a  account {} ({} orders)",
+                    clean(&a),
+                    count(&KillScope::Account(a.clone()))
+                ))),
+                None => text.push(Line::styled(
+                    "   a  account of the selected order (none selected)",
+                    theme.dim(),
+                )),
+            }
+            text.push(Line::raw(format!(
+                "   f  current filter ({} orders)",
+                count(&KillScope::Filter)
+            )));
+            text.push(Line::raw(format!(
+                "   e  everything ({} orders)",
+                count(&KillScope::Everything)
+            )));
+        }
+        Some(s) => {
+            let what = match s {
+                KillScope::Account(a) => format!("account {}", clean(a)),
+                KillScope::Filter => "current filter".into(),
+                KillScope::Everything => "EVERYTHING".into(),
+            };
+            text.push(Line::raw(format!(" Scope: {what} ({} orders)", count(s))));
+            text.push(Line::raw("   p  pause them"));
+            text.push(Line::raw("   c  cancel them"));
+        }
+    }
+    text.push(Line::raw(""));
+    text.push(Line::styled(
+        " A confirmation follows; Esc closes.",
+        theme.dim(),
+    ));
+    let area = centered(frame.area(), 60, text.len() as u16 + 2);
+    frame.render_widget(Clear, area);
+    frame.render_widget(
+        Paragraph::new(text).block(
+            Block::default()
+                .borders(Borders::ALL)
+                .title(" Kill switch ")
                 .border_style(theme.warn()),
         ),
         area,

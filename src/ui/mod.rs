@@ -56,6 +56,7 @@ pub fn render(state: &State, frame: &mut Frame) {
         Some(Modal::Confirm(c)) => dialogs::confirm(c, &theme, frame),
         Some(Modal::Amend(form)) => dialogs::amend(form, &theme, frame),
         Some(Modal::Detail(id)) => detail::render(state, id, &theme, frame),
+        Some(Modal::Kill { scope }) => dialogs::kill(state, scope.as_ref(), &theme, frame),
         None => {}
     }
 }
@@ -202,6 +203,15 @@ fn block_title<'a>(state: &State, theme: &Theme, tab: Tab) -> Line<'a> {
                     if state.filter_editing { "▏" } else { "" },
                     state.active_view.len(),
                     state.orders.len()
+                ),
+                theme.key(),
+            ));
+        }
+        if !state.marks.is_empty() {
+            spans.push(Span::styled(
+                format!(
+                    "● {} marked (p r c act on them, U clears) ",
+                    state.marks.len()
                 ),
                 theme.key(),
             ));
