@@ -22,6 +22,36 @@ const MAX_BATCH: usize = 256;
 /// once.
 const FRAME: Duration = Duration::from_millis(16);
 
+/// Writes `tab`'s rows into `dir` as `blotter-<tab>-<UTC time>.csv` and `.json` (the same
+/// output as `blotter dump`); returns the two paths.
+///
+/// # Errors
+/// When a file cannot be written.
+pub fn export_tab(state: &State, tab: app::Tab, dir: &std::path::Path) -> std::io::Result<String> {
+    use crate::dump::{DumpFormat, render};
+    let render_as = |f| match tab {
+        app::Tab::Active => {
+            let rows: Vec<_> = (0..state.active_view.len())
+                .filter_map(|i| state.active_row(i).cloned())
+                .collect();
+            render(&rows, f)
+        }
+        app::Tab::Multi => render(&state.multi_orders, f),
+        app::Tab::Placements => render(&state.placements, f),
+        app::Tab::Errors => render(&state.messages, f),
+    };
+    let stem = format!(
+        "blotter-{}-{}",
+        tab.title().to_lowercase().replace(' ', "-"),
+        state.now.strftime("%Y%m%dT%H%M%SZ")
+    );
+    let csv = dir.join(format!("{stem}.csv"));
+    let json = dir.join(format!("{stem}.json"));
+    std::fs::write(&csv, render_as(DumpFormat::Csv))?;
+    std::fs::write(&json, render_as(DumpFormat::Json))?;
+    Ok(format!("{} and {}", csv.display(), json.display()))
+}
+
 /// Errors from the loop: drawing to the terminal or reading input failed.
 #[derive(Debug, thiserror::Error)]
 pub enum LoopError {
@@ -98,6 +128,17 @@ where
         for cmd in commands {
             match cmd {
                 Command::Quit => return Ok(state),
+                Command::Export(tab) => {
+                    let text = match export_tab(&state, tab, std::path::Path::new(".")) {
+                        Ok(paths) => format!("Exported to {paths}"),
+                        Err(e) => format!("EXPORT FAILED: {e}"),
+                    };
+                    let done = FeedEvent::Notice {
+                        text,
+                        at: Timestamp::now(),
+                    };
+                    app::update(&mut state, Msg::Feed(done));
+                }
                 Command::Refresh => {
                     let _ = feed.send(FeedCommand::Refresh);
                 }

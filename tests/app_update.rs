@@ -630,3 +630,80 @@ fn cancelling_everything_needs_the_typed_word() {
             .all(|c| matches!(c, Command::Act(Action::Cancel(_))))
     );
 }
+
+#[test]
+fn new_errors_alert_and_count_as_unread_until_seen() {
+    let mut s = loaded_state();
+    // The first load raises no alert and counts its ERROR as unread.
+    assert_eq!(s.unread_errors(), 1);
+    let mut msgs = messages();
+    msgs.push(blotter::domain::OrderMessage {
+        order_id: OrderId::new("7fecb061-725b-5477-c84c-8e8685ge0f26"),
+        level: blotter::domain::MessageLevel::Error,
+        message: "Exchange rejected: rate limit".into(),
+        created_at: Some(ts("2024-01-15T10:30:30Z")),
+    });
+    feed(
+        &mut s,
+        FeedEvent::OrderErrors {
+            messages: msgs,
+            at: ts(NOW),
+        },
+    );
+    assert!(
+        s.banner
+            .as_ref()
+            .is_some_and(|b| b.text.contains("New ERROR on 7fecb061: Exchange rejected"))
+    );
+    assert_eq!(s.unread_errors(), 2);
+    ch(&mut s, '4');
+    assert_eq!(s.unread_errors(), 0);
+}
+
+#[test]
+fn an_order_failing_raises_an_alert() {
+    let mut s = loaded_state();
+    let mut rows = orders();
+    rows[0].status = OrderStatus::Failed;
+    rows[0].failure_reason = Some("Insufficient balance".into());
+    feed(
+        &mut s,
+        FeedEvent::ActiveOrders {
+            page: Page::of(rows),
+            at: ts(NOW),
+        },
+    );
+    let b = s.banner.clone().unwrap_or_else(|| panic!("no alert"));
+    assert!(
+        b.text
+            .contains("6debb950 BTC-USD FAILED: Insufficient balance"),
+        "{}",
+        b.text
+    );
+    assert_eq!(b.level, blotter::app::BannerLevel::Error);
+}
+
+#[test]
+fn export_writes_the_visible_rows_as_csv_and_json() {
+    let mut s = loaded_state();
+    ch(&mut s, '/');
+    typed(&mut s, "side:buy");
+    key(&mut s, KeyCode::Enter);
+    assert_eq!(ch(&mut s, 'e'), vec![Command::Export(Tab::Active)]);
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let paths =
+        blotter::tui::export_tab(&s, Tab::Active, dir.path()).unwrap_or_else(|e| panic!("{e}"));
+    assert!(paths.contains(".csv") && paths.contains(".json"));
+    let json_path = std::fs::read_dir(dir.path())
+        .unwrap_or_else(|e| panic!("{e}"))
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .find(|p| p.extension().is_some_and(|x| x == "json"))
+        .unwrap_or_else(|| panic!("no json"));
+    let text = std::fs::read_to_string(json_path).unwrap_or_default();
+    assert!(text.contains("\"average_executed_price\": \"45000.00\""));
+    assert!(
+        !text.contains("7fecb061"),
+        "the filter applies to the export"
+    );
+}

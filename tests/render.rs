@@ -86,7 +86,10 @@ fn placements_tab() {
 #[test]
 fn order_errors_tab() {
     let mut s = loaded_state();
-    s.tab = Tab::Errors;
+    // Unread ERRORs are flagged on the tab bar until the tab is opened.
+    let t = text(&draw(&s));
+    assert!(t.contains("1 new ERROR"), "{t}");
+    ch(&mut s, '4');
     let b = draw(&s);
     insta::assert_snapshot!(text(&b));
     assert_eq!(fg_at(&b, "ERROR"), Color::Red);

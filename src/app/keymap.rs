@@ -58,6 +58,8 @@ pub enum KeyAction {
     UnmarkAll,
     /// Kill switch: pause or cancel everything in a scope.
     KillSwitch,
+    /// Export the current tab to CSV and JSON files.
+    Export,
 }
 
 impl KeyAction {
@@ -95,6 +97,7 @@ impl KeyAction {
             KeyAction::KillSwitch => {
                 "kill switch: pause or cancel by account, filter or everything"
             }
+            KeyAction::Export => "export this tab to CSV + JSON files (exact decimals)",
         }
     }
 
@@ -241,6 +244,7 @@ impl Default for Keymap {
                 b(A::MarkAll, &[KeyCombo::ch('V')]),
                 b(A::UnmarkAll, &[KeyCombo::ch('U')]),
                 b(A::KillSwitch, &[KeyCombo::ch('K')]),
+                b(A::Export, &[KeyCombo::ch('e')]),
                 b(A::Help, &[KeyCombo::ch('?')]),
                 b(A::Quit, &[KeyCombo::ch('q'), ctrl_c]),
             ],

@@ -301,6 +301,8 @@ pub enum Command {
     Act(Action),
     /// Refetch every tab now.
     Refresh,
+    /// Write this tab's rows to a file (CSV and JSON, the same as `blotter dump`).
+    Export(Tab),
     /// Leave the app.
     Quit,
 }
@@ -376,6 +378,8 @@ pub struct State {
     pub paused_count: usize,
     /// Orders marked for a bulk action (only ids of current orders).
     pub marks: BTreeSet<OrderId>,
+    /// Newest message time the user has seen on the errors tab (unread = newer ERRORs).
+    pub errors_seen_until: Option<Timestamp>,
 }
 
 /// A recent change to an order, highlighted briefly so the eye finds it.
@@ -427,6 +431,7 @@ impl State {
             order_index: std::collections::HashMap::new(),
             paused_count: 0,
             marks: BTreeSet::new(),
+            errors_seen_until: None,
         }
     }
 
@@ -516,6 +521,15 @@ impl State {
             .enumerate()
             .map(|(i, o)| (o.id.clone(), i))
             .collect();
+    }
+
+    /// ERROR messages newer than what the user has seen on the errors tab.
+    pub fn unread_errors(&self) -> usize {
+        self.messages
+            .iter()
+            .take_while(|m| m.created_at > self.errors_seen_until)
+            .filter(|m| m.level == crate::domain::MessageLevel::Error)
+            .count()
     }
 
     /// Finds an order among active orders and multi-order children.

@@ -396,6 +396,20 @@ fn send(state: &mut State, action: Action) -> Vec<Command> {
 }
 
 fn on_action(state: &mut State, action: KeyAction) -> Vec<Command> {
+    let cmds = on_action_inner(state, action);
+    if state.tab == Tab::Errors {
+        state.errors_seen_until = state.messages.first().and_then(|m| m.created_at);
+    }
+    cmds
+}
+
+/// Asks the runtime to write the current tab to a file (CSV and JSON, exact decimals).
+fn export(state: &mut State) -> Vec<Command> {
+    state.banner = Some(info(state, format!("Exporting {}…", state.tab.title())));
+    vec![Command::Export(state.tab)]
+}
+
+fn on_action_inner(state: &mut State, action: KeyAction) -> Vec<Command> {
     let tab = state.tab;
     match action {
         KeyAction::Quit => {
@@ -405,6 +419,7 @@ fn on_action(state: &mut State, action: KeyAction) -> Vec<Command> {
         KeyAction::NextTab => state.tab = Tab::ALL[(tab.index() + 1) % 4],
         KeyAction::PrevTab => state.tab = Tab::ALL[(tab.index() + 3) % 4],
         KeyAction::GoTab(i) => state.tab = Tab::ALL[i.min(3)],
+        KeyAction::Export => return export(state),
         KeyAction::Up => move_selection(state, tab, -1),
         KeyAction::Down => move_selection(state, tab, 1),
         KeyAction::PageUp => {
@@ -752,7 +767,24 @@ fn on_feed(state: &mut State, ev: FeedEvent) {
         }
         FeedEvent::OrderErrors { mut messages, at } => {
             messages.sort_by_key(|m| Reverse(m.created_at));
+            // Alert on ERRORs newer than anything shown before (not on the first load).
+            let newest_before = state.messages.first().and_then(|m| m.created_at);
+            if state.freshness[Tab::Errors.index()].updated_at.is_some()
+                && let Some(m) = messages
+                    .iter()
+                    .take_while(|m| m.created_at > newest_before)
+                    .find(|m| m.level == crate::domain::MessageLevel::Error)
+            {
+                state.banner = Some(Banner {
+                    text: format!("New ERROR on {}: {}", m.order_id.short(), m.message),
+                    level: BannerLevel::Error,
+                    at,
+                });
+            }
             state.messages = messages;
+            if state.tab == Tab::Errors {
+                state.errors_seen_until = state.messages.first().and_then(|m| m.created_at);
+            }
             mark_fresh(state, Tab::Errors, 0, at);
             keep_visible(state, Tab::Errors);
         }
@@ -911,6 +943,7 @@ fn flash_changes(state: &mut State, new: &[Order]) {
         .checked_add(jiff::SignedDuration::from_secs(2))
         .unwrap_or(state.now);
     let mut changed = Vec::new();
+    let mut alerts = Vec::new();
     for o in new {
         if let Some(prev) = state
             .order_index
@@ -919,6 +952,27 @@ fn flash_changes(state: &mut State, new: &[Order]) {
         {
             let fill = prev.executed_qty != o.executed_qty;
             let status = prev.status != o.status;
+            if status && matches!(o.status, OrderStatus::Failed | OrderStatus::Complete) {
+                let reason = o
+                    .failure_reason
+                    .as_deref()
+                    .map(|r| format!(": {r}"))
+                    .unwrap_or_default();
+                alerts.push(Banner {
+                    text: format!(
+                        "Order {} {} {}{reason}",
+                        o.id.short(),
+                        o.pair,
+                        o.status.as_str()
+                    ),
+                    level: if o.status == OrderStatus::Failed {
+                        BannerLevel::Error
+                    } else {
+                        BannerLevel::Success
+                    },
+                    at: state.now,
+                });
+            }
             if fill || status {
                 changed.push((
                     o.id.clone(),
@@ -932,6 +986,9 @@ fn flash_changes(state: &mut State, new: &[Order]) {
         }
     }
     state.flashes.extend(changed);
+    if let Some(a) = alerts.pop() {
+        state.banner = Some(a);
+    }
 }
 
 fn describe(e: &VenueError) -> String {

@@ -141,6 +141,17 @@ fn render_tabs(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
             ),
             style,
         ));
+        let unread = if tab == Tab::Errors {
+            state.unread_errors()
+        } else {
+            0
+        };
+        if unread > 0 {
+            spans.push(Span::styled(
+                format!("{unread} new ERROR "),
+                theme.banner(BannerLevel::Error),
+            ));
+        }
         spans.push(Span::styled("│", theme.dim()));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
