@@ -112,13 +112,17 @@ pub fn spawn(
         refresh: refresh_rx,
         details: None,
         live: live_rx,
+        slows_when_live: true,
     };
     let with_details = Ctx {
         details: Some(details_rx),
         ..ctx.clone()
     };
     tokio::spawn(poll_active(ctx.clone(), ids_tx));
-    tokio::spawn(poll_multi(ctx.clone()));
+    tokio::spawn(poll_multi(Ctx {
+        slows_when_live: false,
+        ..ctx.clone()
+    }));
     tokio::spawn(poll_placements(with_details.clone(), ids_rx.clone()));
     tokio::spawn(poll_errors(with_details, ids_rx));
     tokio::spawn(run_push(
@@ -145,6 +149,9 @@ struct Ctx {
     details: Option<watch::Receiver<u64>>,
     /// True while the push channel is live (polling slows down).
     live: watch::Receiver<bool>,
+    /// Whether this poller slows down while the push channel is live (not for data the
+    /// channel doesn't carry, such as multi-order aggregates).
+    slows_when_live: bool,
 }
 
 impl Ctx {
@@ -158,7 +165,7 @@ impl Ctx {
 
     /// Waits `delay`, or less if a refresh is requested; false when cancelled.
     async fn wait(&mut self, delay: Duration) -> bool {
-        let delay = if *self.live.borrow() {
+        let delay = if self.slows_when_live && *self.live.borrow() {
             delay.saturating_mul(LIVE_POLL_SLOWDOWN)
         } else {
             delay

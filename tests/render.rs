@@ -303,3 +303,40 @@ fn kill_switch_dialog_and_marks() {
     assert!(t.contains("everything (3 orders)"), "{t}");
     assert!(t.contains("1 marked"), "{t}");
 }
+
+#[test]
+fn narrow_80x24_drops_whole_columns_and_never_cuts_a_number() {
+    let mut s = loaded_state();
+    blotter::app::update(
+        &mut s,
+        blotter::app::Msg::Resize {
+            width: 80,
+            height: 24,
+        },
+    );
+    for tab in Tab::ALL {
+        s.tab = tab;
+        let b = draw(&s);
+        let t = text(&b);
+        if tab == Tab::Active {
+            insta::assert_snapshot!(t.clone());
+        }
+        // Header words are whole (a cut column would show e.g. "lled" for "Filled").
+        for fragment in ["lled", "Pai", "mit", "nal", "px"] {
+            assert!(
+                !t.split_whitespace()
+                    .any(|w| w.trim_matches('│') == fragment),
+                "{tab:?} cut a column: {fragment:?}\n{t}"
+            );
+        }
+        // Every decimal shown is a whole value from the fixtures (no ".00" stubs).
+        for line in t.lines().filter(|l| l.starts_with('│')) {
+            for word in line.split_whitespace() {
+                assert!(
+                    !word.starts_with('.'),
+                    "{tab:?}: cut number {word:?} in {line}"
+                );
+            }
+        }
+    }
+}

@@ -13,20 +13,20 @@ use crate::format;
 use crate::sanitize::{clean, clean_truncated};
 
 const COLS: [Col; 14] = [
-    left("ID"),
-    left("Pair"),
-    left("Side"),
-    left("Strategy"),
-    left("Status"),
-    right("Filled"),
-    left("Target"),
-    left("Fill"),
-    right("Avg px"),
-    right("Limit"),
-    right("Notional"),
-    right("Left"),
-    right("Upd"),
-    left("Account"),
+    left("ID", 1),
+    left("Pair", 1),
+    left("Side", 1),
+    left("Strategy", 6),
+    left("Status", 1),
+    right("Filled", 2),
+    left("Target", 2),
+    left("Fill", 3),
+    right("Avg px", 3),
+    right("Limit", 4),
+    right("Notional", 5),
+    right("Left", 7),
+    right("Upd", 8),
+    left("Account", 6),
 ];
 
 /// Renders the active-orders table and the selected order's detail strip.

@@ -13,11 +13,11 @@ use crate::format;
 use crate::sanitize::{clean, clean_truncated};
 
 const COLS: [Col; 5] = [
-    left("Time (UTC)"),
-    left("Order"),
-    left("Pair"),
-    left("Level"),
-    left("Message"),
+    left("Time (UTC)", 1),
+    left("Order", 2),
+    left("Pair", 3),
+    left("Level", 1),
+    left("Message", 1),
 ];
 
 /// Renders the order-errors table.

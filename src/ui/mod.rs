@@ -171,8 +171,9 @@ fn block_title<'a>(state: &State, theme: &Theme, tab: Tab) -> Line<'a> {
     match f.updated_at {
         Some(at) => {
             let age = state.now.duration_since(at).as_secs();
+            let slowed = live && tab != Tab::Multi;
             let interval = state.refresh_secs.max(1) as i64
-                * if live {
+                * if slowed {
                     i64::from(crate::feed::LIVE_POLL_SLOWDOWN)
                 } else {
                     1
@@ -247,21 +248,66 @@ fn block_title<'a>(state: &State, theme: &Theme, tab: Tab) -> Line<'a> {
     Line::from(spans)
 }
 
-/// A table column: its header and whether its cells (numbers) align right.
+/// A table column: its header, whether its cells (numbers) align right, and its priority
+/// (1 = always shown; higher numbers are dropped first when the terminal is too narrow —
+/// a column is dropped whole, never cut, so no number is ever shown truncated).
 #[derive(Debug, Clone, Copy)]
 struct Col {
     name: &'static str,
     right: bool,
+    priority: u8,
 }
 
 /// Left-aligned column.
-const fn left(name: &'static str) -> Col {
-    Col { name, right: false }
+const fn left(name: &'static str, priority: u8) -> Col {
+    Col {
+        name,
+        right: false,
+        priority,
+    }
 }
 
 /// Right-aligned (numeric) column.
-const fn right(name: &'static str) -> Col {
-    Col { name, right: true }
+const fn right(name: &'static str, priority: u8) -> Col {
+    Col {
+        name,
+        right: true,
+        priority,
+    }
+}
+
+/// Which columns fit in `width`: drops the lowest-priority columns (highest number, then the
+/// rightmost) until the natural widths plus spacing fit. Returns kept column indices.
+fn fit_columns(cols: &[Col], widths: &[u16], width: u16, spacing: u16) -> Vec<usize> {
+    let mut keep: Vec<usize> = (0..cols.len()).collect();
+    let total = |keep: &[usize]| -> u32 {
+        keep.iter().map(|&i| u32::from(widths[i])).sum::<u32>()
+            + u32::from(spacing) * keep.len().saturating_sub(1) as u32
+    };
+    while keep.len() > 1 && total(&keep) > u32::from(width) {
+        let Some(pos) = keep
+            .iter()
+            .enumerate()
+            .filter(|(_, i)| cols[**i].priority > 1)
+            .max_by_key(|(p, i)| (cols[**i].priority, *p))
+            .map(|(p, _)| p)
+        else {
+            break;
+        };
+        keep.remove(pos);
+    }
+    // Put back any dropped column that still fits in the room left, most important first.
+    let mut dropped: Vec<usize> = (0..cols.len()).filter(|i| !keep.contains(i)).collect();
+    dropped.sort_by_key(|&i| (cols[i].priority, i));
+    for i in dropped {
+        let mut with: Vec<usize> = keep.clone();
+        with.push(i);
+        with.sort_unstable();
+        if total(&with) <= u32::from(width) {
+            keep = with;
+        }
+    }
+    keep
 }
 
 /// One cell's text and style.
@@ -291,15 +337,16 @@ fn render_table(
             *w = (*w).max(Span::raw(text.as_str()).width() as u16);
         }
     }
-    let last = widths.len().saturating_sub(1);
-    let constraints: Vec<Constraint> = widths
+    let keep = fit_columns(cols, &widths, area.width.saturating_sub(2), 2);
+    let last = keep.len().saturating_sub(1);
+    let constraints: Vec<Constraint> = keep
         .iter()
         .enumerate()
-        .map(|(i, w)| {
-            if i == last {
-                Constraint::Min(*w)
+        .map(|(n, &i)| {
+            if n == last {
+                Constraint::Min(widths[i])
             } else {
-                Constraint::Length(*w)
+                Constraint::Length(widths[i])
             }
         })
         .collect();
@@ -312,15 +359,16 @@ fn render_table(
     };
     let rows: Vec<Row> = body
         .into_iter()
-        .map(|cells| {
-            Row::new(cells.into_iter().zip(cols).map(|((text, style), col)| {
-                Cell::from(Line::from(Span::styled(text, style)).alignment(align(col)))
+        .map(|mut cells| {
+            Row::new(keep.iter().map(|&i| {
+                let (text, style) = cells.get_mut(i).map(std::mem::take).unwrap_or_default();
+                Cell::from(Line::from(Span::styled(text, style)).alignment(align(&cols[i])))
             }))
         })
         .collect();
     let header = Row::new(
-        cols.iter()
-            .map(|c| Cell::from(Line::from(c.name).alignment(align(c)))),
+        keep.iter()
+            .map(|&i| Cell::from(Line::from(cols[i].name).alignment(align(&cols[i])))),
     )
     .style(theme.header());
     let selected = state

@@ -13,15 +13,15 @@ use crate::format;
 use crate::sanitize::{clean, clean_truncated};
 
 const COLS: [Col; 9] = [
-    left("ID"),
-    left("Status"),
-    left("Pairs"),
-    left("Strategy"),
-    right("Legs"),
-    right("Exec notional"),
-    left("Fill"),
-    right("Upd"),
-    left("Accounts"),
+    left("ID", 1),
+    left("Status", 1),
+    left("Pairs", 2),
+    left("Strategy", 5),
+    right("Legs", 4),
+    right("Exec notional", 2),
+    left("Fill", 3),
+    right("Upd", 6),
+    left("Accounts", 5),
 ];
 
 /// Renders the multi-orders table and the selected multi-order's legs.

@@ -13,16 +13,16 @@ use crate::format;
 use crate::sanitize::{clean, clean_truncated};
 
 const COLS: [Col; 10] = [
-    left("Created"),
-    left("Order"),
-    left("Pair"),
-    left("Exchange"),
-    left("Type"),
-    right("Qty"),
-    right("Executed"),
-    right("Price"),
-    left("Status"),
-    left("Failure reason"),
+    left("Created", 2),
+    left("Order", 1),
+    left("Pair", 3),
+    left("Exchange", 4),
+    left("Type", 3),
+    right("Qty", 1),
+    right("Executed", 1),
+    right("Price", 2),
+    left("Status", 1),
+    left("Failure reason", 2),
 ];
 
 /// Renders the placements table.
