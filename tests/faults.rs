@@ -57,7 +57,7 @@ async fn rig(keep_alive: Duration) -> Rig {
 impl Rig {
     /// Applies feed events until `pred` holds (10 s at most).
     async fn until(&mut self, what: &str, pred: impl Fn(&State) -> bool) {
-        let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
         while !pred(&self.state) {
             match tokio::time::timeout_at(deadline, self.rx.recv()).await {
                 Ok(Some(ev)) => {

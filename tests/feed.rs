@@ -112,7 +112,7 @@ async fn next_matching(
     rx: &mut mpsc::Receiver<FeedEvent>,
     pred: impl Fn(&FeedEvent) -> bool,
 ) -> FeedEvent {
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
     loop {
         match tokio::time::timeout_at(deadline, rx.recv()).await {
             Ok(Some(ev)) if pred(&ev) => return ev,
