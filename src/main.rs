@@ -675,11 +675,6 @@ async fn dump_once(
     format: DumpFormat,
     order_id: Option<String>,
 ) -> Result<String, VenueError> {
-    use blotter::domain::OrderId;
-    let target_ids = |orders: Option<Vec<OrderId>>| match &order_id {
-        Some(id) => vec![OrderId::new(id.clone())],
-        None => orders.unwrap_or_default(),
-    };
     Ok(match what {
         DumpWhat::Active => {
             let page = venue.active_orders().await?;
@@ -697,19 +692,7 @@ async fn dump_once(
             dump::render(&page.rows, format)
         }
         DumpWhat::Placements => {
-            let ids = if order_id.is_some() {
-                target_ids(None)
-            } else {
-                target_ids(Some(
-                    venue
-                        .active_orders()
-                        .await?
-                        .rows
-                        .into_iter()
-                        .map(|o| o.id)
-                        .collect(),
-                ))
-            };
+            let ids = dump_ids(venue, order_id.as_deref()).await?;
             let mut rows = Vec::new();
             for id in ids {
                 let page = venue.placements(&id).await?;
@@ -719,25 +702,30 @@ async fn dump_once(
             dump::render(&rows, format)
         }
         DumpWhat::Errors => {
-            let ids = if order_id.is_some() {
-                target_ids(None)
-            } else {
-                target_ids(Some(
-                    venue
-                        .active_orders()
-                        .await?
-                        .rows
-                        .into_iter()
-                        .map(|o| o.id)
-                        .collect(),
-                ))
-            };
+            let ids = dump_ids(venue, order_id.as_deref()).await?;
             let mut rows = Vec::new();
             for chunk in ids.chunks(50) {
                 rows.extend(venue.order_errors(chunk).await?);
             }
             dump::render(&rows, format)
         }
+    })
+}
+
+/// The orders `dump placements|errors` covers: the one named, else every active order.
+async fn dump_ids(
+    venue: &dyn Venue,
+    order_id: Option<&str>,
+) -> Result<Vec<blotter::domain::OrderId>, VenueError> {
+    Ok(match order_id {
+        Some(id) => vec![blotter::domain::OrderId::new(id)],
+        None => venue
+            .active_orders()
+            .await?
+            .rows
+            .into_iter()
+            .map(|o| o.id)
+            .collect(),
     })
 }
 

@@ -21,6 +21,21 @@ fn centered(area: Rect, width: u16, height: u16) -> Rect {
     h
 }
 
+/// A centred popup with a warning-coloured border: everything that can change an order.
+fn warning_popup(frame: &mut Frame, theme: &Theme, title: &str, text: Vec<Line>, width: u16) {
+    let area = centered(frame.area(), width, text.len() as u16 + 2);
+    frame.render_widget(Clear, area);
+    frame.render_widget(
+        Paragraph::new(text).wrap(Wrap { trim: false }).block(
+            Block::default()
+                .borders(Borders::ALL)
+                .title(format!(" {title} "))
+                .border_style(theme.warn()),
+        ),
+        area,
+    );
+}
+
 /// Help overlay: one line per binding, from the keymap.
 pub fn help(state: &State, theme: &Theme, frame: &mut Frame) {
     let mut lines = Vec::new();
@@ -83,18 +98,7 @@ pub fn confirm(c: &Confirm, theme: &Theme, frame: &mut Frame) {
             Span::styled(format!("[{}▏]", clean(&c.typed)), theme.key()),
             Span::styled("   Esc aborts", theme.dim()),
         ]));
-        let area = centered(frame.area(), 76, text.len() as u16 + 2);
-        frame.render_widget(Clear, area);
-        frame.render_widget(
-            Paragraph::new(text).wrap(Wrap { trim: false }).block(
-                Block::default()
-                    .borders(Borders::ALL)
-                    .title(format!(" {} ", c.title))
-                    .border_style(theme.warn()),
-            ),
-            area,
-        );
-        return;
+        return warning_popup(frame, theme, &c.title, text, 76);
     }
     let selected = theme.selected().add_modifier(Modifier::BOLD);
     let (yes, no) = if c.yes {
@@ -108,17 +112,7 @@ pub fn confirm(c: &Confirm, theme: &Theme, frame: &mut Frame) {
         Span::raw("    "),
         Span::styled(" No (n) ", no),
     ]));
-    let area = centered(frame.area(), 76, text.len() as u16 + 2);
-    frame.render_widget(Clear, area);
-    frame.render_widget(
-        Paragraph::new(text).wrap(Wrap { trim: false }).block(
-            Block::default()
-                .borders(Borders::ALL)
-                .title(format!(" {} ", c.title))
-                .border_style(theme.warn()),
-        ),
-        area,
-    );
+    warning_popup(frame, theme, &c.title, text, 76);
 }
 
 /// Kill switch: first the scope (with how many orders each covers), then pause or cancel.
@@ -173,17 +167,7 @@ pub fn kill(
         " A confirmation follows; Esc closes.",
         theme.dim(),
     ));
-    let area = centered(frame.area(), 60, text.len() as u16 + 2);
-    frame.render_widget(Clear, area);
-    frame.render_widget(
-        Paragraph::new(text).block(
-            Block::default()
-                .borders(Borders::ALL)
-                .title(" Kill switch ")
-                .border_style(theme.warn()),
-        ),
-        area,
-    );
+    warning_popup(frame, theme, "Kill switch", text, 60);
 }
 
 /// Amend form: one line per field with the current value as a hint, then any error.
@@ -224,15 +208,5 @@ pub fn amend(form: &AmendForm, theme: &Theme, frame: &mut Frame) {
         " Tab/↑↓ field · Enter review · Esc discard",
         theme.dim(),
     ));
-    let area = centered(frame.area(), 78, text.len() as u16 + 2);
-    frame.render_widget(Clear, area);
-    frame.render_widget(
-        Paragraph::new(text).block(
-            Block::default()
-                .borders(Borders::ALL)
-                .title(" Amend order ")
-                .border_style(theme.warn()),
-        ),
-        area,
-    );
+    warning_popup(frame, theme, "Amend order", text, 78);
 }
