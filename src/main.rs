@@ -522,6 +522,9 @@ async fn run_tui(cfg: Config, record: Option<PathBuf>) -> Result<()> {
     let mut signals = Signals::new();
     let mut terminal = ratatui::try_init()?;
     install_exit_on_panic();
+    if cfg.ui.mouse {
+        let _ = crossterm::execute!(std::io::stdout(), crossterm::event::EnableMouseCapture);
+    }
     let size = terminal.size()?;
     state.size = (size.width, size.height);
     let input = crossterm::event::EventStream::new();
@@ -531,6 +534,9 @@ async fn run_tui(cfg: Config, record: Option<PathBuf>) -> Result<()> {
     };
     // Show the cursor explicitly: the signal path exits before `terminal` would drop.
     let _ = terminal.show_cursor();
+    if cfg.ui.mouse {
+        let _ = crossterm::execute!(std::io::stdout(), crossterm::event::DisableMouseCapture);
+    }
     ratatui::try_restore()?;
     drop(terminal);
     feed.stop();
@@ -554,7 +560,11 @@ fn install_exit_on_panic() {
     std::panic::set_hook(Box::new(move |info| {
         tracing::error!(panic = %info, "panic; terminal restored, exiting");
         previous(info);
-        let _ = crossterm::execute!(std::io::stdout(), crossterm::cursor::Show);
+        let _ = crossterm::execute!(
+            std::io::stdout(),
+            crossterm::event::DisableMouseCapture,
+            crossterm::cursor::Show
+        );
         std::process::exit(101);
     }));
 }

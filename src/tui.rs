@@ -105,6 +105,7 @@ where
             ev = input.next() => match ev {
                 Some(Ok(Event::Key(k))) => Msg::Key(k),
                 Some(Ok(Event::Resize(width, height))) => Msg::Resize { width, height },
+                Some(Ok(Event::Mouse(m))) => Msg::Mouse(m),
                 Some(Ok(_)) => continue,
                 Some(Err(e)) => return Err(e.into()),
                 None => return Ok(state),
@@ -112,7 +113,7 @@ where
             Some(ev) = events.recv() => Msg::Feed(ev),
             _ = tick.tick() => Msg::Tick(Timestamp::now()),
         };
-        urgent |= matches!(msg, Msg::Key(_) | Msg::Resize { .. });
+        urgent |= matches!(msg, Msg::Key(_) | Msg::Resize { .. } | Msg::Mouse(_));
         if matches!(msg, Msg::Key(_)) {
             crate::debug_panic("update");
         }

@@ -707,3 +707,48 @@ fn export_writes_the_visible_rows_as_csv_and_json() {
         "the filter applies to the export"
     );
 }
+
+#[test]
+fn mouse_selects_rows_switches_tabs_and_scrolls() {
+    use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
+    let mouse = |kind, column, row| {
+        blotter::app::Msg::Mouse(MouseEvent {
+            kind,
+            column,
+            row,
+            modifiers: KeyModifiers::NONE,
+        })
+    };
+    let mut s = loaded_state();
+    blotter::app::update(
+        &mut s,
+        mouse(
+            MouseEventKind::Down(MouseButton::Left),
+            10,
+            blotter::ui::FIRST_ROW + 2,
+        ),
+    );
+    assert_eq!(s.selected_index(Tab::Active), Some(2));
+    blotter::app::update(&mut s, mouse(MouseEventKind::ScrollUp, 10, 10));
+    assert_eq!(s.selected_index(Tab::Active), Some(1));
+    // A click far below the last row selects nothing new.
+    blotter::app::update(
+        &mut s,
+        mouse(
+            MouseEventKind::Down(MouseButton::Left),
+            10,
+            blotter::ui::FIRST_ROW + 20,
+        ),
+    );
+    assert_eq!(s.selected_index(Tab::Active), Some(1));
+    // The tab bar: " 1 Active orders (3) │ 2 Multi-orders (1) │ …" — column 30 is tab 2.
+    blotter::app::update(
+        &mut s,
+        mouse(
+            MouseEventKind::Down(MouseButton::Left),
+            30,
+            blotter::ui::TAB_BAR_ROW,
+        ),
+    );
+    assert_eq!(s.tab, Tab::Multi);
+}

@@ -215,6 +215,8 @@ pub enum Msg {
         /// Rows.
         height: u16,
     },
+    /// A mouse event (click selects a row or a tab, the wheel scrolls).
+    Mouse(crossterm::event::MouseEvent),
     /// Clock tick (drives "updated Ns ago").
     Tick(Timestamp),
     /// Something from the feed task.

@@ -23,6 +23,10 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Command> {
             }
             Vec::new()
         }
+        Msg::Mouse(m) => {
+            on_mouse(state, m);
+            Vec::new()
+        }
         Msg::Tick(now) => {
             state.now = now;
             state.flashes.retain(|_, f| f.until > now);
@@ -36,6 +40,34 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Command> {
             }
             Vec::new()
         }
+    }
+}
+
+/// Wheel scrolls the selection; a left click on the tab bar switches tab, on a table row
+/// selects it (only when no dialog is open).
+fn on_mouse(state: &mut State, m: crossterm::event::MouseEvent) {
+    use crossterm::event::{MouseButton, MouseEventKind};
+    if state.modal.is_some() || state.filter_editing {
+        return;
+    }
+    let tab = state.tab;
+    match m.kind {
+        MouseEventKind::ScrollDown => move_selection(state, tab, 1),
+        MouseEventKind::ScrollUp => move_selection(state, tab, -1),
+        MouseEventKind::Down(MouseButton::Left) if m.row == crate::ui::TAB_BAR_ROW => {
+            if let Some(t) = crate::ui::tab_at(state, m.column) {
+                state.tab = t;
+            }
+        }
+        MouseEventKind::Down(MouseButton::Left) if m.row >= crate::ui::FIRST_ROW => {
+            let i = state.views[tab.index()].offset + usize::from(m.row - crate::ui::FIRST_ROW);
+            if i < state.row_count(tab)
+                && usize::from(m.row - crate::ui::FIRST_ROW) < state.table_rows()
+            {
+                select_index(state, tab, i);
+            }
+        }
+        _ => {}
     }
 }
 

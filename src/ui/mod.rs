@@ -24,6 +24,38 @@ use theme::Theme;
 /// detail strip (2), banner and footer.
 pub const CHROME_ROWS: u16 = 9;
 
+/// Screen row of the tab bar (for mouse clicks).
+pub const TAB_BAR_ROW: u16 = 1;
+/// Screen row of the first table row (header line, tab bar, border, column titles above it).
+pub const FIRST_ROW: u16 = 4;
+
+/// The tab whose title is at column `x` of the tab bar (same text as `render_tabs`).
+pub fn tab_at(state: &State, x: u16) -> Option<Tab> {
+    let mut start = 0u16;
+    for tab in Tab::ALL {
+        let mut label = format!(
+            " {} {} ({}) ",
+            tab.index() + 1,
+            tab.title(),
+            state.row_count(tab)
+        );
+        let unread = if tab == Tab::Errors {
+            state.unread_errors()
+        } else {
+            0
+        };
+        if unread > 0 {
+            label.push_str(&format!("{unread} new ERROR "));
+        }
+        let end = start + Span::raw(label).width() as u16 + 1;
+        if x < end {
+            return Some(tab);
+        }
+        start = end;
+    }
+    None
+}
+
 /// Data older than this many refresh intervals is shown as stale.
 const STALE_AFTER_INTERVALS: i64 = 3;
 
