@@ -373,7 +373,7 @@ fn on_amend_key(state: &mut State, mut form: AmendForm, key: KeyEvent) -> Vec<Co
 }
 
 fn amend_lines(form: &AmendForm, c: &crate::venue::AmendChanges) -> Vec<String> {
-    let mut lines = vec![form.summary.clone()];
+    let mut lines = vec![form.summary.clone(), format!("id {}", form.order_id)];
     let mut add = |label: &str, v: Option<String>| {
         if let Some(v) = v {
             lines.push(format!("  {label}: {v}"));
