@@ -395,14 +395,17 @@ fn fills_and_status_changes_flash_then_fade() {
 }
 
 fn push(s: &mut blotter::app::State, order: blotter::domain::Order, kind: &str) {
-    feed(s, FeedEvent::PushUpdate {
-        event: blotter::venue::PushEvent::OrderUpdate {
-            order_id: order.id.clone(),
-            update_type: kind.into(),
-            order: Some(Box::new(order)),
+    feed(
+        s,
+        FeedEvent::PushUpdate {
+            event: blotter::venue::PushEvent::OrderUpdate {
+                order_id: order.id.clone(),
+                update_type: kind.into(),
+                order: Some(Box::new(order)),
+            },
+            at: ts(NOW),
         },
-        at: ts(NOW),
-    });
+    );
 }
 
 #[test]
@@ -412,17 +415,41 @@ fn pushed_updates_apply_in_place_insert_and_remove() {
     let mut a = orders().remove(0);
     a.executed_qty = Some(dec("0.40"));
     push(&mut s, a, "fill_received");
-    assert_eq!(s.orders[0].executed_qty.map(|d| d.to_string()).as_deref(), Some("0.40"));
-    assert!(s.flashes.get(&OrderId::new("6debb950-614a-4366-b73b-7d7574fd9e15")).is_some_and(|f| f.fill));
+    assert_eq!(
+        s.orders[0].executed_qty.map(|d| d.to_string()).as_deref(),
+        Some("0.40")
+    );
+    assert!(
+        s.flashes
+            .get(&OrderId::new("6debb950-614a-4366-b73b-7d7574fd9e15"))
+            .is_some_and(|f| f.fill)
+    );
     // A new order is inserted newest-first; the selection stays on its order.
-    push(&mut s, order("new-1", "SOL-USDT", blotter::domain::Side::Sell, OrderStatus::Active, "2024-01-15T10:29:59Z"), "order_created");
+    push(
+        &mut s,
+        order(
+            "new-1",
+            "SOL-USDT",
+            blotter::domain::Side::Sell,
+            OrderStatus::Active,
+            "2024-01-15T10:29:59Z",
+        ),
+        "order_created",
+    );
     assert_eq!(s.orders[0].id.as_str(), "new-1");
-    assert_eq!(selected(&s).as_deref(), Some("7fecb061-725b-5477-c84c-8e8685ge0f26"));
+    assert_eq!(
+        selected(&s).as_deref(),
+        Some("7fecb061-725b-5477-c84c-8e8685ge0f26")
+    );
     // Completed orders leave the active set.
     let mut done = orders().remove(0);
     done.status = OrderStatus::Complete;
     push(&mut s, done, "order_completed");
-    assert!(s.orders.iter().all(|o| o.id.as_str() != "6debb950-614a-4366-b73b-7d7574fd9e15"));
+    assert!(
+        s.orders
+            .iter()
+            .all(|o| o.id.as_str() != "6debb950-614a-4366-b73b-7d7574fd9e15")
+    );
     assert_eq!(s.orders.len(), 3);
 }
 
@@ -433,7 +460,13 @@ fn pushed_updates_wait_while_frozen() {
     let mut a = orders().remove(0);
     a.executed_qty = Some(dec("0.40"));
     push(&mut s, a, "fill_received");
-    assert_eq!(s.orders[0].executed_qty.map(|d| d.to_string()).as_deref(), Some("0.25"));
+    assert_eq!(
+        s.orders[0].executed_qty.map(|d| d.to_string()).as_deref(),
+        Some("0.25")
+    );
     ch(&mut s, 'f');
-    assert_eq!(s.orders[0].executed_qty.map(|d| d.to_string()).as_deref(), Some("0.40"));
+    assert_eq!(
+        s.orders[0].executed_qty.map(|d| d.to_string()).as_deref(),
+        Some("0.40")
+    );
 }

@@ -75,7 +75,10 @@ impl Venue for Fake {
         })
     }
     fn act(&self, action: &Action) -> BoxFuture<'_, VenueResult<ActionReply>> {
-        self.acts.lock().unwrap_or_else(|e| e.into_inner()).push(action.clone());
+        self.acts
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(action.clone());
         Box::pin(async {
             Ok(ActionReply {
                 status: 202,
@@ -88,9 +91,10 @@ impl Venue for Fake {
         Box::pin(async move {
             match rx {
                 None => Ok(None),
-                Some(rx) => Ok(Some(Box::pin(futures_util::stream::unfold(rx, |mut rx| async move {
-                    rx.recv().await.map(|i| (i, rx))
-                })) as PushStream)),
+                Some(rx) => Ok(Some(Box::pin(futures_util::stream::unfold(
+                    rx,
+                    |mut rx| async move { rx.recv().await.map(|i| (i, rx)) },
+                )) as PushStream)),
             }
         })
     }
@@ -104,7 +108,10 @@ fn cfg() -> FeedConfig {
     }
 }
 
-async fn next_matching(rx: &mut mpsc::Receiver<FeedEvent>, pred: impl Fn(&FeedEvent) -> bool) -> FeedEvent {
+async fn next_matching(
+    rx: &mut mpsc::Receiver<FeedEvent>,
+    pred: impl Fn(&FeedEvent) -> bool,
+) -> FeedEvent {
     let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
     loop {
         match tokio::time::timeout_at(deadline, rx.recv()).await {
@@ -122,17 +129,43 @@ async fn errors_are_reported_and_the_feed_recovers_while_others_keep_going() {
     venue.fail_active_first.store(2, Ordering::SeqCst);
     let (tx, mut rx) = mpsc::channel(64);
     let handle = feed::spawn(venue.clone(), cfg(), tx);
-    let ev = next_matching(&mut rx, |e| matches!(e, FeedEvent::FetchFailed { tab: Tab::Active, .. })).await;
+    let ev = next_matching(&mut rx, |e| {
+        matches!(
+            e,
+            FeedEvent::FetchFailed {
+                tab: Tab::Active,
+                ..
+            }
+        )
+    })
+    .await;
     match ev {
-        FeedEvent::FetchFailed { error, .. } => assert_eq!(error.to_string(), "503 Service unavailable"),
+        FeedEvent::FetchFailed { error, .. } => {
+            assert_eq!(error.to_string(), "503 Service unavailable")
+        }
         _ => unreachable!(),
     }
     // Multi-orders keep failing on their own…
-    next_matching(&mut rx, |e| matches!(e, FeedEvent::FetchFailed { tab: Tab::Multi, .. })).await;
+    next_matching(&mut rx, |e| {
+        matches!(
+            e,
+            FeedEvent::FetchFailed {
+                tab: Tab::Multi,
+                ..
+            }
+        )
+    })
+    .await;
     // …while active orders recover by themselves, and errors are fetched for their ids.
-    next_matching(&mut rx, |e| matches!(e, FeedEvent::ActiveOrders { page, .. } if page.rows.len() == 2)).await;
+    next_matching(
+        &mut rx,
+        |e| matches!(e, FeedEvent::ActiveOrders { page, .. } if page.rows.len() == 2),
+    )
+    .await;
     let ev = next_matching(&mut rx, |e| matches!(e, FeedEvent::OrderErrors { .. })).await;
-    assert!(matches!(ev, FeedEvent::OrderErrors { messages, .. } if messages[0].message == "2 ids"));
+    assert!(
+        matches!(ev, FeedEvent::OrderErrors { messages, .. } if messages[0].message == "2 ids")
+    );
     handle.stop();
 }
 
@@ -149,8 +182,13 @@ async fn actions_are_sent_once_even_while_a_request_hangs() {
     let action = Action::Pause(OrderId::new("a"));
     assert!(handle.send(FeedCommand::Act(action.clone())).is_ok());
     let ev = next_matching(&mut rx, |e| matches!(e, FeedEvent::ActionDone { .. })).await;
-    assert!(matches!(ev, FeedEvent::ActionDone { result: Ok(ref r), .. } if r.message == "Successfully paused order."));
-    assert_eq!(*venue.acts.lock().unwrap_or_else(|e| e.into_inner()), vec![action]);
+    assert!(
+        matches!(ev, FeedEvent::ActionDone { result: Ok(ref r), .. } if r.message == "Successfully paused order.")
+    );
+    assert_eq!(
+        *venue.acts.lock().unwrap_or_else(|e| e.into_inner()),
+        vec![action]
+    );
     // The order refreshes right after the reply.
     next_matching(&mut rx, |e| matches!(e, FeedEvent::ActiveOrders { .. })).await;
     assert!(venue.active_calls.load(Ordering::SeqCst) > before);
@@ -166,7 +204,16 @@ async fn pushed_updates_flow_and_a_drop_is_reported() {
     });
     let (tx, mut rx) = mpsc::channel(64);
     let handle = feed::spawn(venue.clone(), cfg(), tx);
-    next_matching(&mut rx, |e| matches!(e, FeedEvent::Push { status: PushStatus::Live, .. })).await;
+    next_matching(&mut rx, |e| {
+        matches!(
+            e,
+            FeedEvent::Push {
+                status: PushStatus::Live,
+                ..
+            }
+        )
+    })
+    .await;
     let ev = PushEvent::OrderUpdate {
         order_id: OrderId::new("a"),
         update_type: "fill_received".into(),
@@ -177,6 +224,15 @@ async fn pushed_updates_flow_and_a_drop_is_reported() {
     assert!(matches!(got, FeedEvent::PushUpdate { event, .. } if event == ev));
     drop(push_tx);
     // The fake has only one stream: the next connect finds none and says polling only.
-    next_matching(&mut rx, |e| matches!(e, FeedEvent::Push { status: PushStatus::Reconnecting { .. }, .. })).await;
+    next_matching(&mut rx, |e| {
+        matches!(
+            e,
+            FeedEvent::Push {
+                status: PushStatus::Reconnecting { .. },
+                ..
+            }
+        )
+    })
+    .await;
     handle.stop();
 }

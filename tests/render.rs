@@ -238,13 +238,28 @@ fn frozen_header_counts_pending_updates() {
 fn header_shows_live_and_reconnect_countdown() {
     use blotter::app::PushStatus;
     let mut s = loaded_state();
-    feed(&mut s, FeedEvent::Push { status: PushStatus::Live, at: ts(NOW) });
+    feed(
+        &mut s,
+        FeedEvent::Push {
+            status: PushStatus::Live,
+            at: ts(NOW),
+        },
+    );
     let t = text(&draw(&s));
-    assert!(t.lines().next().is_some_and(|l| l.contains("● live")), "{t}");
-    feed(&mut s, FeedEvent::Push {
-        status: PushStatus::Reconnecting { error: "websocket closed".into(), retry_at: ts("2024-01-15T10:30:04Z") },
-        at: ts(NOW),
-    });
+    assert!(
+        t.lines().next().is_some_and(|l| l.contains("● live")),
+        "{t}"
+    );
+    feed(
+        &mut s,
+        FeedEvent::Push {
+            status: PushStatus::Reconnecting {
+                error: "websocket closed".into(),
+                retry_at: ts("2024-01-15T10:30:04Z"),
+            },
+            at: ts(NOW),
+        },
+    );
     let t = text(&draw(&s));
     assert!(t.contains("reconnecting in 4s"), "{t}");
 }

@@ -1,0 +1,1 @@
+//! AlphaSec adapter (in progress).
