@@ -8,6 +8,28 @@
 //! - The `decode_*` functions are pure: bytes of a documented response → domain types, per row
 //!   for order lists ([`crate::domain::BadRow`]); [`order_messages`] derives error messages from
 //!   rejection codes, since Anboto has no order-messages endpoint.
+//!
+//! Mapping (`anboto-trading-api-v2.md`, schemas `OrderDetails`, `OrderSummary`, `OrderStatus`,
+//! `ApiErrorCode`, `Side`):
+//!
+//! | Anboto `status`    | [`OrderStatus`](crate::domain::OrderStatus)                     |
+//! |--------------------|-------------------------------------|
+//! | `PENDING_NEW`      | `Submitted`                         |
+//! | `ACCEPTED`         | `Active`                            |
+//! | `PARTIALLY_FILLED` | `Active` (fill shown by the ratio)  |
+//! | `FILLED`           | `Complete`                          |
+//! | `CANCELLED`        | `Canceled`                          |
+//! | `REJECTED`         | `Failed`                            |
+//! | `PAUSED`           | `Paused`                            |
+//! | `PENDING_CANCEL`, `PENDING_PAUSE`, `PENDING_UNPAUSE`, `EXPIRED`, `CANCEL_REJECTED`, any other word | `Other(word)` |
+//!
+//! When a word collapses onto a domain status (`ACCEPTED`, `PARTIALLY_FILLED`, `PENDING_NEW`, …)
+//! the venue's word is kept in [`Order::notes`](crate::domain::Order::notes) as `status WORD`, so nothing is lost.
+//!
+//! Rejections: `error_code` (an `ApiErrorCode` such as `INSUFFICIENT_FUNDS`,
+//! `SLIPPAGE_EXCEEDED`, or any other text) and `message` become [`Order::failure_reason`](crate::domain::Order::failure_reason)
+//! `CODE: message`; [`order_messages`] turns failure reasons and rejected statuses into
+//! [`OrderMessage`](crate::domain::OrderMessage)s of level [`MessageLevel::Error`](crate::domain::MessageLevel::Error).
 
 mod client;
 mod convert;
