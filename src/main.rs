@@ -490,6 +490,9 @@ async fn run_replay(cfg: Config, file: PathBuf, speed: f64) -> Result<()> {
 }
 
 async fn run_tui(cfg: Config, record: Option<PathBuf>) -> Result<()> {
+    // Before any task starts: a panic anywhere (the feed included) must end the process.
+    // ratatui's restore hook, installed by try_init below, wraps this one.
+    install_exit_on_panic();
     let Connected { venue, demo } = connect(&cfg, true).await?;
     let mut state = State::new(venue.name(), venue.capabilities(), jiff::Timestamp::now());
     state.demo = demo.is_some();
@@ -521,7 +524,6 @@ async fn run_tui(cfg: Config, record: Option<PathBuf>) -> Result<()> {
     // in any task (render, update or the feed) leaves nothing trustworthy on screen.
     let mut signals = Signals::new();
     let mut terminal = ratatui::try_init()?;
-    install_exit_on_panic();
     if cfg.ui.mouse {
         let _ = crossterm::execute!(std::io::stdout(), crossterm::event::EnableMouseCapture);
     }

@@ -1,6 +1,8 @@
 //! Venue adapters behind one trait. Each adapter turns its venue's wire format into the crate's
 //! [`crate::domain`] types; wire structs stay private to the adapter module.
 
+pub mod alphasec;
+pub mod anboto;
 pub mod decode;
 pub mod treadfi;
 
