@@ -395,6 +395,37 @@ pub fn bool_lenient<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
     }
 }
 
+/// A serde_path_to_error failure as `(path, message)`; the document root is `$`.
+pub(crate) fn path_error(e: serde_path_to_error::Error<serde_json::Error>) -> (String, String) {
+    let path = e.path().to_string();
+    let path = if path == "." { "$".to_owned() } else { path };
+    (path, e.into_inner().to_string())
+}
+
+/// Decodes one row of a page on its own, for per-row isolation: `Err` is the reason for a
+/// `BadRow`, `field.path: message`. The common, valid row is decoded without path tracking;
+/// only a failing row is decoded again to name the field.
+pub(crate) fn decode_row<T: serde::de::DeserializeOwned>(
+    raw: &serde_json::value::RawValue,
+) -> Result<T, String> {
+    if let Ok(v) = serde_json::from_str::<T>(raw.get()) {
+        return Ok(v);
+    }
+    let mut de = serde_json::Deserializer::from_str(raw.get());
+    serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let (path, mut message) = path_error(e);
+        // Line/column are relative to the lone row and say nothing the path doesn't.
+        if let Some(at) = message.rfind(" at line ") {
+            message.truncate(at);
+        }
+        if path == "$" {
+            message
+        } else {
+            format!("{path}: {message}")
+        }
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -28,6 +28,7 @@
 //!   `REJECTED: Order was rejected by the system` as `failure_reason`, and
 //!   [`order_messages`] turns it into an error message.
 
+use crate::venue::decode::{decode_row, path_error};
 use std::collections::HashMap;
 
 use jiff::Timestamp;
@@ -342,12 +343,6 @@ fn trade(w: WireTrade, tokens: &TokenMap) -> Result<Trade, String> {
 
 // --- envelope and per-row decoding ----------------------------------------------------------
 
-fn path_error(e: serde_path_to_error::Error<serde_json::Error>) -> (String, String) {
-    let path = e.path().to_string();
-    let path = if path == "." { "$".to_owned() } else { path };
-    (path, e.into_inner().to_string())
-}
-
 fn decode_doc<'a, T: Deserialize<'a>>(json: &'a str) -> VenueResult<T> {
     let mut de = serde_json::Deserializer::from_str(json);
     let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
@@ -359,21 +354,6 @@ fn decode_doc<'a, T: Deserialize<'a>>(json: &'a str) -> VenueResult<T> {
         message: e.to_string(),
     })?;
     Ok(value)
-}
-
-fn decode_row<T: DeserializeOwned>(raw: &RawValue) -> Result<T, String> {
-    let mut de = serde_json::Deserializer::from_str(raw.get());
-    serde_path_to_error::deserialize(&mut de).map_err(|e| {
-        let (path, mut message) = path_error(e);
-        if let Some(at) = message.rfind(" at line ") {
-            message.truncate(at);
-        }
-        if path == "$" {
-            message
-        } else {
-            format!("{path}: {message}")
-        }
-    })
 }
 
 fn row_id(raw: &RawValue) -> Option<String> {

@@ -22,6 +22,7 @@
 //! `CODE: message`; [`order_messages`] turns failure reasons and rejected statuses into
 //! [`OrderMessage`]s of level [`MessageLevel::Error`].
 
+use crate::venue::decode::{decode_row, path_error};
 use jiff::Timestamp;
 use rust_decimal::Decimal;
 use serde::Deserialize;
@@ -212,13 +213,6 @@ fn order(w: WireOrderDetails) -> Result<Order, String> {
     Ok(o)
 }
 
-/// Formats a tracked serde error as (`field.path` or `$`, message).
-fn path_error(e: serde_path_to_error::Error<serde_json::Error>) -> (String, String) {
-    let path = e.path().to_string();
-    let path = if path == "." { "$".to_owned() } else { path };
-    (path, e.into_inner().to_string())
-}
-
 /// Decodes one whole JSON document with field-path errors.
 fn decode_doc<'a, T: Deserialize<'a>>(json: &'a [u8]) -> VenueResult<T> {
     let mut de = serde_json::Deserializer::from_slice(json);
@@ -231,22 +225,6 @@ fn decode_doc<'a, T: Deserialize<'a>>(json: &'a [u8]) -> VenueResult<T> {
         message: e.to_string(),
     })?;
     Ok(value)
-}
-
-/// Decodes one raw row; the error is `field.path: message` for a [`BadRow`].
-fn decode_row<T: DeserializeOwned>(raw: &RawValue) -> Result<T, String> {
-    let mut de = serde_json::Deserializer::from_str(raw.get());
-    serde_path_to_error::deserialize(&mut de).map_err(|e| {
-        let (path, mut message) = path_error(e);
-        if let Some(at) = message.rfind(" at line ") {
-            message.truncate(at);
-        }
-        if path == "$" {
-            message
-        } else {
-            format!("{path}: {message}")
-        }
-    })
 }
 
 fn row_id(raw: &RawValue) -> Option<String> {

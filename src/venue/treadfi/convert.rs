@@ -5,6 +5,7 @@
 //! row on its own, so one bad row becomes a [`BadRow`] (with its `id` and the failing field
 //! path) and the rest of the page is kept.
 
+use crate::venue::decode::{decode_row, path_error};
 use rust_decimal::Decimal;
 use serde::de::DeserializeOwned;
 use serde_json::value::RawValue;
@@ -165,13 +166,6 @@ fn message(order_id: &str, w: WireMessage) -> OrderMessage {
     }
 }
 
-/// Formats a tracked serde error as `field.path: message` (just `message` at the root).
-fn path_error(e: serde_path_to_error::Error<serde_json::Error>) -> (String, String) {
-    let path = e.path().to_string();
-    let path = if path == "." { "$".to_owned() } else { path };
-    (path, e.into_inner().to_string())
-}
-
 /// Decodes one whole JSON document with field-path errors, as [`VenueError::Decode`].
 fn decode_doc<T: DeserializeOwned>(json: &[u8]) -> VenueResult<T> {
     let mut de = serde_json::Deserializer::from_slice(json);
@@ -184,27 +178,6 @@ fn decode_doc<T: DeserializeOwned>(json: &[u8]) -> VenueResult<T> {
         message: e.to_string(),
     })?;
     Ok(value)
-}
-
-/// Decodes one raw row; the error is `field.path: message` for a [`BadRow`].
-fn decode_row<T: DeserializeOwned>(raw: &RawValue) -> Result<T, String> {
-    // Fast path without path tracking; only a failing row is decoded again to name the field.
-    if let Ok(v) = serde_json::from_str::<T>(raw.get()) {
-        return Ok(v);
-    }
-    let mut de = serde_json::Deserializer::from_str(raw.get());
-    serde_path_to_error::deserialize(&mut de).map_err(|e| {
-        let (path, mut message) = path_error(e);
-        // Line/column are relative to the lone row and say nothing the path doesn't.
-        if let Some(at) = message.rfind(" at line ") {
-            message.truncate(at);
-        }
-        if path == "$" {
-            message
-        } else {
-            format!("{path}: {message}")
-        }
-    })
 }
 
 fn row_id(raw: &RawValue) -> Option<String> {
