@@ -119,7 +119,7 @@ fn step() -> impl Strategy<Value = Step> {
     prop_oneof![
         prop::sample::select(vec![
             'j', 'k', 'g', 'G', 'p', 'r', 'c', 'a', 'y', 'n', '1', '2', '3', '4', 'f', 's', 'S',
-            '/', '?', 'x', '0'
+            '/', ' ', 'V', 'U', 'K', 'e', '?', 'x', '0'
         ])
         .prop_map(Step::Key),
         prop::sample::select(vec![
@@ -175,6 +175,10 @@ proptest! {
             }
             prop_assert!(s.active_view.iter().all(|&i| i < s.orders.len()));
             prop_assert_eq!(s.order_index.len(), s.orders.len());
+            prop_assert!(
+                s.marks.iter().all(|m| s.order_index.contains_key(m)),
+                "a mark names a missing order"
+            );
             let paused = s.orders.iter().filter(|o| o.status == OrderStatus::Paused).count();
             prop_assert_eq!(s.paused_count, paused);
         }
