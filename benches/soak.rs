@@ -9,9 +9,33 @@ use std::time::{Duration, Instant};
 use blotter::app::{Msg, State, update};
 use blotter::audit::AuditLog;
 use blotter::feed::{self, FeedCommand, FeedConfig};
-use blotter::sim::{self, Faults, SimConfig};
+use blotter::sim::Faults;
 use blotter::venue::treadfi::TreadfiClient;
 use blotter::venue::{Action, Venue};
+
+/// The simulator's admin endpoints, over HTTP.
+struct Admin {
+    http: reqwest::Client,
+    base: String,
+}
+
+impl Admin {
+    async fn post(&self, path: &str, body: String) -> bool {
+        self.http
+            .post(format!("{}{path}", self.base))
+            .body(body)
+            .send()
+            .await
+            .is_ok_and(|r| r.status().is_success())
+    }
+
+    async fn set_faults(&self, f: &Faults) {
+        let body = serde_json::to_string(f).unwrap_or_default();
+        if !self.post("/admin/faults", body).await {
+            eprintln!("could not set faults");
+        }
+    }
+}
 
 fn rss_kb() -> u64 {
     std::fs::read_to_string("/proc/self/status")
@@ -40,11 +64,30 @@ fn main() {
     };
     let metrics = rt.metrics();
     rt.block_on(async move {
-        let sim = match sim::spawn(SimConfig { extra_orders: 1_000, ..SimConfig::default() }).await {
-            Ok(s) => s,
+        // The simulator runs as its own process, so this process's memory is the blotter's.
+        let port = match std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()) {
+            Ok(a) => a.port(),
             Err(e) => panic!("{e}"),
         };
-        let client = || match TreadfiClient::new(&sim.base_url(), None, Duration::from_secs(2)) {
+        let base = format!("http://127.0.0.1:{port}");
+        let mut sim_proc = match std::process::Command::new(env!("CARGO_BIN_EXE_blotter"))
+            .args(["sim", "--listen", &format!("127.0.0.1:{port}"), "--orders", "1000"])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+        {
+            Ok(c) => c,
+            Err(e) => panic!("{e}"),
+        };
+        let admin = reqwest::Client::new();
+        let sim = Admin { http: admin, base: base.clone() };
+        for _ in 0..100 {
+            if sim.post("/admin/paused?on=false", String::new()).await {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let client = || match TreadfiClient::new(&base, None, Duration::from_secs(2)) {
             Ok(c) => c.with_keep_alive(Duration::from_secs(2)),
             Err(e) => panic!("{e}"),
         };
@@ -76,7 +119,7 @@ fn main() {
         while start.elapsed() < Duration::from_secs(secs) {
             let t = start.elapsed().as_secs();
             if t >= next_fault {
-                sim.set_faults(faults[(next_fault / 10) as usize % faults.len()].clone());
+                sim.set_faults(&faults[(next_fault / 10) as usize % faults.len()]).await;
                 next_fault += 10;
             }
             if t >= next_action {
@@ -92,14 +135,14 @@ fn main() {
                 update(&mut state, Msg::Feed(ev));
                 events += 1;
             }
-            if rss_warm == 0 && start.elapsed() > Duration::from_secs(secs.min(30) / 3) {
+            if rss_warm == 0 && start.elapsed() > Duration::from_secs(secs / 3) {
                 rss_warm = rss_kb();
                 tasks_warm = metrics.num_alive_tasks();
             }
         }
         // Repair: faults off, simulator frozen, wait for two full refreshes.
-        sim.set_faults(Faults::default());
-        sim.set_paused(true);
+        sim.set_faults(&Faults::default()).await;
+        sim.post("/admin/paused?on=true", String::new()).await;
         tokio::time::sleep(Duration::from_millis(500)).await;
         let _ = handle.send(FeedCommand::Refresh);
         let repair_start = Instant::now();
@@ -125,13 +168,15 @@ fn main() {
             .count();
         let extra = state.orders.iter().filter(|o| !truth.iter().any(|t| t.id == o.id)).count();
         tokio::time::sleep(Duration::from_secs(3)).await;
+        let tasks_end = metrics.num_alive_tasks();
         let audited = std::fs::read_to_string(dir.join("audit.jsonl")).map(|s| s.lines().count() as u64).unwrap_or(0);
         println!("soak {secs}s: {events} events applied, {actions} actions sent, {audited} audited");
         println!("orders: simulator {} / blotter {}; lost {lost}, duplicated {duplicated}, stale {stale}, extra {extra}", truth.len(), state.orders.len());
-        println!("rss: {} MB after warm-up, {} MB at end; tasks alive: {tasks_warm} after warm-up, {} at end", rss_warm / 1024, rss_kb() / 1024, metrics.num_alive_tasks());
+        println!("rss: {} MB after warm-up, {} MB at end; tasks alive: {tasks_warm} after warm-up, {tasks_end} at end", rss_warm / 1024, rss_kb() / 1024);
         println!("panics: 0 (a panic aborts this run)");
         handle.stop();
-        sim.shutdown().await;
+        let _ = sim_proc.kill();
+        let _ = sim_proc.wait();
         let _ = std::fs::remove_dir_all(&dir);
         if full {
             assert_eq!((lost, duplicated, stale, extra), (0, 0, 0, 0), "state diverged from the simulator");

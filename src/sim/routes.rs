@@ -47,6 +47,7 @@ pub(super) fn router(shared: Arc<Shared>) -> Router {
         .route("/api/cancel_all_orders/", post(cancel_all))
         .route("/admin/faults", get(get_faults).post(put_faults))
         .route("/admin/step", post(admin_step))
+        .route("/admin/paused", post(admin_paused))
         .route("/ws/orders/", get(super::ws::upgrade))
         .fallback(delete(not_found).get(not_found).post(not_found))
         .layer(middleware::from_fn_with_state(shared.clone(), gate))
@@ -582,6 +583,13 @@ async fn put_faults(State(shared): S, body: Bytes) -> Response {
         }
         Err(e) => error(400, &format!("invalid faults: {e}")),
     }
+}
+
+/// `POST /admin/paused?on=true|false`: freeze or resume automatic progression.
+async fn admin_paused(State(shared): S, Query(q): Params) -> Response {
+    let on = flag(&q, "on", true);
+    shared.paused.store(on, Ordering::SeqCst);
+    ok(StatusCode::OK, json!({ "paused": on }))
 }
 
 async fn admin_step(State(shared): S, Query(q): Params) -> Response {
