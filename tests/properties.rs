@@ -232,3 +232,54 @@ proptest! {
         prop_assert_eq!(matches!(s.modal, Some(blotter::app::Modal::Confirm(_))), valid);
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(128))]
+
+    /// Every other decoder: any value in a field never panics and never hides the good rows
+    /// around it; arbitrary bytes are errors, not panics.
+    #[test]
+    fn other_decoders_never_panic_and_keep_good_rows(value in json_value(), body in prop::collection::vec(any::<u8>(), 0..120)) {
+        use blotter::venue::treadfi::{decode_multi_orders_page, decode_order_errors, decode_placements_page};
+        let id = OrderId::new("o1");
+        let good_p = r#"{"id":"p1","qty":0.5,"executed_qty":0.25,"status":"FILLED","placement_type":"MAKE","created_at":"2024-01-15T10:00:00Z"}"#;
+        let bad_p = format!(r#"{{"id":"p2","qty":{value},"status":"FAILED","placement_type":"TAKE"}}"#);
+        let page = format!(r#"{{"placements":[{good_p},{bad_p},{good_p}]}}"#);
+        if let Ok(p) = decode_placements_page(page.as_bytes(), &id) {
+            prop_assert_eq!(p.rows.iter().filter(|r| r.id == "p1").count(), 2);
+        }
+        let good_m = r#"{"id":"m1","status":"ACTIVE","pairs":"BTC-USDT,ETH-USDT","pct_filled":"50.00"}"#;
+        let bad_m = format!(r#"{{"id":"m2","status":"ACTIVE","executed_notional":{value}}}"#);
+        let page = format!(r#"{{"multi_orders":[{good_m},{bad_m},{good_m}]}}"#);
+        if let Ok(p) = decode_multi_orders_page(page.as_bytes()) {
+            prop_assert_eq!(p.rows.iter().filter(|r| r.id.as_str() == "m1").count(), 2);
+        }
+        let errors = format!(r#"{{"o1":[{{"message":"m","message_type":"ERROR","created_at":{value}}}]}}"#);
+        let _ = decode_order_errors(errors.as_bytes());
+        let _ = decode_placements_page(&body, &id);
+        let _ = decode_multi_orders_page(&body);
+        let _ = decode_order_errors(&body);
+        let _ = blotter::venue::anboto::decode_orders_page(&body);
+        let _ = blotter::venue::alphasec::decode_orders_page(&body, &Default::default());
+        let anboto = format!(r#"[{{"order_id":1,"symbol":{value}}}]"#);
+        let _ = blotter::venue::anboto::decode_orders_page(anboto.as_bytes());
+        let alpha = format!(r#"{{"code":200,"errMsg":"","result":[{{"orderId":"a","marketId":{value}}}]}}"#);
+        let _ = blotter::venue::alphasec::decode_orders_page(alpha.as_bytes(), &Default::default());
+    }
+}
+
+#[test]
+fn the_other_decoders_accept_the_good_rows_used_above() {
+    use blotter::venue::treadfi::{decode_multi_orders_page, decode_placements_page};
+    let good_p = r#"{"id":"p1","qty":0.5,"executed_qty":0.25,"status":"FILLED","placement_type":"MAKE","created_at":"2024-01-15T10:00:00Z"}"#;
+    let p = decode_placements_page(
+        format!(r#"{{"placements":[{good_p},{good_p}]}}"#).as_bytes(),
+        &OrderId::new("o1"),
+    );
+    assert_eq!(p.map(|p| p.rows.len()).ok(), Some(2));
+    let good_m =
+        r#"{"id":"m1","status":"ACTIVE","pairs":"BTC-USDT,ETH-USDT","pct_filled":"50.00"}"#;
+    let m =
+        decode_multi_orders_page(format!(r#"{{"multi_orders":[{good_m},{good_m}]}}"#).as_bytes());
+    assert_eq!(m.map(|p| p.rows.len()).ok(), Some(2));
+}
