@@ -402,6 +402,24 @@ pub(crate) fn path_error(e: serde_path_to_error::Error<serde_json::Error>) -> (S
     (path, e.into_inner().to_string())
 }
 
+/// Decodes one whole JSON document with field-path errors: a failure is
+/// `VenueError::Decode { path, message }` (`$` for the root; trailing bytes are an error too).
+pub(crate) fn decode_doc<'a, T: serde::Deserialize<'a>>(
+    json: &'a [u8],
+) -> crate::venue::VenueResult<T> {
+    use crate::venue::VenueError;
+    let mut de = serde_json::Deserializer::from_slice(json);
+    let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let (path, message) = path_error(e);
+        VenueError::Decode { path, message }
+    })?;
+    de.end().map_err(|e| VenueError::Decode {
+        path: "$".into(),
+        message: e.to_string(),
+    })?;
+    Ok(value)
+}
+
 /// Decodes one row of a page on its own, for per-row isolation: `Err` is the reason for a
 /// `BadRow`, `field.path: message`. The common, valid row is decoded without path tracking;
 /// only a failing row is decoded again to name the field.

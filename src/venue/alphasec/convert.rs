@@ -28,12 +28,11 @@
 //!   `REJECTED: Order was rejected by the system` as `failure_reason`, and
 //!   [`order_messages`] turns it into an error message.
 
-use crate::venue::decode::{decode_row, path_error};
+use crate::venue::decode::{decode_doc, decode_row};
 use std::collections::HashMap;
 
 use jiff::Timestamp;
 use rust_decimal::Decimal;
-use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::value::RawValue;
 
@@ -343,19 +342,6 @@ fn trade(w: WireTrade, tokens: &TokenMap) -> Result<Trade, String> {
 
 // --- envelope and per-row decoding ----------------------------------------------------------
 
-fn decode_doc<'a, T: Deserialize<'a>>(json: &'a str) -> VenueResult<T> {
-    let mut de = serde_json::Deserializer::from_str(json);
-    let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
-        let (path, message) = path_error(e);
-        VenueError::Decode { path, message }
-    })?;
-    de.end().map_err(|e| VenueError::Decode {
-        path: "$".into(),
-        message: e.to_string(),
-    })?;
-    Ok(value)
-}
-
 fn row_id(raw: &RawValue) -> Option<String> {
     serde_json::from_str::<RowIds>(raw.get())
         .ok()
@@ -405,7 +391,7 @@ fn result_of(bytes: &[u8]) -> VenueResult<Option<&RawValue>> {
         path: "$".into(),
         message: e.to_string(),
     })?;
-    let env: Envelope<'_> = decode_doc(text)?;
+    let env: Envelope<'_> = decode_doc(text.as_bytes())?;
     match env.code {
         Some(200) => Ok(env.result.filter(|r| r.get().trim() != "null")),
         Some(code) => Err(code_error(code, env.err_msg, 200)),
@@ -457,7 +443,7 @@ pub fn decode_error(http_status: u16, bytes: &[u8]) -> VenueError {
 fn raw_list(bytes: &[u8]) -> VenueResult<Vec<&RawValue>> {
     match result_of(bytes)? {
         None => Ok(Vec::new()),
-        Some(raw) => decode_doc::<Vec<&RawValue>>(raw.get()).map_err(|e| match e {
+        Some(raw) => decode_doc::<Vec<&RawValue>>(raw.get().as_bytes()).map_err(|e| match e {
             VenueError::Decode { path, message } => VenueError::Decode {
                 path: if path == "$" {
                     "result".into()

@@ -22,10 +22,9 @@
 //! `CODE: message`; [`order_messages`] turns failure reasons and rejected statuses into
 //! [`OrderMessage`]s of level [`MessageLevel::Error`].
 
-use crate::venue::decode::{decode_row, path_error};
+use crate::venue::decode::{decode_doc, decode_row};
 use jiff::Timestamp;
 use rust_decimal::Decimal;
-use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 use serde_json::value::RawValue;
@@ -211,20 +210,6 @@ fn order(w: WireOrderDetails) -> Result<Order, String> {
     o.notes = (!notes.is_empty()).then(|| notes.join("; "));
     o.failure_reason = failure_reason;
     Ok(o)
-}
-
-/// Decodes one whole JSON document with field-path errors.
-fn decode_doc<'a, T: Deserialize<'a>>(json: &'a [u8]) -> VenueResult<T> {
-    let mut de = serde_json::Deserializer::from_slice(json);
-    let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
-        let (path, message) = path_error(e);
-        VenueError::Decode { path, message }
-    })?;
-    de.end().map_err(|e| VenueError::Decode {
-        path: "$".into(),
-        message: e.to_string(),
-    })?;
-    Ok(value)
 }
 
 fn row_id(raw: &RawValue) -> Option<String> {

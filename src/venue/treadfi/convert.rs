@@ -5,7 +5,7 @@
 //! row on its own, so one bad row becomes a [`BadRow`] (with its `id` and the failing field
 //! path) and the rest of the page is kept.
 
-use crate::venue::decode::{decode_row, path_error};
+use crate::venue::decode::{decode_doc, decode_row};
 use rust_decimal::Decimal;
 use serde::de::DeserializeOwned;
 use serde_json::value::RawValue;
@@ -164,20 +164,6 @@ fn message(order_id: &str, w: WireMessage) -> OrderMessage {
         message: w.message.unwrap_or_default(),
         created_at: w.created_at,
     }
-}
-
-/// Decodes one whole JSON document with field-path errors, as [`VenueError::Decode`].
-fn decode_doc<T: DeserializeOwned>(json: &[u8]) -> VenueResult<T> {
-    let mut de = serde_json::Deserializer::from_slice(json);
-    let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
-        let (path, message) = path_error(e);
-        VenueError::Decode { path, message }
-    })?;
-    de.end().map_err(|e| VenueError::Decode {
-        path: "$".into(),
-        message: e.to_string(),
-    })?;
-    Ok(value)
 }
 
 fn row_id(raw: &RawValue) -> Option<String> {
