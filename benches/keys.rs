@@ -101,6 +101,7 @@ fn main() {
         update(
             &mut state,
             Msg::Feed(FeedEvent::ActiveOrders {
+                venue: Default::default(),
                 page: Page::of(orders.clone()),
                 at: jiff::Timestamp::now(),
             }),
@@ -126,6 +127,7 @@ fn main() {
                     o.executed_qty = Some(Decimal::new(i as i64 % 200, 2));
                     i += 1;
                     let ev = FeedEvent::PushUpdate {
+                        venue: Default::default(),
                         event: PushEvent::OrderUpdate {
                             order_id: o.id.clone(),
                             update_type: "fill_received".into(),

@@ -65,7 +65,7 @@ async fn measure(
     loop {
         let Some(ev) = rx.recv().await else { break };
         update(&mut state, Msg::Feed(ev));
-        let live = state.push == blotter::app::PushStatus::Live;
+        let live = state.venues[0].push == blotter::app::PushStatus::Live;
         if !state.orders.is_empty() && (live || !wait_live) {
             break;
         }

@@ -58,6 +58,7 @@ fn bench_render(c: &mut Criterion) {
         update(
             &mut state,
             Msg::Feed(FeedEvent::ActiveOrders {
+                venue: Default::default(),
                 page: Page::of(orders(n, now)),
                 at: now,
             }),
@@ -89,6 +90,7 @@ fn bench_updates(c: &mut Criterion) {
     update(
         &mut state,
         Msg::Feed(FeedEvent::ActiveOrders {
+            venue: Default::default(),
             page: Page::of(book.clone()),
             at: now,
         }),
@@ -98,6 +100,7 @@ fn bench_updates(c: &mut Criterion) {
             let mut o = book[(i * 7) % book.len()].clone();
             o.executed_qty = Decimal::from_str("0.80000000").ok();
             FeedEvent::PushUpdate {
+                venue: Default::default(),
                 event: PushEvent::OrderUpdate {
                     order_id: o.id.clone(),
                     update_type: "fill_received".into(),

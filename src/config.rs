@@ -20,6 +20,156 @@ pub struct Config {
     pub log: LogConfig,
     /// `[actions]`: read-only mode and the audit log.
     pub actions: ActionsConfig,
+    /// `[[venue]]` sections: several venues side by side. When present, `[treadfi]`'s `url`
+    /// must be unset (one way to name a venue).
+    #[serde(rename = "venue")]
+    pub venues: Vec<VenueConfig>,
+}
+
+/// One `[[venue]]` section, told apart by `kind`.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum VenueConfig {
+    /// `kind = "treadfi"`: Tread.fi core order + multi-order API (REST and WebSocket).
+    Treadfi(TreadfiVenue),
+    /// `kind = "anboto"`: Anboto Trading API v2 (HMAC-signed; cancel only).
+    Anboto(AnbotoVenue),
+    /// `kind = "alphasec"`: AlphaSec order API (read-only).
+    Alphasec(AlphaSecVenue),
+}
+
+impl VenueConfig {
+    /// The section's `name` (stamped on rows, used by the `venue:` filter), defaulting to its
+    /// kind.
+    pub fn name(&self) -> &str {
+        let (name, kind) = match self {
+            VenueConfig::Treadfi(v) => (&v.name, "treadfi"),
+            VenueConfig::Anboto(v) => (&v.name, "anboto"),
+            VenueConfig::Alphasec(v) => (&v.name, "alphasec"),
+        };
+        name.as_deref().unwrap_or(kind)
+    }
+}
+
+/// `[[venue]] kind = "treadfi"`.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct TreadfiVenue {
+    /// Short name shown in the venue column (default `treadfi`).
+    pub name: Option<String>,
+    /// Base URL, e.g. `https://app.tread.fi`.
+    pub url: String,
+    /// Environment variable holding the API key (default `TREADFI_API_KEY`).
+    #[serde(default = "treadfi_key_env")]
+    pub api_key_env: String,
+    /// Per-request timeout, seconds (default 10).
+    #[serde(default = "default_timeout")]
+    pub timeout_secs: f64,
+    /// Allow plain `http://` to a non-loopback host.
+    #[serde(default)]
+    pub allow_insecure: bool,
+    /// Refuse every action on this venue (reads only).
+    #[serde(default)]
+    pub read_only: bool,
+}
+
+/// `[[venue]] kind = "anboto"`. The API key and the HMAC secret come only from environment
+/// variables or, for the secret, a file readable by its owner alone (mode `0600`).
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct AnbotoVenue {
+    /// Short name shown in the venue column (default `anboto`).
+    pub name: Option<String>,
+    /// Base URL: `https://api.anboto.xyz` (mainnet) or `https://api.testnet.anboto.xyz`.
+    pub url: String,
+    /// Environment variable holding the API key (default `ANBOTO_API_KEY`).
+    #[serde(default = "anboto_key_env")]
+    pub api_key_env: String,
+    /// Environment variable holding the base64 HMAC secret (default `ANBOTO_API_SECRET`).
+    #[serde(default = "anboto_secret_env")]
+    pub secret_env: String,
+    /// File holding the base64 HMAC secret instead (must not be readable by group or others).
+    pub secret_file: Option<PathBuf>,
+    /// `X-SIGN` encoding: `hex` (the document's rule, default) or `base64`.
+    #[serde(default = "hex")]
+    pub signature: String,
+    /// `X-RECV-WINDOW`, milliseconds (default 5000).
+    #[serde(default = "recv_window")]
+    pub recv_window_ms: u64,
+    /// Per-request timeout, seconds (default 10).
+    #[serde(default = "default_timeout")]
+    pub timeout_secs: f64,
+    /// Allow plain `http://` to a non-loopback host.
+    #[serde(default)]
+    pub allow_insecure: bool,
+    /// Refuse every action on this venue (reads only).
+    #[serde(default)]
+    pub read_only: bool,
+}
+
+/// `[[venue]] kind = "alphasec"` (read-only: writes are signed on-chain transactions).
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct AlphaSecVenue {
+    /// Short name shown in the venue column (default `alphasec`).
+    pub name: Option<String>,
+    /// Base URL of the AlphaSec API.
+    pub url: String,
+    /// The wallet address whose orders are shown (`0x…`; public, not a secret).
+    pub address: String,
+    /// Token id → symbol (`"1" = "ALP"`), for showing market `1_2` as `ALP-USDT`; markets with
+    /// an unmapped token show their raw id.
+    #[serde(default)]
+    pub tokens: std::collections::BTreeMap<String, String>,
+    /// Per-request timeout, seconds (default 10).
+    #[serde(default = "default_timeout")]
+    pub timeout_secs: f64,
+    /// Allow plain `http://` to a non-loopback host.
+    #[serde(default)]
+    pub allow_insecure: bool,
+}
+
+fn treadfi_key_env() -> String {
+    "TREADFI_API_KEY".into()
+}
+fn anboto_key_env() -> String {
+    "ANBOTO_API_KEY".into()
+}
+fn anboto_secret_env() -> String {
+    "ANBOTO_API_SECRET".into()
+}
+fn hex() -> String {
+    "hex".into()
+}
+fn recv_window() -> u64 {
+    5000
+}
+fn default_timeout() -> f64 {
+    10.0
+}
+
+/// Reads a secret from a file that only its owner can read (Unix mode without group/other
+/// bits); trailing whitespace is dropped.
+///
+/// # Errors
+/// When the file can't be read or is readable by group or others (the message names the path,
+/// never the content).
+pub fn read_secret_file(path: &Path) -> Result<String, String> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let meta = std::fs::metadata(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let mode = meta.permissions().mode();
+        if mode & 0o077 != 0 {
+            return Err(format!(
+                "{} is readable by others (mode {:o}); run chmod 600 on it",
+                path.display(),
+                mode & 0o777
+            ));
+        }
+    }
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok(text.trim().to_owned())
 }
 
 /// `[actions]` section.
@@ -133,10 +283,40 @@ pub enum ConfigError {
 impl Config {
     /// Parses TOML text.
     pub fn parse(text: &str, path: &Path) -> Result<Self, ConfigError> {
-        toml::from_str(text).map_err(|e| ConfigError::Parse {
+        let cfg: Self = toml::from_str(text).map_err(|e| ConfigError::Parse {
             path: path.to_path_buf(),
             message: e.to_string(),
-        })
+        })?;
+        let invalid = |message: String| ConfigError::Parse {
+            path: path.to_path_buf(),
+            message,
+        };
+        if !cfg.venues.is_empty() && cfg.treadfi.url.is_some() {
+            return Err(invalid(
+                "both [treadfi] url and [[venue]] sections are set: list Tread.fi as a \
+                 [[venue]] kind = \"treadfi\" instead"
+                    .into(),
+            ));
+        }
+        let mut names = std::collections::BTreeSet::new();
+        for v in &cfg.venues {
+            if !names.insert(v.name()) {
+                return Err(invalid(format!(
+                    "two [[venue]] sections are named {:?}: give each a distinct name",
+                    v.name()
+                )));
+            }
+            if let VenueConfig::Anboto(a) = v
+                && crate::venue::anboto::SignatureEncoding::parse(&a.signature).is_none()
+            {
+                return Err(invalid(format!(
+                    "[[venue]] {:?}: signature must be \"hex\" or \"base64\", not {:?}",
+                    v.name(),
+                    a.signature
+                )));
+            }
+        }
+        Ok(cfg)
     }
 
     /// Loads `explicit` (must exist) or else the platform default path (used only if it
@@ -183,6 +363,59 @@ mod tests {
         let text = include_str!("../config.example.toml");
         let cfg = Config::parse(text, Path::new("config.example.toml"));
         assert!(cfg.is_ok(), "{cfg:?}");
+    }
+
+    #[test]
+    fn venue_sections_parse_and_are_checked() {
+        let text = r#"
+[[venue]]
+kind = "treadfi"
+url = "https://app.tread.fi"
+
+[[venue]]
+kind = "anboto"
+name = "anboto-test"
+url = "https://api.testnet.anboto.xyz"
+signature = "base64"
+
+[[venue]]
+kind = "alphasec"
+url = "https://api.alphasec.example"
+address = "0xabc"
+tokens = { "1" = "ALP", "2" = "USDT" }
+"#;
+        let cfg = Config::parse(text, Path::new("c.toml")).unwrap();
+        let names: Vec<_> = cfg.venues.iter().map(VenueConfig::name).collect();
+        assert_eq!(names, ["treadfi", "anboto-test", "alphasec"]);
+        let dup = format!("{text}\n[[venue]]\nkind = \"alphasec\"\nurl = \"x\"\naddress = \"y\"\n");
+        let err = Config::parse(&dup, Path::new("c.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("distinct name"), "{err}");
+        let bad = "[[venue]]\nkind = \"anboto\"\nurl = \"x\"\nsignature = \"rsa\"\n";
+        let err = Config::parse(bad, Path::new("c.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("hex"), "{err}");
+        let secret_in_file = "[[venue]]\nkind = \"anboto\"\nurl = \"x\"\napi_secret = \"s\"\n";
+        assert!(Config::parse(secret_in_file, Path::new("c.toml")).is_err());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn secret_files_must_be_private() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("secret");
+        std::fs::write(&path, "c2VjcmV0\n").unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let err = read_secret_file(&path).unwrap_err();
+        assert!(
+            err.contains("chmod 600") && !err.contains("c2VjcmV0"),
+            "{err}"
+        );
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+        assert_eq!(read_secret_file(&path).unwrap(), "c2VjcmV0");
     }
 
     #[test]

@@ -10,6 +10,7 @@
 //! - times are UTC [`Timestamp`]s.
 
 use std::fmt;
+use std::sync::Arc;
 
 use jiff::Timestamp;
 use rust_decimal::Decimal;
@@ -44,6 +45,31 @@ impl OrderId {
 }
 
 impl fmt::Display for OrderId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Which configured venue connection a row came from: the `name` of its `[[venue]]` section
+/// (e.g. `treadfi`, `anboto`, `alphasec`). Empty in a single-venue blotter and in rows decoded
+/// by an adapter before the feed stamps them. Cheap to clone (shared string).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct VenueId(pub Arc<str>);
+
+impl VenueId {
+    /// Builds a venue id from a name.
+    pub fn new(name: &str) -> Self {
+        Self(Arc::from(name))
+    }
+
+    /// The name.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for VenueId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
     }
@@ -160,6 +186,9 @@ pub enum LimitPrice {
 /// and multi-order `child_orders`. Fields the venue did not send are `None` / empty.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Order {
+    /// The venue connection this row came from (stamped by the feed; not a venue field).
+    #[serde(default)]
+    pub venue: VenueId,
     /// `id`.
     pub id: OrderId,
     /// `custom_order_id` (`""` decodes to `None`).
@@ -237,6 +266,7 @@ impl Order {
         status: OrderStatus,
     ) -> Self {
         Self {
+            venue: VenueId::default(),
             id: OrderId::new(id),
             custom_order_id: None,
             parent_order_id: None,
@@ -295,6 +325,9 @@ impl Order {
 /// `/api/multi_order/{id}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MultiOrder {
+    /// The venue connection this row came from (stamped by the feed; not a venue field).
+    #[serde(default)]
+    pub venue: VenueId,
     /// `id`.
     pub id: OrderId,
     /// `custom_order_id`.
@@ -340,6 +373,9 @@ pub struct MultiOrder {
 /// A placement (child order sent to an exchange), from Tread's `/api/placements/?order_id=`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Placement {
+    /// The venue connection this row came from (stamped by the feed; not a venue field).
+    #[serde(default)]
+    pub venue: VenueId,
     /// `id`.
     pub id: String,
     /// The order this placement belongs to (the `order_id` queried, or the row's `order`).
@@ -404,6 +440,9 @@ impl MessageLevel {
 /// One order message (error, warning or info), from Tread's `/api/order_errors/`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OrderMessage {
+    /// The venue connection this row came from (stamped by the feed; not a venue field).
+    #[serde(default)]
+    pub venue: VenueId,
     /// The order the message is about (the response object's key).
     pub order_id: OrderId,
     /// `message_type`.

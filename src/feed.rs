@@ -15,7 +15,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::app::PushStatus;
 use crate::app::{FeedEvent, Tab};
-use crate::domain::{OrderId, Page};
+use crate::domain::{OrderId, Page, VenueId};
 use crate::venue::{Action, PushEvent, Venue, VenueError};
 
 /// While the push channel is live, polling slows to this multiple of the interval (it only
@@ -37,6 +37,9 @@ pub struct FeedConfig {
     pub audit: Option<Arc<crate::audit::AuditLog>>,
     /// Records every event delivered (`--record FILE`).
     pub recorder: Option<Arc<crate::record::Recorder>>,
+    /// Stamped on every row and event of this feed (`[[venue]] name`; empty for a single
+    /// venue), so the app can merge several venues and route actions back.
+    pub venue_id: VenueId,
 }
 
 impl Default for FeedConfig {
@@ -48,6 +51,7 @@ impl Default for FeedConfig {
             multi_max_pages: 10,
             audit: None,
             recorder: None,
+            venue_id: VenueId::default(),
         }
     }
 }
@@ -61,18 +65,55 @@ pub enum FeedCommand {
     Refresh,
 }
 
-/// Handle to a running feed: send commands, stop it.
+/// Handle to running feeds (one per venue): send commands, stop them.
 #[derive(Debug, Clone)]
 pub struct FeedHandle {
-    commands: mpsc::UnboundedSender<FeedCommand>,
+    /// Command channel of each venue's feed, by venue id.
+    routes: Vec<(VenueId, mpsc::UnboundedSender<FeedCommand>)>,
     cancel: CancellationToken,
 }
 
 impl FeedHandle {
-    /// Sends a command. Fails only when the feed has stopped; the caller must then report the
-    /// action as not sent.
+    /// Sends a command: `Refresh` to every venue's feed; `Act` to the only venue's feed (use
+    /// [`FeedHandle::send_to`] when there are several). Fails when the feed has stopped (or an
+    /// action can't be routed); the caller must then report the action as not sent.
     pub fn send(&self, cmd: FeedCommand) -> Result<(), Box<FeedCommand>> {
-        self.commands.send(cmd).map_err(|e| Box::new(e.0))
+        match (&cmd, self.routes.as_slice()) {
+            (FeedCommand::Refresh, routes) => {
+                let mut sent = false;
+                for (_, tx) in routes {
+                    sent |= tx.send(FeedCommand::Refresh).is_ok();
+                }
+                if sent { Ok(()) } else { Err(Box::new(cmd)) }
+            }
+            (FeedCommand::Act(_), [(_, tx)]) => tx.send(cmd).map_err(|e| Box::new(e.0)),
+            (FeedCommand::Act(_), _) => Err(Box::new(cmd)),
+        }
+    }
+
+    /// Sends a command to one venue's feed. Fails when that venue has no feed here or its feed
+    /// has stopped.
+    pub fn send_to(&self, venue: &VenueId, cmd: FeedCommand) -> Result<(), Box<FeedCommand>> {
+        match self.routes.iter().find(|(id, _)| id == venue) {
+            Some((_, tx)) => tx.send(cmd).map_err(|e| Box::new(e.0)),
+            None => Err(Box::new(cmd)),
+        }
+    }
+
+    /// Combines the handles of several venues' feeds into one (stopping it stops them all).
+    pub fn join(handles: Vec<FeedHandle>) -> Self {
+        let cancel = CancellationToken::new();
+        let mut routes = Vec::new();
+        for h in handles {
+            let child = h.cancel.clone();
+            let parent = cancel.clone();
+            tokio::spawn(async move {
+                parent.cancelled().await;
+                child.cancel();
+            });
+            routes.extend(h.routes);
+        }
+        Self { routes, cancel }
     }
 
     /// Stops every feed task.
@@ -85,7 +126,7 @@ impl FeedHandle {
     pub fn detached() -> Self {
         let (commands, _) = mpsc::unbounded_channel();
         Self {
-            commands,
+            routes: vec![(VenueId::default(), commands)],
             cancel: CancellationToken::new(),
         }
     }
@@ -104,6 +145,7 @@ pub fn spawn(
     let (live_tx, live_rx) = watch::channel(false);
     let (details_tx, details_rx) = watch::channel(0u64);
     let refresh_tx = Arc::new(refresh_tx);
+    let ctx_venue_id = cfg.venue_id.clone();
     let ctx = Ctx {
         venue,
         cfg,
@@ -133,7 +175,7 @@ pub fn spawn(
     ));
     tokio::spawn(run_commands(ctx, cmd_rx, refresh_tx));
     FeedHandle {
-        commands: cmd_tx,
+        routes: vec![(ctx_venue_id, cmd_tx)],
         cancel,
     }
 }
@@ -156,7 +198,8 @@ struct Ctx {
 
 impl Ctx {
     /// Sends an event; false when the UI has gone (the task should stop).
-    async fn emit(&self, ev: FeedEvent) -> bool {
+    async fn emit(&self, mut ev: FeedEvent) -> bool {
+        stamp(&mut ev, &self.cfg.venue_id);
         if let Some(r) = &self.cfg.recorder {
             r.record(&ev);
         }
@@ -187,11 +230,52 @@ impl Ctx {
     async fn failed(&self, tab: Tab, error: VenueError) -> bool {
         tracing::warn!(tab = tab.title(), error = %crate::sanitize::clean(&error.to_string()), "fetch failed");
         self.emit(FeedEvent::FetchFailed {
+            venue: self.cfg.venue_id.clone(),
             tab,
             error,
             at: Timestamp::now(),
         })
         .await
+    }
+}
+
+/// Tags every row an event carries with the venue it came from (adapters leave it empty).
+fn stamp(ev: &mut FeedEvent, id: &VenueId) {
+    if id.as_str().is_empty() {
+        return;
+    }
+    match ev {
+        FeedEvent::ActiveOrders { page, .. } => {
+            for o in &mut page.rows {
+                o.venue = id.clone();
+            }
+        }
+        FeedEvent::MultiOrders { page, .. } => {
+            for m in &mut page.rows {
+                m.venue = id.clone();
+                for c in &mut m.child_orders {
+                    c.venue = id.clone();
+                }
+            }
+        }
+        FeedEvent::Placements { by_order, .. } => {
+            for p in by_order
+                .iter_mut()
+                .flat_map(|(_, page)| page.rows.iter_mut())
+            {
+                p.venue = id.clone();
+            }
+        }
+        FeedEvent::OrderErrors { messages, .. } => {
+            for m in messages {
+                m.venue = id.clone();
+            }
+        }
+        FeedEvent::PushUpdate {
+            event: PushEvent::OrderUpdate { order: Some(o), .. },
+            ..
+        } => o.venue = id.clone(),
+        _ => {}
     }
 }
 
@@ -244,6 +328,7 @@ async fn poll_active(mut ctx: Ctx, ids: watch::Sender<Option<Vec<OrderId>>>) {
                 log_bad_rows("active_orders", &page);
                 ids.send_replace(Some(page.rows.iter().map(|o| o.id.clone()).collect()));
                 let ev = FeedEvent::ActiveOrders {
+                    venue: ctx.cfg.venue_id.clone(),
                     page,
                     at: Timestamp::now(),
                 };
@@ -274,6 +359,7 @@ async fn poll_multi(mut ctx: Ctx) {
                 log_bad_rows("multi_orders", &page);
                 if !ctx
                     .emit(FeedEvent::MultiOrders {
+                        venue: ctx.cfg.venue_id.clone(),
                         page,
                         at: Timestamp::now(),
                     })
@@ -357,6 +443,7 @@ async fn poll_placements(mut ctx: Ctx, mut ids: watch::Receiver<Option<Vec<Order
             }
         }
         let ev = FeedEvent::Placements {
+            venue: ctx.cfg.venue_id.clone(),
             by_order,
             at: Timestamp::now(),
         };
@@ -400,6 +487,7 @@ async fn poll_errors(mut ctx: Ctx, mut ids: watch::Receiver<Option<Vec<OrderId>>
         let delay = match error {
             None => {
                 let ev = FeedEvent::OrderErrors {
+                    venue: ctx.cfg.venue_id.clone(),
                     messages,
                     at: Timestamp::now(),
                 };
@@ -436,14 +524,14 @@ async fn run_push(
             _ = ctx.cancel.cancelled() => return,
             r = ctx.venue.push() => match r {
                 Ok(None) => {
-                    ctx.emit(FeedEvent::Push { status: PushStatus::Unavailable, at: Timestamp::now() }).await;
+                    ctx.emit(FeedEvent::Push { venue: ctx.cfg.venue_id.clone(), status: PushStatus::Unavailable, at: Timestamp::now() }).await;
                     return;
                 }
                 Ok(Some(mut stream)) => {
                     failures = 0;
                     live.send_replace(true);
                     tracing::info!("push channel live");
-                    if !ctx.emit(FeedEvent::Push { status: PushStatus::Live, at: Timestamp::now() }).await {
+                    if !ctx.emit(FeedEvent::Push { venue: ctx.cfg.venue_id.clone(), status: PushStatus::Live, at: Timestamp::now() }).await {
                         return;
                     }
                     refresh.send_modify(|n| *n += 1);
@@ -461,7 +549,7 @@ async fn run_push(
                                     // No usable order in the message: refetch to see the change.
                                     refresh.send_modify(|n| *n += 1);
                                 }
-                                if !ctx.emit(FeedEvent::PushUpdate { event, at: Timestamp::now() }).await {
+                                if !ctx.emit(FeedEvent::PushUpdate { venue: ctx.cfg.venue_id.clone(), event, at: Timestamp::now() }).await {
                                     return;
                                 }
                             }
@@ -494,6 +582,7 @@ async fn run_push(
         };
         if !ctx
             .emit(FeedEvent::Push {
+                venue: ctx.cfg.venue_id.clone(),
                 status,
                 at: Timestamp::now(),
             })

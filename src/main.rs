@@ -7,9 +7,12 @@ use std::time::Duration;
 
 use blotter::app::State;
 use blotter::config::{self, Config};
+use blotter::domain::VenueId;
 use blotter::dump::{self, DumpFormat};
 use blotter::feed::{self, FeedConfig};
 use blotter::sim::{self, SimConfig};
+use blotter::venue::alphasec::AlphaSecClient;
+use blotter::venue::anboto::{AnbotoClient, SignatureEncoding};
 use blotter::venue::treadfi::TreadfiClient;
 use blotter::venue::{Venue, VenueError};
 use clap::{Parser, Subcommand, ValueEnum};
@@ -28,6 +31,10 @@ struct Cli {
     /// environment variable TREADFI_API_KEY (never from the command line).
     #[arg(long, global = true, value_name = "URL")]
     treadfi_url: Option<String>,
+    /// `dump` and the scriptable actions work on this venue (a `[[venue]]` name; in demo
+    /// mode `treadfi`, `anboto` or `alphasec`). Default: the first venue.
+    #[arg(long, global = true, value_name = "NAME")]
+    venue: Option<String>,
     /// Seconds between refreshes of each tab.
     #[arg(long, global = true, value_name = "SECS")]
     interval: Option<f64>,
@@ -209,13 +216,25 @@ fn main() -> Result<()> {
             format,
             order_id,
         }) => {
-            let code = rt.block_on(run_dump(&cfg, what, format, order_id))?;
+            let code = rt.block_on(run_dump(&cfg, what, format, order_id, cli.venue.as_deref()))?;
             drop(rt);
             std::process::exit(code);
         }
-        Some(Cmd::Pause(args)) => exit_with(rt, |cfg| run_actions(cfg, Verb::Pause, args), cfg),
-        Some(Cmd::Resume(args)) => exit_with(rt, |cfg| run_actions(cfg, Verb::Resume, args), cfg),
-        Some(Cmd::Cancel(args)) => exit_with(rt, |cfg| run_actions(cfg, Verb::Cancel, args), cfg),
+        Some(Cmd::Pause(args)) => exit_with(
+            rt,
+            |cfg| run_actions(cfg, Verb::Pause, args, cli.venue),
+            cfg,
+        ),
+        Some(Cmd::Resume(args)) => exit_with(
+            rt,
+            |cfg| run_actions(cfg, Verb::Resume, args, cli.venue),
+            cfg,
+        ),
+        Some(Cmd::Cancel(args)) => exit_with(
+            rt,
+            |cfg| run_actions(cfg, Verb::Cancel, args, cli.venue),
+            cfg,
+        ),
         Some(Cmd::Replay { file, speed }) => rt.block_on(run_replay(cfg, file, speed)),
         None => rt.block_on(run_tui(cfg, cli.record)),
     }
@@ -282,53 +301,176 @@ fn check_transport(url: &str, allow_insecure: bool) -> Result<()> {
     Ok(())
 }
 
-/// A venue connection plus the demo simulator behind it, if any.
+/// One venue connection plus the demo simulator behind it, if any (for `dump` and the
+/// scriptable actions, which work on one venue).
 struct Connected {
     venue: Arc<dyn Venue>,
     demo: Option<sim::SimHandle>,
 }
 
-async fn connect(cfg: &Config, auto_advance: bool) -> Result<Connected> {
-    let mut c = connect_venue(cfg, auto_advance).await?;
-    if cfg.actions.read_only {
-        c.venue = Arc::new(blotter::venue::ReadOnly::new(c.venue));
-    }
-    Ok(c)
+/// Every configured venue, in order, with the id stamped on its rows; plus the demo simulator
+/// behind them, if any.
+struct Desk {
+    venues: Vec<(VenueId, Arc<dyn Venue>)>,
+    demo: Option<sim::SimHandle>,
 }
 
-async fn connect_venue(cfg: &Config, auto_advance: bool) -> Result<Connected> {
-    let timeout = Duration::from_secs_f64(cfg.treadfi.timeout_secs.max(0.1));
-    match &cfg.treadfi.url {
-        Some(url) => {
-            check_transport(url, cfg.treadfi.allow_insecure)?;
-            let key = std::env::var(&cfg.treadfi.api_key_env)
-                .ok()
-                .filter(|k| !k.is_empty())
-                .map(SecretString::from);
-            if key.is_none() {
-                tracing::warn!(var = %cfg.treadfi.api_key_env, "no API key in the environment");
-            }
-            let client = TreadfiClient::new(url, key, timeout)
-                .map_err(|e| eyre!("cannot use {url}: {e}"))?;
-            Ok(Connected {
-                venue: Arc::new(client),
-                demo: None,
-            })
+/// One venue of the desk: `--venue NAME`, else the first.
+async fn connect(cfg: &Config, auto_advance: bool, pick: Option<&str>) -> Result<Connected> {
+    let Desk { mut venues, demo } = connect_desk(cfg, auto_advance).await?;
+    let i = match pick {
+        Some(name) => venues
+            .iter()
+            .position(|(id, _)| id.as_str() == name)
+            .ok_or_else(|| {
+                let known: Vec<_> = venues.iter().map(|(id, _)| id.to_string()).collect();
+                eyre!("no venue named {name:?}; configured: {}", known.join(", "))
+            })?,
+        None => 0,
+    };
+    let (_, venue) = venues.swap_remove(i);
+    Ok(Connected { venue, demo })
+}
+
+/// Connects every venue: the `[[venue]]` sections; else `[treadfi] url` alone (rows carry an
+/// empty venue id, as before venues could be combined); else the embedded demo simulator,
+/// serving all three kinds. `--read-only` (or `[actions] read_only`) wraps every venue so no
+/// write can leave; a venue's own `read_only` wraps just that one.
+async fn connect_desk(cfg: &Config, auto_advance: bool) -> Result<Desk> {
+    let read_only = |v: Arc<dyn Venue>, own: bool| -> Arc<dyn Venue> {
+        if cfg.actions.read_only || own {
+            Arc::new(blotter::venue::ReadOnly::new(v))
+        } else {
+            v
         }
-        None => {
-            let handle = sim::spawn(SimConfig {
-                auto_advance,
-                ..SimConfig::default()
-            })
-            .await
-            .wrap_err("starting the embedded demo venue")?;
-            tracing::info!(url = %handle.base_url(), "demo venue started");
-            let client = TreadfiClient::new(&handle.base_url(), None, timeout)
-                .map_err(|e| eyre!("demo venue: {e}"))?;
-            Ok(Connected {
-                venue: Arc::new(client),
-                demo: Some(handle),
-            })
+    };
+    if !cfg.venues.is_empty() {
+        let mut venues = Vec::new();
+        for v in &cfg.venues {
+            let (venue, own_read_only) =
+                venue_from_config(v).wrap_err_with(|| format!("[[venue]] {:?}", v.name()))?;
+            venues.push((VenueId::new(v.name()), read_only(venue, own_read_only)));
+        }
+        return Ok(Desk { venues, demo: None });
+    }
+    let timeout = Duration::from_secs_f64(cfg.treadfi.timeout_secs.max(0.1));
+    if let Some(url) = &cfg.treadfi.url {
+        check_transport(url, cfg.treadfi.allow_insecure)?;
+        let client = TreadfiClient::new(url, env_secret(&cfg.treadfi.api_key_env), timeout)
+            .map_err(|e| eyre!("cannot use {url}: {e}"))?;
+        return Ok(Desk {
+            venues: vec![(VenueId::default(), read_only(Arc::new(client), false))],
+            demo: None,
+        });
+    }
+    let handle = sim::spawn(SimConfig {
+        auto_advance,
+        ..SimConfig::default()
+    })
+    .await
+    .wrap_err("starting the embedded demo venue")?;
+    tracing::info!(url = %handle.base_url(), "demo venue started");
+    let treadfi = TreadfiClient::new(&handle.base_url(), None, timeout)
+        .map_err(|e| eyre!("demo venue: {e}"))?;
+    let anboto = AnbotoClient::new(
+        &handle.anboto_url(),
+        SecretString::from(sim::anboto::DEMO_KEY),
+        SecretString::from(sim::anboto::DEMO_SECRET_B64),
+        SignatureEncoding::Hex,
+        blotter::venue::anboto::DEFAULT_RECV_WINDOW_MS,
+        timeout,
+    )
+    .map_err(|e| eyre!("demo Anboto venue: {e}"))?;
+    let tokens = sim::alphasec::DEMO_TOKENS
+        .iter()
+        .map(|(id, sym)| ((*id).to_owned(), (*sym).to_owned()))
+        .collect();
+    let alphasec = AlphaSecClient::new(
+        &handle.alphasec_url(),
+        sim::alphasec::DEMO_ADDRESS.to_owned(),
+        tokens,
+        timeout,
+    )
+    .map_err(|e| eyre!("demo AlphaSec venue: {e}"))?;
+    Ok(Desk {
+        venues: vec![
+            (VenueId::new("treadfi"), read_only(Arc::new(treadfi), false)),
+            (VenueId::new("anboto"), read_only(Arc::new(anboto), false)),
+            (
+                VenueId::new("alphasec"),
+                read_only(Arc::new(alphasec), false),
+            ),
+        ],
+        demo: Some(handle),
+    })
+}
+
+/// A secret from the environment variable `var` (`None`, with a warning, when unset or empty).
+fn env_secret(var: &str) -> Option<SecretString> {
+    let value = std::env::var(var)
+        .ok()
+        .filter(|k| !k.trim().is_empty())
+        .map(SecretString::from);
+    if value.is_none() {
+        tracing::warn!(var, "no secret in the environment variable");
+    }
+    value
+}
+
+/// Builds one `[[venue]]`'s client; also says whether the section asks for read-only.
+fn venue_from_config(v: &config::VenueConfig) -> Result<(Arc<dyn Venue>, bool)> {
+    let timeout = |secs: f64| Duration::from_secs_f64(secs.max(0.1));
+    match v {
+        config::VenueConfig::Treadfi(t) => {
+            check_transport(&t.url, t.allow_insecure)?;
+            let client =
+                TreadfiClient::new(&t.url, env_secret(&t.api_key_env), timeout(t.timeout_secs))
+                    .map_err(|e| eyre!("cannot use {}: {e}", t.url))?;
+            Ok((Arc::new(client), t.read_only))
+        }
+        config::VenueConfig::Anboto(a) => {
+            check_transport(&a.url, a.allow_insecure)?;
+            let key = env_secret(&a.api_key_env).ok_or_else(|| {
+                eyre!(
+                    "set the API key in the environment variable {}",
+                    a.api_key_env
+                )
+            })?;
+            let secret = match &a.secret_file {
+                Some(path) => SecretString::from(
+                    config::read_secret_file(path).map_err(|e| eyre!("secret_file {e}"))?,
+                ),
+                None => env_secret(&a.secret_env).ok_or_else(|| {
+                    eyre!(
+                        "set the API secret in the environment variable {} (or secret_file)",
+                        a.secret_env
+                    )
+                })?,
+            };
+            let encoding = SignatureEncoding::parse(&a.signature)
+                .ok_or_else(|| eyre!("signature must be hex or base64"))?;
+            let client = AnbotoClient::new(
+                &a.url,
+                key,
+                secret,
+                encoding,
+                a.recv_window_ms,
+                timeout(a.timeout_secs),
+            )
+            .map_err(|e| eyre!("cannot use {}: {e}", a.url))?;
+            Ok((Arc::new(client), a.read_only))
+        }
+        config::VenueConfig::Alphasec(x) => {
+            check_transport(&x.url, x.allow_insecure)?;
+            let tokens = x
+                .tokens
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect();
+            let client =
+                AlphaSecClient::new(&x.url, x.address.clone(), tokens, timeout(x.timeout_secs))
+                    .map_err(|e| eyre!("cannot use {}: {e}", x.url))?;
+            Ok((Arc::new(client), false))
         }
     }
 }
@@ -371,10 +513,10 @@ enum Verb {
 
 /// `blotter pause|resume|cancel`: plan, confirm (unless --yes), act one order at a time,
 /// print each reply, audit each, exit 1 if any failed.
-async fn run_actions(cfg: Config, verb: Verb, args: ActArgs) -> Result<i32> {
+async fn run_actions(cfg: Config, verb: Verb, args: ActArgs, venue: Option<String>) -> Result<i32> {
     use blotter::domain::OrderId;
     use blotter::venue::Action;
-    let Connected { venue, demo } = connect(&cfg, false).await?;
+    let Connected { venue, demo } = connect(&cfg, false, venue.as_deref()).await?;
     let ids: Vec<OrderId> = if args.all {
         let page = venue.active_orders().await.map_err(|e| eyre!("{e}"))?;
         page.rows
@@ -493,8 +635,12 @@ async fn run_tui(cfg: Config, record: Option<PathBuf>) -> Result<()> {
     // Before any task starts: a panic anywhere (the feed included) must end the process.
     // ratatui's restore hook, installed by try_init below, wraps this one.
     install_exit_on_panic();
-    let Connected { venue, demo } = connect(&cfg, true).await?;
-    let mut state = State::new(venue.name(), venue.capabilities(), jiff::Timestamp::now());
+    let Desk { venues, demo } = connect_desk(&cfg, true).await?;
+    let states = venues
+        .iter()
+        .map(|(id, v)| blotter::app::VenueState::new(id.clone(), v.name(), v.capabilities()))
+        .collect();
+    let mut state = State::with_venues(states, jiff::Timestamp::now());
     state.demo = demo.is_some();
     state.refresh_secs = cfg.refresh.interval_secs.ceil().max(1.0) as u64;
     state.color = cfg
@@ -517,7 +663,19 @@ async fn run_tui(cfg: Config, record: Option<PathBuf>) -> Result<()> {
         placements_max_orders: cfg.refresh.placements_max_orders,
         ..FeedConfig::default()
     };
-    let feed = feed::spawn(venue, feed_cfg, tx);
+    let feed = feed::FeedHandle::join(
+        venues
+            .into_iter()
+            .map(|(venue_id, venue)| {
+                let cfg = FeedConfig {
+                    venue_id,
+                    ..feed_cfg.clone()
+                };
+                feed::spawn(venue, cfg, tx.clone())
+            })
+            .collect(),
+    );
+    drop(tx);
 
     // ratatui::try_init installs a panic hook that restores the terminal before the
     // color-eyre report is printed; ours logs the panic and ends the process, because a panic
@@ -663,8 +821,9 @@ async fn run_dump(
     what: DumpWhat,
     format: DumpFormat,
     order_id: Option<String>,
+    venue: Option<&str>,
 ) -> Result<i32> {
-    let Connected { venue, demo } = connect(cfg, false).await?;
+    let Connected { venue, demo } = connect(cfg, false, venue).await?;
     let result = dump_once(venue.as_ref(), what, format, order_id).await;
     if let Some(sim) = demo {
         sim.shutdown().await;

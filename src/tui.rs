@@ -143,8 +143,8 @@ where
                 Command::Refresh => {
                     let _ = feed.send(FeedCommand::Refresh);
                 }
-                Command::Act(action) => {
-                    if let Err(cmd) = feed.send(FeedCommand::Act(action))
+                Command::Act { venue, action } => {
+                    if let Err(cmd) = feed.send_to(&venue, FeedCommand::Act(action))
                         && let FeedCommand::Act(action) = *cmd
                     {
                         // The feed is gone: say so, never drop the action silently.

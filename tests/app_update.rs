@@ -51,6 +51,7 @@ fn selection_follows_the_order_id_across_refreshes() {
     feed(
         &mut s,
         FeedEvent::ActiveOrders {
+            venue: Default::default(),
             page: Page::of(rows),
             at: ts(NOW),
         },
@@ -73,6 +74,7 @@ fn selection_moves_to_a_neighbour_when_its_order_leaves() {
     feed(
         &mut s,
         FeedEvent::ActiveOrders {
+            venue: Default::default(),
             page: Page::of(rows),
             at: ts(NOW),
         },
@@ -121,7 +123,7 @@ fn yes_sends_exactly_once_and_the_reply_is_shown() {
     ch(&mut s, 'p');
     let cmds = ch(&mut s, 'y');
     let id = OrderId::new("6debb950-614a-4366-b73b-7d7574fd9e15");
-    assert_eq!(cmds, vec![Command::Act(Action::Pause(id.clone()))]);
+    assert_eq!(cmds, vec![act(Action::Pause(id.clone()))]);
     // Asking again while the first is in flight sends nothing.
     ch(&mut s, 'p');
     assert!(ch(&mut s, 'y').is_empty());
@@ -159,7 +161,7 @@ fn moving_to_yes_then_enter_sends() {
     let cmds = key(&mut s, KeyCode::Enter);
     assert_eq!(
         cmds,
-        vec![Command::Act(Action::Resume(OrderId::new(
+        vec![act(Action::Resume(OrderId::new(
             "7fecb061-725b-5477-c84c-8e8685ge0f26"
         )))]
     );
@@ -194,7 +196,7 @@ fn multi_order_actions_from_tab_two() {
     let cmds = ch(&mut s, 'y');
     assert_eq!(
         cmds,
-        vec![Command::Act(Action::CancelMulti(OrderId::new(
+        vec![act(Action::CancelMulti(OrderId::new(
             "397e42c1-a617-458b-9db9-dc51f326b918"
         )))]
     );
@@ -205,7 +207,7 @@ fn multi_order_actions_from_tab_two() {
 #[test]
 fn unsupported_actions_say_so() {
     let mut s = loaded_state();
-    s.capabilities = Capabilities {
+    s.venues[0].capabilities = Capabilities {
         pause: false,
         ..Capabilities::ALL
     };
@@ -241,7 +243,12 @@ fn amend_validates_before_confirming() {
     assert!(matches!(s.modal, Some(Modal::Confirm(ref c)) if !c.yes));
     let cmds = ch(&mut s, 'y');
     match cmds.as_slice() {
-        [Command::Act(Action::Amend(id, c))] => {
+        [
+            Command::Act {
+                action: Action::Amend(id, c),
+                ..
+            },
+        ] => {
             assert_eq!(id.as_str(), "6debb950-614a-4366-b73b-7d7574fd9e15");
             assert_eq!(
                 c.base_asset_qty.map(|d| d.to_string()).as_deref(),
@@ -272,6 +279,7 @@ fn failed_fetch_keeps_last_good_data_and_reports() {
     feed(
         &mut s,
         FeedEvent::FetchFailed {
+            venue: Default::default(),
             tab: Tab::Active,
             error: VenueError::Http {
                 status: 401,
@@ -282,9 +290,12 @@ fn failed_fetch_keeps_last_good_data_and_reports() {
         },
     );
     assert_eq!(s.orders.len(), 3);
-    assert!(matches!(s.connection, Connection::AuthFailed { .. }));
+    assert!(matches!(
+        s.venues[0].connection,
+        Connection::AuthFailed { .. }
+    ));
     assert!(
-        s.freshness[0]
+        s.venues[0].freshness[0]
             .error
             .as_ref()
             .is_some_and(|(e, _)| e == "401 Invalid token.")
@@ -293,12 +304,13 @@ fn failed_fetch_keeps_last_good_data_and_reports() {
     feed(
         &mut s,
         FeedEvent::ActiveOrders {
+            venue: Default::default(),
             page: Page::of(orders()),
             at: ts(NOW),
         },
     );
-    assert!(s.freshness[0].error.is_none());
-    assert_eq!(s.connection, Connection::Polling);
+    assert!(s.venues[0].freshness[0].error.is_none());
+    assert_eq!(s.venues[0].connection, Connection::Polling);
 }
 
 #[test]
@@ -325,6 +337,7 @@ fn placements_of_orders_that_left_are_dropped() {
     feed(
         &mut s,
         FeedEvent::ActiveOrders {
+            venue: Default::default(),
             page: Page::of(rows),
             at: ts(NOW),
         },
@@ -350,6 +363,7 @@ fn freeze_queues_updates_and_unfreeze_keeps_the_cursor() {
         feed(
             &mut s,
             FeedEvent::ActiveOrders {
+                venue: Default::default(),
                 page: Page::of(rows.clone()),
                 at: ts(NOW),
             },
@@ -376,6 +390,7 @@ fn fills_and_status_changes_flash_then_fade() {
     feed(
         &mut s,
         FeedEvent::ActiveOrders {
+            venue: Default::default(),
             page: Page::of(rows),
             at: ts(NOW),
         },
@@ -398,6 +413,7 @@ fn push(s: &mut blotter::app::State, order: blotter::domain::Order, kind: &str) 
     feed(
         s,
         FeedEvent::PushUpdate {
+            venue: Default::default(),
             event: blotter::venue::PushEvent::OrderUpdate {
                 order_id: order.id.clone(),
                 update_type: kind.into(),
@@ -489,6 +505,7 @@ fn filter_narrows_the_view_and_keeps_selection_by_id() {
     feed(
         &mut s,
         FeedEvent::ActiveOrders {
+            venue: Default::default(),
             page: Page::of(orders()),
             at: ts(NOW),
         },
@@ -524,6 +541,7 @@ fn sort_cycles_reverses_and_survives_refresh() {
     feed(
         &mut s,
         FeedEvent::ActiveOrders {
+            venue: Default::default(),
             page: Page::of(orders()),
             at: ts(NOW),
         },
@@ -573,6 +591,7 @@ fn marks_then_bulk_pause_sends_each_once() {
     feed(
         &mut s,
         FeedEvent::ActiveOrders {
+            venue: Default::default(),
             page: Page::of(rows),
             at: ts(NOW),
         },
@@ -596,7 +615,10 @@ fn kill_switch_by_account_pauses_only_that_account() {
     let ids: Vec<_> = cmds
         .iter()
         .map(|c| match c {
-            Command::Act(Action::Pause(id)) => id.as_str().to_string(),
+            Command::Act {
+                action: Action::Pause(id),
+                ..
+            } => id.as_str().to_string(),
             other => panic!("{other:?}"),
         })
         .collect();
@@ -625,10 +647,13 @@ fn cancelling_everything_needs_the_typed_word() {
     typed(&mut s, "CANCEL");
     let cmds = key(&mut s, KeyCode::Enter);
     assert_eq!(cmds.len(), 3);
-    assert!(
-        cmds.iter()
-            .all(|c| matches!(c, Command::Act(Action::Cancel(_))))
-    );
+    assert!(cmds.iter().all(|c| matches!(
+        c,
+        Command::Act {
+            action: Action::Cancel(_),
+            ..
+        }
+    )));
 }
 
 #[test]
@@ -638,6 +663,7 @@ fn new_errors_alert_and_count_as_unread_until_seen() {
     assert_eq!(s.unread_errors(), 1);
     let mut msgs = messages();
     msgs.push(blotter::domain::OrderMessage {
+        venue: Default::default(),
         order_id: OrderId::new("7fecb061-725b-5477-c84c-8e8685ge0f26"),
         level: blotter::domain::MessageLevel::Error,
         message: "Exchange rejected: rate limit".into(),
@@ -646,6 +672,7 @@ fn new_errors_alert_and_count_as_unread_until_seen() {
     feed(
         &mut s,
         FeedEvent::OrderErrors {
+            venue: Default::default(),
             messages: msgs,
             at: ts(NOW),
         },
@@ -669,6 +696,7 @@ fn an_order_failing_raises_an_alert() {
     feed(
         &mut s,
         FeedEvent::ActiveOrders {
+            venue: Default::default(),
             page: Page::of(rows),
             at: ts(NOW),
         },
@@ -751,4 +779,12 @@ fn mouse_selects_rows_switches_tabs_and_scrolls() {
         ),
     );
     assert_eq!(s.tab, Tab::Multi);
+}
+
+/// The command that sends `action` to the (single, unnamed) venue.
+fn act(action: Action) -> Command {
+    Command::Act {
+        venue: Default::default(),
+        action,
+    }
 }

@@ -66,14 +66,16 @@ impl Rig {
                 Ok(None) => panic!("feed ended while waiting for {what}"),
                 Err(_) => panic!(
                     "timed out waiting for {what}: {:?} / {:?} / {:?}",
-                    self.state.connection, self.state.push, self.state.freshness[0]
+                    self.state.venues[0].connection,
+                    self.state.venues[0].push,
+                    self.state.venues[0].freshness[0]
                 ),
             }
         }
     }
 
     fn active_error(&self) -> String {
-        self.state.freshness[Tab::Active.index()]
+        self.state.venues[0].freshness[Tab::Active.index()]
             .error
             .as_ref()
             .map(|(e, _)| e.clone())
@@ -92,7 +94,7 @@ async fn fault_then_recover(faults: Faults, expect: &str) {
     let before = r.state.orders.len();
     r.sim.set_faults(faults);
     r.until(expect, |s| {
-        s.freshness[0]
+        s.venues[0].freshness[0]
             .error
             .as_ref()
             .is_some_and(|(e, _)| e.contains(expect))
@@ -104,12 +106,12 @@ async fn fault_then_recover(faults: Faults, expect: &str) {
         "last good data stays on screen"
     );
     assert!(matches!(
-        r.state.connection,
+        r.state.venues[0].connection,
         Connection::Retrying { .. } | Connection::AuthFailed { .. }
     ));
     r.sim.set_faults(Faults::default());
     r.until("recovery", |s| {
-        s.freshness[0].error.is_none() && s.connection == Connection::Polling
+        s.venues[0].freshness[0].error.is_none() && s.venues[0].connection == Connection::Polling
     })
     .await;
     r.stop().await;
@@ -184,7 +186,7 @@ async fn unauthorized_after_a_while_shows_auth_failed() {
         ..Faults::default()
     });
     r.until("auth failure", |s| {
-        matches!(s.connection, Connection::AuthFailed { .. })
+        matches!(s.venues[0].connection, Connection::AuthFailed { .. })
     })
     .await;
     assert_eq!(r.active_error(), "401 Invalid token.");
@@ -194,31 +196,34 @@ async fn unauthorized_after_a_while_shows_auth_failed() {
 #[tokio::test]
 async fn websocket_drop_reconnects_and_repairs() {
     let mut r = rig(Duration::from_secs(10)).await;
-    r.until("live", |s| s.push == PushStatus::Live).await;
+    r.until("live", |s| s.venues[0].push == PushStatus::Live)
+        .await;
     r.sim.set_faults(Faults {
         ws_drop: true,
         ..Faults::default()
     });
     r.until("reconnecting", |s| {
-        matches!(s.push, PushStatus::Reconnecting { .. })
+        matches!(s.venues[0].push, PushStatus::Reconnecting { .. })
     })
     .await;
     r.sim.set_faults(Faults::default());
-    r.until("live again", |s| s.push == PushStatus::Live).await;
+    r.until("live again", |s| s.venues[0].push == PushStatus::Live)
+        .await;
     r.stop().await;
 }
 
 #[tokio::test]
 async fn websocket_silence_is_detected() {
     let mut r = rig(Duration::from_millis(150)).await;
-    r.until("live", |s| s.push == PushStatus::Live).await;
+    r.until("live", |s| s.venues[0].push == PushStatus::Live)
+        .await;
     r.sim.set_faults(Faults {
         ws_silence: true,
         ..Faults::default()
     });
     r.until(
         "silence detected",
-        |s| matches!(&s.push, PushStatus::Reconnecting { error, .. } if error.contains("silent")),
+        |s| matches!(&s.venues[0].push, PushStatus::Reconnecting { error, .. } if error.contains("silent")),
     )
     .await;
     r.stop().await;
@@ -294,7 +299,7 @@ async fn an_action_that_times_out_is_reported_as_unknown_sent_once_and_refetched
     r.sim.set_faults(Faults::default());
     // Refetched right after, and the pause was sent exactly once.
     r.until("a refetch", |s| {
-        s.freshness[0].error.is_none() && s.connection == Connection::Polling
+        s.venues[0].freshness[0].error.is_none() && s.venues[0].connection == Connection::Polling
     })
     .await;
     let pauses = r
@@ -313,7 +318,7 @@ async fn no_task_outlives_the_feed_and_the_venue() {
     let baseline = metrics.num_alive_tasks();
     let mut r = rig(Duration::from_millis(200)).await;
     r.until("live", |s| {
-        s.push == PushStatus::Live && !s.orders.is_empty()
+        s.venues[0].push == PushStatus::Live && !s.orders.is_empty()
     })
     .await;
     for f in [

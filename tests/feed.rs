@@ -67,6 +67,7 @@ impl Venue for Fake {
         let n = ids.len();
         Box::pin(async move {
             Ok(vec![OrderMessage {
+                venue: Default::default(),
                 order_id: OrderId::new("a"),
                 level: MessageLevel::Info,
                 message: format!("{n} ids"),

@@ -78,6 +78,7 @@ fn hostile_state() -> State {
     feed(
         &mut s,
         FeedEvent::ActiveOrders {
+            venue: Default::default(),
             page: Page::of(rows),
             at: ts(NOW),
         },
@@ -88,12 +89,14 @@ fn hostile_state() -> State {
     feed(
         &mut s,
         FeedEvent::Placements {
+            venue: Default::default(),
             by_order: placements,
             at: ts(NOW),
         },
     );
     let mut msgs = messages();
     msgs.push(OrderMessage {
+        venue: Default::default(),
         order_id: OrderId::new("6debb950-614a-4366-b73b-7d7574fd9e15"),
         level: MessageLevel::Other(EVIL.into()),
         message: EVIL.into(),
@@ -102,6 +105,7 @@ fn hostile_state() -> State {
     feed(
         &mut s,
         FeedEvent::OrderErrors {
+            venue: Default::default(),
             messages: msgs,
             at: ts(NOW),
         },
@@ -121,6 +125,7 @@ fn hostile_state() -> State {
     feed(
         &mut s,
         FeedEvent::FetchFailed {
+            venue: Default::default(),
             tab: Tab::Multi,
             error: VenueError::Http {
                 status: 500,

@@ -157,12 +157,12 @@ proptest! {
                 Step::Special(k) => Msg::Key(KeyEvent::new(k, KeyModifiers::NONE)),
                 Step::Snapshot(ids) => {
                     let rows = ids.iter().map(|&i| order(&id(i), "BTC-USDT", Side::Buy, if i % 3 == 0 { OrderStatus::Paused } else { OrderStatus::Active }, "2024-01-15T10:00:00Z")).collect();
-                    Msg::Feed(FeedEvent::ActiveOrders { page: Page::of(rows), at: ts(NOW) })
+                    Msg::Feed(FeedEvent::ActiveOrders { venue: Default::default(), page: Page::of(rows), at: ts(NOW) })
                 }
-                Step::Fail => Msg::Feed(FeedEvent::FetchFailed { tab: Tab::Active, error: blotter::venue::VenueError::Network("down".into()), at: ts(NOW) }),
+                Step::Fail => Msg::Feed(FeedEvent::FetchFailed { venue: Default::default(), tab: Tab::Active, error: blotter::venue::VenueError::Network("down".into()), at: ts(NOW) }),
                 Step::Push(i, done) => {
                     let o = order(&id(i), "ETH-USDT", Side::Sell, if done { OrderStatus::Complete } else { OrderStatus::Active }, "2024-01-15T10:01:00Z");
-                    Msg::Feed(FeedEvent::PushUpdate { event: blotter::venue::PushEvent::OrderUpdate { order_id: o.id.clone(), update_type: "x".into(), order: Some(Box::new(o)) }, at: ts(NOW) })
+                    Msg::Feed(FeedEvent::PushUpdate { venue: Default::default(), event: blotter::venue::PushEvent::OrderUpdate { order_id: o.id.clone(), update_type: "x".into(), order: Some(Box::new(o)) }, at: ts(NOW) })
                 }
                 Step::ActionDone(i) => Msg::Feed(FeedEvent::ActionDone { action: blotter::venue::Action::Pause(OrderId::new(id(i))), result: Err(blotter::venue::VenueError::OutcomeUnknown("t".into())), at: ts(NOW) }),
             };

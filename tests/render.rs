@@ -149,6 +149,7 @@ fn error_banner_and_stale_header() {
     feed(
         &mut s,
         FeedEvent::FetchFailed {
+            venue: Default::default(),
             tab: Tab::Active,
             error: VenueError::Http {
                 status: 503,
@@ -200,6 +201,7 @@ fn server_strings_cannot_inject_escapes() {
     feed(
         &mut s,
         FeedEvent::ActiveOrders {
+            venue: Default::default(),
             page: blotter::domain::Page::of(rows),
             at: ts(NOW),
         },
@@ -228,6 +230,7 @@ fn frozen_header_counts_pending_updates() {
         feed(
             &mut s,
             FeedEvent::ActiveOrders {
+                venue: Default::default(),
                 page: blotter::domain::Page::of(orders()),
                 at: ts(NOW),
             },
@@ -244,6 +247,7 @@ fn header_shows_live_and_reconnect_countdown() {
     feed(
         &mut s,
         FeedEvent::Push {
+            venue: Default::default(),
             status: PushStatus::Live,
             at: ts(NOW),
         },
@@ -256,6 +260,7 @@ fn header_shows_live_and_reconnect_countdown() {
     feed(
         &mut s,
         FeedEvent::Push {
+            venue: Default::default(),
             status: PushStatus::Reconnecting {
                 error: "websocket closed".into(),
                 retry_at: ts("2024-01-15T10:30:04Z"),

@@ -80,6 +80,7 @@ fn a_recording_round_trips_exact_values() {
         "BTC-USD@Binance * 0.99".into(),
     ));
     let ev = FeedEvent::ActiveOrders {
+        venue: Default::default(),
         page: blotter::domain::Page::of(vec![o.clone()]),
         at: jiff::Timestamp::UNIX_EPOCH,
     };

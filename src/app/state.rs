@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use super::amend::AmendForm;
 use super::keymap::Keymap;
 use super::view::{Filter, Sort};
-use crate::domain::{MultiOrder, Order, OrderId, OrderMessage, Page, Placement};
+use crate::domain::{MultiOrder, Order, OrderId, OrderMessage, Page, Placement, VenueId};
 use crate::venue::{Action, ActionReply, Capabilities, VenueError};
 
 /// The four tabs, in key order `1`–`4`.
@@ -226,15 +226,21 @@ pub enum Msg {
 /// What the feed task reports. Each carries the time it completed.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub enum FeedEvent {
-    /// A fresh `/api/active_orders/` page (replaces the set).
+    /// A fresh `/api/active_orders/` page (replaces that venue's set).
     ActiveOrders {
+        /// The venue connection it came from.
+        #[serde(default)]
+        venue: VenueId,
         /// Rows and bad rows.
         page: Page<Order>,
         /// Completion time.
         at: Timestamp,
     },
-    /// Fresh multi-orders (all pages fetched, replaces the set).
+    /// Fresh multi-orders (all pages fetched, replaces that venue's set).
     MultiOrders {
+        /// The venue connection they came from.
+        #[serde(default)]
+        venue: VenueId,
         /// Rows and bad rows.
         page: Page<MultiOrder>,
         /// Completion time.
@@ -243,13 +249,19 @@ pub enum FeedEvent {
     /// Placements of some orders (replaces those orders' placements; orders no longer active
     /// are dropped).
     Placements {
+        /// The venue connection they came from.
+        #[serde(default)]
+        venue: VenueId,
         /// Per order, its placements.
         by_order: Vec<(OrderId, Page<Placement>)>,
         /// Completion time.
         at: Timestamp,
     },
-    /// Fresh order messages for the orders in view (replaces the set).
+    /// Fresh order messages for the orders in view (replaces that venue's set).
     OrderErrors {
+        /// The venue connection they came from.
+        #[serde(default)]
+        venue: VenueId,
         /// Messages, any order.
         messages: Vec<OrderMessage>,
         /// Completion time.
@@ -257,6 +269,9 @@ pub enum FeedEvent {
     },
     /// A fetch failed; the last good data stays.
     FetchFailed {
+        /// The venue connection that failed.
+        #[serde(default)]
+        venue: VenueId,
         /// Which tab's data.
         tab: Tab,
         /// The error.
@@ -266,6 +281,9 @@ pub enum FeedEvent {
     },
     /// The push channel's state changed.
     Push {
+        /// The venue connection whose channel it is.
+        #[serde(default)]
+        venue: VenueId,
         /// New state.
         status: PushStatus,
         /// When.
@@ -273,6 +291,9 @@ pub enum FeedEvent {
     },
     /// One update from the push channel (applied in place, keyed by order id).
     PushUpdate {
+        /// The venue connection it came from.
+        #[serde(default)]
+        venue: VenueId,
         /// The update.
         event: crate::venue::PushEvent,
         /// When it arrived.
@@ -299,8 +320,13 @@ pub enum FeedEvent {
 /// Effects `update` asks the runtime to carry out.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
-    /// Send this action to the venue (exactly once).
-    Act(Action),
+    /// Send this action to the venue the order belongs to (exactly once).
+    Act {
+        /// The venue connection to send it to (the order's own venue).
+        venue: VenueId,
+        /// The action.
+        action: Action,
+    },
     /// Refetch every tab now.
     Refresh,
     /// Write this tab's rows to a file (CSV and JSON, the same as `blotter dump`).
@@ -312,20 +338,16 @@ pub enum Command {
 /// The whole application state. Rendered by `ui::render(&State, …)`.
 #[derive(Debug, Clone)]
 pub struct State {
-    /// Venue display name.
-    pub venue_name: String,
+    /// Every venue connection, in configuration order: name, capabilities, health.
+    pub venues: Vec<VenueState>,
     /// Running against the embedded demo venue.
     pub demo: bool,
-    /// What the venue supports.
-    pub capabilities: Capabilities,
     /// Key bindings.
     pub keymap: Keymap,
     /// Current tab.
     pub tab: Tab,
     /// Per-tab selection and scroll.
     pub views: [TabView; 4],
-    /// Per-tab freshness.
-    pub freshness: [Freshness; 4],
     /// Active orders, newest first.
     pub orders: Vec<Order>,
     /// Multi-orders, newest first.
@@ -336,10 +358,6 @@ pub struct State {
     pub placements: Vec<Placement>,
     /// Order messages, newest first.
     pub messages: Vec<OrderMessage>,
-    /// Polling health.
-    pub connection: Connection,
-    /// Push channel state.
-    pub push: PushStatus,
     /// Dialog, if open.
     pub modal: Option<Modal>,
     /// Transient message line.
@@ -395,24 +413,63 @@ pub struct Flash {
     pub until: Timestamp,
 }
 
-impl State {
-    /// A fresh state for a venue.
-    pub fn new(venue_name: impl Into<String>, capabilities: Capabilities, now: Timestamp) -> Self {
+/// One venue connection as the app sees it: its name, what it supports and how it is doing.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VenueState {
+    /// Key stamped on its rows (`[[venue]] name`; empty in a single-venue blotter).
+    pub id: VenueId,
+    /// Display name, e.g. `Tread.fi`, `Anboto`, `AlphaSec (read-only)`.
+    pub name: String,
+    /// What it supports (actions are refused per row from this).
+    pub capabilities: Capabilities,
+    /// Polling health (from the active-orders poller).
+    pub connection: Connection,
+    /// Push channel state.
+    pub push: PushStatus,
+    /// Per-tab freshness of this venue's data.
+    pub freshness: [Freshness; 4],
+}
+
+impl VenueState {
+    /// A venue that has not answered yet.
+    pub fn new(id: VenueId, name: impl Into<String>, capabilities: Capabilities) -> Self {
         Self {
-            venue_name: venue_name.into(),
-            demo: false,
+            id,
+            name: name.into(),
             capabilities,
+            connection: Connection::Connecting,
+            push: PushStatus::Connecting,
+            freshness: Default::default(),
+        }
+    }
+}
+
+impl State {
+    /// A fresh state for a single venue (its rows carry an empty [`VenueId`]).
+    pub fn new(venue_name: impl Into<String>, capabilities: Capabilities, now: Timestamp) -> Self {
+        Self::with_venues(
+            vec![VenueState::new(
+                VenueId::default(),
+                venue_name,
+                capabilities,
+            )],
+            now,
+        )
+    }
+
+    /// A fresh state for several venues shown side by side (each row tagged with its venue).
+    pub fn with_venues(venues: Vec<VenueState>, now: Timestamp) -> Self {
+        Self {
+            venues,
+            demo: false,
             keymap: Keymap::default(),
             tab: Tab::Active,
             views: Default::default(),
-            freshness: Default::default(),
             orders: Vec::new(),
             multi_orders: Vec::new(),
             placements_by_order: BTreeMap::new(),
             placements: Vec::new(),
             messages: Vec::new(),
-            connection: Connection::Connecting,
-            push: PushStatus::Connecting,
             modal: None,
             banner: None,
             in_flight: BTreeSet::new(),
@@ -532,6 +589,87 @@ impl State {
             .take_while(|m| m.created_at > self.errors_seen_until)
             .filter(|m| m.level == crate::domain::MessageLevel::Error)
             .count()
+    }
+
+    /// True when more than one venue is configured (tables then show a venue column).
+    pub fn multi_venue(&self) -> bool {
+        self.venues.len() > 1
+    }
+
+    /// The venue with this id, if configured.
+    pub fn venue(&self, id: &VenueId) -> Option<&VenueState> {
+        self.venues.iter().find(|v| &v.id == id)
+    }
+
+    /// The venue with this id, added (with no capabilities: nothing can be sent to it) if an
+    /// event names one that was never configured.
+    pub fn venue_mut(&mut self, id: &VenueId) -> &mut VenueState {
+        let i = match self.venues.iter().position(|v| &v.id == id) {
+            Some(i) => i,
+            None => {
+                self.venues
+                    .push(VenueState::new(id.clone(), id.as_str(), Capabilities::NONE));
+                self.venues.len() - 1
+            }
+        };
+        &mut self.venues[i]
+    }
+
+    /// Display name of a venue (its id when unknown).
+    pub fn venue_name(&self, id: &VenueId) -> String {
+        self.venue(id)
+            .map_or_else(|| id.as_str().to_string(), |v| v.name.clone())
+    }
+
+    /// Capabilities of a venue (nothing supported when unknown).
+    pub fn capabilities(&self, id: &VenueId) -> Option<Capabilities> {
+        self.venue(id).map(|v| v.capabilities)
+    }
+
+    /// Freshness of one tab across venues: the oldest loaded venue's update time (the screen
+    /// is as fresh as its stalest part; `None` until some venue has loaded), every venue's error (prefixed with the venue's name when
+    /// there are several) and the sum of undecodable rows. Venues with no multi-orders are
+    /// left out of the multi-order tab.
+    pub fn freshness(&self, tab: Tab) -> Freshness {
+        let relevant = self
+            .venues
+            .iter()
+            .filter(|v| tab != Tab::Multi || v.capabilities.multi_orders);
+        let mut out = Freshness::default();
+        for v in relevant {
+            let f = &v.freshness[tab.index()];
+            if let Some(at) = f.updated_at {
+                out.updated_at = Some(out.updated_at.map_or(at, |o| o.min(at)));
+            }
+            if let Some((e, at)) = &f.error {
+                let text = if self.multi_venue() {
+                    format!("{}: {e}", v.name)
+                } else {
+                    e.clone()
+                };
+                out.error = Some(match out.error.take() {
+                    Some((prev, p)) => (format!("{prev}; {text}"), p.max(*at)),
+                    None => (text, *at),
+                });
+            }
+            out.bad_rows += f.bad_rows;
+        }
+        out
+    }
+
+    /// The venue an order or multi-order belongs to, from the rows on screen; with a single
+    /// venue, that venue.
+    pub fn venue_of(&self, id: &OrderId) -> Option<VenueId> {
+        if let Some(o) = self.find_order(id) {
+            return Some(o.venue.clone());
+        }
+        if let Some(m) = self.multi_orders.iter().find(|m| &m.id == id) {
+            return Some(m.venue.clone());
+        }
+        match self.venues.as_slice() {
+            [only] => Some(only.id.clone()),
+            _ => None,
+        }
     }
 
     /// Finds an order among active orders and multi-order children.

@@ -8,7 +8,7 @@ use jiff::Timestamp;
 use super::amend::AmendForm;
 use super::keymap::KeyAction;
 use super::state::*;
-use crate::domain::{Order, OrderId, OrderStatus};
+use crate::domain::{Order, OrderId, OrderStatus, VenueId};
 use crate::format;
 use crate::venue::{Action, PushEvent, VenueError};
 
@@ -189,7 +189,13 @@ fn on_kill_key(state: &mut State, scope: Option<KillScope>, key: KeyEvent) -> Ve
         }
         (Some(scope), KeyCode::Char(c @ ('p' | 'c'))) => {
             let cancel = c == 'c';
-            let targets: Vec<Order> = kill_targets(state, &scope).into_iter().cloned().collect();
+            let in_scope: Vec<Order> = kill_targets(state, &scope).into_iter().cloned().collect();
+            let key = if cancel {
+                KeyAction::Cancel
+            } else {
+                KeyAction::Pause
+            };
+            let (targets, left_out) = split_supported(state, in_scope, key);
             let actions: Vec<Action> = targets
                 .iter()
                 .filter(|o| cancel || o.status != OrderStatus::Paused)
@@ -202,7 +208,11 @@ fn on_kill_key(state: &mut State, scope: Option<KillScope>, key: KeyEvent) -> Ve
                 })
                 .collect();
             let Some((first, rest)) = actions.split_first() else {
-                state.banner = Some(error(state, "No orders in that scope to act on.".into()));
+                let why = left_out.map(|w| format!(" ({w})")).unwrap_or_default();
+                state.banner = Some(error(
+                    state,
+                    format!("No orders in that scope to act on{why}."),
+                ));
                 return Vec::new();
             };
             let scope_text = match &scope {
@@ -215,6 +225,7 @@ fn on_kill_key(state: &mut State, scope: Option<KillScope>, key: KeyEvent) -> Ve
                         &state.filter_text
                     }
                 ),
+                KillScope::Everything if state.multi_venue() => "EVERYTHING on every venue".into(),
                 KillScope::Everything => "EVERYTHING on this venue".into(),
             };
             let verb = if cancel { "CANCEL" } else { "PAUSE" };
@@ -222,6 +233,7 @@ fn on_kill_key(state: &mut State, scope: Option<KillScope>, key: KeyEvent) -> Ve
                 format!("{verb} {} order(s) — scope: {scope_text}", actions.len()),
                 format!("Notional affected: {}", notional_summary(&targets)),
             ];
+            lines.extend(left_out);
             let require_word =
                 (cancel && scope == KillScope::Everything).then(|| "CANCEL".to_string());
             if require_word.is_some() {
@@ -410,6 +422,17 @@ fn send_all(state: &mut State, confirm: Confirm) -> Vec<Command> {
 
 fn send(state: &mut State, action: Action) -> Vec<Command> {
     let id = action.order_id().clone();
+    let Some(venue) = state.venue_of(&id) else {
+        state.banner = Some(error(
+            state,
+            format!(
+                "Order {} is no longer listed by any venue; {} not sent.",
+                id.short(),
+                action.verb()
+            ),
+        ));
+        return Vec::new();
+    };
     if !state.in_flight.insert(id.clone()) {
         state.banner = Some(error(
             state,
@@ -424,7 +447,7 @@ fn send(state: &mut State, action: Action) -> Vec<Command> {
         state,
         format!("Sending {} for {}…", action.verb(), id.short()),
     ));
-    vec![Command::Act(action)]
+    vec![Command::Act { venue, action }]
 }
 
 fn on_action(state: &mut State, action: KeyAction) -> Vec<Command> {
@@ -529,8 +552,11 @@ fn on_action_inner(state: &mut State, action: KeyAction) -> Vec<Command> {
 
 /// Opens the confirm dialog (or amend form) for an action on the selected row, or explains why
 /// it can't be done.
-fn ask_action(state: &mut State, action: KeyAction) {
-    let caps = state.capabilities;
+/// Why `venue` can't carry out `action`, from its capabilities (`None`: it can).
+fn refusal(state: &State, venue: &VenueId, action: KeyAction) -> Option<String> {
+    let caps = state
+        .capabilities(venue)
+        .unwrap_or(crate::venue::Capabilities::NONE);
     let supported = match action {
         KeyAction::Pause => caps.pause,
         KeyAction::Resume => caps.resume,
@@ -538,26 +564,52 @@ fn ask_action(state: &mut State, action: KeyAction) {
         KeyAction::Amend => caps.amend,
         _ => false,
     };
-    let verb = action.footer_word().unwrap_or("act");
-    if !supported {
-        state.banner = Some(error(
-            state,
-            format!(
-                "{} is not supported by {}.",
-                capitalise(verb),
-                state.venue_name
-            ),
-        ));
-        return;
+    if supported {
+        return None;
     }
+    let name = state.venue_name(venue);
+    let read_only = !(caps.pause || caps.resume || caps.cancel || caps.amend);
+    let verb = capitalise(action.footer_word().unwrap_or("act"));
+    Some(if read_only {
+        format!("{verb}: {name} is a read-only venue; nothing can be sent to it.")
+    } else {
+        format!("{verb} is not supported by {name}.")
+    })
+}
+
+/// Splits orders into those whose venue can carry out `action` and a line saying how many
+/// were left out and why (`None` when none were).
+fn split_supported(
+    state: &State,
+    orders: Vec<Order>,
+    action: KeyAction,
+) -> (Vec<Order>, Option<String>) {
+    let (ok, refused): (Vec<Order>, Vec<Order>) = orders
+        .into_iter()
+        .partition(|o| refusal(state, &o.venue, action).is_none());
+    let note = refused.first().map(|o| {
+        let reason = refusal(state, &o.venue, action).unwrap_or_default();
+        format!("{} order(s) left out — {reason}", refused.len())
+    });
+    (ok, note)
+}
+
+fn ask_action(state: &mut State, action: KeyAction) {
     match state.tab {
         Tab::Active if !state.marks.is_empty() && action != KeyAction::Amend => {
-            let targets: Vec<Order> = state
+            let marked: Vec<Order> = state
                 .marks
                 .iter()
                 .filter_map(|id| state.find_order(id).cloned())
                 .filter(|o| !o.status.is_terminal())
                 .collect();
+            let (targets, left_out) = split_supported(state, marked, action);
+            if targets.is_empty()
+                && let Some(why) = left_out
+            {
+                state.banner = Some(error(state, format!("Nothing sent: {why}")));
+                return;
+            }
             let actions: Vec<Action> = targets
                 .iter()
                 .map(|o| match action {
@@ -578,6 +630,7 @@ fn ask_action(state: &mut State, action: KeyAction) {
                 format!("{} {} marked order(s)", capitalise(verb), actions.len()),
                 format!("Notional affected: {}", notional_summary(&targets)),
             ];
+            lines.extend(left_out);
             lines.extend(targets.iter().take(6).map(format::order_summary));
             if targets.len() > 6 {
                 lines.push(format!("… and {} more", targets.len() - 6));
@@ -597,6 +650,10 @@ fn ask_action(state: &mut State, action: KeyAction) {
                 state.banner = Some(error(state, "No order selected.".into()));
                 return;
             };
+            if let Some(why) = refusal(state, &order.venue, action) {
+                state.banner = Some(error(state, why));
+                return;
+            }
             ask_order_action(state, action, &order);
         }
         Tab::Multi => {
@@ -604,6 +661,10 @@ fn ask_action(state: &mut State, action: KeyAction) {
                 state.banner = Some(error(state, "No multi-order selected.".into()));
                 return;
             };
+            if let Some(why) = refusal(state, &multi.venue, action) {
+                state.banner = Some(error(state, why));
+                return;
+            }
             let id = multi.id.clone();
             let (act, title) = match action {
                 KeyAction::Pause => (Action::PauseMulti(id), "Pause multi-order?"),
@@ -740,14 +801,15 @@ fn keep_visible(state: &mut State, tab: Tab) {
 
 fn on_feed(state: &mut State, ev: FeedEvent) {
     match ev {
-        FeedEvent::ActiveOrders { mut page, at } => {
-            page.rows.sort_by(|a, b| {
-                b.created_at
-                    .cmp(&a.created_at)
-                    .then_with(|| a.id.cmp(&b.id))
-            });
+        FeedEvent::ActiveOrders {
+            venue,
+            mut page,
+            at,
+        } => {
+            page.rows.sort_by(newest_first);
             // A venue that repeats an id would make selection and actions ambiguous: keep the
-            // most recently updated copy and count the others as bad rows.
+            // most recently updated copy and count the others as bad rows. An id another venue
+            // already shows is refused the same way (actions are routed by id).
             let before = page.rows.len();
             let mut latest: std::collections::HashMap<OrderId, Option<Timestamp>> =
                 Default::default();
@@ -756,52 +818,106 @@ fn on_feed(state: &mut State, ev: FeedEvent) {
                 *e = (*e).max(o.updated_at);
             }
             let mut seen = std::collections::HashSet::new();
-            page.rows
-                .retain(|o| latest.get(&o.id) == Some(&o.updated_at) && seen.insert(o.id.clone()));
+            let index = &state.order_index;
+            let orders = &state.orders;
+            let elsewhere = |id: &OrderId| {
+                index
+                    .get(id)
+                    .and_then(|&i| orders.get(i))
+                    .is_some_and(|o| o.venue != venue)
+            };
+            page.rows.retain(|o| {
+                latest.get(&o.id) == Some(&o.updated_at)
+                    && !elsewhere(&o.id)
+                    && seen.insert(o.id.clone())
+            });
             let duplicates = before - page.rows.len();
-            if state.freshness[Tab::Active.index()].updated_at.is_some() {
+            if state.venue_mut(&venue).freshness[Tab::Active.index()]
+                .updated_at
+                .is_some()
+            {
                 flash_changes(state, &page.rows);
             }
-            state.orders = page.rows;
+            state.orders = replace_venue_rows(
+                std::mem::take(&mut state.orders),
+                &venue,
+                page.rows,
+                |o| &o.venue,
+                newest_first,
+            );
             state.reindex_orders();
             let index = &state.order_index;
             state.marks.retain(|id| index.contains_key(id));
             state.active_view = super::view::build(&state.orders, &state.filter, state.sort);
-            mark_fresh(state, Tab::Active, page.bad_rows.len() + duplicates, at);
-            state.connection = Connection::Polling;
+            mark_fresh(
+                state,
+                &venue,
+                Tab::Active,
+                page.bad_rows.len() + duplicates,
+                at,
+            );
+            state.venue_mut(&venue).connection = Connection::Polling;
             // Placements of orders that left the active set go with them.
-            let active: std::collections::BTreeSet<_> =
-                state.orders.iter().map(|o| o.id.clone()).collect();
+            let index = &state.order_index;
             state
                 .placements_by_order
-                .retain(|id, _| active.contains(id));
+                .retain(|id, _| index.contains_key(id));
             rebuild_placements(state);
             keep_visible(state, Tab::Active);
         }
-        FeedEvent::MultiOrders { mut page, at } => {
+        FeedEvent::MultiOrders {
+            venue,
+            mut page,
+            at,
+        } => {
             page.rows.sort_by(|a, b| {
                 b.created_at
                     .cmp(&a.created_at)
                     .then_with(|| a.id.cmp(&b.id))
             });
-            state.multi_orders = page.rows;
-            mark_fresh(state, Tab::Multi, page.bad_rows.len(), at);
+            state.multi_orders = replace_venue_rows(
+                std::mem::take(&mut state.multi_orders),
+                &venue,
+                page.rows,
+                |m| &m.venue,
+                |a, b| {
+                    b.created_at
+                        .cmp(&a.created_at)
+                        .then_with(|| a.id.cmp(&b.id))
+                },
+            );
+            mark_fresh(state, &venue, Tab::Multi, page.bad_rows.len(), at);
             keep_visible(state, Tab::Multi);
         }
-        FeedEvent::Placements { by_order, at } => {
+        FeedEvent::Placements {
+            venue,
+            by_order,
+            at,
+        } => {
             let mut bad = 0;
             for (id, page) in by_order {
                 bad += page.bad_rows.len();
                 state.placements_by_order.insert(id, page.rows);
             }
             rebuild_placements(state);
-            mark_fresh(state, Tab::Placements, bad, at);
+            mark_fresh(state, &venue, Tab::Placements, bad, at);
         }
-        FeedEvent::OrderErrors { mut messages, at } => {
+        FeedEvent::OrderErrors {
+            venue,
+            mut messages,
+            at,
+        } => {
             messages.sort_by_key(|m| Reverse(m.created_at));
-            // Alert on ERRORs newer than anything shown before (not on the first load).
-            let newest_before = state.messages.first().and_then(|m| m.created_at);
-            if state.freshness[Tab::Errors.index()].updated_at.is_some()
+            // Alert on ERRORs newer than anything this venue showed before (not on its first
+            // load).
+            let newest_before = state
+                .messages
+                .iter()
+                .find(|m| m.venue == venue)
+                .and_then(|m| m.created_at);
+            if state.venue_mut(&venue).freshness[Tab::Errors.index()]
+                .updated_at
+                .is_some()
                 && let Some(m) = messages
                     .iter()
                     .take_while(|m| m.created_at > newest_before)
@@ -813,11 +929,17 @@ fn on_feed(state: &mut State, ev: FeedEvent) {
                     at,
                 });
             }
-            state.messages = messages;
+            state.messages = replace_venue_rows(
+                std::mem::take(&mut state.messages),
+                &venue,
+                messages,
+                |m| &m.venue,
+                |a, b| b.created_at.cmp(&a.created_at),
+            );
             if state.tab == Tab::Errors {
                 state.errors_seen_until = state.messages.first().and_then(|m| m.created_at);
             }
-            mark_fresh(state, Tab::Errors, 0, at);
+            mark_fresh(state, &venue, Tab::Errors, 0, at);
             keep_visible(state, Tab::Errors);
         }
         FeedEvent::Notice { text, at } => {
@@ -827,20 +949,32 @@ fn on_feed(state: &mut State, ev: FeedEvent) {
                 at,
             });
         }
-        FeedEvent::Push { status, at: _ } => {
-            state.push = status;
+        FeedEvent::Push {
+            venue,
+            status,
+            at: _,
+        } => {
+            state.venue_mut(&venue).push = status;
         }
         FeedEvent::PushUpdate {
+            venue,
             event: PushEvent::OrderUpdate { order, .. },
             at: _,
         } => {
-            if let Some(order) = order {
+            if let Some(mut order) = order {
+                order.venue = venue;
                 apply_order(state, *order);
             }
         }
-        FeedEvent::FetchFailed { tab, error, at } => {
+        FeedEvent::FetchFailed {
+            venue,
+            tab,
+            error,
+            at,
+        } => {
+            let v = state.venue_mut(&venue);
             if tab == Tab::Active {
-                state.connection = if error.is_auth() {
+                v.connection = if error.is_auth() {
                     Connection::AuthFailed {
                         error: error.to_string(),
                     }
@@ -850,7 +984,7 @@ fn on_feed(state: &mut State, ev: FeedEvent) {
                     }
                 };
             }
-            state.freshness[tab.index()].error = Some((error.to_string(), at));
+            v.freshness[tab.index()].error = Some((error.to_string(), at));
         }
         FeedEvent::ActionDone { action, result, at } => {
             state.in_flight.remove(action.order_id());
@@ -874,6 +1008,43 @@ fn on_feed(state: &mut State, ev: FeedEvent) {
             });
         }
     }
+}
+
+/// Newest first, then by id (the order of every order list).
+fn newest_first(a: &Order, b: &Order) -> std::cmp::Ordering {
+    b.created_at
+        .cmp(&a.created_at)
+        .then_with(|| a.id.cmp(&b.id))
+}
+
+/// Replaces one venue's rows in a list holding every venue's rows: the other venues' rows are
+/// kept as they are (one venue's refresh or failure never touches another's). `fresh` must be
+/// sorted by `cmp`; the result is too. With a single venue this is just `fresh`.
+fn replace_venue_rows<T>(
+    mut all: Vec<T>,
+    venue: &crate::domain::VenueId,
+    fresh: Vec<T>,
+    venue_of: impl Fn(&T) -> &crate::domain::VenueId,
+    cmp: impl Fn(&T, &T) -> std::cmp::Ordering,
+) -> Vec<T> {
+    all.retain(|r| venue_of(r) != venue);
+    if all.is_empty() {
+        return fresh;
+    }
+    // Merge two sorted lists (stable: on equal keys, kept rows first).
+    let mut out = Vec::with_capacity(all.len() + fresh.len());
+    let mut a = all.into_iter().peekable();
+    let mut b = fresh.into_iter().peekable();
+    loop {
+        let take_a = match (a.peek(), b.peek()) {
+            (Some(x), Some(y)) => cmp(x, y) != std::cmp::Ordering::Greater,
+            (Some(_), None) => true,
+            (None, Some(_)) => false,
+            (None, None) => break,
+        };
+        out.extend(if take_a { a.next() } else { b.next() });
+    }
+    out
 }
 
 /// Applies one pushed order in place (keyed by id): replaced where it is, inserted in order if
@@ -931,12 +1102,29 @@ fn is_data(ev: &FeedEvent) -> bool {
     )
 }
 
+/// The venue an event came from (none for notices and action results).
+fn event_venue(ev: &FeedEvent) -> Option<&crate::domain::VenueId> {
+    match ev {
+        FeedEvent::ActiveOrders { venue, .. }
+        | FeedEvent::MultiOrders { venue, .. }
+        | FeedEvent::Placements { venue, .. }
+        | FeedEvent::OrderErrors { venue, .. }
+        | FeedEvent::FetchFailed { venue, .. }
+        | FeedEvent::Push { venue, .. }
+        | FeedEvent::PushUpdate { venue, .. } => Some(venue),
+        FeedEvent::Notice { .. } | FeedEvent::ActionDone { .. } => None,
+    }
+}
+
 /// Queues a data update while frozen. Snapshots replace their data set, so only the latest
 /// of each kind is kept (placements are per order and all kept, up to a bound).
 fn queue(state: &mut State, ev: FeedEvent) {
     const MAX_PLACEMENT_BATCHES: usize = 64;
     state.pending_count += 1;
-    let same_kind = |a: &FeedEvent| std::mem::discriminant(a) == std::mem::discriminant(&ev);
+    let same_kind = |a: &FeedEvent| {
+        std::mem::discriminant(a) == std::mem::discriminant(&ev)
+            && event_venue(a) == event_venue(&ev)
+    };
     if !matches!(ev, FeedEvent::Placements { .. }) {
         state.pending.retain(|p| !same_kind(p));
     } else if state.pending.iter().filter(|p| same_kind(p)).count() >= MAX_PLACEMENT_BATCHES
@@ -1043,8 +1231,14 @@ fn rebuild_placements(state: &mut State) {
     keep_visible(state, Tab::Placements);
 }
 
-fn mark_fresh(state: &mut State, tab: Tab, bad_rows: usize, at: Timestamp) {
-    let f = &mut state.freshness[tab.index()];
+fn mark_fresh(
+    state: &mut State,
+    venue: &crate::domain::VenueId,
+    tab: Tab,
+    bad_rows: usize,
+    at: Timestamp,
+) {
+    let f = &mut state.venue_mut(venue).freshness[tab.index()];
     f.updated_at = Some(at);
     f.error = None;
     f.bad_rows = bad_rows;

@@ -3,7 +3,8 @@
 //!
 //! Filter syntax: free words match (case-insensitively, as substrings) the id, pair, account,
 //! strategy, status or side; field terms narrow to one field: `side:buy`, `status:paused`,
-//! `acct:binance_main` (or `account:`), `pair:BTC-*`, `strat:twap`, `id:6deb*`. A `*` matches
+//! `acct:binance_main` (or `account:`), `pair:BTC-*`, `strat:twap`, `id:6deb*`, `venue:anboto`
+//! (the `[[venue]]` name). A `*` matches
 //! any run of characters. All terms must match.
 
 use std::cmp::Ordering;
@@ -101,6 +102,7 @@ enum Field {
     Status,
     Account,
     Strategy,
+    Venue,
 }
 
 /// A parsed filter.
@@ -124,6 +126,7 @@ impl Filter {
                         "status" => Some(Field::Status),
                         "acct" | "account" => Some(Field::Account),
                         "strat" | "strategy" => Some(Field::Strategy),
+                        "venue" => Some(Field::Venue),
                         _ => None,
                     };
                     if let Some(f) = f {
@@ -152,6 +155,7 @@ impl Filter {
                     || o.strategy.as_deref().is_some_and(|s| contains(s, w))
                     || contains(o.status.as_str(), w)
                     || contains(o.side.as_str(), w)
+                    || contains(o.venue.as_str(), w)
             }
             Term::Field(f, pat) => match f {
                 Field::Id => glob(pat, o.id.as_str()),
@@ -160,6 +164,7 @@ impl Filter {
                 Field::Status => glob(pat, o.status.as_str()),
                 Field::Account => o.account_names.iter().any(|a| glob(pat, a)),
                 Field::Strategy => o.strategy.as_deref().is_some_and(|s| glob(pat, s)),
+                Field::Venue => glob(pat, o.venue.as_str()),
             },
         })
     }

@@ -2,6 +2,8 @@
 //! documented endpoints, shapes, status codes and replies, orders that progress over time, and
 //! switchable faults. Used by demo mode, tests and benches.
 
+pub mod alphasec;
+pub mod anboto;
 mod book;
 mod json;
 mod routes;
@@ -91,6 +93,10 @@ const MAX_RECORDED: usize = 20_000;
 
 pub(crate) struct Shared {
     book: Mutex<Book>,
+    /// The Anboto-style book served under `/anboto`.
+    anboto: anboto::Book,
+    /// The AlphaSec-style book served under `/alphasec`.
+    alphasec: alphasec::Book,
     cfg: SimConfig,
     faults: Mutex<Faults>,
     requests: Mutex<Vec<RecordedRequest>>,
@@ -139,7 +145,10 @@ impl Shared {
     }
 
     fn step(&self, n: u32) {
+        let now_ms = Timestamp::now().as_millisecond();
         for _ in 0..n {
+            lock(&self.anboto).step();
+            lock(&self.alphasec).step(now_ms);
             let changes = self.book().step(Timestamp::now());
             self.publish(changes);
         }
@@ -167,6 +176,18 @@ impl SimHandle {
     /// `http://127.0.0.1:PORT`.
     pub fn base_url(&self) -> String {
         format!("http://{}", self.addr)
+    }
+
+    /// Base URL of the Anboto-style endpoints (`http://127.0.0.1:PORT/anboto`); they accept
+    /// [`anboto::DEMO_KEY`] signed with [`anboto::DEMO_SECRET_B64`].
+    pub fn anboto_url(&self) -> String {
+        format!("http://{}/anboto", self.addr)
+    }
+
+    /// Base URL of the AlphaSec-style endpoints (`http://127.0.0.1:PORT/alphasec`), serving
+    /// the wallet [`alphasec::DEMO_ADDRESS`].
+    pub fn alphasec_url(&self) -> String {
+        format!("http://{}/alphasec", self.addr)
     }
 
     /// Runs `steps` simulation steps now (deterministic for the seed).
@@ -233,6 +254,12 @@ pub async fn spawn_on(
     let addr = listener.local_addr()?;
     let (updates, _) = broadcast::channel(4096);
     let shared = Arc::new(Shared {
+        anboto: Mutex::new(anboto::AnbotoBook::seeded(
+            Timestamp::now().as_millisecond(),
+        )),
+        alphasec: Mutex::new(alphasec::AlphaBook::seeded(
+            Timestamp::now().as_millisecond(),
+        )),
         book: Mutex::new({
             let now = Timestamp::now();
             let mut book = Book::seeded(cfg.seed, now);

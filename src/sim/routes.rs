@@ -49,6 +49,8 @@ pub(super) fn router(shared: Arc<Shared>) -> Router {
         .route("/admin/step", post(admin_step))
         .route("/admin/paused", post(admin_paused))
         .route("/ws/orders/", get(super::ws::upgrade))
+        .nest("/anboto", super::anboto::router())
+        .nest("/alphasec", super::alphasec::router())
         .fallback(delete(not_found).get(not_found).post(not_found))
         .layer(middleware::from_fn_with_state(shared.clone(), gate))
         .with_state(shared)

@@ -34,7 +34,7 @@ pub fn render(state: &State, theme: &Theme, frame: &mut Frame, body: Rect, detai
     super::render_table(state, theme, frame, body, (Tab::Active, &COLS), |range| {
         range
             .filter_map(|i| state.active_row(i))
-            .map(|o| row(state, theme, o))
+            .map(|o| super::with_venue(state, &o.venue, row(state, theme, o)))
             .collect()
     });
     super::render_detail(frame, detail, detail_lines(state, theme));

@@ -25,7 +25,7 @@ pub fn render(state: &State, theme: &Theme, frame: &mut Frame, body: Rect, detai
     super::render_table(state, theme, frame, body, (Tab::Errors, &COLS), |range| {
         state.messages[range]
             .iter()
-            .map(|m| row(state, theme, m))
+            .map(|m| super::with_venue(state, &m.venue, row(state, theme, m)))
             .collect()
     });
     let lines = match state

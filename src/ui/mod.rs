@@ -99,30 +99,30 @@ fn render_header(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
         Style::new().add_modifier(Modifier::BOLD),
     )];
     spans.push(Span::raw("│ "));
-    spans.push(Span::raw(
-        clean_truncated(&state.venue_name, 24).into_owned(),
-    ));
-    spans.push(Span::raw(" "));
-    if state.demo {
-        spans.push(Span::styled(" DEMO ", theme.demo()));
+    if let [venue] = state.venues.as_slice() {
+        spans.push(Span::raw(clean_truncated(&venue.name, 24).into_owned()));
         spans.push(Span::raw(" "));
-    }
-    spans.push(Span::raw("│ "));
-    let (text, style) = match (&state.connection, &state.push) {
-        (Connection::Polling, PushStatus::Live) => ("● live".to_string(), theme.ok()),
-        (Connection::Polling, PushStatus::Reconnecting { retry_at, .. }) => (
-            format!(
-                "● polling · reconnecting in {}",
-                format::duration(retry_at.duration_since(state.now).as_secs().max(0))
-            ),
-            theme.warn(),
-        ),
-        (Connection::Polling, PushStatus::AuthFailed { .. }) => {
-            ("● polling · stream auth failed".to_string(), theme.warn())
+        if state.demo {
+            spans.push(Span::styled(" DEMO ", theme.demo()));
+            spans.push(Span::raw(" "));
         }
-        (connection, _) => connection_text(connection, theme),
-    };
-    spans.push(Span::styled(text, style));
+        spans.push(Span::raw("│ "));
+        let (text, style) = venue_status(venue, state.now, theme, 60);
+        spans.push(Span::styled(text, style));
+    } else {
+        if state.demo {
+            spans.push(Span::styled(" DEMO ", theme.demo()));
+            spans.push(Span::raw(" "));
+        }
+        for (i, venue) in state.venues.iter().enumerate() {
+            if i > 0 {
+                spans.push(Span::styled(" · ", theme.dim()));
+            }
+            spans.push(Span::raw(format!("{} ", clean_truncated(&venue.name, 24))));
+            let (text, style) = venue_status(venue, state.now, theme, 24);
+            spans.push(Span::styled(text, style));
+        }
+    }
     if state.frozen {
         spans.push(Span::raw(" "));
         spans.push(Span::styled(
@@ -140,17 +140,41 @@ fn render_header(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
+/// One venue's connection state for the header: `● live`, `● polling · reconnecting in 4s`,
+/// `● retrying — <error>` (error cut to `max_error` characters).
+fn venue_status(
+    venue: &crate::app::VenueState,
+    now: jiff::Timestamp,
+    theme: &Theme,
+    max_error: usize,
+) -> (String, Style) {
+    match (&venue.connection, &venue.push) {
+        (Connection::Polling, PushStatus::Live) => ("● live".to_string(), theme.ok()),
+        (Connection::Polling, PushStatus::Reconnecting { retry_at, .. }) => (
+            format!(
+                "● polling · reconnecting in {}",
+                format::duration(retry_at.duration_since(now).as_secs().max(0))
+            ),
+            theme.warn(),
+        ),
+        (Connection::Polling, PushStatus::AuthFailed { .. }) => {
+            ("● polling · stream auth failed".to_string(), theme.warn())
+        }
+        (connection, _) => connection_text(connection, theme, max_error),
+    }
+}
+
 /// Polling health when the push channel doesn't decide the picture.
-fn connection_text(connection: &Connection, theme: &Theme) -> (String, Style) {
+fn connection_text(connection: &Connection, theme: &Theme, max_error: usize) -> (String, Style) {
     match connection {
         Connection::Connecting => ("● connecting".to_string(), theme.dim()),
         Connection::Polling => ("● polling".to_string(), theme.ok()),
         Connection::Retrying { error } => (
-            format!("● retrying — {}", clean_truncated(error, 60)),
+            format!("● retrying — {}", clean_truncated(error, max_error)),
             theme.warn(),
         ),
         Connection::AuthFailed { error } => (
-            format!("● auth failed — {}", clean_truncated(error, 60)),
+            format!("● auth failed — {}", clean_truncated(error, max_error)),
             theme.warn(),
         ),
     }
@@ -191,26 +215,34 @@ fn render_tabs(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
 
 /// Title for a tab's table block: name, freshness and bad-row count.
 fn block_title<'a>(state: &State, theme: &Theme, tab: Tab) -> Line<'a> {
-    let f = &state.freshness[tab.index()];
+    let f = &state.freshness(tab);
     let mut spans = vec![Span::styled(
         format!(" {} ", tab.title()),
         Style::new().add_modifier(Modifier::BOLD),
     )];
-    let live = matches!(state.push, crate::app::PushStatus::Live);
+    let is_live = |v: &crate::app::VenueState| matches!(v.push, PushStatus::Live);
+    let live = state.venues.iter().all(is_live);
     if live && tab == Tab::Active {
         spans.push(Span::styled("live · ", theme.ok()));
     }
     match f.updated_at {
         Some(at) => {
             let age = state.now.duration_since(at).as_secs();
-            let slowed = live && tab != Tab::Multi;
-            let interval = state.refresh_secs.max(1) as i64
-                * if slowed {
-                    i64::from(crate::feed::LIVE_POLL_SLOWDOWN)
-                } else {
-                    1
+            // Stale when any venue's data is older than 3 of its own intervals (polling slows
+            // while a venue's stream is live).
+            let stale = state.venues.iter().any(|v| {
+                let Some(at) = v.freshness[tab.index()].updated_at else {
+                    return false;
                 };
-            let stale = age > STALE_AFTER_INTERVALS * interval;
+                let slowed = is_live(v) && tab != Tab::Multi;
+                let interval = state.refresh_secs.max(1) as i64
+                    * if slowed {
+                        i64::from(crate::feed::LIVE_POLL_SLOWDOWN)
+                    } else {
+                        1
+                    };
+                state.now.duration_since(at).as_secs() > STALE_AFTER_INTERVALS * interval
+            });
             let style = if stale || f.error.is_some() {
                 theme.warn()
             } else {
@@ -345,6 +377,27 @@ fn fit_columns(cols: &[Col], widths: &[u16], width: u16, spacing: u16) -> Vec<us
 /// One cell's text and style.
 type CellText = (String, Style);
 
+/// The venue column, first in every table when several venues are configured.
+const VENUE_COL: Col = left("Venue", 2);
+
+/// A row's cells, with its venue's name in front when several venues are configured.
+fn with_venue(
+    state: &State,
+    venue: &crate::domain::VenueId,
+    mut cells: Vec<CellText>,
+) -> Vec<CellText> {
+    if state.multi_venue() {
+        cells.insert(
+            0,
+            (
+                clean_truncated(venue.as_str(), 12).into_owned(),
+                Style::new(),
+            ),
+        );
+    }
+    cells
+}
+
 /// Draws a tab's table. Only the visible rows are built (`rows` gets their index range);
 /// column widths fit the visible content, so numbers are never cut.
 fn render_table(
@@ -355,6 +408,15 @@ fn render_table(
     (tab, cols): (Tab, &[Col]),
     rows: impl FnOnce(std::ops::Range<usize>) -> Vec<Vec<CellText>>,
 ) {
+    let with_venue: Vec<Col>;
+    let cols = if state.multi_venue() {
+        with_venue = std::iter::once(VENUE_COL)
+            .chain(cols.iter().copied())
+            .collect();
+        &with_venue[..]
+    } else {
+        cols
+    };
     let count = state.row_count(tab);
     let visible = usize::from(area.height.saturating_sub(3));
     let offset = state.views[tab.index()].offset.min(count);
@@ -417,7 +479,7 @@ fn render_table(
     let mut ts = TableState::default().with_selected(selected);
     frame.render_stateful_widget(table, area, &mut ts);
     if count == 0 && area.height > 3 {
-        let msg = if state.freshness[tab.index()].updated_at.is_some() {
+        let msg = if state.freshness(tab).updated_at.is_some() {
             "  (none)"
         } else {
             "  waiting for the venue…"

@@ -29,7 +29,7 @@ pub fn render(state: &State, theme: &Theme, frame: &mut Frame, body: Rect, detai
     super::render_table(state, theme, frame, body, (Tab::Multi, &COLS), |range| {
         state.multi_orders[range]
             .iter()
-            .map(|m| row(state, theme, m))
+            .map(|m| super::with_venue(state, &m.venue, row(state, theme, m)))
             .collect()
     });
     super::render_detail(frame, detail, legs(state, theme));

@@ -36,7 +36,7 @@ pub fn render(state: &State, theme: &Theme, frame: &mut Frame, body: Rect, detai
         |range| {
             state.placements[range]
                 .iter()
-                .map(|p| row(state, theme, p))
+                .map(|p| super::with_venue(state, &p.venue, row(state, theme, p)))
                 .collect()
         },
     );

@@ -41,6 +41,16 @@ impl Capabilities {
         multi_orders: true,
         push: true,
     };
+
+    /// Nothing supported: read-only, no multi-orders, no push channel.
+    pub const NONE: Capabilities = Capabilities {
+        pause: false,
+        resume: false,
+        amend: false,
+        cancel: false,
+        multi_orders: false,
+        push: false,
+    };
 }
 
 /// The fields of an amend (`POST /api/amend_order/` `changes`). Only set fields are sent.

@@ -81,6 +81,7 @@ pub fn orders() -> Vec<Order> {
 
 pub fn multi_orders() -> Vec<MultiOrder> {
     vec![MultiOrder {
+        venue: Default::default(),
         id: OrderId::new("397e42c1-a617-458b-9db9-dc51f326b918"),
         custom_order_id: Some("multi_order_123".into()),
         status: OrderStatus::Active,
@@ -110,6 +111,7 @@ pub fn multi_orders() -> Vec<MultiOrder> {
 pub fn placements() -> Vec<(OrderId, Page<Placement>)> {
     let id = OrderId::new("6debb950-614a-4366-b73b-7d7574fd9e15");
     let p = |pid: &str, ty: &str, status: &str, reason: Option<&str>, created: &str| Placement {
+        venue: Default::default(),
         id: pid.into(),
         order_id: id.clone(),
         exchange: Some("binance".into()),
@@ -149,6 +151,7 @@ pub fn placements() -> Vec<(OrderId, Page<Placement>)> {
 
 pub fn messages() -> Vec<OrderMessage> {
     let m = |id: &str, level: MessageLevel, text: &str, at: &str| OrderMessage {
+        venue: Default::default(),
         order_id: OrderId::new(id),
         level,
         message: text.into(),
@@ -185,6 +188,7 @@ pub fn loaded_state() -> State {
     feed(
         &mut s,
         FeedEvent::ActiveOrders {
+            venue: Default::default(),
             page: Page::of(orders()),
             at,
         },
@@ -192,6 +196,7 @@ pub fn loaded_state() -> State {
     feed(
         &mut s,
         FeedEvent::MultiOrders {
+            venue: Default::default(),
             page: Page::of(multi_orders()),
             at,
         },
@@ -199,6 +204,7 @@ pub fn loaded_state() -> State {
     feed(
         &mut s,
         FeedEvent::Placements {
+            venue: Default::default(),
             by_order: placements(),
             at,
         },
@@ -206,6 +212,7 @@ pub fn loaded_state() -> State {
     feed(
         &mut s,
         FeedEvent::OrderErrors {
+            venue: Default::default(),
             messages: messages(),
             at,
         },

@@ -300,6 +300,7 @@ impl Trade {
     /// kept on [`Trade`].
     pub fn to_placement(&self) -> Placement {
         Placement {
+            venue: Default::default(),
             id: self.trade_id.clone(),
             order_id: self.order_id.clone(),
             exchange: None,
@@ -531,6 +532,7 @@ pub fn order_messages(orders: &[Order]) -> Vec<OrderMessage> {
         .iter()
         .filter_map(|o| {
             o.failure_reason.as_ref().map(|r| OrderMessage {
+                venue: Default::default(),
                 order_id: o.id.clone(),
                 level: MessageLevel::Error,
                 message: r.clone(),

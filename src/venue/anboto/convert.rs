@@ -316,6 +316,7 @@ pub fn order_messages(orders: &[Order]) -> Vec<OrderMessage> {
                 _ => return None,
             };
             Some(OrderMessage {
+                venue: Default::default(),
                 order_id: o.id.clone(),
                 level: MessageLevel::Error,
                 message,

@@ -74,6 +74,7 @@ pub(super) fn order(w: WireOrder) -> Order {
     let executed_qty = w.target_executed_qty.or(w.executed_qty);
     let fill_ratio = pct_to_ratio(w.pct_filled).or_else(|| derive_ratio(executed_qty, target_qty));
     Order {
+        venue: Default::default(),
         id: OrderId(w.id),
         custom_order_id: w.custom_order_id,
         parent_order_id: w.parent_order_id.map(OrderId),
@@ -112,6 +113,7 @@ pub(super) fn order(w: WireOrder) -> Order {
 
 pub(super) fn multi_order(w: WireMultiOrder) -> MultiOrder {
     MultiOrder {
+        venue: Default::default(),
         id: OrderId(w.id),
         custom_order_id: w.custom_order_id,
         status: status(w.status),
@@ -142,6 +144,7 @@ pub(super) fn multi_order(w: WireMultiOrder) -> MultiOrder {
 
 pub(super) fn placement(w: WirePlacement, order_id: &OrderId) -> Placement {
     Placement {
+        venue: Default::default(),
         id: w.id,
         order_id: w.order.map_or_else(|| order_id.clone(), OrderId),
         exchange: w.exchange,
@@ -159,6 +162,7 @@ pub(super) fn placement(w: WirePlacement, order_id: &OrderId) -> Placement {
 
 fn message(order_id: &str, w: WireMessage) -> OrderMessage {
     OrderMessage {
+        venue: Default::default(),
         order_id: OrderId::new(order_id),
         level: MessageLevel::parse(w.message_type.as_deref().unwrap_or_default()),
         message: w.message.unwrap_or_default(),
