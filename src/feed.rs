@@ -198,8 +198,7 @@ struct Ctx {
 
 impl Ctx {
     /// Sends an event; false when the UI has gone (the task should stop).
-    async fn emit(&self, mut ev: FeedEvent) -> bool {
-        stamp(&mut ev, &self.cfg.venue_id);
+    async fn emit(&self, ev: FeedEvent) -> bool {
         if let Some(r) = &self.cfg.recorder {
             r.record(&ev);
         }
@@ -236,46 +235,6 @@ impl Ctx {
             at: Timestamp::now(),
         })
         .await
-    }
-}
-
-/// Tags every row an event carries with the venue it came from (adapters leave it empty).
-fn stamp(ev: &mut FeedEvent, id: &VenueId) {
-    if id.as_str().is_empty() {
-        return;
-    }
-    match ev {
-        FeedEvent::ActiveOrders { page, .. } => {
-            for o in &mut page.rows {
-                o.venue = id.clone();
-            }
-        }
-        FeedEvent::MultiOrders { page, .. } => {
-            for m in &mut page.rows {
-                m.venue = id.clone();
-                for c in &mut m.child_orders {
-                    c.venue = id.clone();
-                }
-            }
-        }
-        FeedEvent::Placements { by_order, .. } => {
-            for p in by_order
-                .iter_mut()
-                .flat_map(|(_, page)| page.rows.iter_mut())
-            {
-                p.venue = id.clone();
-            }
-        }
-        FeedEvent::OrderErrors { messages, .. } => {
-            for m in messages {
-                m.venue = id.clone();
-            }
-        }
-        FeedEvent::PushUpdate {
-            event: PushEvent::OrderUpdate { order: Some(o), .. },
-            ..
-        } => o.venue = id.clone(),
-        _ => {}
     }
 }
 

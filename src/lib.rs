@@ -7,6 +7,7 @@
 pub mod app;
 pub mod audit;
 pub mod config;
+pub mod desk;
 pub mod domain;
 pub mod dump;
 pub mod feed;

@@ -7,17 +7,15 @@ use std::time::Duration;
 
 use blotter::app::State;
 use blotter::config::{self, Config};
+use blotter::desk;
 use blotter::domain::VenueId;
 use blotter::dump::{self, DumpFormat};
 use blotter::feed::{self, FeedConfig};
 use blotter::sim::{self, SimConfig};
-use blotter::venue::alphasec::AlphaSecClient;
-use blotter::venue::anboto::{AnbotoClient, SignatureEncoding};
 use blotter::venue::treadfi::TreadfiClient;
 use blotter::venue::{Venue, VenueError};
 use clap::{Parser, Subcommand, ValueEnum};
 use color_eyre::eyre::{Result, WrapErr, eyre};
-use secrecy::SecretString;
 
 /// Terminal order blotter for crypto execution venues. With no venue configured it runs
 /// against an embedded simulated Tread.fi venue (demo mode).
@@ -279,28 +277,6 @@ fn init_logging(cfg: &Config, is_tui: bool) {
     );
 }
 
-/// Refuses plain `http://` to anything but a loopback host, unless explicitly allowed: the
-/// API key would travel in clear text.
-fn check_transport(url: &str, allow_insecure: bool) -> Result<()> {
-    let parsed = reqwest::Url::parse(url).map_err(|e| eyre!("invalid venue URL {url:?}: {e}"))?;
-    let loopback = match parsed.host_str() {
-        Some("localhost") => true,
-        Some(h) => h
-            .trim_start_matches('[')
-            .trim_end_matches(']')
-            .parse::<std::net::IpAddr>()
-            .is_ok_and(|ip| ip.is_loopback()),
-        None => false,
-    };
-    if parsed.scheme() == "http" && !loopback && !allow_insecure {
-        return Err(eyre!(
-            "refusing plain http to {}: the API key would travel unencrypted. Use https, or pass --allow-insecure if you really mean it",
-            parsed.host_str().unwrap_or("?")
-        ));
-    }
-    Ok(())
-}
-
 /// One venue connection plus the demo simulator behind it, if any (for `dump` and the
 /// scriptable actions, which work on one venue).
 struct Connected {
@@ -348,15 +324,15 @@ async fn connect_desk(cfg: &Config, auto_advance: bool) -> Result<Desk> {
         let mut venues = Vec::new();
         for v in &cfg.venues {
             let (venue, own_read_only) =
-                venue_from_config(v).wrap_err_with(|| format!("[[venue]] {:?}", v.name()))?;
+                desk::venue_from_config(v).map_err(|e| eyre!("[[venue]] {:?}: {e}", v.name()))?;
             venues.push((VenueId::new(v.name()), read_only(venue, own_read_only)));
         }
         return Ok(Desk { venues, demo: None });
     }
     let timeout = Duration::from_secs_f64(cfg.treadfi.timeout_secs.max(0.1));
     if let Some(url) = &cfg.treadfi.url {
-        check_transport(url, cfg.treadfi.allow_insecure)?;
-        let client = TreadfiClient::new(url, env_secret(&cfg.treadfi.api_key_env), timeout)
+        desk::check_transport(url, cfg.treadfi.allow_insecure).map_err(|e| eyre!(e))?;
+        let client = TreadfiClient::new(url, desk::env_secret(&cfg.treadfi.api_key_env), timeout)
             .map_err(|e| eyre!("cannot use {url}: {e}"))?;
         return Ok(Desk {
             venues: vec![(VenueId::default(), read_only(Arc::new(client), false))],
@@ -370,109 +346,15 @@ async fn connect_desk(cfg: &Config, auto_advance: bool) -> Result<Desk> {
     .await
     .wrap_err("starting the embedded demo venue")?;
     tracing::info!(url = %handle.base_url(), "demo venue started");
-    let treadfi = TreadfiClient::new(&handle.base_url(), None, timeout)
-        .map_err(|e| eyre!("demo venue: {e}"))?;
-    let anboto = AnbotoClient::new(
-        &handle.anboto_url(),
-        SecretString::from(sim::anboto::DEMO_KEY),
-        SecretString::from(sim::anboto::DEMO_SECRET_B64),
-        SignatureEncoding::Hex,
-        blotter::venue::anboto::DEFAULT_RECV_WINDOW_MS,
-        timeout,
-    )
-    .map_err(|e| eyre!("demo Anboto venue: {e}"))?;
-    let tokens = sim::alphasec::DEMO_TOKENS
-        .iter()
-        .map(|(id, sym)| ((*id).to_owned(), (*sym).to_owned()))
+    let venues = desk::demo_venues(&handle, timeout)
+        .map_err(|e| eyre!("demo venue: {e}"))?
+        .into_iter()
+        .map(|(id, v)| (id, read_only(v, false)))
         .collect();
-    let alphasec = AlphaSecClient::new(
-        &handle.alphasec_url(),
-        sim::alphasec::DEMO_ADDRESS.to_owned(),
-        tokens,
-        timeout,
-    )
-    .map_err(|e| eyre!("demo AlphaSec venue: {e}"))?;
     Ok(Desk {
-        venues: vec![
-            (VenueId::new("treadfi"), read_only(Arc::new(treadfi), false)),
-            (VenueId::new("anboto"), read_only(Arc::new(anboto), false)),
-            (
-                VenueId::new("alphasec"),
-                read_only(Arc::new(alphasec), false),
-            ),
-        ],
+        venues,
         demo: Some(handle),
     })
-}
-
-/// A secret from the environment variable `var` (`None`, with a warning, when unset or empty).
-fn env_secret(var: &str) -> Option<SecretString> {
-    let value = std::env::var(var)
-        .ok()
-        .filter(|k| !k.trim().is_empty())
-        .map(SecretString::from);
-    if value.is_none() {
-        tracing::warn!(var, "no secret in the environment variable");
-    }
-    value
-}
-
-/// Builds one `[[venue]]`'s client; also says whether the section asks for read-only.
-fn venue_from_config(v: &config::VenueConfig) -> Result<(Arc<dyn Venue>, bool)> {
-    let timeout = |secs: f64| Duration::from_secs_f64(secs.max(0.1));
-    match v {
-        config::VenueConfig::Treadfi(t) => {
-            check_transport(&t.url, t.allow_insecure)?;
-            let client =
-                TreadfiClient::new(&t.url, env_secret(&t.api_key_env), timeout(t.timeout_secs))
-                    .map_err(|e| eyre!("cannot use {}: {e}", t.url))?;
-            Ok((Arc::new(client), t.read_only))
-        }
-        config::VenueConfig::Anboto(a) => {
-            check_transport(&a.url, a.allow_insecure)?;
-            let key = env_secret(&a.api_key_env).ok_or_else(|| {
-                eyre!(
-                    "set the API key in the environment variable {}",
-                    a.api_key_env
-                )
-            })?;
-            let secret = match &a.secret_file {
-                Some(path) => SecretString::from(
-                    config::read_secret_file(path).map_err(|e| eyre!("secret_file {e}"))?,
-                ),
-                None => env_secret(&a.secret_env).ok_or_else(|| {
-                    eyre!(
-                        "set the API secret in the environment variable {} (or secret_file)",
-                        a.secret_env
-                    )
-                })?,
-            };
-            let encoding = SignatureEncoding::parse(&a.signature)
-                .ok_or_else(|| eyre!("signature must be hex or base64"))?;
-            let client = AnbotoClient::new(
-                &a.url,
-                key,
-                secret,
-                encoding,
-                a.recv_window_ms,
-                timeout(a.timeout_secs),
-            )
-            .map_err(|e| eyre!("cannot use {}: {e}", a.url))?;
-            Ok((Arc::new(client), a.read_only))
-        }
-        config::VenueConfig::Alphasec(x) => {
-            check_transport(&x.url, x.allow_insecure)?;
-            let tokens = x
-                .tokens
-                .iter()
-                .map(|(k, v)| (k.clone(), v.clone()))
-                .collect();
-            let client =
-                AlphaSecClient::new(&x.url, x.address.clone(), tokens, timeout(x.timeout_secs))
-                    .map_err(|e| eyre!("cannot use {}: {e}", x.url))?;
-            Ok((Arc::new(client), false))
-        }
-    }
 }
 
 /// Runs `f` and exits the process with the status it returns.

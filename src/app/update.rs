@@ -32,7 +32,8 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Command> {
             state.flashes.retain(|_, f| f.until > now);
             Vec::new()
         }
-        Msg::Feed(ev) => {
+        Msg::Feed(mut ev) => {
+            stamp(&mut ev);
             if state.frozen && is_data(&ev) {
                 queue(state, ev);
             } else {
@@ -1045,6 +1046,56 @@ fn replace_venue_rows<T>(
         out.extend(if take_a { a.next() } else { b.next() });
     }
     out
+}
+
+/// Tags every row an event carries with the event's venue (adapters leave rows untagged; the
+/// event's venue is authoritative).
+fn stamp(ev: &mut FeedEvent) {
+    let id = match ev {
+        FeedEvent::ActiveOrders { venue, .. }
+        | FeedEvent::MultiOrders { venue, .. }
+        | FeedEvent::Placements { venue, .. }
+        | FeedEvent::OrderErrors { venue, .. }
+        | FeedEvent::PushUpdate { venue, .. } => venue.clone(),
+        _ => return,
+    };
+    if id.as_str().is_empty() {
+        // A single-venue blotter: rows are already untagged.
+        return;
+    }
+    match ev {
+        FeedEvent::ActiveOrders { page, .. } => {
+            for o in &mut page.rows {
+                o.venue = id.clone();
+            }
+        }
+        FeedEvent::MultiOrders { page, .. } => {
+            for m in &mut page.rows {
+                m.venue = id.clone();
+                for c in &mut m.child_orders {
+                    c.venue = id.clone();
+                }
+            }
+        }
+        FeedEvent::Placements { by_order, .. } => {
+            for p in by_order
+                .iter_mut()
+                .flat_map(|(_, page)| page.rows.iter_mut())
+            {
+                p.venue = id.clone();
+            }
+        }
+        FeedEvent::OrderErrors { messages, .. } => {
+            for m in messages {
+                m.venue = id.clone();
+            }
+        }
+        FeedEvent::PushUpdate {
+            event: PushEvent::OrderUpdate { order: Some(o), .. },
+            ..
+        } => o.venue = id.clone(),
+        _ => {}
+    }
 }
 
 /// Applies one pushed order in place (keyed by id): replaced where it is, inserted in order if

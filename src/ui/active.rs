@@ -111,10 +111,14 @@ fn detail_lines<'a>(state: &State, theme: &Theme) -> Vec<Line<'a>> {
         return vec![Line::styled(" no order selected", theme.dim())];
     };
     let bold = Style::new().add_modifier(Modifier::BOLD);
-    let mut first = vec![
-        Span::styled(" id ", theme.dim()),
-        Span::styled(clean(o.id.as_str()).into_owned(), bold),
-    ];
+    let mut first = Vec::new();
+    if state.multi_venue() {
+        first.push(Span::styled(" venue ", theme.dim()));
+        first.push(Span::raw(state.venue_name(&o.venue)));
+        first.push(Span::raw(" "));
+    }
+    first.push(Span::styled(" id ", theme.dim()));
+    first.push(Span::styled(clean(o.id.as_str()).into_owned(), bold));
     if let Some(c) = &o.custom_order_id {
         first.push(Span::styled("  custom ", theme.dim()));
         first.push(Span::raw(clean_truncated(c, 30).into_owned()));
