@@ -419,6 +419,22 @@ tokens = { "1" = "ALP", "2" = "USDT" }
     }
 
     #[test]
+    fn example_venue_sections_parse_when_uncommented() {
+        let text = include_str!("../config.example.toml");
+        let start = text.find("# --- venues ---").unwrap();
+        let end = text.find("# --- end venues ---").unwrap();
+        let block: String = text[start..end]
+            .lines()
+            .filter(|l| l.starts_with("# ") && !l.starts_with("# # ") && !l.starts_with("# ---"))
+            .map(|l| format!("{}\n", &l[2..]))
+            .filter(|l| l.starts_with('[') || l.contains(" = "))
+            .collect();
+        let cfg = Config::parse(&block, Path::new("example")).unwrap();
+        let names: Vec<_> = cfg.venues.iter().map(VenueConfig::name).collect();
+        assert_eq!(names, ["treadfi", "anboto", "alphasec"]);
+    }
+
+    #[test]
     fn unknown_keys_are_errors() {
         let err = Config::parse("[treadfi]\napi_key = \"x\"\n", Path::new("c.toml"));
         assert!(matches!(err, Err(ConfigError::Parse { .. })));
