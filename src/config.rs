@@ -85,12 +85,16 @@ pub struct AnbotoVenue {
     /// Environment variable holding the API key (default `ANBOTO_API_KEY`).
     #[serde(default = "anboto_key_env")]
     pub api_key_env: String,
-    /// Environment variable holding the base64 HMAC secret (default `ANBOTO_API_SECRET`).
+    /// Environment variable holding the base64 HMAC secret, or with `signature = "rsa"` the
+    /// PEM private key (default `ANBOTO_API_SECRET`).
     #[serde(default = "anboto_secret_env")]
     pub secret_env: String,
-    /// File holding the base64 HMAC secret instead (must not be readable by group or others).
+    /// File holding the secret (or PEM private key) instead (must not be readable by group or
+    /// others).
     pub secret_file: Option<PathBuf>,
-    /// `X-SIGN` encoding: `hex` (the document's rule, default) or `base64`.
+    /// How `X-SIGN` is made: `hex` (HMAC-SHA256, the document's rule, default), `base64`
+    /// (HMAC-SHA256, as the vendor's examples send it) or `rsa` (RSA-SHA256 with a
+    /// self-generated key, base64).
     #[serde(default = "hex")]
     pub signature: String,
     /// `X-RECV-WINDOW`, milliseconds (default 5000).
@@ -307,10 +311,11 @@ impl Config {
                 )));
             }
             if let VenueConfig::Anboto(a) = v
+                && !a.signature.eq_ignore_ascii_case("rsa")
                 && crate::venue::anboto::SignatureEncoding::parse(&a.signature).is_none()
             {
                 return Err(invalid(format!(
-                    "[[venue]] {:?}: signature must be \"hex\" or \"base64\", not {:?}",
+                    "[[venue]] {:?}: signature must be \"hex\", \"base64\" or \"rsa\", not {:?}",
                     v.name(),
                     a.signature
                 )));
@@ -392,7 +397,7 @@ tokens = { "1" = "ALP", "2" = "USDT" }
             .unwrap_err()
             .to_string();
         assert!(err.contains("distinct name"), "{err}");
-        let bad = "[[venue]]\nkind = \"anboto\"\nurl = \"x\"\nsignature = \"rsa\"\n";
+        let bad = "[[venue]]\nkind = \"anboto\"\nurl = \"x\"\nsignature = \"ed25519\"\n";
         let err = Config::parse(bad, Path::new("c.toml"))
             .unwrap_err()
             .to_string();

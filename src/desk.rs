@@ -5,14 +5,14 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use secrecy::SecretString;
+use secrecy::{ExposeSecret, SecretString};
 
 use crate::config::{self, VenueConfig};
 use crate::domain::VenueId;
 use crate::sim::{self, SimHandle};
 use crate::venue::Venue;
 use crate::venue::alphasec::AlphaSecClient;
-use crate::venue::anboto::{AnbotoClient, DEFAULT_RECV_WINDOW_MS, SignatureEncoding};
+use crate::venue::anboto::{AnbotoClient, DEFAULT_RECV_WINDOW_MS, SignatureEncoding, Signer};
 use crate::venue::treadfi::TreadfiClient;
 
 /// The venues of a desk, in order, each with the id stamped on its rows.
@@ -99,13 +99,18 @@ pub fn venue_from_config(v: &VenueConfig) -> Result<(Arc<dyn Venue>, bool), Desk
                     ))
                 })?,
             };
-            let encoding = SignatureEncoding::parse(&a.signature)
-                .ok_or_else(|| DeskError("signature must be hex or base64".into()))?;
-            let client = AnbotoClient::new(
+            let signer = if a.signature.eq_ignore_ascii_case("rsa") {
+                Signer::rsa_pem(secret.expose_secret())
+            } else {
+                let encoding = SignatureEncoding::parse(&a.signature)
+                    .ok_or_else(|| DeskError("signature must be hex, base64 or rsa".into()))?;
+                Signer::hmac(secret.expose_secret(), encoding)
+            }
+            .map_err(DeskError)?;
+            let client = AnbotoClient::with_signer(
                 &a.url,
                 key,
-                secret,
-                encoding,
+                signer,
                 a.recv_window_ms,
                 timeout(a.timeout_secs),
             )

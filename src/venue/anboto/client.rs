@@ -8,14 +8,14 @@ use std::time::Duration;
 use futures_util::future::BoxFuture;
 use reqwest::header::{ACCEPT, CONTENT_TYPE, DATE, HeaderMap, HeaderValue, RETRY_AFTER};
 use reqwest::{Method, RequestBuilder};
-use secrecy::{ExposeSecret, SecretSlice, SecretString};
+use secrecy::{ExposeSecret, SecretString};
 use serde_json::{Map, Value};
 
 use super::convert::{
     OrderSummary, decode_error_message, decode_order_summary, decode_orders_page, decode_summaries,
     error_code, order_messages,
 };
-use super::sign::{SignatureEncoding, canonical_query, decode_secret, sign};
+use super::sign::{SignatureEncoding, Signer, canonical_query};
 use crate::domain::{MultiOrder, Order, OrderId, OrderMessage, Page, Placement};
 use crate::venue::{Action, ActionReply, Capabilities, Venue, VenueError, VenueResult};
 
@@ -54,8 +54,7 @@ pub struct AnbotoClient {
     http: reqwest::Client,
     base: String,
     api_key: SecretString,
-    secret: SecretSlice<u8>,
-    encoding: SignatureEncoding,
+    signer: Arc<Signer>,
     recv_window_ms: u64,
     /// Server clock minus local clock, ms.
     offset_ms: Arc<AtomicI64>,
@@ -66,8 +65,7 @@ impl fmt::Debug for AnbotoClient {
         f.debug_struct("AnbotoClient")
             .field("base", &self.base)
             .field("api_key", &"[redacted]")
-            .field("secret", &"[redacted]")
-            .field("encoding", &self.encoding)
+            .field("signer", &self.signer)
             .field("recv_window_ms", &self.recv_window_ms)
             .field("offset_ms", &self.offset_ms.load(Ordering::Relaxed))
             .finish_non_exhaustive()
@@ -153,6 +151,22 @@ impl AnbotoClient {
         recv_window_ms: u64,
         timeout: Duration,
     ) -> Result<Self, VenueError> {
+        let signer = Signer::hmac(secret.expose_secret(), encoding).map_err(VenueError::Network)?;
+        Self::with_signer(base_url, api_key, signer, recv_window_ms, timeout)
+    }
+
+    /// Like [`AnbotoClient::new`] with any [`Signer`] (e.g. [`Signer::rsa_pem`] for a
+    /// self-generated key).
+    ///
+    /// # Errors
+    /// As [`AnbotoClient::new`].
+    pub fn with_signer(
+        base_url: &str,
+        api_key: SecretString,
+        signer: Signer,
+        recv_window_ms: u64,
+        timeout: Duration,
+    ) -> Result<Self, VenueError> {
         let base = base_url.trim().trim_end_matches('/').to_owned();
         let url = reqwest::Url::parse(&base)
             .map_err(|e| VenueError::Network(format!("invalid base url {base:?}: {e}")))?;
@@ -166,7 +180,6 @@ impl AnbotoClient {
                 "API key contains characters not allowed in a header".into(),
             ));
         }
-        let secret_bytes = decode_secret(secret.expose_secret()).map_err(VenueError::Network)?;
         let http = reqwest::Client::builder()
             .timeout(timeout)
             .connect_timeout(timeout)
@@ -177,8 +190,7 @@ impl AnbotoClient {
             http,
             base,
             api_key,
-            secret: SecretSlice::from(secret_bytes),
-            encoding,
+            signer: Arc::new(signer),
             recv_window_ms,
             offset_ms: Arc::new(AtomicI64::new(0)),
         })
@@ -210,13 +222,11 @@ impl AnbotoClient {
             None => canonical_query(&pairs),
         };
         let timestamp = now_ms().saturating_add(self.clock_offset_ms());
-        let signature = sign(
-            self.secret.expose_secret(),
+        let signature = self.signer.sign(
             timestamp,
             self.api_key.expose_secret(),
             self.recv_window_ms,
             &payload,
-            self.encoding,
         );
         let mut url = format!("{}{}", self.base, path);
         if !pairs.is_empty() {

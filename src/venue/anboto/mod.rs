@@ -43,4 +43,4 @@ pub use convert::{
     OrderSummary, decode_error_message, decode_order_summary, decode_orders_page, decode_summaries,
     map_status, order_messages,
 };
-pub use sign::SignatureEncoding;
+pub use sign::{SignatureEncoding, Signer};
