@@ -693,6 +693,16 @@ async fn run_sim(
             "any"
         }
     );
+    println!(
+        "simulated Anboto v2 venue on {} (demo key {}; the demo secret is DEMO_SECRET_B64 in src/sim/anboto.rs; hex signatures)",
+        handle.anboto_url(),
+        sim::anboto::DEMO_KEY,
+    );
+    println!(
+        "simulated AlphaSec venue on {} (address {})",
+        handle.alphasec_url(),
+        sim::alphasec::DEMO_ADDRESS
+    );
     tokio::signal::ctrl_c().await?;
     handle.shutdown().await;
     Ok(())

@@ -682,6 +682,9 @@ fn ask_action(state: &mut State, action: KeyAction) {
             };
             let mut lines = vec![format::multi_summary(&multi)];
             lines.push(format!("id {}", multi.id));
+            if state.multi_venue() {
+                lines.push(format!("venue {}", state.venue_name(&multi.venue)));
+            }
             if matches!(action, KeyAction::Cancel) {
                 lines.push("Cancels every child order and its placements.".into());
             }
@@ -746,6 +749,9 @@ fn ask_order_action(state: &mut State, action: KeyAction, order: &Order) {
         }
     };
     let mut lines = vec![summary, format!("id {}", order.id)];
+    if state.multi_venue() {
+        lines.push(format!("venue {}", state.venue_name(&order.venue)));
+    }
     lines.extend(note);
     state.modal = Some(Modal::Confirm(Confirm {
         action: act,
