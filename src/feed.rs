@@ -63,6 +63,9 @@ pub enum FeedCommand {
     Act(Action),
     /// Refetch every tab now.
     Refresh,
+    /// Fetch one multi-order with its child orders (`multi_order(id)`), reported as
+    /// `FeedEvent::MultiOrderDetail` (or `FetchFailed` on the multi-order tab).
+    FetchMulti(OrderId),
 }
 
 /// Handle to running feeds (one per venue): send commands, stop them.
@@ -86,8 +89,10 @@ impl FeedHandle {
                 }
                 if sent { Ok(()) } else { Err(Box::new(cmd)) }
             }
-            (FeedCommand::Act(_), [(_, tx)]) => tx.send(cmd).map_err(|e| Box::new(e.0)),
-            (FeedCommand::Act(_), _) => Err(Box::new(cmd)),
+            (FeedCommand::Act(_) | FeedCommand::FetchMulti(_), [(_, tx)]) => {
+                tx.send(cmd).map_err(|e| Box::new(e.0))
+            }
+            (FeedCommand::Act(_) | FeedCommand::FetchMulti(_), _) => Err(Box::new(cmd)),
         }
     }
 
@@ -569,6 +574,24 @@ async fn run_commands(
         match cmd {
             FeedCommand::Refresh => {
                 refresh.send_modify(|n| *n += 1);
+            }
+            FeedCommand::FetchMulti(id) => {
+                let ctx = ctx.clone();
+                tokio::spawn(async move {
+                    match ctx.venue.multi_order(&id).await {
+                        Ok(multi) => {
+                            ctx.emit(FeedEvent::MultiOrderDetail {
+                                venue: ctx.cfg.venue_id.clone(),
+                                multi: Box::new(multi),
+                                at: Timestamp::now(),
+                            })
+                            .await;
+                        }
+                        Err(e) => {
+                            ctx.failed(Tab::Multi, e).await;
+                        }
+                    }
+                });
             }
             FeedCommand::Act(action) => {
                 let ctx = ctx.clone();

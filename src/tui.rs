@@ -143,6 +143,9 @@ where
                 Command::Refresh => {
                     let _ = feed.send(FeedCommand::Refresh);
                 }
+                Command::FetchMulti { venue, id } => {
+                    let _ = feed.send_to(&venue, FeedCommand::FetchMulti(id));
+                }
                 Command::Act { venue, action } => {
                     if let Err(cmd) = feed.send_to(&venue, FeedCommand::Act(action))
                         && let FeedCommand::Act(action) = *cmd

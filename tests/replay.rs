@@ -12,6 +12,7 @@ fn at(ev: &FeedEvent) -> Option<jiff::Timestamp> {
     match ev {
         FeedEvent::ActiveOrders { at, .. }
         | FeedEvent::MultiOrders { at, .. }
+        | FeedEvent::MultiOrderDetail { at, .. }
         | FeedEvent::Placements { at, .. }
         | FeedEvent::OrderErrors { at, .. }
         | FeedEvent::FetchFailed { at, .. }

@@ -203,6 +203,28 @@ pub struct TabView {
     pub hint: usize,
 }
 
+/// One row of the multi-order tab's tree: a multi-order, one of its child orders (when the
+/// multi-order is expanded) or one of a child's placements.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TreeRow {
+    /// `State::multi_orders[i]`.
+    Multi(usize),
+    /// A child order of `State::multi_orders[multi]`.
+    Child {
+        /// Index of the parent in `State::multi_orders`.
+        multi: usize,
+        /// The child's id (its data: the active order if listed, else the fetched child).
+        id: OrderId,
+    },
+    /// Placement `index` of child order `order` (in `State::placements_by_order`).
+    Placement {
+        /// The child order.
+        order: OrderId,
+        /// Position in that order's placements.
+        index: usize,
+    },
+}
+
 /// Messages into [`super::update`].
 #[derive(Debug, Clone)]
 pub enum Msg {
@@ -243,6 +265,17 @@ pub enum FeedEvent {
         venue: VenueId,
         /// Rows and bad rows.
         page: Page<MultiOrder>,
+        /// Completion time.
+        at: Timestamp,
+    },
+    /// One multi-order with its child orders, fetched when it is expanded
+    /// (`GET /api/multi_order/{id}?include_child_orders=true`).
+    MultiOrderDetail {
+        /// The venue connection it came from.
+        #[serde(default)]
+        venue: VenueId,
+        /// The multi-order, `child_orders` filled.
+        multi: Box<MultiOrder>,
         /// Completion time.
         at: Timestamp,
     },
@@ -329,6 +362,13 @@ pub enum Command {
     },
     /// Refetch every tab now.
     Refresh,
+    /// Fetch one multi-order with its child orders (it was just expanded).
+    FetchMulti {
+        /// The multi-order's venue connection.
+        venue: VenueId,
+        /// The multi-order.
+        id: OrderId,
+    },
     /// Write this tab's rows to a file (CSV and JSON, the same as `blotter dump`).
     Export(Tab),
     /// Leave the app.
@@ -352,6 +392,11 @@ pub struct State {
     pub orders: Vec<Order>,
     /// Multi-orders, newest first.
     pub multi_orders: Vec<MultiOrder>,
+    /// Multi-orders shown expanded (children and their placements under them).
+    pub expanded: BTreeSet<OrderId>,
+    /// Rows of the multi-order tab: the tree flattened (rebuilt when data or expansion
+    /// changes).
+    pub multi_view: Vec<TreeRow>,
     /// Placements keyed by order id.
     pub placements_by_order: BTreeMap<OrderId, Vec<Placement>>,
     /// All placements of `placements_by_order`, newest first (derived on update).
@@ -467,6 +512,8 @@ impl State {
             views: Default::default(),
             orders: Vec::new(),
             multi_orders: Vec::new(),
+            expanded: BTreeSet::new(),
+            multi_view: Vec::new(),
             placements_by_order: BTreeMap::new(),
             placements: Vec::new(),
             messages: Vec::new(),
@@ -504,7 +551,7 @@ impl State {
     pub fn row_count(&self, tab: Tab) -> usize {
         match tab {
             Tab::Active => self.active_view.len(),
-            Tab::Multi => self.multi_orders.len(),
+            Tab::Multi => self.multi_view.len(),
             Tab::Placements => self.placements.len(),
             Tab::Errors => self.messages.len(),
         }
@@ -514,7 +561,7 @@ impl State {
     pub fn row_key(&self, tab: Tab, i: usize) -> Option<String> {
         match tab {
             Tab::Active => self.active_row(i).map(|o| o.id.0.clone()),
-            Tab::Multi => self.multi_orders.get(i).map(|m| m.id.0.clone()),
+            Tab::Multi => self.multi_view.get(i).map(|r| self.tree_key(r)),
             Tab::Placements => self.placements.get(i).map(|p| p.id.clone()),
             Tab::Errors => self.messages.get(i).map(message_key),
         }
@@ -527,9 +574,9 @@ impl State {
         let at_hint = match tab {
             Tab::Active => self.active_row(view.hint).is_some_and(|o| o.id.0 == key),
             Tab::Multi => self
-                .multi_orders
+                .multi_view
                 .get(view.hint)
-                .is_some_and(|m| m.id.0 == key),
+                .is_some_and(|r| self.tree_key(r) == key),
             Tab::Placements => self.placements.get(view.hint).is_some_and(|p| p.id == key),
             Tab::Errors => self
                 .messages
@@ -544,7 +591,7 @@ impl State {
                 .active_view
                 .iter()
                 .position(|&i| self.orders.get(i).is_some_and(|o| o.id.0 == key)),
-            Tab::Multi => self.multi_orders.iter().position(|m| m.id.0 == key),
+            Tab::Multi => self.multi_view.iter().position(|r| self.tree_key(r) == key),
             Tab::Placements => self.placements.iter().position(|p| p.id == key),
             Tab::Errors => self.messages.iter().position(|m| message_key(m) == key),
         }
@@ -561,10 +608,47 @@ impl State {
             .and_then(|i| self.active_row(i))
     }
 
-    /// The selected multi-order.
+    /// The selected multi-order (or the multi-order of the selected child or placement).
     pub fn selected_multi(&self) -> Option<&MultiOrder> {
+        let row = self.selected_tree_row()?;
+        let i = match row {
+            TreeRow::Multi(i) | TreeRow::Child { multi: i, .. } => *i,
+            TreeRow::Placement { order, .. } => {
+                let parent = self.child(order)?.parent_order_id.clone()?;
+                self.multi_orders.iter().position(|m| m.id == parent)?
+            }
+        };
+        self.multi_orders.get(i)
+    }
+
+    /// The selected row of the multi-order tab.
+    pub fn selected_tree_row(&self) -> Option<&TreeRow> {
         self.selected_index(Tab::Multi)
-            .and_then(|i| self.multi_orders.get(i))
+            .and_then(|i| self.multi_view.get(i))
+    }
+
+    /// Selection key of a tree row: the multi-order id, `child:<id>` or `placement:<id>`.
+    pub fn tree_key(&self, row: &TreeRow) -> String {
+        match row {
+            TreeRow::Multi(i) => self
+                .multi_orders
+                .get(*i)
+                .map(|m| m.id.0.clone())
+                .unwrap_or_default(),
+            TreeRow::Child { id, .. } => format!("child:{id}"),
+            TreeRow::Placement { order, index } => self
+                .placements_by_order
+                .get(order)
+                .and_then(|p| p.get(*index))
+                .map(|p| format!("placement:{}", p.id))
+                .unwrap_or_default(),
+        }
+    }
+
+    /// A child order by id: the live active order when listed, else the copy fetched with its
+    /// multi-order (`include_child_orders=true`).
+    pub fn child(&self, id: &OrderId) -> Option<&Order> {
+        self.find_order(id)
     }
 
     /// Rebuilds [`State::order_index`] after `orders` changed shape.

@@ -538,6 +538,7 @@ fn on_action_inner(state: &mut State, action: KeyAction) -> Vec<Command> {
         KeyAction::Detail => match (tab, state.selected_order()) {
             (Tab::Active, Some(o)) => state.modal = Some(Modal::Detail(o.id.clone())),
             (Tab::Active, None) => state.banner = Some(error(state, "No order selected.".into())),
+            (Tab::Multi, _) => return toggle_tree(state),
             _ => {}
         },
         KeyAction::Refresh => {
@@ -649,6 +650,23 @@ fn ask_action(state: &mut State, action: KeyAction) {
         Tab::Active => {
             let Some(order) = state.selected_order().cloned() else {
                 state.banner = Some(error(state, "No order selected.".into()));
+                return;
+            };
+            if let Some(why) = refusal(state, &order.venue, action) {
+                state.banner = Some(error(state, why));
+                return;
+            }
+            ask_order_action(state, action, &order);
+        }
+        Tab::Multi
+            if let Some(TreeRow::Child { id, .. } | TreeRow::Placement { order: id, .. }) =
+                state.selected_tree_row().cloned() =>
+        {
+            let Some(order) = state.child(&id).cloned() else {
+                state.banner = Some(error(
+                    state,
+                    format!("Child order {} is not loaded yet.", id.short()),
+                ));
                 return;
             };
             if let Some(why) = refusal(state, &order.venue, action) {
@@ -882,6 +900,14 @@ fn on_feed(state: &mut State, ev: FeedEvent) {
                     .cmp(&a.created_at)
                     .then_with(|| a.id.cmp(&b.id))
             });
+            // The list carries no child orders: keep those fetched for expanded multi-orders.
+            for m in &mut page.rows {
+                if m.child_orders.is_empty()
+                    && let Some(prev) = state.multi_orders.iter_mut().find(|p| p.id == m.id)
+                {
+                    m.child_orders = std::mem::take(&mut prev.child_orders);
+                }
+            }
             state.multi_orders = replace_venue_rows(
                 std::mem::take(&mut state.multi_orders),
                 &venue,
@@ -894,7 +920,24 @@ fn on_feed(state: &mut State, ev: FeedEvent) {
                 },
             );
             mark_fresh(state, &venue, Tab::Multi, page.bad_rows.len(), at);
-            keep_visible(state, Tab::Multi);
+            let multis = &state.multi_orders;
+            state
+                .expanded
+                .retain(|id| multis.iter().any(|m| &m.id == id));
+            rebuild_multi_view(state);
+        }
+        FeedEvent::MultiOrderDetail {
+            venue: _,
+            multi,
+            at: _,
+        } => {
+            if let Some(m) = state.multi_orders.iter_mut().find(|m| m.id == multi.id) {
+                m.child_orders = multi.child_orders;
+                if !multi.child_order_ids.is_empty() {
+                    m.child_order_ids = multi.child_order_ids;
+                }
+                rebuild_multi_view(state);
+            }
         }
         FeedEvent::Placements {
             venue,
@@ -1062,7 +1105,8 @@ fn stamp(ev: &mut FeedEvent) {
         | FeedEvent::MultiOrders { venue, .. }
         | FeedEvent::Placements { venue, .. }
         | FeedEvent::OrderErrors { venue, .. }
-        | FeedEvent::PushUpdate { venue, .. } => venue.clone(),
+        | FeedEvent::PushUpdate { venue, .. }
+        | FeedEvent::MultiOrderDetail { venue, .. } => venue.clone(),
         _ => return,
     };
     if id.as_str().is_empty() {
@@ -1073,6 +1117,12 @@ fn stamp(ev: &mut FeedEvent) {
         FeedEvent::ActiveOrders { page, .. } => {
             for o in &mut page.rows {
                 o.venue = id.clone();
+            }
+        }
+        FeedEvent::MultiOrderDetail { multi, .. } => {
+            multi.venue = id.clone();
+            for c in &mut multi.child_orders {
+                c.venue = id.clone();
             }
         }
         FeedEvent::MultiOrders { page, .. } => {
@@ -1153,6 +1203,7 @@ fn is_data(ev: &FeedEvent) -> bool {
         ev,
         FeedEvent::ActiveOrders { .. }
             | FeedEvent::MultiOrders { .. }
+            | FeedEvent::MultiOrderDetail { .. }
             | FeedEvent::Placements { .. }
             | FeedEvent::OrderErrors { .. }
             | FeedEvent::PushUpdate { .. }
@@ -1168,7 +1219,8 @@ fn event_venue(ev: &FeedEvent) -> Option<&crate::domain::VenueId> {
         | FeedEvent::OrderErrors { venue, .. }
         | FeedEvent::FetchFailed { venue, .. }
         | FeedEvent::Push { venue, .. }
-        | FeedEvent::PushUpdate { venue, .. } => Some(venue),
+        | FeedEvent::PushUpdate { venue, .. }
+        | FeedEvent::MultiOrderDetail { venue, .. } => Some(venue),
         FeedEvent::Notice { .. } | FeedEvent::ActionDone { .. } => None,
     }
 }
@@ -1272,6 +1324,61 @@ fn describe(e: &VenueError) -> String {
     e.to_string()
 }
 
+/// Flattens the multi-order tree: every multi-order, and under each expanded one its child
+/// orders, each followed by its placements.
+fn rebuild_multi_view(state: &mut State) {
+    let mut rows = Vec::with_capacity(state.multi_orders.len());
+    for (i, m) in state.multi_orders.iter().enumerate() {
+        rows.push(TreeRow::Multi(i));
+        if !state.expanded.contains(&m.id) {
+            continue;
+        }
+        let mut ids = m.child_order_ids.clone();
+        for c in &m.child_orders {
+            if !ids.contains(&c.id) {
+                ids.push(c.id.clone());
+            }
+        }
+        for id in ids {
+            let placements = state.placements_by_order.get(&id).map_or(0, Vec::len);
+            rows.push(TreeRow::Child {
+                multi: i,
+                id: id.clone(),
+            });
+            rows.extend((0..placements).map(|index| TreeRow::Placement {
+                order: id.clone(),
+                index,
+            }));
+        }
+    }
+    state.multi_view = rows;
+    keep_visible(state, Tab::Multi);
+}
+
+/// Expands or collapses the selected multi-order; expanding fetches its child orders.
+fn toggle_tree(state: &mut State) -> Vec<Command> {
+    match state.selected_tree_row().cloned() {
+        Some(TreeRow::Multi(i)) => {
+            let Some(m) = state.multi_orders.get(i) else {
+                return Vec::new();
+            };
+            let (id, venue) = (m.id.clone(), m.venue.clone());
+            if state.expanded.remove(&id) {
+                rebuild_multi_view(state);
+                return Vec::new();
+            }
+            state.expanded.insert(id.clone());
+            rebuild_multi_view(state);
+            vec![Command::FetchMulti { venue, id }]
+        }
+        Some(TreeRow::Child { id, .. } | TreeRow::Placement { order: id, .. }) => {
+            state.modal = Some(Modal::Detail(id));
+            Vec::new()
+        }
+        None => Vec::new(),
+    }
+}
+
 fn rebuild_placements(state: &mut State) {
     let mut all: Vec<_> = state
         .placements_by_order
@@ -1286,6 +1393,9 @@ fn rebuild_placements(state: &mut State) {
     });
     state.placements = all;
     keep_visible(state, Tab::Placements);
+    if !state.expanded.is_empty() {
+        rebuild_multi_view(state);
+    }
 }
 
 fn mark_fresh(

@@ -193,7 +193,11 @@ fn render_tabs(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
                 " {} {} ({}) ",
                 tab.index() + 1,
                 tab.title(),
-                state.row_count(tab)
+                if tab == Tab::Multi {
+                    state.multi_orders.len()
+                } else {
+                    state.row_count(tab)
+                }
             ),
             style,
         ));

@@ -1,4 +1,5 @@
-//! Tab 2: multi-orders (`/api/multi_orders/`), with the selected one's child legs.
+//! Tab 2: multi-orders (`/api/multi_orders/`) as a tree: `Enter` expands one into its child
+//! orders (`/api/multi_order/{id}?include_child_orders=true`) and each child's placements.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -7,7 +8,7 @@ use ratatui::text::{Line, Span};
 
 use super::theme::Theme;
 use super::{CellText, Col, left, right};
-use crate::app::{State, Tab};
+use crate::app::{State, Tab, TreeRow};
 use crate::domain::MultiOrder;
 use crate::format;
 use crate::sanitize::{clean, clean_truncated};
@@ -27,12 +28,89 @@ const COLS: [Col; 9] = [
 /// Renders the multi-orders table and the selected multi-order's legs.
 pub fn render(state: &State, theme: &Theme, frame: &mut Frame, body: Rect, detail: Rect) {
     super::render_table(state, theme, frame, body, (Tab::Multi, &COLS), |range| {
-        state.multi_orders[range]
+        state.multi_view[range]
             .iter()
-            .map(|m| super::with_venue(state, &m.venue, row(state, theme, m)))
+            .filter_map(|r| tree_row(state, theme, r))
             .collect()
     });
     super::render_detail(frame, detail, legs(state, theme));
+}
+
+/// One row of the tree: a multi-order (`▸` collapsed, `▾` expanded), a child order (`├`) or
+/// one of its placements (`│ ·`). Columns keep their meaning where they can: status, pairs
+/// (a child's side and pair; a placement's exchange and type), notional, fill, update age.
+fn tree_row(state: &State, theme: &Theme, r: &TreeRow) -> Option<Vec<CellText>> {
+    let plain = Style::new();
+    match r {
+        TreeRow::Multi(i) => {
+            let m = state.multi_orders.get(*i)?;
+            Some(super::with_venue(state, &m.venue, row(state, theme, m)))
+        }
+        TreeRow::Child { multi, id } => {
+            let venue = &state.multi_orders.get(*multi)?.venue;
+            let cells = match state.child(id) {
+                Some(c) => vec![
+                    (format!("  ├ {}", clean(c.id.short())), plain),
+                    (
+                        clean(c.status.as_str()).into_owned(),
+                        theme.status(&c.status),
+                    ),
+                    (
+                        format!("{} {}", format::side(&c.side), clean_truncated(&c.pair, 24)),
+                        theme.side(&c.side),
+                    ),
+                    (
+                        clean_truncated(c.strategy.as_deref().unwrap_or("—"), 10).into_owned(),
+                        plain,
+                    ),
+                    (String::new(), plain),
+                    (format::decimal(c.executed_notional), plain),
+                    (super::active::fill_bar(c.fill_ratio), plain),
+                    (format::age(state.now, c.updated_at), plain),
+                    (format::list(&c.account_names), plain),
+                ],
+                None => vec![
+                    (format!("  ├ {}", clean(id.short())), plain),
+                    ("loading…".into(), theme.dim()),
+                ],
+            };
+            Some(super::with_venue(state, venue, cells))
+        }
+        TreeRow::Placement { order, index } => {
+            let p = state.placements_by_order.get(order)?.get(*index)?;
+            let cells = vec![
+                (format!("  │ · {}", clean(short(&p.id))), theme.dim()),
+                (clean(&p.status).into_owned(), theme.dim()),
+                (
+                    format!(
+                        "{} {}",
+                        clean_truncated(p.exchange.as_deref().unwrap_or("—"), 16),
+                        clean_truncated(&p.placement_type, 12)
+                    ),
+                    theme.dim(),
+                ),
+                (String::new(), plain),
+                (String::new(), plain),
+                (
+                    format!(
+                        "{} @ {}",
+                        format::decimal(p.executed_qty),
+                        format::decimal(p.price)
+                    ),
+                    theme.dim(),
+                ),
+                (super::active::fill_bar(p.fill_ratio), theme.dim()),
+                (format::age(state.now, p.created_at), theme.dim()),
+                (String::new(), plain),
+            ];
+            Some(super::with_venue(state, &p.venue, cells))
+        }
+    }
+}
+
+/// The first 8 characters of an id.
+fn short(id: &str) -> &str {
+    id.char_indices().nth(8).map_or(id, |(i, _)| &id[..i])
 }
 
 fn row(state: &State, theme: &Theme, m: &MultiOrder) -> Vec<CellText> {
@@ -42,8 +120,13 @@ fn row(state: &State, theme: &Theme, m: &MultiOrder) -> Vec<CellText> {
         m.status.as_str().to_string()
     };
     let plain = Style::new();
+    let marker = if state.expanded.contains(&m.id) {
+        "▾"
+    } else {
+        "▸"
+    };
     vec![
-        (clean(m.id.short()).into_owned(), plain),
+        (format!("{marker} {}", clean(m.id.short())), plain),
         (clean(&status).into_owned(), theme.status(&m.status)),
         (
             clean_truncated(&format::list(&m.pairs), 40).into_owned(),
