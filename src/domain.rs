@@ -402,6 +402,34 @@ pub struct Placement {
     pub created_at: Option<Timestamp>,
 }
 
+/// One execution of an order, from Tread's `GET /api/order/{id}?include_fills=true` (`fills`)
+/// or AlphaSec's trades. Quantities in the base asset, price in the quote asset, notional and
+/// fee as the venue sent them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Fill {
+    /// The venue connection this row came from.
+    #[serde(default)]
+    pub venue: VenueId,
+    /// The order it belongs to.
+    pub order_id: OrderId,
+    /// `placement_id` (AlphaSec: `tradeId`).
+    pub placement_id: Option<String>,
+    /// `exchange`.
+    pub exchange: Option<String>,
+    /// `role`: `MAKE` / `TAKE`.
+    pub role: Option<String>,
+    /// `executed_price`, quote asset.
+    pub price: Option<Decimal>,
+    /// `executed_qty`, base asset.
+    pub qty: Option<Decimal>,
+    /// `executed_notional`, quote asset.
+    pub notional: Option<Decimal>,
+    /// `fee`.
+    pub fee: Option<Decimal>,
+    /// `fill_time`, UTC.
+    pub time: Option<Timestamp>,
+}
+
 /// Severity of an order message, from Tread's `message_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum MessageLevel {

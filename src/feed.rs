@@ -66,6 +66,8 @@ pub enum FeedCommand {
     /// Fetch one multi-order with its child orders (`multi_order(id)`), reported as
     /// `FeedEvent::MultiOrderDetail` (or `FetchFailed` on the multi-order tab).
     FetchMulti(OrderId),
+    /// Fetch the fills of one order (`fills(id)`), reported as `FeedEvent::Fills`.
+    FetchFills(OrderId),
 }
 
 /// Handle to running feeds (one per venue): send commands, stop them.
@@ -89,10 +91,8 @@ impl FeedHandle {
                 }
                 if sent { Ok(()) } else { Err(Box::new(cmd)) }
             }
-            (FeedCommand::Act(_) | FeedCommand::FetchMulti(_), [(_, tx)]) => {
-                tx.send(cmd).map_err(|e| Box::new(e.0))
-            }
-            (FeedCommand::Act(_) | FeedCommand::FetchMulti(_), _) => Err(Box::new(cmd)),
+            (_, [(_, tx)]) => tx.send(cmd).map_err(|e| Box::new(e.0)),
+            (_, _) => Err(Box::new(cmd)),
         }
     }
 
@@ -574,6 +574,22 @@ async fn run_commands(
         match cmd {
             FeedCommand::Refresh => {
                 refresh.send_modify(|n| *n += 1);
+            }
+            FeedCommand::FetchFills(order_id) => {
+                let ctx = ctx.clone();
+                tokio::spawn(async move {
+                    let result = ctx.venue.fills(&order_id).await;
+                    if let Ok(page) = &result {
+                        log_bad_rows("fills", page);
+                    }
+                    ctx.emit(FeedEvent::Fills {
+                        venue: ctx.cfg.venue_id.clone(),
+                        order_id,
+                        result,
+                        at: Timestamp::now(),
+                    })
+                    .await;
+                });
             }
             FeedCommand::FetchMulti(id) => {
                 let ctx = ctx.clone();

@@ -146,6 +146,9 @@ where
                 Command::FetchMulti { venue, id } => {
                     let _ = feed.send_to(&venue, FeedCommand::FetchMulti(id));
                 }
+                Command::FetchFills { venue, id } => {
+                    let _ = feed.send_to(&venue, FeedCommand::FetchFills(id));
+                }
                 Command::Act { venue, action } => {
                     if let Err(cmd) = feed.send_to(&venue, FeedCommand::Act(action))
                         && let FeedCommand::Act(action) = *cmd

@@ -13,6 +13,7 @@ fn at(ev: &FeedEvent) -> Option<jiff::Timestamp> {
         FeedEvent::ActiveOrders { at, .. }
         | FeedEvent::MultiOrders { at, .. }
         | FeedEvent::MultiOrderDetail { at, .. }
+        | FeedEvent::Fills { at, .. }
         | FeedEvent::Placements { at, .. }
         | FeedEvent::OrderErrors { at, .. }
         | FeedEvent::FetchFailed { at, .. }

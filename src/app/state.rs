@@ -203,6 +203,9 @@ pub struct TabView {
     pub hint: usize,
 }
 
+/// An order's fills as fetched for its detail view, or the error text.
+pub type FillsResult = Result<Page<crate::domain::Fill>, String>;
+
 /// One row of the multi-order tab's tree: a multi-order, one of its child orders (when the
 /// multi-order is expanded) or one of a child's placements.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -276,6 +279,18 @@ pub enum FeedEvent {
         venue: VenueId,
         /// The multi-order, `child_orders` filled.
         multi: Box<MultiOrder>,
+        /// Completion time.
+        at: Timestamp,
+    },
+    /// The fills of one order (its detail is open), or why they could not be fetched.
+    Fills {
+        /// The venue connection they came from.
+        #[serde(default)]
+        venue: VenueId,
+        /// The order.
+        order_id: OrderId,
+        /// Fills newest first (and rows that failed to decode), or the error.
+        result: Result<Page<crate::domain::Fill>, VenueError>,
         /// Completion time.
         at: Timestamp,
     },
@@ -362,6 +377,13 @@ pub enum Command {
     },
     /// Refetch every tab now.
     Refresh,
+    /// Fetch the fills of one order (its detail was just opened).
+    FetchFills {
+        /// The order's venue connection.
+        venue: VenueId,
+        /// The order.
+        id: OrderId,
+    },
     /// Fetch one multi-order with its child orders (it was just expanded).
     FetchMulti {
         /// The multi-order's venue connection.
@@ -392,6 +414,9 @@ pub struct State {
     pub orders: Vec<Order>,
     /// Multi-orders, newest first.
     pub multi_orders: Vec<MultiOrder>,
+    /// Fills of the order whose detail is open: its id and the fills or the error text
+    /// (`None` while loading).
+    pub fills: Option<(OrderId, Option<FillsResult>)>,
     /// Multi-orders shown expanded (children and their placements under them).
     pub expanded: BTreeSet<OrderId>,
     /// Rows of the multi-order tab: the tree flattened (rebuilt when data or expansion
@@ -512,6 +537,7 @@ impl State {
             views: Default::default(),
             orders: Vec::new(),
             multi_orders: Vec::new(),
+            fills: None,
             expanded: BTreeSet::new(),
             multi_view: Vec::new(),
             placements_by_order: BTreeMap::new(),

@@ -281,7 +281,10 @@ fn notional_summary(orders: &[Order]) -> String {
 
 fn on_detail_key(state: &mut State, id: crate::domain::OrderId, key: KeyEvent) -> Vec<Command> {
     match key.code {
-        KeyCode::Esc | KeyCode::Enter | KeyCode::Backspace => Vec::new(),
+        KeyCode::Esc | KeyCode::Enter | KeyCode::Backspace => {
+            state.fills = None;
+            Vec::new()
+        }
         _ => match state.keymap.action_for(&key) {
             Some(
                 a @ (KeyAction::Up
@@ -290,9 +293,12 @@ fn on_detail_key(state: &mut State, id: crate::domain::OrderId, key: KeyEvent) -
                 | KeyAction::PageDown
                 | KeyAction::Top
                 | KeyAction::Bottom),
-            ) => {
-                let cmds = on_action(state, a);
-                state.modal = state.selected_order().map(|o| Modal::Detail(o.id.clone()));
+            ) if state.tab == Tab::Active => {
+                let mut cmds = on_action(state, a);
+                match state.selected_order().map(|o| o.id.clone()) {
+                    Some(next) => cmds.extend(open_detail(state, next)),
+                    None => state.modal = None,
+                }
                 cmds
             }
             Some(
@@ -307,6 +313,23 @@ fn on_detail_key(state: &mut State, id: crate::domain::OrderId, key: KeyEvent) -
                 Vec::new()
             }
         },
+    }
+}
+
+/// Opens (or moves) the detail view to order `id` and asks its venue for the order's fills
+/// (`GET /api/order/{id}?include_fills=true`), unless they are already shown.
+fn open_detail(state: &mut State, id: OrderId) -> Vec<Command> {
+    state.modal = Some(Modal::Detail(id.clone()));
+    if state.fills.as_ref().is_some_and(|(f, _)| *f == id) {
+        return Vec::new();
+    }
+    state.fills = Some((id.clone(), None));
+    match state.venue_of(&id) {
+        Some(venue) => vec![Command::FetchFills { venue, id }],
+        None => {
+            state.fills = Some((id, Some(Err("the order's venue is not known".into()))));
+            Vec::new()
+        }
     }
 }
 
@@ -536,7 +559,10 @@ fn on_action_inner(state: &mut State, action: KeyAction) -> Vec<Command> {
             rebuild_view(state);
         }
         KeyAction::Detail => match (tab, state.selected_order()) {
-            (Tab::Active, Some(o)) => state.modal = Some(Modal::Detail(o.id.clone())),
+            (Tab::Active, Some(o)) => {
+                let id = o.id.clone();
+                return open_detail(state, id);
+            }
             (Tab::Active, None) => state.banner = Some(error(state, "No order selected.".into())),
             (Tab::Multi, _) => return toggle_tree(state),
             _ => {}
@@ -926,6 +952,19 @@ fn on_feed(state: &mut State, ev: FeedEvent) {
                 .retain(|id| multis.iter().any(|m| &m.id == id));
             rebuild_multi_view(state);
         }
+        FeedEvent::Fills {
+            venue: _,
+            order_id,
+            result,
+            at: _,
+        } => {
+            // Only the open detail's fills are kept; a late answer for another order is dropped.
+            if let Some((id, slot)) = &mut state.fills
+                && *id == order_id
+            {
+                *slot = Some(result.map_err(|e| e.to_string()));
+            }
+        }
         FeedEvent::MultiOrderDetail {
             venue: _,
             multi,
@@ -1106,7 +1145,8 @@ fn stamp(ev: &mut FeedEvent) {
         | FeedEvent::Placements { venue, .. }
         | FeedEvent::OrderErrors { venue, .. }
         | FeedEvent::PushUpdate { venue, .. }
-        | FeedEvent::MultiOrderDetail { venue, .. } => venue.clone(),
+        | FeedEvent::MultiOrderDetail { venue, .. }
+        | FeedEvent::Fills { venue, .. } => venue.clone(),
         _ => return,
     };
     if id.as_str().is_empty() {
@@ -1117,6 +1157,13 @@ fn stamp(ev: &mut FeedEvent) {
         FeedEvent::ActiveOrders { page, .. } => {
             for o in &mut page.rows {
                 o.venue = id.clone();
+            }
+        }
+        FeedEvent::Fills {
+            result: Ok(page), ..
+        } => {
+            for f in &mut page.rows {
+                f.venue = id.clone();
             }
         }
         FeedEvent::MultiOrderDetail { multi, .. } => {
@@ -1220,7 +1267,8 @@ fn event_venue(ev: &FeedEvent) -> Option<&crate::domain::VenueId> {
         | FeedEvent::FetchFailed { venue, .. }
         | FeedEvent::Push { venue, .. }
         | FeedEvent::PushUpdate { venue, .. }
-        | FeedEvent::MultiOrderDetail { venue, .. } => Some(venue),
+        | FeedEvent::MultiOrderDetail { venue, .. }
+        | FeedEvent::Fills { venue, .. } => Some(venue),
         FeedEvent::Notice { .. } | FeedEvent::ActionDone { .. } => None,
     }
 }
@@ -1372,8 +1420,7 @@ fn toggle_tree(state: &mut State) -> Vec<Command> {
             vec![Command::FetchMulti { venue, id }]
         }
         Some(TreeRow::Child { id, .. } | TreeRow::Placement { order: id, .. }) => {
-            state.modal = Some(Modal::Detail(id));
-            Vec::new()
+            open_detail(state, id)
         }
         None => Vec::new(),
     }

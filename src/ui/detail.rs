@@ -1,5 +1,5 @@
 //! Detail overlay (`Enter`): every field of one order, its progress against a linear schedule,
-//! its placements and its messages.
+//! its fills (`?include_fills=true`, with VWAP and fees), its placements and its messages.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -240,9 +240,82 @@ fn render_progress(o: &Order, state: &State, theme: &Theme, frame: &mut Frame, a
     }
 }
 
+/// The fills block: title with count, VWAP and fees; one line per fill, newest first; or
+/// `loading…` / the venue's error.
+fn render_fills(o: &Order, state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let rows = usize::from(area.height.saturating_sub(1));
+    let (title, lines): (String, Vec<Line>) = match &state.fills {
+        Some((id, Some(Ok(page)))) if *id == o.id => {
+            let qty: Decimal = page.rows.iter().filter_map(|f| f.qty).sum();
+            let notional: Decimal = page
+                .rows
+                .iter()
+                .filter_map(|f| f.notional.or(f.price.zip(f.qty).map(|(p, q)| p * q)))
+                .sum();
+            let fees: Decimal = page.rows.iter().filter_map(|f| f.fee).sum();
+            let vwap = (!qty.is_zero()).then(|| (notional / qty).round_dp(8).normalize());
+            let mut title = format!(
+                " fills ({}) · VWAP {} · fees {} ",
+                page.rows.len(),
+                format::decimal(vwap),
+                format::decimal(Some(fees))
+            );
+            if !page.bad_rows.is_empty() {
+                title.push_str(&format!("· ⚠ {} undecodable ", page.bad_rows.len()));
+            }
+            let lines = page
+                .rows
+                .iter()
+                .take(rows)
+                .map(|f| {
+                    Line::from(vec![
+                        Span::raw(format!(
+                            "{} {:<4} {:<12} ",
+                            format::clock(f.time),
+                            clean_truncated(f.role.as_deref().unwrap_or("—"), 4),
+                            clean_truncated(f.exchange.as_deref().unwrap_or("—"), 12)
+                        )),
+                        Span::raw(format!(
+                            "{} @ {} = {}",
+                            format::decimal(f.qty),
+                            format::decimal(f.price),
+                            format::decimal(f.notional)
+                        )),
+                        Span::styled(
+                            f.fee.map_or(String::new(), |fee| {
+                                format!("  fee {}", format::decimal(Some(fee)))
+                            }),
+                            theme.dim(),
+                        ),
+                    ])
+                })
+                .collect();
+            (title, lines)
+        }
+        Some((id, Some(Err(e)))) if *id == o.id => (
+            " fills ".into(),
+            vec![Line::styled(
+                format!(" {}", clean_truncated(e, 100)),
+                theme.warn(),
+            )],
+        ),
+        _ => (
+            " fills ".into(),
+            vec![Line::styled(" loading…", theme.dim())],
+        ),
+    };
+    frame.render_widget(
+        Paragraph::new(lines).block(Block::default().borders(Borders::TOP).title(title)),
+        area,
+    );
+}
+
 fn render_lists(o: &Order, state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
     let [left, right] =
         Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(area);
+    let [fills, left] =
+        Layout::vertical([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(left);
+    render_fills(o, state, theme, frame, fills);
     let placements: Vec<Line> = state
         .placements_by_order
         .get(&o.id)

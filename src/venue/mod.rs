@@ -11,7 +11,7 @@ use futures_util::stream::BoxStream;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use crate::domain::{MultiOrder, Order, OrderId, OrderMessage, Page, Placement};
+use crate::domain::{Fill, MultiOrder, Order, OrderId, OrderMessage, Page, Placement};
 
 /// What a venue supports. A venue without an action says so; the UI shows the action as
 /// unavailable with the reason rather than hiding it.
@@ -270,6 +270,10 @@ impl Venue for ReadOnly {
         self.inner.order_errors(order_ids)
     }
 
+    fn fills(&self, order_id: &OrderId) -> BoxFuture<'_, VenueResult<Page<Fill>>> {
+        self.inner.fills(order_id)
+    }
+
     fn act(&self, action: &Action) -> BoxFuture<'_, VenueResult<ActionReply>> {
         let what = format!("{} (read-only mode)", action.verb());
         Box::pin(async move {
@@ -316,6 +320,19 @@ pub trait Venue: Send + Sync {
 
     /// Carry out one action; one request.
     fn act(&self, action: &Action) -> BoxFuture<'_, VenueResult<ActionReply>>;
+
+    /// The fills of one order, newest first (Tread: `GET /api/order/{id}?include_fills=true`).
+    /// A venue that publishes none answers [`VenueError::Unsupported`] (shown as such).
+    fn fills(&self, order_id: &OrderId) -> BoxFuture<'_, VenueResult<Page<Fill>>> {
+        let _ = order_id;
+        let venue = self.name().to_string();
+        Box::pin(async move {
+            Err(VenueError::Unsupported {
+                venue,
+                what: "fills".into(),
+            })
+        })
+    }
 
     /// Opens the venue's push channel, authenticated and subscribed to the user's orders.
     /// `Ok(None)` when the venue has none (the feed then only polls).

@@ -9,7 +9,7 @@ use super::convert::{
     TokenMap, Trade, decode_error, decode_order, decode_orders_page, decode_trades_page,
     order_messages,
 };
-use crate::domain::{MultiOrder, Order, OrderId, OrderMessage, Page, Placement};
+use crate::domain::{Fill, MultiOrder, Order, OrderId, OrderMessage, Page, Placement};
 use crate::venue::{Action, ActionReply, Capabilities, Venue, VenueError, VenueResult};
 
 /// Venue name shown in the UI and in [`VenueError::Unsupported`].
@@ -286,6 +286,35 @@ impl Venue for AlphaSecClient {
                     .iter()
                     .filter(|t| t.order_id == order_id)
                     .map(Trade::to_placement)
+                    .collect(),
+            );
+            out.bad_rows = page.bad_rows;
+            Ok(out)
+        })
+    }
+
+    /// The order's trades (`GET /api/v1/order/trade`, filtered to this order) as fills:
+    /// `tradeId`, maker/taker role, price, quantity, notional = price × quantity, fee.
+    fn fills(&self, order_id: &OrderId) -> BoxFuture<'_, VenueResult<Page<Fill>>> {
+        let order_id = order_id.clone();
+        Box::pin(async move {
+            let page = self.trades(None, None, Some(500)).await?;
+            let mut out = Page::of(
+                page.rows
+                    .iter()
+                    .filter(|t| t.order_id == order_id)
+                    .map(|t| Fill {
+                        venue: Default::default(),
+                        order_id: t.order_id.clone(),
+                        placement_id: Some(t.trade_id.clone()),
+                        exchange: None,
+                        role: Some(if t.is_maker { "MAKE" } else { "TAKE" }.into()),
+                        price: t.price,
+                        qty: t.quantity,
+                        notional: t.price.zip(t.quantity).and_then(|(p, q)| p.checked_mul(q)),
+                        fee: t.fee,
+                        time: t.created_at,
+                    })
                     .collect(),
             );
             out.bad_rows = page.bad_rows;

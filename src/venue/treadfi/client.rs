@@ -16,7 +16,7 @@ use super::convert::{
     decode_placements_page,
 };
 use super::error::{decode_error_message, reply_message};
-use crate::domain::{MultiOrder, Order, OrderId, OrderMessage, Page, Placement};
+use crate::domain::{Fill, MultiOrder, Order, OrderId, OrderMessage, Page, Placement};
 use crate::venue::{
     Action, ActionReply, AmendChanges, Capabilities, Venue, VenueError, VenueResult,
 };
@@ -322,6 +322,20 @@ impl Venue for TreadfiClient {
         Box::pin(async move {
             let body = self.get(&path).await?;
             decode_multi_order(&body)
+        })
+    }
+
+    /// `GET /api/order/{id}?include_fills=true`, its `fills`.
+    fn fills(&self, order_id: &OrderId) -> BoxFuture<'_, VenueResult<Page<Fill>>> {
+        let order_id = order_id.clone();
+        Box::pin(async move {
+            let body = self
+                .get(&format!(
+                    "/api/order/{}?include_fills=true",
+                    encode(order_id.as_str())
+                ))
+                .await?;
+            super::convert::decode_fills(&body, &order_id)
         })
     }
 

@@ -15,8 +15,8 @@ use super::wire::{
     WirePlacement,
 };
 use crate::domain::{
-    BadRow, LimitPrice, MessageLevel, MultiOrder, Order, OrderId, OrderMessage, OrderStatus, Page,
-    Placement, Ratio, Side,
+    BadRow, Fill, LimitPrice, MessageLevel, MultiOrder, Order, OrderId, OrderMessage, OrderStatus,
+    Page, Placement, Ratio, Side,
 };
 use crate::venue::decode::parse_decimal;
 use crate::venue::{VenueError, VenueResult};
@@ -233,6 +233,39 @@ pub fn decode_orders_page(bytes: &[u8]) -> VenueResult<Page<Order>> {
 /// [`VenueError::Decode`] with the failing field path (e.g. `executed_qty`).
 pub fn decode_order(bytes: &[u8]) -> VenueResult<Order> {
     decode_doc::<WireOrder>(bytes).map(order)
+}
+
+/// Decodes the `fills` of `GET /api/order/{id}?include_fills=true`, per row (a bad row is a
+/// [`BadRow`], the rest kept), newest `fill_time` first. No `fills` key (or `null`) → none.
+///
+/// # Errors
+/// [`VenueError::Decode`] when the body is not a JSON object.
+pub fn decode_fills(bytes: &[u8], order_id: &OrderId) -> VenueResult<Page<Fill>> {
+    let raw: super::wire::RawFills<'_> = decode_doc(bytes)?;
+    let mut page = Page::default();
+    for (index, row) in raw.fills.unwrap_or_default().into_iter().enumerate() {
+        match decode_row::<super::wire::WireFill>(row) {
+            Ok(w) => page.rows.push(Fill {
+                venue: Default::default(),
+                order_id: order_id.clone(),
+                placement_id: w.placement_id,
+                exchange: w.exchange,
+                role: w.role,
+                price: w.executed_price,
+                qty: w.executed_qty,
+                notional: w.executed_notional,
+                fee: w.fee,
+                time: w.fill_time,
+            }),
+            Err(reason) => page.bad_rows.push(BadRow {
+                index,
+                id: None,
+                reason,
+            }),
+        }
+    }
+    page.rows.sort_by_key(|f| std::cmp::Reverse(f.time));
+    Ok(page)
 }
 
 /// Decodes a multi-order list: `GET /api/multi_orders/` →

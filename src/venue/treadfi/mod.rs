@@ -17,7 +17,7 @@ pub mod ws;
 
 pub use client::TreadfiClient;
 pub use convert::{
-    decode_multi_order, decode_multi_orders_page, decode_order, decode_order_errors,
+    decode_fills, decode_multi_order, decode_multi_orders_page, decode_order, decode_order_errors,
     decode_orders_page, decode_placements_page,
 };
 pub use error::decode_error_message;

@@ -304,3 +304,31 @@ impl<'de> Visitor<'de> for PageSeed {
         })
     }
 }
+
+/// One row of an order's `fills` (`GET /api/order/{id}?include_fills=true`).
+#[derive(Debug, Deserialize)]
+pub(super) struct WireFill {
+    #[serde(default, deserialize_with = "opt_string")]
+    pub placement_id: Option<String>,
+    #[serde(default, deserialize_with = "opt_string")]
+    pub exchange: Option<String>,
+    #[serde(default, deserialize_with = "opt_string")]
+    pub role: Option<String>,
+    #[serde(default, deserialize_with = "opt_decimal")]
+    pub executed_price: Option<Decimal>,
+    #[serde(default, deserialize_with = "opt_decimal")]
+    pub executed_qty: Option<Decimal>,
+    #[serde(default, deserialize_with = "opt_decimal")]
+    pub executed_notional: Option<Decimal>,
+    #[serde(default, deserialize_with = "opt_decimal")]
+    pub fee: Option<Decimal>,
+    #[serde(default, deserialize_with = "opt_timestamp")]
+    pub fill_time: Option<Timestamp>,
+}
+
+/// Just the `fills` of an order document, rows left raw for per-row decoding.
+#[derive(Debug, Deserialize)]
+pub(super) struct RawFills<'a> {
+    #[serde(borrow, default)]
+    pub fills: Option<Vec<&'a serde_json::value::RawValue>>,
+}
