@@ -100,6 +100,14 @@ pub fn entry(
         Action::PauseMulti(_) | Action::ResumeMulti(_) | Action::CancelMulti(_) => {
             ("multi-order", Value::Null)
         }
+        Action::PauseAll { .. } => ("all orders", Value::Null),
+        Action::CancelAll { account_names, .. } if account_names.is_empty() => {
+            ("all orders", Value::Null)
+        }
+        Action::CancelAll { account_names, .. } => (
+            "account",
+            json!({ "account_names": account_names.iter().map(|a| clean(a).into_owned()).collect::<Vec<_>>() }),
+        ),
         _ => ("order", Value::Null),
     };
     let outcome = match result {

@@ -426,18 +426,47 @@ async fn run_actions(cfg: Config, verb: Verb, args: ActArgs, venue: Option<Strin
     for id in &ids {
         println!("  {id}");
     }
+    // `--all` goes out as one venue-wide request where the venue has one for that scope
+    // (cancel_all_orders takes accounts; pause_all_orders has no account filter).
+    let caps = venue.capabilities();
+    let wide = match (args.all, verb, &args.account) {
+        (true, Verb::Cancel, account) if caps.cancel_all => Some(Action::CancelAll {
+            venue: Default::default(),
+            account_names: account.iter().cloned().collect(),
+        }),
+        (true, Verb::Pause, None) if caps.pause_all => Some(Action::PauseAll {
+            venue: Default::default(),
+        }),
+        _ => None,
+    };
+    let actions: Vec<Action> = match wide {
+        Some(a) => {
+            println!(
+                "  as one request ({}): also reaches orders placed since this list was fetched",
+                match a {
+                    Action::PauseAll { .. } => "POST /api/pause_all_orders/",
+                    _ => "POST /api/cancel_all_orders/, paused orders included",
+                }
+            );
+            vec![a]
+        }
+        None => ids
+            .iter()
+            .map(|id| match verb {
+                Verb::Pause => Action::Pause(id.clone()),
+                Verb::Resume => Action::Resume(id.clone()),
+                Verb::Cancel => Action::Cancel(id.clone()),
+            })
+            .collect(),
+    };
     if !args.yes && !confirm_on_stdin()? {
         eprintln!("not confirmed: nothing sent");
         return Ok(1);
     }
     let audit = open_audit(&cfg);
     let mut failed = 0;
-    for id in ids {
-        let action = match verb {
-            Verb::Pause => Action::Pause(id.clone()),
-            Verb::Resume => Action::Resume(id.clone()),
-            Verb::Cancel => Action::Cancel(id.clone()),
-        };
+    for action in actions {
+        let id = action.order_id();
         let started = std::time::Instant::now();
         let result = venue.act(&action).await;
         if let Some(log) = &audit
@@ -480,12 +509,8 @@ async fn run_replay(cfg: Config, file: PathBuf, speed: f64) -> Result<()> {
         tracing::warn!(bad, "recording lines that could not be read were skipped");
     }
     let none = blotter::venue::Capabilities {
-        pause: false,
-        resume: false,
-        amend: false,
-        cancel: false,
         multi_orders: true,
-        push: false,
+        ..blotter::venue::Capabilities::NONE
     };
     let mut state = State::new(
         format!("replay of {}", file.display()),

@@ -645,6 +645,58 @@ fn cancelling_everything_needs_the_typed_word() {
         key(&mut s, KeyCode::Backspace);
     }
     typed(&mut s, "CANCEL");
+    // Tread.fi has cancel_all_orders: one request covers everything (paused orders too).
+    let cmds = key(&mut s, KeyCode::Enter);
+    assert_eq!(
+        cmds,
+        vec![act(Action::CancelAll {
+            venue: Default::default(),
+            account_names: vec![],
+        })]
+    );
+}
+
+#[test]
+fn kill_switch_cancel_by_account_is_one_cancel_all_request_naming_the_account() {
+    let mut s = loaded_state(); // selected: 6deb… on binance_main
+    ch(&mut s, 'K');
+    ch(&mut s, 'a');
+    ch(&mut s, 'c');
+    let Some(Modal::Confirm(c)) = s.modal.clone() else {
+        panic!("{:?}", s.modal);
+    };
+    assert!(c.lines[0].starts_with("CANCEL 2 order(s)"), "{:?}", c.lines);
+    assert!(
+        c.lines
+            .iter()
+            .any(|l| l.contains("POST /api/cancel_all_orders/") && l.contains("not on screen")),
+        "{:?}",
+        c.lines
+    );
+    let cmds = ch(&mut s, 'y');
+    assert_eq!(
+        cmds,
+        vec![act(Action::CancelAll {
+            venue: Default::default(),
+            account_names: vec!["binance_main".into()],
+        })]
+    );
+    // A second press while it is in flight sends nothing.
+    ch(&mut s, 'K');
+    ch(&mut s, 'a');
+    ch(&mut s, 'c');
+    assert!(ch(&mut s, 'y').is_empty());
+}
+
+#[test]
+fn kill_switch_falls_back_to_one_request_per_order_without_venue_wide_endpoints() {
+    let mut s = loaded_state();
+    s.venues[0].capabilities.cancel_all = false;
+    s.venues[0].capabilities.pause_all = false;
+    ch(&mut s, 'K');
+    ch(&mut s, 'e');
+    ch(&mut s, 'c');
+    typed(&mut s, "CANCEL");
     let cmds = key(&mut s, KeyCode::Enter);
     assert_eq!(cmds.len(), 3);
     assert!(cmds.iter().all(|c| matches!(

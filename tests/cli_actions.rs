@@ -109,12 +109,30 @@ async fn cancel_all_of_an_account() {
     )
     .await;
     assert_eq!(code, 0, "{out}");
-    let cancels = s.requests().iter().filter(|r| r.method == "DELETE").count();
-    assert!(cancels >= 2, "{out}");
+    // The plan lists the account's orders, then one cancel_all_orders request goes out.
+    assert!(out.matches("\n  ").count() >= 3, "{out}");
+    assert!(
+        out.contains("as one request (POST /api/cancel_all_orders/"),
+        "{out}"
+    );
+    let writes: Vec<_> = s
+        .requests()
+        .into_iter()
+        .filter(|r| r.method != "GET")
+        .map(|r| (r.method, r.path, r.query, r.body))
+        .collect();
     assert_eq!(
-        out.matches("canceled!").count(),
-        cancels,
-        "one reply per order: {out}"
+        writes,
+        [(
+            "POST".to_string(),
+            "/api/cancel_all_orders/".to_string(),
+            Some("exclude_paused=false".to_string()),
+            r#"{"account_names":"okx_main"}"#.to_string()
+        )]
+    );
+    assert!(
+        out.contains("all orders of okx_main: Successfully canceled all orders."),
+        "{out}"
     );
     s.shutdown().await;
 }

@@ -354,3 +354,61 @@ async fn faults_surface_as_typed_errors_and_clear() {
     assert!(c.active_orders().await.is_ok());
     s.shutdown().await;
 }
+
+#[tokio::test]
+async fn venue_wide_actions_use_the_documented_endpoints() {
+    let s = sim().await;
+    let c = client(&s, TOKEN);
+    let before = c.active_orders().await.unwrap_or_else(|e| panic!("{e}"));
+    let account = before.rows[0].account_names[0].clone();
+    s.clear_requests();
+    let reply = c
+        .act(&Action::CancelAll {
+            venue: Default::default(),
+            account_names: vec![account.clone()],
+        })
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(reply.message, "Successfully canceled all orders.");
+    let reply = c
+        .act(&Action::PauseAll {
+            venue: Default::default(),
+        })
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(reply.message, "Successfully paused all orders.");
+    let reqs = s.requests();
+    let seen: Vec<_> = reqs
+        .iter()
+        .map(|r| {
+            (
+                r.method.as_str(),
+                r.path.as_str(),
+                r.query.as_deref(),
+                r.body.as_str(),
+            )
+        })
+        .collect();
+    let body = format!("{{\"account_names\":\"{account}\"}}");
+    assert_eq!(
+        seen,
+        [
+            (
+                "POST",
+                "/api/cancel_all_orders/",
+                Some("exclude_paused=false"),
+                body.as_str()
+            ),
+            ("POST", "/api/pause_all_orders/", None, ""),
+        ]
+    );
+    // The account's orders are gone (paused ones too); every other order is now paused.
+    let after = c.active_orders().await.unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        after
+            .rows
+            .iter()
+            .all(|o| !o.account_names.contains(&account))
+    );
+    assert!(after.rows.iter().all(|o| o.status != OrderStatus::Active));
+}

@@ -197,17 +197,12 @@ fn on_kill_key(state: &mut State, scope: Option<KillScope>, key: KeyEvent) -> Ve
                 KeyAction::Pause
             };
             let (targets, left_out) = split_supported(state, in_scope, key);
-            let actions: Vec<Action> = targets
+            let acted: Vec<Order> = targets
                 .iter()
                 .filter(|o| cancel || o.status != OrderStatus::Paused)
-                .map(|o| {
-                    if cancel {
-                        Action::Cancel(o.id.clone())
-                    } else {
-                        Action::Pause(o.id.clone())
-                    }
-                })
+                .cloned()
                 .collect();
+            let (actions, venue_wide) = kill_actions(state, &scope, cancel, &acted);
             let Some((first, rest)) = actions.split_first() else {
                 let why = left_out.map(|w| format!(" ({w})")).unwrap_or_default();
                 state.banner = Some(error(
@@ -231,9 +226,10 @@ fn on_kill_key(state: &mut State, scope: Option<KillScope>, key: KeyEvent) -> Ve
             };
             let verb = if cancel { "CANCEL" } else { "PAUSE" };
             let mut lines = vec![
-                format!("{verb} {} order(s) — scope: {scope_text}", actions.len()),
-                format!("Notional affected: {}", notional_summary(&targets)),
+                format!("{verb} {} order(s) — scope: {scope_text}", acted.len()),
+                format!("Notional affected: {}", notional_summary(&acted)),
             ];
+            lines.extend(venue_wide);
             lines.extend(left_out);
             let require_word =
                 (cancel && scope == KillScope::Everything).then(|| "CANCEL".to_string());
@@ -253,6 +249,67 @@ fn on_kill_key(state: &mut State, scope: Option<KillScope>, key: KeyEvent) -> Ve
         (scope, _) => state.modal = Some(Modal::Kill { scope }),
     }
     Vec::new()
+}
+
+/// The requests a kill switch sends for `orders` (all in scope, all supported): per venue, one
+/// venue-wide request where the venue has one for this scope — `cancel_all_orders` with the
+/// account (account scope) or for everything, `pause_all_orders` for everything (it has no
+/// account filter) — else one request per order. Also the lines that tell the user which
+/// venues get a venue-wide request (it also reaches orders not on screen yet).
+fn kill_actions(
+    state: &State,
+    scope: &KillScope,
+    cancel: bool,
+    orders: &[Order],
+) -> (Vec<Action>, Vec<String>) {
+    let mut venues: Vec<&VenueId> = Vec::new();
+    for o in orders {
+        if !venues.contains(&&o.venue) {
+            venues.push(&o.venue);
+        }
+    }
+    let mut actions = Vec::new();
+    let mut notes = Vec::new();
+    for venue in venues {
+        let caps = state
+            .capabilities(venue)
+            .unwrap_or(crate::venue::Capabilities::NONE);
+        let wide = match (scope, cancel) {
+            (KillScope::Account(a), true) if caps.cancel_all => Some(Action::CancelAll {
+                venue: venue.clone(),
+                account_names: vec![a.clone()],
+            }),
+            (KillScope::Everything, true) if caps.cancel_all => Some(Action::CancelAll {
+                venue: venue.clone(),
+                account_names: Vec::new(),
+            }),
+            (KillScope::Everything, false) if caps.pause_all => Some(Action::PauseAll {
+                venue: venue.clone(),
+            }),
+            _ => None,
+        };
+        match wide {
+            Some(a) => {
+                let what = match &a {
+                    Action::PauseAll { .. } => "POST /api/pause_all_orders/".to_string(),
+                    _ => "POST /api/cancel_all_orders/ (paused orders too)".to_string(),
+                };
+                notes.push(format!(
+                    "{}: one request, {what} — also reaches orders not on screen yet",
+                    state.venue_name(venue)
+                ));
+                actions.push(a);
+            }
+            None => actions.extend(orders.iter().filter(|o| &o.venue == venue).map(|o| {
+                if cancel {
+                    Action::Cancel(o.id.clone())
+                } else {
+                    Action::Pause(o.id.clone())
+                }
+            })),
+        }
+    }
+    (actions, notes)
 }
 
 /// `12,345.00 USDT + 500 USD`-style total notional per quote asset (executed, else target).
@@ -445,8 +502,8 @@ fn send_all(state: &mut State, confirm: Confirm) -> Vec<Command> {
 }
 
 fn send(state: &mut State, action: Action) -> Vec<Command> {
-    let id = action.order_id().clone();
-    let Some(venue) = state.venue_of(&id) else {
+    let id = action.order_id();
+    let Some(venue) = action.venue().cloned().or_else(|| state.venue_of(&id)) else {
         state.banner = Some(error(
             state,
             format!(
@@ -467,9 +524,14 @@ fn send(state: &mut State, action: Action) -> Vec<Command> {
         ));
         return Vec::new();
     }
+    let shown = if action.venue().is_some() {
+        id.to_string()
+    } else {
+        id.short().to_string()
+    };
     state.banner = Some(info(
         state,
-        format!("Sending {} for {}…", action.verb(), id.short()),
+        format!("Sending {} for {shown}…", action.verb()),
     ));
     vec![Command::Act { venue, action }]
 }
@@ -1076,8 +1138,13 @@ fn on_feed(state: &mut State, ev: FeedEvent) {
             v.freshness[tab.index()].error = Some((error.to_string(), at));
         }
         FeedEvent::ActionDone { action, result, at } => {
-            state.in_flight.remove(action.order_id());
-            let id = action.order_id().short().to_string();
+            let target = action.order_id();
+            state.in_flight.remove(&target);
+            let id = if action.venue().is_some() {
+                target.to_string()
+            } else {
+                target.short().to_string()
+            };
             state.banner = Some(match result {
                 Ok(reply) => Banner {
                     text: format!("{} {}: {}", capitalise(action.verb()), id, reply.message),

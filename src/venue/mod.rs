@@ -29,6 +29,11 @@ pub struct Capabilities {
     pub multi_orders: bool,
     /// The venue has a push channel (WebSocket).
     pub push: bool,
+    /// One request pauses every active order (`POST /api/pause_all_orders/`).
+    pub pause_all: bool,
+    /// One request cancels every open order, optionally of some accounts
+    /// (`POST /api/cancel_all_orders/` with `account_names`).
+    pub cancel_all: bool,
 }
 
 impl Capabilities {
@@ -40,6 +45,8 @@ impl Capabilities {
         cancel: true,
         multi_orders: true,
         push: true,
+        pause_all: true,
+        cancel_all: true,
     };
 
     /// Nothing supported: read-only, no multi-orders, no push channel.
@@ -50,6 +57,8 @@ impl Capabilities {
         cancel: false,
         multi_orders: false,
         push: false,
+        pause_all: false,
+        cancel_all: false,
     };
 }
 
@@ -92,11 +101,28 @@ pub enum Action {
     ResumeMulti(OrderId),
     /// `POST /api/cancel_multi_orders/` `{"order_ids": [id]}`.
     CancelMulti(OrderId),
+    /// `POST /api/pause_all_orders/` (no body: every active order of the key's user — the
+    /// document gives this endpoint no account filter). `venue` only routes it.
+    PauseAll {
+        /// The venue connection to send it to.
+        venue: crate::domain::VenueId,
+    },
+    /// `POST /api/cancel_all_orders/?exclude_paused=false` with
+    /// `{"account_names": "a,b"}` (no body: every account): every open order, paused ones
+    /// included. `venue` only routes it.
+    CancelAll {
+        /// The venue connection to send it to.
+        venue: crate::domain::VenueId,
+        /// Accounts to cancel (empty: all).
+        account_names: Vec<String>,
+    },
 }
 
 impl Action {
-    /// The order (or multi-order) the action targets.
-    pub fn order_id(&self) -> &OrderId {
+    /// The order (or multi-order) the action targets; for the all-order actions a stand-in
+    /// naming the scope (`all orders`, `all orders of binance_main`), which also keys "an action
+    /// on this is in flight".
+    pub fn order_id(&self) -> OrderId {
         match self {
             Action::Pause(id)
             | Action::Resume(id)
@@ -104,7 +130,22 @@ impl Action {
             | Action::Amend(id, _)
             | Action::PauseMulti(id)
             | Action::ResumeMulti(id)
-            | Action::CancelMulti(id) => id,
+            | Action::CancelMulti(id) => id.clone(),
+            Action::PauseAll { .. } => OrderId::new("all orders"),
+            Action::CancelAll { account_names, .. } if account_names.is_empty() => {
+                OrderId::new("all orders")
+            }
+            Action::CancelAll { account_names, .. } => {
+                OrderId::new(format!("all orders of {}", account_names.join(",")))
+            }
+        }
+    }
+
+    /// The venue an all-order action is addressed to (order actions go to their order's venue).
+    pub fn venue(&self) -> Option<&crate::domain::VenueId> {
+        match self {
+            Action::PauseAll { venue } | Action::CancelAll { venue, .. } => Some(venue),
+            _ => None,
         }
     }
 
@@ -118,6 +159,8 @@ impl Action {
             Action::PauseMulti(_) => "pause multi-order",
             Action::ResumeMulti(_) => "resume multi-order",
             Action::CancelMulti(_) => "cancel multi-order",
+            Action::PauseAll { .. } => "pause all",
+            Action::CancelAll { .. } => "cancel all",
         }
     }
 }
@@ -246,6 +289,8 @@ impl Venue for ReadOnly {
             resume: false,
             amend: false,
             cancel: false,
+            pause_all: false,
+            cancel_all: false,
             ..self.inner.capabilities()
         }
     }

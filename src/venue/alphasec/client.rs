@@ -24,6 +24,8 @@ pub const ALPHASEC_CAPABILITIES: Capabilities = Capabilities {
     cancel: false,
     multi_orders: false,
     push: false,
+    pause_all: false,
+    cancel_all: false,
 };
 
 /// `limit` sent on list reads unless changed with [`AlphaSecClient::with_limit`]: the

@@ -38,6 +38,8 @@ pub const ANBOTO_CAPABILITIES: Capabilities = Capabilities {
     cancel: true,
     multi_orders: false,
     push: false,
+    pause_all: false,
+    cancel_all: false,
 };
 
 /// An Anboto connection: base URL, API key, decoded HMAC secret, signature encoding, receive

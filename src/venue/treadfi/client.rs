@@ -138,6 +138,13 @@ fn action_request(action: &Action) -> (Method, String, Option<Value>) {
             "/api/cancel_multi_orders/".into(),
             Some(one_field("order_ids", Value::Array(vec![id(o)]))),
         ),
+        Action::PauseAll { .. } => (Method::POST, "/api/pause_all_orders/".into(), None),
+        Action::CancelAll { account_names, .. } => (
+            Method::POST,
+            "/api/cancel_all_orders/?exclude_paused=false".into(),
+            (!account_names.is_empty())
+                .then(|| one_field("account_names", Value::String(account_names.join(",")))),
+        ),
     }
 }
 
