@@ -22,23 +22,6 @@ fn fixture(name: &str) -> Vec<u8> {
     .unwrap_or_else(|e| panic!("{name}: {e}"))
 }
 
-fn screen(s: &blotter::app::State) -> String {
-    let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(s.size.0, s.size.1))
-        .unwrap_or_else(|e| panic!("{e}"));
-    t.draw(|f| blotter::ui::render(s, f))
-        .unwrap_or_else(|e| panic!("{e}"));
-    let b = t.backend().buffer().clone();
-    let mut out = String::new();
-    for y in 0..b.area.height {
-        let line: String = (0..b.area.width)
-            .map(|x| b[(x, y)].symbol().to_string())
-            .collect();
-        out.push_str(line.trim_end());
-        out.push('\n');
-    }
-    out
-}
-
 #[test]
 fn the_documents_fills_decode_exactly_newest_first() {
     let id = OrderId::new("6debb950-614a-4366-b73b-7d7574fd9e15");

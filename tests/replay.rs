@@ -2,11 +2,12 @@
 //! `tests/fixtures/replay/`) replayed through the same path into `app::update`; the final
 //! screen is snapshotted. Also: recording round-trips every event kind.
 
+mod common;
+
 use blotter::app::{FeedEvent, Msg, State, update};
 use blotter::record;
 use blotter::venue::Capabilities;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
+use common::screen;
 
 fn at(ev: &FeedEvent) -> Option<jiff::Timestamp> {
     match ev {
@@ -22,22 +23,6 @@ fn at(ev: &FeedEvent) -> Option<jiff::Timestamp> {
         | FeedEvent::Notice { at, .. }
         | FeedEvent::ActionDone { at, .. } => Some(*at),
     }
-}
-
-fn screen(state: &State) -> String {
-    let mut t = Terminal::new(TestBackend::new(150, 30)).unwrap_or_else(|e| panic!("{e}"));
-    t.draw(|f| blotter::ui::render(state, f))
-        .unwrap_or_else(|e| panic!("{e}"));
-    let b = t.backend().buffer().clone();
-    let mut out = String::new();
-    for y in 0..b.area.height {
-        let line: String = (0..b.area.width)
-            .map(|x| b[(x, y)].symbol().to_string())
-            .collect();
-        out.push_str(line.trim_end());
-        out.push('\n');
-    }
-    out
 }
 
 #[tokio::test]

@@ -27,23 +27,6 @@ fn kinds(s: &blotter::app::State) -> Vec<String> {
         .collect()
 }
 
-fn screen(s: &blotter::app::State) -> String {
-    let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(s.size.0, s.size.1))
-        .unwrap_or_else(|e| panic!("{e}"));
-    t.draw(|f| blotter::ui::render(s, f))
-        .unwrap_or_else(|e| panic!("{e}"));
-    let b = t.backend().buffer().clone();
-    let mut out = String::new();
-    for y in 0..b.area.height {
-        let line: String = (0..b.area.width)
-            .map(|x| b[(x, y)].symbol().to_string())
-            .collect();
-        out.push_str(line.trim_end());
-        out.push('\n');
-    }
-    out
-}
-
 fn detail_with_children() -> FeedEvent {
     let mut multi = multi_orders().remove(0);
     let mut done = order(

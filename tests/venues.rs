@@ -266,23 +266,6 @@ fn the_venue_filter_narrows_to_one_venue() {
     assert_eq!(ids(&s).len(), 3);
 }
 
-fn screen(state: &State) -> String {
-    let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(150, 20))
-        .unwrap_or_else(|e| panic!("{e}"));
-    t.draw(|f| blotter::ui::render(state, f))
-        .unwrap_or_else(|e| panic!("{e}"));
-    let b = t.backend().buffer().clone();
-    let mut out = String::new();
-    for y in 0..b.area.height {
-        let line: String = (0..b.area.width)
-            .map(|x| b[(x, y)].symbol().to_string())
-            .collect();
-        out.push_str(line.trim_end());
-        out.push('\n');
-    }
-    out
-}
-
 #[test]
 fn three_venues_on_one_screen() {
     let mut s = loaded();

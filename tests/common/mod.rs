@@ -237,3 +237,22 @@ pub fn typed(s: &mut State, text: &str) {
         ch(s, c);
     }
 }
+
+/// The screen `ui::render` draws for `state` at its own size, as text (trailing spaces
+/// trimmed per line).
+pub fn screen(state: &State) -> String {
+    let backend = ratatui::backend::TestBackend::new(state.size.0, state.size.1);
+    let mut t = ratatui::Terminal::new(backend).unwrap_or_else(|e| panic!("{e}"));
+    t.draw(|f| blotter::ui::render(state, f))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let b = t.backend().buffer().clone();
+    let mut out = String::new();
+    for y in 0..b.area.height {
+        let line: String = (0..b.area.width)
+            .map(|x| b[(x, y)].symbol().to_string())
+            .collect();
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}

@@ -17,16 +17,7 @@ const NAME: &str = "AlphaSec";
 
 /// Nothing but reads: AlphaSec order actions are signed on-chain transactions, outside this
 /// blotter.
-pub const ALPHASEC_CAPABILITIES: Capabilities = Capabilities {
-    pause: false,
-    resume: false,
-    amend: false,
-    cancel: false,
-    multi_orders: false,
-    push: false,
-    pause_all: false,
-    cancel_all: false,
-};
+pub const ALPHASEC_CAPABILITIES: Capabilities = Capabilities::NONE;
 
 /// `limit` sent on list reads unless changed with [`AlphaSecClient::with_limit`]: the
 /// documented default (100; history and trades allow up to 500).
@@ -122,6 +113,14 @@ impl AlphaSecClient {
     pub fn with_limit(mut self, limit: u32) -> Self {
         self.limit = limit.max(1);
         self
+    }
+
+    /// One order's trades: `GET /api/v1/order/trade` (last 30 days, up to 500 trades — the
+    /// endpoint has no order filter) keeping this order's; undecodable rows kept as bad rows.
+    async fn order_trades(&self, order_id: &OrderId) -> VenueResult<Page<Trade>> {
+        let mut page = self.trades(None, None, Some(500)).await?;
+        page.rows.retain(|t| &t.order_id == order_id);
+        Ok(page)
     }
 
     /// The base URL requests go to (no trailing slash).
@@ -282,16 +281,13 @@ impl Venue for AlphaSecClient {
     fn placements(&self, order_id: &OrderId) -> BoxFuture<'_, VenueResult<Page<Placement>>> {
         let order_id = order_id.clone();
         Box::pin(async move {
-            let page = self.trades(None, None, Some(500)).await?;
-            let mut out = Page::of(
-                page.rows
-                    .iter()
-                    .filter(|t| t.order_id == order_id)
-                    .map(Trade::to_placement)
-                    .collect(),
-            );
-            out.bad_rows = page.bad_rows;
-            Ok(out)
+            let page = self.order_trades(&order_id).await?;
+            Ok(Page {
+                rows: page.rows.iter().map(Trade::to_placement).collect(),
+                bad_rows: page.bad_rows,
+                page_number: None,
+                num_pages: None,
+            })
         })
     }
 
@@ -300,11 +296,10 @@ impl Venue for AlphaSecClient {
     fn fills(&self, order_id: &OrderId) -> BoxFuture<'_, VenueResult<Page<Fill>>> {
         let order_id = order_id.clone();
         Box::pin(async move {
-            let page = self.trades(None, None, Some(500)).await?;
+            let page = self.order_trades(&order_id).await?;
             let mut out = Page::of(
                 page.rows
                     .iter()
-                    .filter(|t| t.order_id == order_id)
                     .map(|t| Fill {
                         venue: Default::default(),
                         order_id: t.order_id.clone(),
