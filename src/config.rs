@@ -20,6 +20,8 @@ pub struct Config {
     pub log: LogConfig,
     /// `[actions]`: read-only mode and the audit log.
     pub actions: ActionsConfig,
+    /// `[serve]`: `blotter serve` (SSH).
+    pub serve: crate::serve::ServeSection,
 }
 
 /// `[actions]` section.

@@ -80,6 +80,17 @@ impl FeedHandle {
         self.cancel.cancel();
     }
 
+    /// A handle whose commands arrive on the returned receiver instead of going to a feed task
+    /// (an SSH session's own command path checks the user's role before anything is sent).
+    pub fn channel() -> (Self, mpsc::UnboundedReceiver<FeedCommand>) {
+        let (commands, rx) = mpsc::unbounded_channel();
+        let handle = Self {
+            commands,
+            cancel: CancellationToken::new(),
+        };
+        (handle, rx)
+    }
+
     /// A handle attached to no feed (for benches and tests that drive the loop with their own
     /// events): every command fails as "feed stopped".
     pub fn detached() -> Self {
