@@ -13,4 +13,6 @@ awk '/^[A-Za-z_0-9\/]+ *$/ {name=$1} /time:/ {sub(/^.*time: */, ""); printf "%-5
 rm -f "$out"
 cargo bench --bench latency 2>/dev/null | grep change_to
 cargo bench --bench keys 2>/dev/null | grep -E 'keypress|frames_'
+echo "blotter serve (SSH sessions on one shared feed; server as its own process):"
+cargo bench --bench serve 2>/dev/null | sed -n '/^sessions/,$p'
 scripts/measure.sh

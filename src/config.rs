@@ -20,6 +20,8 @@ pub struct Config {
     pub log: LogConfig,
     /// `[actions]`: read-only mode and the audit log.
     pub actions: ActionsConfig,
+    /// `[serve]`: `blotter serve` (SSH).
+    pub serve: crate::serve::ServeSection,
     /// `[[venue]]` sections: several venues side by side. When present, `[treadfi]`'s `url`
     /// must be unset (one way to name a venue).
     #[serde(rename = "venue")]

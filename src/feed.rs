@@ -126,6 +126,24 @@ impl FeedHandle {
         self.cancel.cancel();
     }
 
+    /// A handle whose commands arrive on the returned receivers (one per venue id, in the
+    /// same order) instead of going to feed tasks: an SSH session's own command path checks
+    /// the user's role before anything is sent.
+    pub fn channels(venues: &[VenueId]) -> (Self, Vec<mpsc::UnboundedReceiver<FeedCommand>>) {
+        let mut routes = Vec::new();
+        let mut receivers = Vec::new();
+        for id in venues {
+            let (tx, rx) = mpsc::unbounded_channel();
+            routes.push((id.clone(), tx));
+            receivers.push(rx);
+        }
+        let handle = Self {
+            routes,
+            cancel: CancellationToken::new(),
+        };
+        (handle, receivers)
+    }
+
     /// A handle attached to no feed (for benches and tests that drive the loop with their own
     /// events): every command fails as "feed stopped".
     pub fn detached() -> Self {

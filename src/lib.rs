@@ -2,7 +2,8 @@
 //! `blotter`: a terminal order blotter for crypto execution venues.
 //!
 //! Layers (one direction): [`venue`] adapters → [`feed`] task → [`app`] state → [`ui`] render.
-//! [`sim`] is the embedded Tread.fi-compatible venue used by demo mode and tests.
+//! [`sim`] is the embedded Tread.fi-compatible venue used by demo mode and tests; [`serve`]
+//! runs sessions of the same app over SSH, all fed by one shared feed per venue.
 
 pub mod app;
 pub mod audit;
@@ -14,6 +15,7 @@ pub mod feed;
 pub mod format;
 pub mod record;
 pub mod sanitize;
+pub mod serve;
 pub mod sim;
 pub mod tui;
 pub mod ui;

@@ -93,6 +93,20 @@ enum Cmd {
         #[arg(long, default_value_t = 1.0)]
         speed: f64,
     },
+    /// Serve the blotter over SSH: each connection gets its own session, all fed by one
+    /// shared feed. Keys from --authorized-keys; roles and limits from `[serve]` in the config.
+    Serve {
+        /// Address to listen on (default: `[serve] listen`, else 127.0.0.1:2222).
+        #[arg(long)]
+        listen: Option<SocketAddr>,
+        /// Host key (OpenSSH ed25519), created on first run (default: in the data dir).
+        #[arg(long, value_name = "PATH")]
+        host_key: Option<PathBuf>,
+        /// Public keys allowed to log in, as in ~/.ssh/authorized_keys (default:
+        /// ~/.config/blotter/authorized_keys).
+        #[arg(long, value_name = "PATH")]
+        authorized_keys: Option<PathBuf>,
+    },
     /// Fetch once, print, exit (non-zero with the reason on stderr if the venue fails).
     Dump {
         /// What to print.
@@ -234,6 +248,11 @@ fn main() -> Result<()> {
             cfg,
         ),
         Some(Cmd::Replay { file, speed }) => rt.block_on(run_replay(cfg, file, speed)),
+        Some(Cmd::Serve {
+            listen,
+            host_key,
+            authorized_keys,
+        }) => rt.block_on(run_serve(cfg, listen, host_key, authorized_keys)),
         None => rt.block_on(run_tui(cfg, cli.record)),
     }
 }
@@ -618,6 +637,115 @@ async fn run_tui(cfg: Config, record: Option<PathBuf>) -> Result<()> {
         None => tracing::info!("blotter stopped"),
     }
     result.map_err(|e| eyre!(e))
+}
+
+/// `blotter serve`: one shared feed per venue, one blotter session per SSH connection, until
+/// SIGINT/SIGTERM.
+async fn run_serve(
+    cfg: Config,
+    listen: Option<SocketAddr>,
+    host_key: Option<PathBuf>,
+    authorized_keys: Option<PathBuf>,
+) -> Result<()> {
+    use blotter::serve::{self, ServeOptions, Venues, hub::Hub, keys};
+    let section = &cfg.serve;
+    let listen = listen
+        .or(section.listen)
+        .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 2222)));
+    let key_path = host_key
+        .or_else(|| section.host_key.clone())
+        .or_else(keys::default_host_key_path)
+        .ok_or_else(|| eyre!("no data directory for the host key: pass --host-key PATH"))?;
+    let (key, created) = keys::load_or_create_host_key(&key_path)?;
+    let fingerprint = keys::fingerprint(key.public_key());
+    if created {
+        println!("created host key {} ({fingerprint})", key_path.display());
+    }
+    let authorized = authorized_keys
+        .or_else(|| section.authorized_keys.clone())
+        .or_else(keys::default_authorized_keys_path);
+    let key_count = authorized
+        .as_deref()
+        .map(|p| keys::AuthorizedKeys::load(p).map(|k| k.len()));
+    match (&key_count, section.demo_user) {
+        (Some(Ok(n)), _) if *n > 0 => {}
+        (_, true) => eprintln!("warning: no authorized keys; only the demo user can log in"),
+        (Some(Err(e)), false) => return Err(eyre!("{e}; nobody could log in")),
+        _ => {
+            return Err(eyre!(
+                "no keys in {}: nobody could log in (or set `demo_user = true` under [serve])",
+                authorized
+                    .as_deref()
+                    .map_or("authorized_keys".into(), |p| p.display().to_string())
+            ));
+        }
+    }
+
+    let feed_cfg = FeedConfig {
+        interval: Duration::from_secs_f64(cfg.refresh.interval_secs.max(0.1)),
+        max_backoff: Duration::from_secs_f64(cfg.refresh.max_backoff_secs.max(1.0)),
+        placements_max_orders: cfg.refresh.placements_max_orders,
+        ..FeedConfig::default()
+    };
+    let start_hubs = |venues: Vec<(VenueId, Arc<dyn Venue>)>, demo: bool| -> Vec<Arc<Hub>> {
+        venues
+            .into_iter()
+            .map(|(venue_id, venue)| {
+                let cfg = FeedConfig {
+                    venue_id,
+                    ..feed_cfg.clone()
+                };
+                Hub::start(venue, cfg, demo)
+            })
+            .collect()
+    };
+    let Desk { venues, demo } = connect_desk(&cfg, true).await?;
+    let main = start_hubs(venues, demo.is_some());
+    let mut extra_sim = None;
+    let demo_hubs = match (section.demo_user, demo.is_some()) {
+        (false, _) => None,
+        (true, true) => Some(main.clone()),
+        (true, false) => {
+            let sim = sim::spawn(SimConfig::default())
+                .await
+                .wrap_err("starting the demo venue")?;
+            let timeout = Duration::from_secs(10);
+            let venues = desk::demo_venues(&sim, timeout).map_err(|e| eyre!("demo venue: {e}"))?;
+            extra_sim = Some(sim);
+            Some(start_hubs(venues, true))
+        }
+    };
+    let mut opts = ServeOptions::from_section(section, key, authorized);
+    opts.mouse = cfg.ui.mouse;
+    opts.audit_file = cfg
+        .actions
+        .audit_file
+        .clone()
+        .or_else(config::default_audit_path);
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .wrap_err_with(|| format!("cannot listen on {listen}"))?;
+    let venues = Venues {
+        main: main.clone(),
+        demo: demo_hubs.clone(),
+    };
+    let server = serve::start(listener, opts, venues).await?;
+    tracing::info!(addr = %server.local_addr(), host_key = %fingerprint, "serving over SSH");
+    println!(
+        "blotter serve on {} (host key {fingerprint}) — Ctrl-C to stop",
+        server.local_addr()
+    );
+    let mut signals = Signals::new();
+    let (name, _) = signals.recv().await;
+    tracing::info!(signal = name, "blotter serve stopping");
+    server.shutdown().await;
+    for hub in main.iter().chain(demo_hubs.iter().flatten()) {
+        hub.stop();
+    }
+    for sim in [demo, extra_sim].into_iter().flatten() {
+        sim.shutdown().await;
+    }
+    Ok(())
 }
 
 /// Chains a hook after the current one (ratatui's restore + color-eyre's report) that logs the

@@ -63,13 +63,53 @@ pub enum LoopError {
     Backend(String),
 }
 
+/// What differs between the local terminal and an SSH session.
+#[derive(Debug, Clone)]
+pub struct LoopOptions {
+    /// Where `e` (export) writes its files; `None` refuses export (an SSH session must not
+    /// write files on the server).
+    pub export_dir: Option<std::path::PathBuf>,
+}
+
+impl Default for LoopOptions {
+    fn default() -> Self {
+        Self {
+            export_dir: Some(std::path::PathBuf::from(".")),
+        }
+    }
+}
+
 /// Runs until the user quits or the input ends. Returns the final state.
 pub async fn run<B, I>(
+    terminal: &mut Terminal<B>,
+    state: State,
+    feed: &FeedHandle,
+    events: mpsc::Receiver<FeedEvent>,
+    input: I,
+) -> Result<State, LoopError>
+where
+    B: Backend,
+    I: Stream<Item = std::io::Result<Event>> + Unpin,
+{
+    run_with(
+        terminal,
+        state,
+        feed,
+        events,
+        input,
+        &LoopOptions::default(),
+    )
+    .await
+}
+
+/// [`run`] with options (an SSH session: no export).
+pub async fn run_with<B, I>(
     terminal: &mut Terminal<B>,
     mut state: State,
     feed: &FeedHandle,
     mut events: mpsc::Receiver<FeedEvent>,
     mut input: I,
+    opts: &LoopOptions,
 ) -> Result<State, LoopError>
 where
     B: Backend,
@@ -130,9 +170,14 @@ where
             match cmd {
                 Command::Quit => return Ok(state),
                 Command::Export(tab) => {
-                    let text = match export_tab(&state, tab, std::path::Path::new(".")) {
-                        Ok(paths) => format!("Exported to {paths}"),
-                        Err(e) => format!("EXPORT FAILED: {e}"),
+                    let text = match &opts.export_dir {
+                        Some(dir) => match export_tab(&state, tab, dir) {
+                            Ok(paths) => format!("Exported to {paths}"),
+                            Err(e) => format!("EXPORT FAILED: {e}"),
+                        },
+                        None => "Export is not available in this session (use `blotter dump` \
+                                 where the blotter runs)"
+                            .to_string(),
                     };
                     let done = FeedEvent::Notice {
                         text,

@@ -404,6 +404,8 @@ pub struct State {
     pub venues: Vec<VenueState>,
     /// Running against the embedded demo venue.
     pub demo: bool,
+    /// Who is looking, shown in the header: `alice (viewer)` in an SSH session; `None` locally.
+    pub who: Option<String>,
     /// Key bindings.
     pub keymap: Keymap,
     /// Current tab.
@@ -532,6 +534,7 @@ impl State {
         Self {
             venues,
             demo: false,
+            who: None,
             keymap: Keymap::default(),
             tab: Tab::Active,
             views: Default::default(),

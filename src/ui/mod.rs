@@ -99,6 +99,13 @@ fn render_header(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
         Style::new().add_modifier(Modifier::BOLD),
     )];
     spans.push(Span::raw("│ "));
+    if let Some(who) = &state.who {
+        spans.push(Span::styled(
+            clean_truncated(who, 40).into_owned(),
+            Style::new().add_modifier(Modifier::BOLD),
+        ));
+        spans.push(Span::raw(" │ "));
+    }
     if let [venue] = state.venues.as_slice() {
         spans.push(Span::raw(clean_truncated(&venue.name, 24).into_owned()));
         spans.push(Span::raw(" "));
