@@ -139,26 +139,44 @@ impl Session {
     }
 }
 
-/// Row index (within the table body) of the first order in status ACTIVE, and its short id.
-fn first_active_row(screen: &str) -> Option<(usize, String)> {
-    let mut body = screen
+/// The order id of a table row: its first word, or its second when the table leads with the
+/// venue column.
+fn row_id(header: &str, row: &str) -> String {
+    let skip = usize::from(header.trim_start_matches('│').starts_with("Venue"));
+    row.trim_start_matches('│')
+        .split_whitespace()
+        .nth(skip)
+        .unwrap_or("")
+        .to_string()
+}
+
+/// Body rows of the table on screen, with the header row.
+fn table_rows(screen: &str) -> (String, Vec<String>) {
+    let mut lines = screen
         .lines()
-        .skip_while(|l| !(l.contains("Status") && l.contains("Filled")))
-        .skip(1);
-    body.by_ref()
+        .skip_while(|l| !(l.contains("Status") && l.contains("Filled")));
+    let header = lines.next().unwrap_or("").to_string();
+    let rows = lines
         .take_while(|l| l.starts_with('│'))
-        .enumerate()
-        .find(|(_, l)| l.contains(" ACTIVE "))
-        .map(|(i, l)| {
-            (
-                i,
-                l.trim_start_matches('│')
-                    .split_whitespace()
-                    .next()
-                    .unwrap_or("")
-                    .to_string(),
-            )
+        .filter(|l| {
+            !l.trim_matches(|c: char| c == '│' || c.is_whitespace())
+                .is_empty()
         })
+        .map(str::to_string)
+        .collect();
+    (header, rows)
+}
+
+/// Row index (within the table body) of the first Tread.fi order in status ACTIVE (Tread.fi
+/// supports pause), and its short id.
+fn first_active_row(screen: &str) -> Option<(usize, String)> {
+    let (header, rows) = table_rows(screen);
+    rows.iter()
+        .enumerate()
+        .find(|(_, l)| {
+            l.contains(" ACTIVE ") && (!header.contains("│Venue") || l.contains("│treadfi"))
+        })
+        .map(|(i, l)| (i, row_id(&header, l)))
 }
 
 #[test]
@@ -536,4 +554,57 @@ fn a_distinctive_key_appears_nowhere() {
             .iter()
             .any(|(w, t)| w.starts_with("dump json stdout") && t.contains("\"id\""))
     );
+}
+
+/// The ops runbook from issue 5: filter to a set, mark it all, pause it in one confirmed
+/// action, and see every one of them paused (and nothing else).
+#[test]
+fn filter_then_mark_all_then_bulk_pause_pauses_exactly_that_set() {
+    let mut s = Session::start(&[]);
+    s.wait_for("Tread.fi ETH orders", |sc| {
+        sc.lines()
+            .filter(|l| {
+                l.contains("│treadfi") && l.contains(" ETH-USDT ") && l.contains(" ACTIVE ")
+            })
+            .count()
+            >= 2
+    });
+    s.send("/");
+    s.send("venue:treadfi pair:ETH-USDT status:active");
+    s.send("\r");
+    let filtered = s.wait_text("filter: venue:treadfi pair:ETH-USDT status:active");
+    let (header, rows) = table_rows(&filtered);
+    let ids: Vec<String> = rows.iter().map(|r| row_id(&header, r)).collect();
+    assert!(ids.len() >= 2, "a set to act on:\n{filtered}");
+    assert!(
+        rows.iter()
+            .all(|r| r.contains(" ETH-USDT ") && r.contains(" ACTIVE ")),
+        "only matching rows:\n{filtered}"
+    );
+
+    s.send("V");
+    s.send("p");
+    let dialog = s.wait_text(&format!("Pause {} marked orders?", ids.len()));
+    s.send("y");
+    // They leave the status:active view as they pause; look at the pair without that term.
+    s.wait_for("the paused orders to leave the filtered view", |sc| {
+        ids.iter().all(|id| !sc.contains(id.as_str()))
+    });
+    s.send("\x1b");
+    s.send("/");
+    s.send("venue:treadfi pair:ETH-USDT");
+    s.send("\r");
+    let after = s.wait_for("every marked order paused", |sc| {
+        sc.contains("filter: venue:treadfi pair:ETH-USDT ")
+            && ids.iter().all(|id| {
+                sc.lines()
+                    .any(|l| l.contains(id.as_str()) && l.contains("PAUSED"))
+            })
+    });
+    assert!(
+        dialog.contains("Notional affected:") && dialog.contains("No (n)"),
+        "the dialog states the scope and offers No:\n{dialog}"
+    );
+    s.send("q");
+    assert!(s.wait_exit().success());
 }
