@@ -605,6 +605,13 @@ fn filter_then_mark_all_then_bulk_pause_pauses_exactly_that_set() {
         dialog.contains("Notional affected:") && dialog.contains("No (n)"),
         "the dialog states the scope and offers No:\n{dialog}"
     );
+    s.send("\x1b");
+    let all = s.wait_for("the unfiltered list", |sc| !sc.contains("filter: "));
+    let (_, rows) = table_rows(&all);
+    assert!(
+        rows.iter().any(|r| r.contains(" ACTIVE ")),
+        "orders outside the set keep running:\n{all}\n(after the pause:\n{after})"
+    );
     s.send("q");
     assert!(s.wait_exit().success());
 }
