@@ -128,6 +128,134 @@ pub fn entry(
     })
 }
 
+/// One line of the audit log as the in-app viewer (`L`) shows it. Text fields are sanitised
+/// again on read (the file may have been edited by hand).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditEntry {
+    /// Completion time as written (`at`, RFC 3339 UTC).
+    pub at: String,
+    /// Who acted: local login or SSH user (`user`).
+    pub user: String,
+    /// Where from: `tui`, `cli`, `ssh SHA256:…` (`source`).
+    pub source: String,
+    /// Venue name (`venue`).
+    pub venue: String,
+    /// `pause`, `resume`, `cancel`, `amend`, … (`action`).
+    pub action: String,
+    /// `order`, `multi-order`, `account`, `all orders` (`scope`).
+    pub scope: String,
+    /// The order or multi-order id, or the stand-in for a venue-wide action (`order_id`).
+    pub order_id: String,
+    /// The venue accepted it (`outcome.ok`).
+    pub ok: bool,
+    /// `202 Successfully paused order.` or the error text (`outcome`).
+    pub outcome: String,
+    /// Time from sending to the reply, milliseconds (`latency_ms`).
+    pub latency_ms: Option<u64>,
+}
+
+/// The newest entries of an audit log file, for the viewer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditTail {
+    /// The file read.
+    pub path: PathBuf,
+    /// Entries, newest first.
+    pub entries: Vec<AuditEntry>,
+    /// Lines that were not audit entries (counted, shown, never hidden).
+    pub bad_lines: usize,
+}
+
+/// Most bytes read from the end of the file for the viewer (about 3,000 entries).
+const TAIL_BYTES: u64 = 1 << 20;
+
+/// Parses one JSON line written by [`AuditLog::record`] (pure).
+///
+/// # Errors
+/// When the line is not a JSON object with at least `at` and `action`.
+pub fn parse_line(line: &str) -> Result<AuditEntry, String> {
+    let v: Value = serde_json::from_str(line).map_err(|e| e.to_string())?;
+    let text = |key: &str| -> String {
+        match &v[key] {
+            Value::String(s) => clean(s).into_owned(),
+            Value::Null => String::new(),
+            other => clean(&other.to_string()).into_owned(),
+        }
+    };
+    if !v.is_object() || v["at"].is_null() || v["action"].is_null() {
+        return Err("not an audit entry".into());
+    }
+    let outcome = &v["outcome"];
+    let ok = outcome["ok"].as_bool().unwrap_or(false);
+    let outcome_text = if ok {
+        let status = outcome["status"]
+            .as_u64()
+            .map(|s| format!("{s} "))
+            .unwrap_or_default();
+        format!("{status}{}", outcome["reply"].as_str().unwrap_or(""))
+    } else {
+        outcome["error"].as_str().unwrap_or("").to_string()
+    };
+    Ok(AuditEntry {
+        at: text("at"),
+        user: text("user"),
+        source: text("source"),
+        venue: text("venue"),
+        action: text("action"),
+        scope: text("scope"),
+        order_id: text("order_id"),
+        ok,
+        outcome: clean(&outcome_text).into_owned(),
+        latency_ms: v["latency_ms"].as_u64(),
+    })
+}
+
+/// Reads the newest entries of the audit log at `path` (at most `max`, from its last MiB),
+/// newest first.
+///
+/// # Errors
+/// When the file cannot be opened or read (a missing file is an empty log).
+pub fn tail(path: &Path, max: usize) -> std::io::Result<AuditTail> {
+    use std::io::{Read as _, Seek as _, SeekFrom};
+    let mut file = match File::open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Ok(AuditTail {
+                path: path.to_path_buf(),
+                entries: Vec::new(),
+                bad_lines: 0,
+            });
+        }
+        Err(e) => return Err(e),
+    };
+    let len = file.metadata()?.len();
+    let start = len.saturating_sub(TAIL_BYTES);
+    file.seek(SeekFrom::Start(start))?;
+    let mut bytes = Vec::new();
+    file.read_to_end(&mut bytes)?;
+    let text = String::from_utf8_lossy(&bytes);
+    let mut lines: Vec<&str> = text.lines().collect();
+    if start > 0 && !lines.is_empty() {
+        // Began mid-line.
+        lines.remove(0);
+    }
+    let mut entries = Vec::new();
+    let mut bad_lines = 0;
+    for line in lines.iter().rev().filter(|l| !l.trim().is_empty()) {
+        if entries.len() >= max {
+            break;
+        }
+        match parse_line(line) {
+            Ok(e) => entries.push(e),
+            Err(_) => bad_lines += 1,
+        }
+    }
+    Ok(AuditTail {
+        path: path.to_path_buf(),
+        entries,
+        bad_lines,
+    })
+}
+
 /// The local login name (`USER`, else `LOGNAME`, else `unknown`).
 pub fn local_user() -> String {
     std::env::var("USER")
@@ -174,6 +302,37 @@ mod tests {
         assert_eq!(lines[1]["outcome"]["error"], "422 Order is not paused.");
         assert_eq!(lines[0]["user"], "alice");
         assert_eq!(lines[2]["order_id"], "o2");
+
+        // The viewer reads them back newest first; a stray line is counted, not fatal.
+        std::fs::OpenOptions::new()
+            .append(true)
+            .open(&path)
+            .and_then(|mut f| f.write_all(b"not json\n"))
+            .unwrap_or_else(|e| panic!("{e}"));
+        let t = tail(&path, 100).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(t.bad_lines, 1);
+        let ids: Vec<_> = t.entries.iter().map(|e| e.order_id.as_str()).collect();
+        assert_eq!(ids, ["o2", "o1", "o0"]);
+        assert!(!t.entries[1].ok);
+        assert_eq!(t.entries[1].outcome, "422 Order is not paused.");
+        assert_eq!(t.entries[0].outcome, "202 Successfully paused order.");
+        assert_eq!(t.entries[0].latency_ms, Some(12));
+        assert_eq!(tail(&path, 2).map(|t| t.entries.len()).ok(), Some(2));
         let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[test]
+    fn a_missing_log_is_empty_and_server_text_is_cleaned() {
+        let t = tail(Path::new("/nonexistent/blotter/audit.jsonl"), 10);
+        assert!(t.is_ok_and(|t| t.entries.is_empty()));
+        let e = parse_line(
+            r#"{"at":"2026-01-01T00:00:00Z","action":"cancel","user":"x\u001b[2J","outcome":{"ok":false,"error":"bad\u0007"}}"#,
+        );
+        let e = e.unwrap_or_else(|e| panic!("{e}"));
+        assert!(
+            !e.user.contains('\u{1b}') && !e.outcome.contains('\u{7}'),
+            "{e:?}"
+        );
+        assert!(parse_line("{}").is_err());
     }
 }

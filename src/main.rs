@@ -581,8 +581,13 @@ async fn run_tui(cfg: Config, record: Option<PathBuf>) -> Result<()> {
         )),
         None => None,
     };
+    let audit = open_audit(&cfg);
+    let loop_opts = blotter::tui::LoopOptions {
+        audit_file: audit.as_ref().map(|a| a.path().to_path_buf()),
+        ..Default::default()
+    };
     let feed_cfg = FeedConfig {
-        audit: open_audit(&cfg),
+        audit,
         recorder,
         interval: Duration::from_secs_f64(cfg.refresh.interval_secs.max(0.1)),
         max_backoff: Duration::from_secs_f64(cfg.refresh.max_backoff_secs.max(1.0)),
@@ -615,7 +620,7 @@ async fn run_tui(cfg: Config, record: Option<PathBuf>) -> Result<()> {
     state.size = (size.width, size.height);
     let input = crossterm::event::EventStream::new();
     let (result, signal) = tokio::select! {
-        r = blotter::tui::run(&mut terminal, state, &feed, rx, input) => (r.map(|_| ()), None),
+        r = blotter::tui::run_with(&mut terminal, state, &feed, rx, input, &loop_opts) => (r.map(|_| ()), None),
         s = signals.recv() => (Ok(()), Some(s)),
     };
     // Show the cursor explicitly: the signal path exits before `terminal` would drop.

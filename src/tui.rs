@@ -63,18 +63,24 @@ pub enum LoopError {
     Backend(String),
 }
 
+/// Most audit entries the viewer loads (newest first).
+const AUDIT_VIEW_MAX: usize = 2000;
+
 /// What differs between the local terminal and an SSH session.
 #[derive(Debug, Clone)]
 pub struct LoopOptions {
     /// Where `e` (export) writes its files; `None` refuses export (an SSH session must not
     /// write files on the server).
     pub export_dir: Option<std::path::PathBuf>,
+    /// The audit log the viewer (`L`) reads; `None`: the viewer says there is none.
+    pub audit_file: Option<std::path::PathBuf>,
 }
 
 impl Default for LoopOptions {
     fn default() -> Self {
         Self {
             export_dir: Some(std::path::PathBuf::from(".")),
+            audit_file: None,
         }
     }
 }
@@ -184,6 +190,14 @@ where
                         at: Timestamp::now(),
                     };
                     app::update(&mut state, Msg::Feed(done));
+                }
+                Command::LoadAudit => {
+                    let loaded = match &opts.audit_file {
+                        Some(path) => crate::audit::tail(path, AUDIT_VIEW_MAX)
+                            .map_err(|e| format!("cannot read {}: {e}", path.display())),
+                        None => Err("No audit log in this session.".to_string()),
+                    };
+                    app::update(&mut state, Msg::Audit(loaded));
                 }
                 Command::Refresh => {
                     let _ = feed.send(FeedCommand::Refresh);

@@ -605,6 +605,16 @@ fn filter_then_mark_all_then_bulk_pause_pauses_exactly_that_set() {
         dialog.contains("Notional affected:") && dialog.contains("No (n)"),
         "the dialog states the scope and offers No:\n{dialog}"
     );
+    // Every one of them is in the audit log, which `L` shows.
+    s.send("L");
+    s.wait_for("the three pauses in the audit log", |sc| {
+        sc.contains("Audit log")
+            && ids.iter().all(|id| {
+                sc.lines()
+                    .any(|l| l.contains(id.as_str()) && l.contains(" pause ") && l.contains('✔'))
+            })
+    });
+    s.send("\x1b");
     s.send("\x1b");
     let all = s.wait_for("the unfiltered list", |sc| !sc.contains("filter: "));
     let (_, rows) = table_rows(&all);

@@ -60,6 +60,8 @@ pub enum KeyAction {
     KillSwitch,
     /// Export the current tab to CSV and JSON files.
     Export,
+    /// Open the audit log viewer.
+    AuditLog,
 }
 
 impl KeyAction {
@@ -98,6 +100,7 @@ impl KeyAction {
                 "kill switch: pause or cancel by account, filter or everything"
             }
             KeyAction::Export => "export this tab to CSV + JSON files (exact decimals)",
+            KeyAction::AuditLog => "audit log: every action — who, when, scope, reply, latency",
         }
     }
 
@@ -245,6 +248,7 @@ impl Default for Keymap {
                 b(A::UnmarkAll, &[KeyCombo::ch('U')]),
                 b(A::KillSwitch, &[KeyCombo::ch('K')]),
                 b(A::Export, &[KeyCombo::ch('e')]),
+                b(A::AuditLog, &[KeyCombo::ch('L')]),
                 b(A::Help, &[KeyCombo::ch('?')]),
                 b(A::Quit, &[KeyCombo::ch('q'), ctrl_c]),
             ],

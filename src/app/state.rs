@@ -142,6 +142,17 @@ pub enum Modal {
         /// Chosen scope, once chosen.
         scope: Option<KillScope>,
     },
+    /// The audit log viewer (`L`).
+    Audit(AuditView),
+}
+
+/// The audit log viewer: the newest entries of the log file, scrolled by `offset`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AuditView {
+    /// `None` while loading; the entries or why they could not be read.
+    pub loaded: Option<Result<crate::audit::AuditTail, String>>,
+    /// First entry shown.
+    pub offset: usize,
 }
 
 /// Connection state of the venue feed, shown in the header.
@@ -246,6 +257,8 @@ pub enum Msg {
     Tick(Timestamp),
     /// Something from the feed task.
     Feed(FeedEvent),
+    /// The audit log as read for the viewer (after [`Command::LoadAudit`]).
+    Audit(Result<crate::audit::AuditTail, String>),
 }
 
 /// What the feed task reports. Each carries the time it completed.
@@ -393,6 +406,8 @@ pub enum Command {
     },
     /// Write this tab's rows to a file (CSV and JSON, the same as `blotter dump`).
     Export(Tab),
+    /// Read the newest audit log entries and answer with [`Msg::Audit`].
+    LoadAudit,
     /// Leave the app.
     Quit,
 }

@@ -32,6 +32,13 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Command> {
             state.flashes.retain(|_, f| f.until > now);
             Vec::new()
         }
+        Msg::Audit(loaded) => {
+            if let Some(Modal::Audit(view)) = &mut state.modal {
+                view.loaded = Some(loaded);
+                view.offset = 0;
+            }
+            Vec::new()
+        }
         Msg::Feed(mut ev) => {
             stamp(&mut ev);
             if state.frozen && is_data(&ev) {
@@ -87,6 +94,7 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Command> {
     match state.modal.take() {
         Some(Modal::Detail(id)) => on_detail_key(state, id, key),
         Some(Modal::Kill { scope }) => on_kill_key(state, scope, key),
+        Some(Modal::Audit(view)) => on_audit_key(state, view, key),
         Some(Modal::Help) => {
             // Any key closes help; `q` still quits.
             if matches!(key.code, KeyCode::Char('q')) {
@@ -154,6 +162,37 @@ pub fn kill_targets<'a>(state: &'a State, scope: &KillScope) -> Vec<&'a Order> {
             .collect(),
         KillScope::Everything => state.orders.iter().filter(live).collect(),
     }
+}
+
+/// The audit viewer: ↑↓/jk scroll, PgUp/PgDn a page, Home/End, `R` re-reads the file, Esc or
+/// `L` closes, `q` quits.
+fn on_audit_key(state: &mut State, mut view: AuditView, key: KeyEvent) -> Vec<Command> {
+    let count = match &view.loaded {
+        Some(Ok(t)) => t.entries.len(),
+        _ => 0,
+    };
+    let page = state.table_rows().max(1);
+    let last = count.saturating_sub(1);
+    match key.code {
+        KeyCode::Esc | KeyCode::Char('L') => return Vec::new(),
+        KeyCode::Char('q') => {
+            state.quit = true;
+            return vec![Command::Quit];
+        }
+        KeyCode::Down | KeyCode::Char('j') => view.offset = (view.offset + 1).min(last),
+        KeyCode::Up | KeyCode::Char('k') => view.offset = view.offset.saturating_sub(1),
+        KeyCode::PageDown => view.offset = (view.offset + page).min(last),
+        KeyCode::PageUp => view.offset = view.offset.saturating_sub(page),
+        KeyCode::Home | KeyCode::Char('g') => view.offset = 0,
+        KeyCode::End | KeyCode::Char('G') => view.offset = last,
+        KeyCode::Char('R') => {
+            state.modal = Some(Modal::Audit(AuditView::default()));
+            return vec![Command::LoadAudit];
+        }
+        _ => {}
+    }
+    state.modal = Some(Modal::Audit(view));
+    Vec::new()
 }
 
 fn on_kill_key(state: &mut State, scope: Option<KillScope>, key: KeyEvent) -> Vec<Command> {
@@ -561,6 +600,10 @@ fn on_action_inner(state: &mut State, action: KeyAction) -> Vec<Command> {
         KeyAction::PrevTab => state.tab = Tab::ALL[(tab.index() + 3) % 4],
         KeyAction::GoTab(i) => state.tab = Tab::ALL[i.min(3)],
         KeyAction::Export => return export(state),
+        KeyAction::AuditLog => {
+            state.modal = Some(Modal::Audit(AuditView::default()));
+            return vec![Command::LoadAudit];
+        }
         KeyAction::Up => move_selection(state, tab, -1),
         KeyAction::Down => move_selection(state, tab, 1),
         KeyAction::PageUp => {

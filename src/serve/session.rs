@@ -527,7 +527,15 @@ async fn run_session(
 
     let idled = Arc::new(AtomicBool::new(false));
     let input = idle_input(input, shared.opts.idle_timeout, idled.clone());
-    let opts = crate::tui::LoopOptions { export_dir: None };
+    // The anonymous demo user does not get to read the server's audit log.
+    let opts = crate::tui::LoopOptions {
+        export_dir: None,
+        audit_file: if identity.demo {
+            None
+        } else {
+            shared.opts.audit_file.clone()
+        },
+    };
     let result = crate::tui::run_with(&mut terminal, state, &feed, events_rx, input, &opts).await;
     drop(feed);
     drop(terminal);

@@ -2,6 +2,7 @@
 //! mutates. One file per tab and per overlay. Only the visible rows are built.
 
 mod active;
+mod audit;
 mod detail;
 mod dialogs;
 mod errors;
@@ -89,6 +90,7 @@ pub fn render(state: &State, frame: &mut Frame) {
         Some(Modal::Amend(form)) => dialogs::amend(form, &theme, frame),
         Some(Modal::Detail(id)) => detail::render(state, id, &theme, frame),
         Some(Modal::Kill { scope }) => dialogs::kill(state, scope.as_ref(), &theme, frame),
+        Some(Modal::Audit(view)) => audit::render(view, &theme, frame),
         None => {}
     }
 }
