@@ -22,6 +22,12 @@ pub struct Config {
     pub actions: ActionsConfig,
     /// `[serve]`: `blotter serve` (SSH).
     pub serve: crate::serve::ServeSection,
+    /// `[[views]]`: saved views (name, filter, sort) that `v` cycles through on the
+    /// active-orders tab.
+    #[serde(rename = "views")]
+    pub saved_views: Vec<ViewConfig>,
+    /// `[columns]`: which columns each tab shows, in which order.
+    pub columns: ColumnsConfig,
     /// `[[venue]]` sections: several venues side by side. When present, `[treadfi]`'s `url`
     /// must be unset (one way to name a venue).
     #[serde(rename = "venue")]
@@ -246,6 +252,40 @@ pub struct UiConfig {
     pub mouse: bool,
 }
 
+/// One `[[views]]` entry: a named filter + sort for the active-orders tab.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ViewConfig {
+    /// Shown in the table title (`view: NAME`).
+    pub name: String,
+    /// The same language as `/`: words and `side:` `status:` `acct:` `pair:` `strategy:`
+    /// `venue:` `id:` terms (empty: every order).
+    #[serde(default)]
+    pub filter: String,
+    /// Sort column: created, pair, side, status, fill, notional, updated, time left,
+    /// account (default created, newest first).
+    #[serde(default)]
+    pub sort: Option<String>,
+    /// Reverse the sort's natural direction.
+    #[serde(default)]
+    pub reverse: bool,
+}
+
+/// `[columns]`: per tab, the column headers to show, in order (any case); unset shows them
+/// all. The venue column, with several venues, always comes first.
+#[derive(Debug, Clone, Deserialize, PartialEq, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct ColumnsConfig {
+    /// Active orders, e.g. `["ID", "Pair", "Side", "Status", "Fill", "Avg px", "Account"]`.
+    pub active: Option<Vec<String>>,
+    /// Multi-orders.
+    pub multi: Option<Vec<String>>,
+    /// Placements.
+    pub placements: Option<Vec<String>>,
+    /// Order errors.
+    pub errors: Option<Vec<String>>,
+}
+
 /// `[log]` section.
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields, default)]
@@ -323,7 +363,63 @@ impl Config {
                 )));
             }
         }
+        cfg.prefs().map_err(invalid)?;
         Ok(cfg)
+    }
+
+    /// The saved views and column choices, checked against the screen's columns and sort
+    /// keys.
+    ///
+    /// # Errors
+    /// A view without a name, two views with one name, an unknown sort key or column.
+    pub fn prefs(&self) -> Result<crate::app::Prefs, String> {
+        use crate::app::{SavedView, Tab, view::Sort, view::SortKey};
+        let mut saved_views = Vec::new();
+        for v in &self.saved_views {
+            if v.name.trim().is_empty() {
+                return Err("a [[views]] entry has no name".into());
+            }
+            if saved_views.iter().any(|s: &SavedView| s.name == v.name) {
+                return Err(format!("two [[views]] are named {:?}", v.name));
+            }
+            let key = match v.sort.as_deref() {
+                None => SortKey::default(),
+                Some(word) => SortKey::parse(word).ok_or_else(|| {
+                    let keys: Vec<_> = SortKey::ALL.iter().map(|k| k.label()).collect();
+                    format!(
+                        "[[views]] {:?}: no sort {word:?}; choose from: {}",
+                        v.name,
+                        keys.join(", ")
+                    )
+                })?,
+            };
+            saved_views.push(SavedView {
+                name: v.name.clone(),
+                filter: v.filter.clone(),
+                sort: Sort {
+                    key,
+                    reverse: v.reverse,
+                },
+            });
+        }
+        let c = &self.columns;
+        let mut columns: [Option<Vec<usize>>; 4] = Default::default();
+        for (tab, names) in [
+            (Tab::Active, &c.active),
+            (Tab::Multi, &c.multi),
+            (Tab::Placements, &c.placements),
+            (Tab::Errors, &c.errors),
+        ] {
+            if let Some(names) = names {
+                columns[tab.index()] = Some(
+                    crate::ui::pick_columns(tab, names).map_err(|e| format!("[columns] {e}"))?,
+                );
+            }
+        }
+        Ok(crate::app::Prefs {
+            saved_views,
+            columns,
+        })
     }
 
     /// Loads `explicit` (must exist) or else the platform default path (used only if it
@@ -439,6 +535,59 @@ tokens = { "1" = "ALP", "2" = "USDT" }
         let cfg = Config::parse(&block, Path::new("example")).unwrap();
         let names: Vec<_> = cfg.venues.iter().map(VenueConfig::name).collect();
         assert_eq!(names, ["treadfi", "anboto", "alphasec"]);
+    }
+
+    #[test]
+    fn saved_views_and_columns_are_checked_against_the_screen() {
+        let text = include_str!("../config.example.toml");
+        let cfg = Config::parse(text, Path::new("example")).unwrap();
+        let prefs = cfg.prefs().unwrap();
+        let names: Vec<_> = prefs.saved_views.iter().map(|v| v.name.as_str()).collect();
+        assert_eq!(names, ["paused", "big-eth"]);
+        assert_eq!(
+            prefs.saved_views[0].sort.key,
+            crate::app::view::SortKey::Notional
+        );
+
+        let start = text.find("# --- columns ---").unwrap();
+        let end = text.find("# --- end columns ---").unwrap();
+        let block: String = text[start..end]
+            .lines()
+            .filter(|l| l.starts_with("# [") || l.contains(" = "))
+            .map(|l| format!("{}\n", &l[2..]))
+            .collect();
+        let prefs = Config::parse(&block, Path::new("example"))
+            .unwrap()
+            .prefs()
+            .unwrap();
+        let active = prefs.columns[0].clone().unwrap();
+        assert_eq!(active.len(), 10);
+        assert_eq!(active[0], 0, "ID first");
+        assert!(prefs.columns[1].is_none() && prefs.columns[3].is_some());
+
+        for (bad, says) in [
+            (
+                "[columns]\nactive = [\"ID\", \"Colour\"]\n",
+                "no column \"Colour\"; choose from: ID, Pair",
+            ),
+            ("[columns]\nactive = [\"id\", \"ID\"]\n", "listed twice"),
+            ("[columns]\nerrors = []\n", "no columns"),
+            (
+                "[[views]]\nname = \"x\"\nsort = \"price\"\n",
+                "no sort \"price\"; choose from: created",
+            ),
+            ("[[views]]\nname = \"\"\n", "has no name"),
+            (
+                "[[views]]\nname = \"a\"\n[[views]]\nname = \"a\"\n",
+                "two [[views]] are named",
+            ),
+        ] {
+            let err = Config::parse(bad, Path::new("c.toml"));
+            assert!(
+                matches!(&err, Err(ConfigError::Parse { message, .. }) if message.contains(says)),
+                "{bad}: {err:?}"
+            );
+        }
     }
 
     #[test]

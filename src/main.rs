@@ -567,6 +567,7 @@ async fn run_tui(cfg: Config, record: Option<PathBuf>) -> Result<()> {
         .map(|(id, v)| blotter::app::VenueState::new(id.clone(), v.name(), v.capabilities()))
         .collect();
     let mut state = State::with_venues(states, jiff::Timestamp::now());
+    state.apply_prefs(&cfg.prefs().map_err(|e| eyre!(e))?);
     state.demo = demo.is_some();
     state.refresh_secs = cfg.refresh.interval_secs.ceil().max(1.0) as u64;
     state.color = cfg
@@ -722,6 +723,7 @@ async fn run_serve(
     };
     let mut opts = ServeOptions::from_section(section, key, authorized);
     opts.mouse = cfg.ui.mouse;
+    opts.prefs = cfg.prefs().map_err(|e| eyre!(e))?;
     opts.audit_file = cfg
         .actions
         .audit_file

@@ -133,6 +133,7 @@ async fn rig(o: RigOpts) -> Rig {
         demo_role: Role::Viewer,
         mouse: false,
         audit_file: Some(audit.clone()),
+        prefs: Default::default(),
     };
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await

@@ -62,6 +62,8 @@ pub enum KeyAction {
     Export,
     /// Open the audit log viewer.
     AuditLog,
+    /// Apply the next saved view (`[[views]]`: filter + sort), then none.
+    NextView,
 }
 
 impl KeyAction {
@@ -101,6 +103,7 @@ impl KeyAction {
             }
             KeyAction::Export => "export this tab to CSV + JSON files (exact decimals)",
             KeyAction::AuditLog => "audit log: every action — who, when, scope, reply, latency",
+            KeyAction::NextView => "next saved view (filter + sort from [[views]]), then all",
         }
     }
 
@@ -249,6 +252,7 @@ impl Default for Keymap {
                 b(A::KillSwitch, &[KeyCombo::ch('K')]),
                 b(A::Export, &[KeyCombo::ch('e')]),
                 b(A::AuditLog, &[KeyCombo::ch('L')]),
+                b(A::NextView, &[KeyCombo::ch('v')]),
                 b(A::Help, &[KeyCombo::ch('?')]),
                 b(A::Quit, &[KeyCombo::ch('q'), ctrl_c]),
             ],

@@ -146,6 +146,36 @@ pub enum Modal {
     Audit(AuditView),
 }
 
+/// What a user set up in the config that shapes every session's screen: saved views and
+/// column choices ([`crate::config::Config::prefs`]).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Prefs {
+    /// `[[views]]`, in config order.
+    pub saved_views: Vec<SavedView>,
+    /// `[columns]` per tab (see [`State::columns`]).
+    pub columns: [Option<Vec<usize>>; 4],
+}
+
+impl State {
+    /// Applies the config's saved views and columns.
+    pub fn apply_prefs(&mut self, prefs: &Prefs) {
+        self.saved_views = prefs.saved_views.clone();
+        self.columns = prefs.columns.clone();
+        self.current_view = None;
+    }
+}
+
+/// A named filter + sort for the active-orders tab (`[[views]]` in the config).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SavedView {
+    /// Name shown in the table title, e.g. `eth-paused`.
+    pub name: String,
+    /// Filter text, the same language as `/` (`pair:ETH-* status:paused`).
+    pub filter: String,
+    /// Sort column and direction.
+    pub sort: Sort,
+}
+
 /// The audit log viewer: the newest entries of the log file, scrolled by `offset`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AuditView {
@@ -477,6 +507,13 @@ pub struct State {
     pub filter_editing: bool,
     /// Sort of the active-orders tab.
     pub sort: Sort,
+    /// Named filter + sort presets from the config (`[[views]]`), cycled with `v`.
+    pub saved_views: Vec<SavedView>,
+    /// The saved view applied last, while its filter and sort are unchanged.
+    pub current_view: Option<usize>,
+    /// Columns shown per tab (indices into the tab's columns, in display order; `[columns]`
+    /// in the config). `None`: all, in the default order.
+    pub columns: [Option<Vec<usize>>; 4],
     /// Rows of the active-orders tab: indices into `orders`, filtered and sorted.
     pub active_view: Vec<usize>,
     /// Position of each order in `orders`, by id.
@@ -582,6 +619,9 @@ impl State {
             paused_count: 0,
             marks: BTreeSet::new(),
             errors_seen_until: None,
+            saved_views: Vec::new(),
+            current_view: None,
+            columns: Default::default(),
         }
     }
 

@@ -135,6 +135,7 @@ fn on_filter_key(state: &mut State, key: KeyEvent) -> Vec<Command> {
 }
 
 fn set_filter(state: &mut State, text: String) {
+    state.current_view = None;
     state.filter = super::view::Filter::parse(&text);
     state.filter_text = text;
     rebuild_view(state);
@@ -162,6 +163,51 @@ pub fn kill_targets<'a>(state: &'a State, scope: &KillScope) -> Vec<&'a Order> {
             .collect(),
         KillScope::Everything => state.orders.iter().filter(live).collect(),
     }
+}
+
+/// `v`: the next saved view's filter and sort on the active-orders tab; after the last, all
+/// orders newest first again.
+fn next_view(state: &mut State) -> Vec<Command> {
+    if state.saved_views.is_empty() {
+        state.banner = Some(info(
+            state,
+            "No saved views: add [[views]] (name, filter, sort) to the config.".into(),
+        ));
+        return Vec::new();
+    }
+    let next = match state.current_view {
+        None => Some(0),
+        Some(i) if i + 1 < state.saved_views.len() => Some(i + 1),
+        Some(_) => None,
+    };
+    state.tab = Tab::Active;
+    let text = match next.and_then(|i| state.saved_views.get(i).cloned()) {
+        Some(view) => {
+            state.sort = view.sort;
+            set_filter(state, view.filter.clone());
+            state.current_view = next;
+            format!(
+                "View {}: {} · sorted by {}{} ({} of {})",
+                view.name,
+                if view.filter.is_empty() {
+                    "no filter"
+                } else {
+                    view.filter.as_str()
+                },
+                view.sort.key.label(),
+                if view.sort.reverse { ", reversed" } else { "" },
+                state.active_view.len(),
+                state.orders.len()
+            )
+        }
+        None => {
+            state.sort = super::view::Sort::default();
+            set_filter(state, String::new());
+            "All orders, newest first (no view).".to_string()
+        }
+    };
+    state.banner = Some(info(state, text));
+    Vec::new()
 }
 
 /// The audit viewer: ↑↓/jk scroll, PgUp/PgDn a page, Home/End, `R` re-reads the file, Esc or
@@ -600,6 +646,7 @@ fn on_action_inner(state: &mut State, action: KeyAction) -> Vec<Command> {
         KeyAction::PrevTab => state.tab = Tab::ALL[(tab.index() + 3) % 4],
         KeyAction::GoTab(i) => state.tab = Tab::ALL[i.min(3)],
         KeyAction::Export => return export(state),
+        KeyAction::NextView => return next_view(state),
         KeyAction::AuditLog => {
             state.modal = Some(Modal::Audit(AuditView::default()));
             return vec![Command::LoadAudit];
@@ -655,11 +702,13 @@ fn on_action_inner(state: &mut State, action: KeyAction) -> Vec<Command> {
             }
         }
         KeyAction::Sort => {
+            state.current_view = None;
             state.sort.key = state.sort.key.next();
             state.sort.reverse = false;
             rebuild_view(state);
         }
         KeyAction::SortReverse => {
+            state.current_view = None;
             state.sort.reverse = !state.sort.reverse;
             rebuild_view(state);
         }

@@ -55,6 +55,13 @@ impl SortKey {
         Self::ALL[(i + 1) % Self::ALL.len()]
     }
 
+    /// The key whose [`SortKey::label`] is `word` (any case); `None` for anything else.
+    pub fn parse(word: &str) -> Option<Self> {
+        Self::ALL
+            .into_iter()
+            .find(|k| k.label().eq_ignore_ascii_case(word.trim()))
+    }
+
     /// Name shown in the table title.
     pub fn label(self) -> &'static str {
         match self {

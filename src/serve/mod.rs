@@ -61,6 +61,8 @@ pub struct ServeOptions {
     pub mouse: bool,
     /// Audit log of actions from sessions (`None`: not audited).
     pub audit_file: Option<PathBuf>,
+    /// Saved views and columns from the config, for every session.
+    pub prefs: crate::app::Prefs,
 }
 
 impl ServeOptions {
@@ -82,6 +84,7 @@ impl ServeOptions {
             demo_role: section.demo_role,
             mouse: false,
             audit_file: None,
+            prefs: crate::app::Prefs::default(),
         }
     }
 }

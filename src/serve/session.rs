@@ -502,7 +502,8 @@ async fn run_session(
             return;
         }
     };
-    let state = session_state(&hubs, &identity, depth, size.get());
+    let mut state = session_state(&hubs, &identity, depth, size.get());
+    state.apply_prefs(&shared.opts.prefs);
 
     let (events_tx, events_rx) = mpsc::channel(EVENT_QUEUE);
     for hub in &hubs {

@@ -12,7 +12,7 @@ use crate::domain::{Order, OrderStatus, Ratio};
 use crate::format;
 use crate::sanitize::{clean, clean_truncated};
 
-const COLS: [Col; 14] = [
+pub(super) const COLS: [Col; 14] = [
     left("ID", 1),
     left("Pair", 1),
     left("Side", 1),

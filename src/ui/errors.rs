@@ -12,7 +12,7 @@ use crate::domain::OrderMessage;
 use crate::format;
 use crate::sanitize::{clean, clean_truncated};
 
-const COLS: [Col; 5] = [
+pub(super) const COLS: [Col; 5] = [
     left("Time (UTC)", 1),
     left("Order", 2),
     left("Pair", 3),

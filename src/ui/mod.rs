@@ -284,6 +284,12 @@ fn block_title<'a>(state: &State, theme: &Theme, tab: Tab) -> Line<'a> {
         ));
     }
     if tab == Tab::Active {
+        if let Some(view) = state.current_view.and_then(|i| state.saved_views.get(i)) {
+            spans.push(Span::styled(
+                format!("view: {} ", clean_truncated(&view.name, 24)),
+                theme.key().add_modifier(Modifier::BOLD),
+            ));
+        }
         if !state.filter_text.is_empty() || state.filter_editing {
             spans.push(Span::styled(
                 format!(
@@ -350,6 +356,57 @@ const fn right(name: &'static str, priority: u8) -> Col {
         name,
         right: true,
         priority,
+    }
+}
+
+/// Header names of a tab's columns in their default order (the venue column, shown first when
+/// several venues are configured, is not among them) — the words `[columns]` in the config
+/// uses.
+pub fn column_names(tab: Tab) -> Vec<&'static str> {
+    tab_columns(tab).iter().map(|c| c.name).collect()
+}
+
+/// The columns of `tab` named by `names` (any case), in that order, as indices for
+/// `State::columns`.
+///
+/// # Errors
+/// An unknown or repeated name, or an empty list; the message lists the tab's columns.
+pub fn pick_columns(tab: Tab, names: &[String]) -> Result<Vec<usize>, String> {
+    let cols = tab_columns(tab);
+    let valid = || column_names(tab).join(", ");
+    if names.is_empty() {
+        return Err(format!(
+            "no columns for {}; choose from: {}",
+            tab.title(),
+            valid()
+        ));
+    }
+    let mut picked = Vec::new();
+    for name in names {
+        let Some(i) = cols
+            .iter()
+            .position(|c| c.name.eq_ignore_ascii_case(name.trim()))
+        else {
+            return Err(format!(
+                "{}: no column {name:?}; choose from: {}",
+                tab.title(),
+                valid()
+            ));
+        };
+        if picked.contains(&i) {
+            return Err(format!("{}: column {name:?} listed twice", tab.title()));
+        }
+        picked.push(i);
+    }
+    Ok(picked)
+}
+
+fn tab_columns(tab: Tab) -> &'static [Col] {
+    match tab {
+        Tab::Active => &active::COLS,
+        Tab::Multi => &multi::COLS,
+        Tab::Placements => &placements::COLS,
+        Tab::Errors => &errors::COLS,
     }
 }
 
@@ -421,20 +478,36 @@ fn render_table(
     (tab, cols): (Tab, &[Col]),
     rows: impl FnOnce(std::ops::Range<usize>) -> Vec<Vec<CellText>>,
 ) {
-    let with_venue: Vec<Col>;
-    let cols = if state.multi_venue() {
-        with_venue = std::iter::once(VENUE_COL)
-            .chain(cols.iter().copied())
-            .collect();
-        &with_venue[..]
-    } else {
-        cols
-    };
+    // Display order: the venue column first (several venues), then the configured columns.
+    let lead = usize::from(state.multi_venue());
+    let order: Vec<usize> = (0..lead)
+        .chain(match &state.columns[tab.index()] {
+            Some(picked) => picked
+                .iter()
+                .filter(|&&i| i < cols.len())
+                .map(|i| i + lead)
+                .collect(),
+            None => (lead..lead + cols.len()).collect::<Vec<_>>(),
+        })
+        .collect();
+    let all: Vec<Col> = std::iter::once(VENUE_COL)
+        .take(lead)
+        .chain(cols.iter().copied())
+        .collect();
+    let cols: Vec<Col> = order.iter().map(|&i| all[i]).collect();
     let count = state.row_count(tab);
     let visible = usize::from(area.height.saturating_sub(3));
     let offset = state.views[tab.index()].offset.min(count);
     let end = (offset + visible).min(count);
-    let body = rows(offset..end);
+    let body: Vec<Vec<CellText>> = rows(offset..end)
+        .into_iter()
+        .map(|mut cells| {
+            order
+                .iter()
+                .map(|&i| cells.get_mut(i).map(std::mem::take).unwrap_or_default())
+                .collect()
+        })
+        .collect();
     let mut widths: Vec<u16> = cols
         .iter()
         .map(|c| Span::raw(c.name).width() as u16)
@@ -444,13 +517,15 @@ fn render_table(
             *w = (*w).max(Span::raw(text.as_str()).width() as u16);
         }
     }
-    let keep = fit_columns(cols, &widths, area.width.saturating_sub(2), 2);
+    let keep = fit_columns(&cols, &widths, area.width.saturating_sub(2), 2);
     let last = keep.len().saturating_sub(1);
     let constraints: Vec<Constraint> = keep
         .iter()
         .enumerate()
         .map(|(n, &i)| {
-            if n == last {
+            // A left-aligned last column takes the room left (long account lists); a numeric
+            // one keeps its width so it stays next to its neighbours.
+            if n == last && !cols[i].right {
                 Constraint::Min(widths[i])
             } else {
                 Constraint::Length(widths[i])

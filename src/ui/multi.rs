@@ -13,7 +13,7 @@ use crate::domain::MultiOrder;
 use crate::format;
 use crate::sanitize::{clean, clean_truncated};
 
-const COLS: [Col; 9] = [
+pub(super) const COLS: [Col; 9] = [
     left("ID", 1),
     left("Status", 1),
     left("Pairs", 2),

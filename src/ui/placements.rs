@@ -12,7 +12,7 @@ use crate::domain::Placement;
 use crate::format;
 use crate::sanitize::{clean, clean_truncated};
 
-const COLS: [Col; 10] = [
+pub(super) const COLS: [Col; 10] = [
     left("Created", 2),
     left("Order", 1),
     left("Pair", 3),

@@ -1,0 +1,127 @@
+//! Saved views (`[[views]]`, cycled with `v`) and configured columns (`[columns]`), from the
+//! config text to the screen.
+
+mod common;
+
+use std::path::Path;
+
+use blotter::app::{State, Tab};
+use blotter::config::Config;
+use common::*;
+
+fn with_config(text: &str) -> State {
+    let cfg = Config::parse(text, Path::new("test.toml")).unwrap_or_else(|e| panic!("{e}"));
+    let prefs = cfg.prefs().unwrap_or_else(|e| panic!("{e}"));
+    let mut s = loaded_state();
+    s.apply_prefs(&prefs);
+    s
+}
+
+const VIEWS: &str = r#"
+[[views]]
+name = "paused"
+filter = "status:paused"
+
+[[views]]
+name = "by-pair"
+sort = "pair"
+reverse = true
+"#;
+
+#[test]
+fn v_cycles_the_saved_views_then_back_to_all_orders() {
+    let mut s = with_config(VIEWS);
+    s.tab = Tab::Errors;
+    let all = s.active_view.len();
+    assert!(all >= 3);
+
+    ch(&mut s, 'v');
+    assert_eq!(s.tab, Tab::Active, "a view is about the active orders");
+    assert_eq!(s.current_view, Some(0));
+    assert_eq!(s.filter_text, "status:paused");
+    assert_eq!(s.active_view.len(), 1);
+    let t = screen(&s);
+    assert!(
+        t.contains("view: paused filter: status:paused (1 of 3)"),
+        "{t}"
+    );
+    assert!(
+        t.contains("View paused: status:paused · sorted by created (1 of 3)"),
+        "{t}"
+    );
+
+    ch(&mut s, 'v');
+    assert_eq!(s.current_view, Some(1));
+    assert_eq!(s.filter_text, "");
+    assert_eq!(s.active_view.len(), all);
+    assert!(s.sort.reverse);
+    let pairs: Vec<&str> = s
+        .active_view
+        .iter()
+        .map(|&i| s.orders[i].pair.as_str())
+        .collect();
+    let mut want = pairs.clone();
+    want.sort_unstable_by(|a, b| b.cmp(a));
+    assert_eq!(pairs, want, "pair Z–A");
+
+    ch(&mut s, 'v');
+    assert_eq!(s.current_view, None);
+    assert!(s.sort.is_default());
+    assert!(screen(&s).contains("All orders, newest first (no view)."));
+}
+
+#[test]
+fn changing_the_filter_or_sort_leaves_the_view() {
+    let mut s = with_config(VIEWS);
+    ch(&mut s, 'v');
+    assert_eq!(s.current_view, Some(0));
+    ch(&mut s, 's');
+    assert_eq!(
+        s.current_view, None,
+        "sorted by hand: no longer the saved view"
+    );
+    assert_eq!(s.filter_text, "status:paused", "the filter stays");
+    assert!(!screen(&s).contains("view: paused"));
+
+    ch(&mut s, 'v');
+    ch(&mut s, '/');
+    typed(&mut s, " side:buy");
+    assert_eq!(s.current_view, None);
+}
+
+#[test]
+fn without_saved_views_v_says_how_to_add_them() {
+    let mut s = loaded_state();
+    ch(&mut s, 'v');
+    assert!(screen(&s).contains("No saved views: add [[views]]"));
+}
+
+#[test]
+fn configured_columns_show_in_their_order() {
+    let s = with_config(
+        r#"
+[columns]
+active = ["Status", "ID", "pair", "Avg px"]
+"#,
+    );
+    let t = screen(&s);
+    insta::assert_snapshot!(t);
+    let header = t
+        .lines()
+        .find(|l| l.starts_with("│Status"))
+        .unwrap_or_else(|| panic!("Status first:\n{t}"));
+    let words: Vec<&str> = header
+        .trim_matches('│')
+        .split("  ")
+        .filter(|w| !w.trim().is_empty())
+        .map(str::trim)
+        .collect();
+    assert_eq!(words, ["Status", "ID", "Pair", "Avg px"], "{header}");
+    assert!(!header.contains("Strategy") && !header.contains("Account"));
+    // The cells follow their headers.
+    assert!(
+        t.lines()
+            .any(|l| l.starts_with("│ACTIVE") && l.contains("BTC-USD") && l.contains("45000.00")),
+        "{t}"
+    );
+}
