@@ -376,6 +376,16 @@ async fn connect_desk(cfg: &Config, auto_advance: bool) -> Result<Desk> {
     })
 }
 
+/// Polling settings from `[refresh]` (no audit log, no recorder, no venue id yet).
+fn feed_config(cfg: &Config) -> FeedConfig {
+    FeedConfig {
+        interval: Duration::from_secs_f64(cfg.refresh.interval_secs.max(0.1)),
+        max_backoff: Duration::from_secs_f64(cfg.refresh.max_backoff_secs.max(1.0)),
+        placements_max_orders: cfg.refresh.placements_max_orders,
+        ..FeedConfig::default()
+    }
+}
+
 /// Runs `f` and exits the process with the status it returns.
 fn exit_with<F, Fut>(rt: tokio::runtime::Runtime, f: F, cfg: Config) -> Result<()>
 where
@@ -590,10 +600,7 @@ async fn run_tui(cfg: Config, record: Option<PathBuf>) -> Result<()> {
     let feed_cfg = FeedConfig {
         audit,
         recorder,
-        interval: Duration::from_secs_f64(cfg.refresh.interval_secs.max(0.1)),
-        max_backoff: Duration::from_secs_f64(cfg.refresh.max_backoff_secs.max(1.0)),
-        placements_max_orders: cfg.refresh.placements_max_orders,
-        ..FeedConfig::default()
+        ..feed_config(&cfg)
     };
     let feed = feed::FeedHandle::join(
         venues
@@ -687,12 +694,7 @@ async fn run_serve(
         }
     }
 
-    let feed_cfg = FeedConfig {
-        interval: Duration::from_secs_f64(cfg.refresh.interval_secs.max(0.1)),
-        max_backoff: Duration::from_secs_f64(cfg.refresh.max_backoff_secs.max(1.0)),
-        placements_max_orders: cfg.refresh.placements_max_orders,
-        ..FeedConfig::default()
-    };
+    let feed_cfg = feed_config(&cfg);
     let start_hubs = |venues: Vec<(VenueId, Arc<dyn Venue>)>, demo: bool| -> Vec<Arc<Hub>> {
         venues
             .into_iter()

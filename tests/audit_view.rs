@@ -7,9 +7,6 @@ use blotter::app::{AuditView, Command, Modal, Msg, State, update};
 use blotter::audit::{AuditEntry, AuditTail};
 use common::*;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
-use ratatui::buffer::Buffer;
 use ratatui::style::Color;
 
 fn entry(at: &str, action: &str, order: &str, ok: bool, outcome: &str) -> AuditEntry {
@@ -48,14 +45,6 @@ fn tail() -> AuditTail {
         ],
         bad_lines: 1,
     }
-}
-
-fn draw(s: &State) -> Buffer {
-    let backend = TestBackend::new(s.size.0, s.size.1);
-    let mut t = Terminal::new(backend).unwrap_or_else(|e| panic!("{e}"));
-    t.draw(|f| blotter::ui::render(s, f))
-        .unwrap_or_else(|e| panic!("{e}"));
-    t.backend().buffer().clone()
 }
 
 fn press(s: &mut State, code: KeyCode) -> Vec<Command> {

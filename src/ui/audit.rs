@@ -15,12 +15,7 @@ use crate::sanitize::clean_truncated;
 /// Draws the viewer over the whole screen but a margin.
 pub fn render(view: &AuditView, theme: &Theme, frame: &mut Frame) {
     let full = frame.area();
-    let area = Rect {
-        x: full.x + 1,
-        y: full.y + 1,
-        width: full.width.saturating_sub(2),
-        height: full.height.saturating_sub(2),
-    };
+    let area = super::inset(full, 1, 1);
     frame.render_widget(Clear, area);
     let tail = match &view.loaded {
         None => return message(frame, area, " Audit log ", "Reading the audit log…"),

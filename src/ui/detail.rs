@@ -20,12 +20,7 @@ use crate::sanitize::{clean, clean_truncated};
 /// Draws the detail of order `id` over most of the screen.
 pub fn render(state: &State, id: &OrderId, theme: &Theme, frame: &mut Frame) {
     let full = frame.area();
-    let area = Rect {
-        x: full.x + 2,
-        y: full.y + 1,
-        width: full.width.saturating_sub(4),
-        height: full.height.saturating_sub(2),
-    };
+    let area = super::inset(full, 2, 1);
     frame.render_widget(Clear, area);
     let Some(order) = state.find_order(id) else {
         let p = Paragraph::new(format!(

@@ -359,6 +359,16 @@ const fn right(name: &'static str, priority: u8) -> Col {
     }
 }
 
+/// The screen less a margin of `mx` columns and `my` rows on each side (full-screen overlays).
+fn inset(full: Rect, mx: u16, my: u16) -> Rect {
+    Rect {
+        x: full.x + mx,
+        y: full.y + my,
+        width: full.width.saturating_sub(2 * mx),
+        height: full.height.saturating_sub(2 * my),
+    }
+}
+
 /// Header names of a tab's columns in their default order (the venue column, shown first when
 /// several venues are configured, is not among them) — the words `[columns]` in the config
 /// uses.

@@ -238,14 +238,19 @@ pub fn typed(s: &mut State, text: &str) {
     }
 }
 
-/// The screen `ui::render` draws for `state` at its own size, as text (trailing spaces
-/// trimmed per line).
-pub fn screen(state: &State) -> String {
+/// The buffer `ui::render` draws for `state` at its own size (cells with their styles).
+pub fn draw(state: &State) -> ratatui::buffer::Buffer {
     let backend = ratatui::backend::TestBackend::new(state.size.0, state.size.1);
     let mut t = ratatui::Terminal::new(backend).unwrap_or_else(|e| panic!("{e}"));
     t.draw(|f| blotter::ui::render(state, f))
         .unwrap_or_else(|e| panic!("{e}"));
-    let b = t.backend().buffer().clone();
+    t.backend().buffer().clone()
+}
+
+/// The screen `ui::render` draws for `state` at its own size, as text (trailing spaces
+/// trimmed per line).
+pub fn screen(state: &State) -> String {
+    let b = draw(state);
     let mut out = String::new();
     for y in 0..b.area.height {
         let line: String = (0..b.area.width)
