@@ -215,6 +215,18 @@ pub fn parse_line(line: &str) -> Result<AuditEntry, String> {
 /// # Errors
 /// When the file cannot be opened or read (a missing file is an empty log).
 pub fn tail(path: &Path, max: usize) -> std::io::Result<AuditTail> {
+    read(path, max, Some(TAIL_BYTES))
+}
+
+/// Every entry of the audit log at `path`, newest first (`blotter dump audit`).
+///
+/// # Errors
+/// When the file cannot be opened or read (a missing file is an empty log).
+pub fn read_all(path: &Path) -> std::io::Result<AuditTail> {
+    read(path, usize::MAX, None)
+}
+
+fn read(path: &Path, max: usize, last_bytes: Option<u64>) -> std::io::Result<AuditTail> {
     use std::io::{Read as _, Seek as _, SeekFrom};
     let mut file = match File::open(path) {
         Ok(f) => f,
@@ -228,7 +240,7 @@ pub fn tail(path: &Path, max: usize) -> std::io::Result<AuditTail> {
         Err(e) => return Err(e),
     };
     let len = file.metadata()?.len();
-    let start = len.saturating_sub(TAIL_BYTES);
+    let start = last_bytes.map_or(0, |n| len.saturating_sub(n));
     file.seek(SeekFrom::Start(start))?;
     let mut bytes = Vec::new();
     file.read_to_end(&mut bytes)?;

@@ -271,6 +271,38 @@ impl Dump for OrderMessage {
     }
 }
 
+impl Dump for crate::audit::AuditEntry {
+    fn fields() -> &'static [&'static str] {
+        &[
+            "at",
+            "user",
+            "source",
+            "venue",
+            "action",
+            "scope",
+            "order_id",
+            "ok",
+            "outcome",
+            "latency_ms",
+        ]
+    }
+
+    fn values(&self) -> Vec<Val> {
+        vec![
+            txt(Some(&self.at)),
+            txt(Some(&self.user)),
+            txt(Some(&self.source)),
+            txt(Some(&self.venue)),
+            txt(Some(&self.action)),
+            txt(Some(&self.scope)),
+            txt(Some(&self.order_id)),
+            Val::Bool(self.ok),
+            txt(Some(&self.outcome)),
+            Val::Int(self.latency_ms.and_then(|m| i64::try_from(m).ok())),
+        ]
+    }
+}
+
 /// Renders rows in a format. Never fails for table/JSON; CSV errors are I/O-free too, so any
 /// error is a bug reported as text.
 pub fn render<T: Dump>(rows: &[T], format: DumpFormat) -> String {

@@ -191,6 +191,9 @@ enum DumpWhat {
     Placements,
     /// Order errors, warnings and info.
     Errors,
+    /// The audit log (`--audit-file`, else the default path), newest first: read locally, no
+    /// venue is contacted.
+    Audit,
 }
 
 fn main() -> Result<()> {
@@ -877,6 +880,29 @@ async fn run_dump(
     order_id: Option<String>,
     venue: Option<&str>,
 ) -> Result<i32> {
+    if what == DumpWhat::Audit {
+        let Some(path) = cfg
+            .actions
+            .audit_file
+            .clone()
+            .or_else(config::default_audit_path)
+        else {
+            return Err(eyre!(
+                "no data directory for the audit log: pass --audit-file PATH"
+            ));
+        };
+        let tail = blotter::audit::read_all(&path)
+            .wrap_err_with(|| format!("reading {}", path.display()))?;
+        if tail.bad_lines > 0 {
+            eprintln!(
+                "{}: {} line(s) were not audit entries",
+                path.display(),
+                tail.bad_lines
+            );
+        }
+        print!("{}", blotter::dump::render(&tail.entries, format));
+        return Ok(0);
+    }
     let Connected { venue, demo } = connect(cfg, false, venue).await?;
     let result = dump_once(venue.as_ref(), what, format, order_id).await;
     if let Some(sim) = demo {
@@ -901,6 +927,13 @@ async fn dump_once(
     order_id: Option<String>,
 ) -> Result<String, VenueError> {
     Ok(match what {
+        // Read locally by run_dump before any venue is connected.
+        DumpWhat::Audit => {
+            return Err(VenueError::Unsupported {
+                venue: venue.name().to_string(),
+                what: "the audit log (it is read locally)".into(),
+            });
+        }
         DumpWhat::Active => {
             let page = venue.active_orders().await?;
             report_bad_rows(&page.bad_rows);

@@ -52,6 +52,28 @@ pub fn export_tab(state: &State, tab: app::Tab, dir: &std::path::Path) -> std::i
     Ok(format!("{} and {}", csv.display(), json.display()))
 }
 
+/// Writes the audit entries shown in the viewer to `blotter-audit-<time>.csv` and `.json` in
+/// `dir` (the same rows and fields as `blotter dump audit`). Returns the paths written.
+///
+/// # Errors
+/// When a file cannot be written.
+pub fn export_audit(state: &State, dir: &std::path::Path) -> std::io::Result<String> {
+    use crate::dump::{DumpFormat, render};
+    let entries = match &state.modal {
+        Some(app::Modal::Audit(app::AuditView {
+            loaded: Some(Ok(tail)),
+            ..
+        })) => tail.entries.as_slice(),
+        _ => &[],
+    };
+    let stem = format!("blotter-audit-{}", state.now.strftime("%Y%m%dT%H%M%SZ"));
+    let csv = dir.join(format!("{stem}.csv"));
+    let json = dir.join(format!("{stem}.json"));
+    std::fs::write(&csv, render(entries, DumpFormat::Csv))?;
+    std::fs::write(&json, render(entries, DumpFormat::Json))?;
+    Ok(format!("{} and {}", csv.display(), json.display()))
+}
+
 /// Errors from the loop: drawing to the terminal or reading input failed.
 #[derive(Debug, thiserror::Error)]
 pub enum LoopError {
@@ -175,9 +197,13 @@ where
         for cmd in commands {
             match cmd {
                 Command::Quit => return Ok(state),
-                Command::Export(tab) => {
+                Command::Export(_) | Command::ExportAudit => {
+                    let written = |dir: &std::path::Path| match &cmd {
+                        Command::Export(tab) => export_tab(&state, *tab, dir),
+                        _ => export_audit(&state, dir),
+                    };
                     let text = match &opts.export_dir {
-                        Some(dir) => match export_tab(&state, tab, dir) {
+                        Some(dir) => match written(dir) {
                             Ok(paths) => format!("Exported to {paths}"),
                             Err(e) => format!("EXPORT FAILED: {e}"),
                         },

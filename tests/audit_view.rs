@@ -135,3 +135,41 @@ fn an_unreadable_or_absent_log_says_why() {
     );
     assert!(screen(&s).contains("No actions recorded yet."));
 }
+
+#[test]
+fn e_exports_the_entries_shown_to_csv_and_json() {
+    let mut s = loaded_state();
+    press(&mut s, KeyCode::Char('L'));
+    assert!(
+        press(&mut s, KeyCode::Char('e')).is_empty(),
+        "nothing to export while loading"
+    );
+    update(&mut s, Msg::Audit(Ok(tail())));
+    let cmds = press(&mut s, KeyCode::Char('e'));
+    assert!(
+        matches!(cmds.as_slice(), [Command::ExportAudit]),
+        "{cmds:?}"
+    );
+    assert!(
+        matches!(s.modal, Some(Modal::Audit(_))),
+        "the viewer stays open"
+    );
+
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let written = blotter::tui::export_audit(&s, dir.path()).unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        written.contains("blotter-audit-20240115T103000Z.csv"),
+        "{written}"
+    );
+    let csv = std::fs::read_to_string(dir.path().join("blotter-audit-20240115T103000Z.csv"))
+        .unwrap_or_default();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines.len(), 3, "{csv}");
+    assert!(
+        lines[1].contains("cancel") && lines[1].contains("false"),
+        "{csv}"
+    );
+    let json = std::fs::read_to_string(dir.path().join("blotter-audit-20240115T103000Z.json"))
+        .unwrap_or_default();
+    assert!(json.contains("\"latency_ms\": 42"), "{json}");
+}

@@ -147,3 +147,33 @@ async fn read_only_lets_no_write_request_leave() {
     assert_eq!(writes(&s), 0);
     s.shutdown().await;
 }
+
+#[tokio::test]
+async fn dump_audit_prints_every_action_newest_first_without_contacting_the_venue() {
+    let s = sim().await;
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let (code, _, _) = run(&s, dir.path(), &["pause", ID, "--yes"], "").await;
+    assert_eq!(code, 0);
+    let (code, _, _) = run(&s, dir.path(), &["resume", ID, "--yes"], "").await;
+    assert_eq!(code, 0);
+    s.clear_requests();
+
+    let (code, out, err) = run(&s, dir.path(), &["dump", "audit", "--format", "csv"], "").await;
+    assert_eq!(code, 0, "{err}");
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(
+        lines.first().copied(),
+        Some("at,user,source,venue,action,scope,order_id,ok,outcome,latency_ms")
+    );
+    assert_eq!(lines.len(), 3, "{out}");
+    assert!(
+        lines[1].contains(",resume,order,") && lines[1].contains(ID),
+        "newest first:\n{out}"
+    );
+    assert!(
+        lines[2].contains(",pause,order,") && lines[2].contains(",true,"),
+        "{out}"
+    );
+    assert!(s.requests().is_empty(), "no request for a local read");
+    s.shutdown().await;
+}

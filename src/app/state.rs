@@ -438,6 +438,8 @@ pub enum Command {
     Export(Tab),
     /// Read the newest audit log entries and answer with [`Msg::Audit`].
     LoadAudit,
+    /// Write the audit entries on screen to CSV and JSON files (as `blotter dump audit`).
+    ExportAudit,
     /// Leave the app.
     Quit,
 }

@@ -210,8 +210,8 @@ fn next_view(state: &mut State) -> Vec<Command> {
     Vec::new()
 }
 
-/// The audit viewer: ↑↓/jk scroll, PgUp/PgDn a page, Home/End, `R` re-reads the file, Esc or
-/// `L` closes, `q` quits.
+/// The audit viewer: ↑↓/jk scroll, PgUp/PgDn a page, Home/End, `R` re-reads the file, `e`
+/// exports what it shows, Esc or `L` closes, `q` quits.
 fn on_audit_key(state: &mut State, mut view: AuditView, key: KeyEvent) -> Vec<Command> {
     let count = match &view.loaded {
         Some(Ok(t)) => t.entries.len(),
@@ -234,6 +234,11 @@ fn on_audit_key(state: &mut State, mut view: AuditView, key: KeyEvent) -> Vec<Co
         KeyCode::Char('R') => {
             state.modal = Some(Modal::Audit(AuditView::default()));
             return vec![Command::LoadAudit];
+        }
+        KeyCode::Char('e') if count > 0 => {
+            state.modal = Some(Modal::Audit(view));
+            state.banner = Some(info(state, "Exporting the audit log…".into()));
+            return vec![Command::ExportAudit];
         }
         _ => {}
     }

@@ -15,7 +15,9 @@ use crate::sanitize::clean_truncated;
 /// Draws the viewer over the whole screen but a margin.
 pub fn render(view: &AuditView, theme: &Theme, frame: &mut Frame) {
     let full = frame.area();
-    let area = super::inset(full, 1, 1);
+    // Leaves the banner and footer rows visible (export results show there).
+    let mut area = super::inset(full, 1, 1);
+    area.height = area.height.saturating_sub(1);
     frame.render_widget(Clear, area);
     let tail = match &view.loaded {
         None => return message(frame, area, " Audit log ", "Reading the audit log…"),
@@ -28,7 +30,7 @@ pub fn render(view: &AuditView, theme: &Theme, frame: &mut Frame) {
         String::new()
     };
     let title = format!(
-        " Audit log {} — {} action(s), newest first{bad} · ↑↓ PgUp PgDn scroll · R reload · Esc closes ",
+        " Audit log {} — {} action(s), newest first{bad} · ↑↓ PgUp PgDn · e export · R reload · Esc closes ",
         clean_truncated(&tail.path.display().to_string(), 60),
         tail.entries.len()
     );
