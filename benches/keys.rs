@@ -23,6 +23,12 @@ struct Timed {
     flushes: Arc<Mutex<Vec<Instant>>>,
 }
 
+impl blotter::tui::TerminalOut for Timed {
+    fn write_raw(&mut self, _bytes: &[u8]) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
 impl Backend for Timed {
     type Error = <TestBackend as Backend>::Error;
     fn draw<'a, I: Iterator<Item = (u16, u16, &'a Cell)>>(

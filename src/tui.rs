@@ -74,6 +74,39 @@ pub fn export_audit(state: &State, dir: &std::path::Path) -> std::io::Result<Str
     Ok(format!("{} and {}", csv.display(), json.display()))
 }
 
+/// Where sequences that are not drawing go (the OSC 52 clipboard): straight to the terminal,
+/// between frames.
+pub trait TerminalOut {
+    /// Writes `bytes` to the terminal now.
+    ///
+    /// # Errors
+    /// When the terminal (or the SSH channel) can't be written.
+    fn write_raw(&mut self, bytes: &[u8]) -> std::io::Result<()>;
+}
+
+impl<W: std::io::Write> TerminalOut for ratatui::backend::CrosstermBackend<W> {
+    fn write_raw(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        std::io::Write::write_all(self, bytes)?;
+        std::io::Write::flush(self)
+    }
+}
+
+impl TerminalOut for ratatui::backend::TestBackend {
+    fn write_raw(&mut self, _bytes: &[u8]) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// The OSC 52 sequence that asks the terminal to put `text` on the system clipboard:
+/// `ESC ] 52 ; c ; <base64 of text> BEL` (control characters in `text` are made visible
+/// first). Terminals that don't allow it ignore it.
+pub fn osc52(text: &str) -> Vec<u8> {
+    use base64::Engine as _;
+    let clean = crate::sanitize::clean(text);
+    let b64 = base64::engine::general_purpose::STANDARD.encode(clean.as_bytes());
+    format!("\x1b]52;c;{b64}\x07").into_bytes()
+}
+
 /// Errors from the loop: drawing to the terminal or reading input failed.
 #[derive(Debug, thiserror::Error)]
 pub enum LoopError {
@@ -116,7 +149,7 @@ pub async fn run<B, I>(
     input: I,
 ) -> Result<State, LoopError>
 where
-    B: Backend,
+    B: Backend + TerminalOut,
     I: Stream<Item = std::io::Result<Event>> + Unpin,
 {
     run_with(
@@ -140,7 +173,7 @@ pub async fn run_with<B, I>(
     opts: &LoopOptions,
 ) -> Result<State, LoopError>
 where
-    B: Backend,
+    B: Backend + TerminalOut,
     I: Stream<Item = std::io::Result<Event>> + Unpin,
 {
     let mut tick = tokio::time::interval(Duration::from_secs(1));
@@ -216,6 +249,15 @@ where
                         at: Timestamp::now(),
                     };
                     app::update(&mut state, Msg::Feed(done));
+                }
+                Command::Copy(text) => {
+                    if let Err(e) = terminal.backend_mut().write_raw(&osc52(&text)) {
+                        let failed = FeedEvent::Notice {
+                            text: format!("COPY FAILED: {e}"),
+                            at: Timestamp::now(),
+                        };
+                        app::update(&mut state, Msg::Feed(failed));
+                    }
                 }
                 Command::LoadAudit => {
                     let loaded = match &opts.audit_file {

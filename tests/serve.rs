@@ -233,6 +233,8 @@ struct Term {
     _handle: client::Handle<Trust>,
     write: ChannelWriteHalf<client::Msg>,
     parser: Arc<Mutex<vt100::Parser>>,
+    /// Every byte received (for sequences the emulator doesn't keep, e.g. OSC 52).
+    raw: Arc<Mutex<Vec<u8>>>,
     exit: Arc<Mutex<Option<u32>>>,
     closed: Arc<AtomicBool>,
 }
@@ -296,11 +298,15 @@ async fn try_connect(
     let parser = Arc::new(Mutex::new(vt100::Parser::new(nz(size.1), nz(size.0), 0)));
     let exit = Arc::new(Mutex::new(None));
     let closed = Arc::new(AtomicBool::new(false));
-    let (p, x, c) = (parser.clone(), exit.clone(), closed.clone());
+    let raw = Arc::new(Mutex::new(Vec::new()));
+    let (p, x, c, r) = (parser.clone(), exit.clone(), closed.clone(), raw.clone());
     tokio::spawn(async move {
         while let Some(msg) = read.wait().await {
             match msg {
                 ChannelMsg::Data { data } => {
+                    r.lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .extend_from_slice(&data);
                     p.lock().unwrap_or_else(|e| e.into_inner()).process(&data)
                 }
                 ChannelMsg::ExitStatus { exit_status } => {
@@ -316,6 +322,7 @@ async fn try_connect(
         _handle: handle,
         write,
         parser,
+        raw,
         exit,
         closed,
     })
@@ -843,6 +850,32 @@ async fn a_three_venue_desk_is_served_with_one_feed_per_venue_and_per_row_capabi
         .count();
     assert_eq!(writes, 0, "nothing was sent");
     drop(terms);
+    rig.wait_sessions_gone().await;
+    rig.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn y_puts_the_selected_order_id_on_the_ssh_clients_clipboard() {
+    let rig = rig(RigOpts::default()).await;
+    let t = connect(&rig, "alice", &rig.viewer, (140, 36)).await;
+    t.wait_rows().await;
+    let id = t.selected_id().unwrap_or_default();
+    t.send(b"y").await;
+    t.wait_text("to the clipboard").await;
+    let want = blotter::tui::osc52(&id);
+    let deadline = tokio::time::Instant::now() + DEADLINE;
+    loop {
+        let raw = t.raw.lock().map(|r| r.clone()).unwrap_or_default();
+        if raw.windows(want.len()).any(|w| w == want.as_slice()) {
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "no OSC 52 for {id} in the session's output"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    drop(t);
     rig.wait_sessions_gone().await;
     rig.stop().await;
 }

@@ -64,6 +64,8 @@ pub enum KeyAction {
     AuditLog,
     /// Apply the next saved view (`[[views]]`: filter + sort), then none.
     NextView,
+    /// Copy the selected order id to the clipboard (OSC 52).
+    Copy,
 }
 
 impl KeyAction {
@@ -103,7 +105,10 @@ impl KeyAction {
             }
             KeyAction::Export => "export this tab to CSV + JSON files (exact decimals)",
             KeyAction::AuditLog => "audit log: every action — who, when, scope, reply, latency",
-            KeyAction::NextView => "next saved view (filter + sort from [[views]]), then all",
+            KeyAction::NextView => "next saved view ([[views]] filter + sort), then all orders",
+            KeyAction::Copy => {
+                "copy the selected order id to the clipboard (OSC 52, works over SSH)"
+            }
         }
     }
 
@@ -253,6 +258,7 @@ impl Default for Keymap {
                 b(A::Export, &[KeyCombo::ch('e')]),
                 b(A::AuditLog, &[KeyCombo::ch('L')]),
                 b(A::NextView, &[KeyCombo::ch('v')]),
+                b(A::Copy, &[KeyCombo::ch('y')]),
                 b(A::Help, &[KeyCombo::ch('?')]),
                 b(A::Quit, &[KeyCombo::ch('q'), ctrl_c]),
             ],

@@ -438,6 +438,9 @@ pub enum Command {
     Export(Tab),
     /// Read the newest audit log entries and answer with [`Msg::Audit`].
     LoadAudit,
+    /// Put this text on the user's clipboard: OSC 52 written to their terminal (so it works
+    /// over SSH too).
+    Copy(String),
     /// Write the audit entries on screen to CSV and JSON files (as `blotter dump audit`).
     ExportAudit,
     /// Leave the app.
@@ -728,6 +731,31 @@ impl State {
                 .and_then(|p| p.get(*index))
                 .map(|p| format!("placement:{}", p.id))
                 .unwrap_or_default(),
+        }
+    }
+
+    /// The order id of the selected row of the current tab: the order (active orders), the
+    /// multi-order or child order (multi-orders tab; a placement row gives its order), the
+    /// placement's order, or the message's order. With the detail open, its order.
+    pub fn selected_order_id(&self) -> Option<OrderId> {
+        if let Some(Modal::Detail(id)) = &self.modal {
+            return Some(id.clone());
+        }
+        match self.tab {
+            Tab::Active => self.selected_order().map(|o| o.id.clone()),
+            Tab::Multi => match self.selected_tree_row()? {
+                TreeRow::Multi(i) => self.multi_orders.get(*i).map(|m| m.id.clone()),
+                TreeRow::Child { id, .. } => Some(id.clone()),
+                TreeRow::Placement { order, .. } => Some(order.clone()),
+            },
+            Tab::Placements => self
+                .selected_index(Tab::Placements)
+                .and_then(|i| self.placements.get(i))
+                .map(|p| p.order_id.clone()),
+            Tab::Errors => self
+                .selected_index(Tab::Errors)
+                .and_then(|i| self.messages.get(i))
+                .map(|m| m.order_id.clone()),
         }
     }
 

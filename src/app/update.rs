@@ -165,6 +165,27 @@ pub fn kill_targets<'a>(state: &'a State, scope: &KillScope) -> Vec<&'a Order> {
     }
 }
 
+/// `y`: the selected order id to the clipboard (the terminal does it: OSC 52).
+fn copy_id(state: &mut State) -> Vec<Command> {
+    match state.selected_order_id() {
+        Some(id) => {
+            let text = id.as_str().to_string();
+            state.banner = Some(info(
+                state,
+                format!(
+                    "Copied {} to the clipboard (if your terminal allows OSC 52).",
+                    id.short()
+                ),
+            ));
+            vec![Command::Copy(text)]
+        }
+        None => {
+            state.banner = Some(error(state, "Nothing to copy: no order selected.".into()));
+            Vec::new()
+        }
+    }
+}
+
 /// `v`: the next saved view's filter and sort on the active-orders tab; after the last, all
 /// orders newest first again.
 fn next_view(state: &mut State) -> Vec<Command> {
@@ -455,6 +476,11 @@ fn on_detail_key(state: &mut State, id: crate::domain::OrderId, key: KeyEvent) -
                 | KeyAction::Amend
                 | KeyAction::Quit),
             ) => on_action(state, a),
+            Some(KeyAction::Copy) => {
+                // The detail's own order; the detail stays open.
+                state.modal = Some(Modal::Detail(id));
+                copy_id(state)
+            }
             _ => {
                 state.modal = Some(Modal::Detail(id));
                 Vec::new()
@@ -652,6 +678,7 @@ fn on_action_inner(state: &mut State, action: KeyAction) -> Vec<Command> {
         KeyAction::GoTab(i) => state.tab = Tab::ALL[i.min(3)],
         KeyAction::Export => return export(state),
         KeyAction::NextView => return next_view(state),
+        KeyAction::Copy => return copy_id(state),
         KeyAction::AuditLog => {
             state.modal = Some(Modal::Audit(AuditView::default()));
             return vec![Command::LoadAudit];

@@ -293,6 +293,22 @@ impl SshBackend {
     }
 }
 
+impl crate::tui::TerminalOut for SshBackend {
+    /// Sent as its own frame (never dropped silently: a full queue is an error the session
+    /// shows).
+    fn write_raw(&mut self, bytes: &[u8]) -> io::Result<()> {
+        self.sink.try_send(bytes.to_vec()).map_err(|e| match e {
+            mpsc::error::TrySendError::Full(_) => io::Error::new(
+                io::ErrorKind::WouldBlock,
+                "the connection is busy; try again",
+            ),
+            mpsc::error::TrySendError::Closed(_) => {
+                io::Error::new(io::ErrorKind::BrokenPipe, "SSH channel closed")
+            }
+        })
+    }
+}
+
 impl Backend for SshBackend {
     type Error = io::Error;
 
