@@ -402,6 +402,54 @@ pub struct Placement {
     pub created_at: Option<Timestamp>,
 }
 
+/// Totals over an order's fills, for the detail view (exact decimals).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FillStats {
+    /// Fills counted.
+    pub count: usize,
+    /// Fills with a quantity and a price (or notional): the ones the VWAP is over.
+    pub priced: usize,
+    /// Volume-weighted average price (quote per base) over the priced fills: Σ notional ÷
+    /// Σ qty, where a fill's notional is the venue's `notional`, else price × qty. `None`
+    /// when no fill is priced.
+    pub vwap: Option<Decimal>,
+    /// Sum of the fees the venue reported; `None` when no fill carries a fee (unknown, not
+    /// zero).
+    pub fees: Option<Decimal>,
+}
+
+impl FillStats {
+    /// The totals of `fills` (pure). A fill without a price never drags the VWAP down: it is
+    /// left out of both sums and counted in `count - priced`.
+    pub fn of(fills: &[Fill]) -> Self {
+        let mut qty = Decimal::ZERO;
+        let mut notional = Decimal::ZERO;
+        let mut priced = 0;
+        for f in fills {
+            let n = f.notional.or(f.price.zip(f.qty).map(|(p, q)| p * q));
+            if let (Some(q), Some(n)) = (f.qty, n)
+                && !q.is_zero()
+            {
+                qty += q;
+                notional += n;
+                priced += 1;
+            }
+        }
+        let fees = fills
+            .iter()
+            .filter_map(|f| f.fee)
+            .fold(None, |acc: Option<Decimal>, fee| {
+                Some(acc.unwrap_or_default() + fee)
+            });
+        FillStats {
+            count: fills.len(),
+            priced,
+            vwap: (!qty.is_zero()).then(|| (notional / qty).round_dp(8).normalize()),
+            fees,
+        }
+    }
+}
+
 /// One execution of an order, from Tread's `GET /api/order/{id}?include_fills=true` (`fills`)
 /// or AlphaSec's trades. Quantities in the base asset, price in the quote asset, notional and
 /// fee as the venue sent them.

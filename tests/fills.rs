@@ -208,3 +208,41 @@ async fn the_client_asks_for_fills_the_documented_way() {
     feed.stop();
     sim.shutdown().await;
 }
+
+#[test]
+fn vwap_leaves_out_fills_without_a_price_and_unknown_fees_stay_unknown() {
+    use blotter::domain::{Fill, FillStats};
+    use rust_decimal::Decimal;
+    let d = |s: &str| s.parse::<Decimal>().unwrap_or_else(|e| panic!("{s}: {e}"));
+    let fill = |qty: &str, price: Option<&str>, notional: Option<&str>, fee: Option<&str>| Fill {
+        venue: Default::default(),
+        order_id: OrderId::new("o1"),
+        placement_id: None,
+        exchange: None,
+        role: None,
+        price: price.map(d),
+        qty: Some(d(qty)),
+        notional: notional.map(d),
+        fee: fee.map(d),
+        time: None,
+    };
+    // The demo venue's TAKE fills come without a price: they must not pull the VWAP to 2272.
+    let fills = [
+        fill("0.03", Some("3410.76"), None, None),
+        fill("0.04", None, None, None),
+        fill("0.01", Some("3405.66"), Some("34.0566"), None),
+    ];
+    let s = FillStats::of(&fills);
+    assert_eq!((s.count, s.priced), (3, 2));
+    // (0.03 × 3410.76 + 34.0566) / 0.04 = 3409.485
+    assert_eq!(s.vwap, Some(d("3409.485")));
+    assert_eq!(s.fees, None, "no fee reported is unknown, not zero");
+
+    let s = FillStats::of(&[
+        fill("1", Some("10"), None, Some("0.01")),
+        fill("1", Some("20"), None, Some("0.02")),
+    ]);
+    assert_eq!(s.vwap, Some(d("15")));
+    assert_eq!(s.fees, Some(d("0.03")));
+    assert_eq!(FillStats::of(&[]).vwap, None);
+}

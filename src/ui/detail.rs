@@ -361,19 +361,20 @@ fn render_fills(o: &Order, state: &State, theme: &Theme, frame: &mut Frame, area
     let rows = usize::from(area.height.saturating_sub(1));
     let (title, lines): (String, Vec<Line>) = match &state.fills {
         Some((id, Some(Ok(page)))) if *id == o.id => {
-            let qty: Decimal = page.rows.iter().filter_map(|f| f.qty).sum();
-            let notional: Decimal = page
-                .rows
-                .iter()
-                .filter_map(|f| f.notional.or(f.price.zip(f.qty).map(|(p, q)| p * q)))
-                .sum();
-            let fees: Decimal = page.rows.iter().filter_map(|f| f.fee).sum();
-            let vwap = (!qty.is_zero()).then(|| (notional / qty).round_dp(8).normalize());
+            let stats = crate::domain::FillStats::of(&page.rows);
+            let over = if stats.priced < stats.count {
+                format!(
+                    " (over {} of {} fills with a price)",
+                    stats.priced, stats.count
+                )
+            } else {
+                String::new()
+            };
             let mut title = format!(
-                " fills ({}) · VWAP {} · fees {} ",
-                page.rows.len(),
-                format::decimal(vwap),
-                format::decimal(Some(fees))
+                " fills ({}) · VWAP {}{over} · fees {} ",
+                stats.count,
+                format::decimal(stats.vwap),
+                format::decimal(stats.fees)
             );
             if !page.bad_rows.is_empty() {
                 title.push_str(&format!("· ⚠ {} undecodable ", page.bad_rows.len()));
