@@ -492,6 +492,16 @@ pub enum MessageLevel {
 }
 
 impl MessageLevel {
+    /// How bad it is: ERROR 3, WARN 2, INFO 1, anything else 0 (for "worst level" in groups).
+    pub fn severity(&self) -> u8 {
+        match self {
+            MessageLevel::Error => 3,
+            MessageLevel::Warn => 2,
+            MessageLevel::Info => 1,
+            MessageLevel::Other(_) => 0,
+        }
+    }
+
     /// Parses `message_type` case-insensitively.
     pub fn parse(s: &str) -> Self {
         match s.trim().to_ascii_uppercase().as_str() {

@@ -66,6 +66,8 @@ pub enum KeyAction {
     NextView,
     /// Copy the selected order id to the clipboard (OSC 52).
     Copy,
+    /// Errors tab: group by order, by message, or not at all.
+    GroupErrors,
 }
 
 impl KeyAction {
@@ -106,6 +108,7 @@ impl KeyAction {
             KeyAction::Export => "export this tab to CSV + JSON files (exact decimals)",
             KeyAction::AuditLog => "audit log: every action — who, when, scope, reply, latency",
             KeyAction::NextView => "next saved view ([[views]] filter + sort), then all orders",
+            KeyAction::GroupErrors => "errors tab: group by order, by message, or none",
             KeyAction::Copy => {
                 "copy the selected order id to the clipboard (OSC 52, works over SSH)"
             }
@@ -259,6 +262,7 @@ impl Default for Keymap {
                 b(A::AuditLog, &[KeyCombo::ch('L')]),
                 b(A::NextView, &[KeyCombo::ch('v')]),
                 b(A::Copy, &[KeyCombo::ch('y')]),
+                b(A::GroupErrors, &[KeyCombo::ch('b')]),
                 b(A::Help, &[KeyCombo::ch('?')]),
                 b(A::Quit, &[KeyCombo::ch('q'), ctrl_c]),
             ],

@@ -165,6 +165,60 @@ impl State {
     }
 }
 
+/// How the order-errors tab shows its messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ErrorGrouping {
+    /// One row per message, newest first.
+    #[default]
+    None,
+    /// One row per order: its message count, worst level, newest message.
+    ByOrder,
+    /// One row per distinct message text: how often, on how many orders.
+    ByMessage,
+}
+
+impl ErrorGrouping {
+    /// The next grouping in the cycle none → by order → by message → none.
+    pub fn next(self) -> Self {
+        match self {
+            ErrorGrouping::None => ErrorGrouping::ByOrder,
+            ErrorGrouping::ByOrder => ErrorGrouping::ByMessage,
+            ErrorGrouping::ByMessage => ErrorGrouping::None,
+        }
+    }
+
+    /// Words for the table title (`None` → empty).
+    pub fn label(self) -> &'static str {
+        match self {
+            ErrorGrouping::None => "",
+            ErrorGrouping::ByOrder => "grouped by order",
+            ErrorGrouping::ByMessage => "grouped by message",
+        }
+    }
+}
+
+/// One row of the grouped errors tab.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ErrorGroup {
+    /// The order id (by order) or the message text (by message); the row's selection key.
+    pub key: String,
+    /// Venue of the newest message in the group.
+    pub venue: VenueId,
+    /// The order (by order), or the order of the newest message (by message): where `Enter`
+    /// jumps.
+    pub order_id: OrderId,
+    /// Newest message text.
+    pub message: String,
+    /// Most severe level in the group.
+    pub worst: crate::domain::MessageLevel,
+    /// Messages in the group.
+    pub count: usize,
+    /// Distinct orders in the group.
+    pub orders: usize,
+    /// Newest message time (UTC).
+    pub latest: Option<Timestamp>,
+}
+
 /// A named filter + sort for the active-orders tab (`[[views]]` in the config).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SavedView {
@@ -529,6 +583,11 @@ pub struct State {
     pub marks: BTreeSet<OrderId>,
     /// Newest message time the user has seen on the errors tab (unread = newer ERRORs).
     pub errors_seen_until: Option<Timestamp>,
+    /// How the errors tab groups its messages (`b` cycles).
+    pub errors_grouping: ErrorGrouping,
+    /// The errors tab's rows while grouped: worst level first, then newest (derived from
+    /// `messages` on every update).
+    pub error_groups: Vec<ErrorGroup>,
 }
 
 /// A recent change to an order, highlighted briefly so the eye finds it.
@@ -627,6 +686,8 @@ impl State {
             saved_views: Vec::new(),
             current_view: None,
             columns: Default::default(),
+            errors_grouping: ErrorGrouping::None,
+            error_groups: Vec::new(),
         }
     }
 
@@ -642,6 +703,7 @@ impl State {
             Tab::Active => self.active_view.len(),
             Tab::Multi => self.multi_view.len(),
             Tab::Placements => self.placements.len(),
+            Tab::Errors if self.errors_grouping != ErrorGrouping::None => self.error_groups.len(),
             Tab::Errors => self.messages.len(),
         }
     }
@@ -652,6 +714,9 @@ impl State {
             Tab::Active => self.active_row(i).map(|o| o.id.0.clone()),
             Tab::Multi => self.multi_view.get(i).map(|r| self.tree_key(r)),
             Tab::Placements => self.placements.get(i).map(|p| p.id.clone()),
+            Tab::Errors if self.errors_grouping != ErrorGrouping::None => {
+                self.error_groups.get(i).map(|g| format!("group:{}", g.key))
+            }
             Tab::Errors => self.messages.get(i).map(message_key),
         }
     }
@@ -667,10 +732,7 @@ impl State {
                 .get(view.hint)
                 .is_some_and(|r| self.tree_key(r) == key),
             Tab::Placements => self.placements.get(view.hint).is_some_and(|p| p.id == key),
-            Tab::Errors => self
-                .messages
-                .get(view.hint)
-                .is_some_and(|m| message_key(m) == key),
+            Tab::Errors => self.row_key(Tab::Errors, view.hint).as_deref() == Some(key),
         };
         if at_hint {
             return Some(view.hint);
@@ -682,8 +744,25 @@ impl State {
                 .position(|&i| self.orders.get(i).is_some_and(|o| o.id.0 == key)),
             Tab::Multi => self.multi_view.iter().position(|r| self.tree_key(r) == key),
             Tab::Placements => self.placements.iter().position(|p| p.id == key),
+            Tab::Errors if self.errors_grouping != ErrorGrouping::None => self
+                .error_groups
+                .iter()
+                .position(|g| key.strip_prefix("group:") == Some(g.key.as_str())),
             Tab::Errors => self.messages.iter().position(|m| message_key(m) == key),
         }
+    }
+
+    /// Messages per level on the errors tab: (ERROR, WARN, INFO, other).
+    pub fn level_counts(&self) -> (usize, usize, usize, usize) {
+        use crate::domain::MessageLevel as L;
+        self.messages
+            .iter()
+            .fold((0, 0, 0, 0), |(e, w, i, o), m| match m.level {
+                L::Error => (e + 1, w, i, o),
+                L::Warn => (e, w + 1, i, o),
+                L::Info => (e, w, i + 1, o),
+                L::Other(_) => (e, w, i, o + 1),
+            })
     }
 
     /// Row `i` of the active-orders tab (after filter and sort).
@@ -752,6 +831,10 @@ impl State {
                 .selected_index(Tab::Placements)
                 .and_then(|i| self.placements.get(i))
                 .map(|p| p.order_id.clone()),
+            Tab::Errors if self.errors_grouping != ErrorGrouping::None => self
+                .selected_index(Tab::Errors)
+                .and_then(|i| self.error_groups.get(i))
+                .map(|g| g.order_id.clone()),
             Tab::Errors => self
                 .selected_index(Tab::Errors)
                 .and_then(|i| self.messages.get(i))

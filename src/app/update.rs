@@ -1,6 +1,7 @@
 //! `update`: the only place state changes.
 
 use std::cmp::Reverse;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use jiff::Timestamp;
@@ -163,6 +164,90 @@ pub fn kill_targets<'a>(state: &'a State, scope: &KillScope) -> Vec<&'a Order> {
             .collect(),
         KillScope::Everything => state.orders.iter().filter(live).collect(),
     }
+}
+
+/// `Enter` on the errors tab: the message's (or group's) order, selected on the active-orders
+/// tab — clearing a filter that hides it, and saying so — or a banner when it is not active.
+fn jump_to_order(state: &mut State) -> Vec<Command> {
+    let Some(id) = state.selected_order_id() else {
+        state.banner = Some(error(state, "No message selected.".into()));
+        return Vec::new();
+    };
+    if state.find_order(&id).is_none() {
+        state.banner = Some(info(
+            state,
+            format!(
+                "Order {} is not among the active orders (finished or not listed); its messages stay here.",
+                id.short()
+            ),
+        ));
+        return Vec::new();
+    }
+    state.tab = Tab::Active;
+    let shown =
+        |s: &State| (0..s.active_view.len()).any(|i| s.active_row(i).is_some_and(|o| o.id == id));
+    if !shown(state) {
+        set_filter(state, String::new());
+        state.banner = Some(info(state, "Filter cleared to show the order.".into()));
+    }
+    if let Some(i) =
+        (0..state.active_view.len()).find(|&i| state.active_row(i).is_some_and(|o| o.id == id))
+    {
+        select_index(state, Tab::Active, i);
+    }
+    Vec::new()
+}
+
+/// Rebuilds the grouped errors rows from `messages` (worst level first, then newest; ties by
+/// key, so the order is stable across refreshes).
+fn regroup_errors(state: &mut State) {
+    let by_order = match state.errors_grouping {
+        ErrorGrouping::None => {
+            state.error_groups.clear();
+            return;
+        }
+        ErrorGrouping::ByOrder => true,
+        ErrorGrouping::ByMessage => false,
+    };
+    let mut groups: BTreeMap<String, (ErrorGroup, BTreeSet<OrderId>)> = BTreeMap::new();
+    // Messages are newest first: the first one seen of a group is its newest.
+    for m in &state.messages {
+        let key = if by_order {
+            m.order_id.to_string()
+        } else {
+            m.message.clone()
+        };
+        let (g, orders) = groups.entry(key.clone()).or_insert_with(|| {
+            (
+                ErrorGroup {
+                    key,
+                    venue: m.venue.clone(),
+                    order_id: m.order_id.clone(),
+                    message: m.message.clone(),
+                    worst: m.level.clone(),
+                    count: 0,
+                    orders: 0,
+                    latest: m.created_at,
+                },
+                BTreeSet::new(),
+            )
+        });
+        g.count += 1;
+        if m.level.severity() > g.worst.severity() {
+            g.worst = m.level.clone();
+        }
+        orders.insert(m.order_id.clone());
+        g.orders = orders.len();
+    }
+    let mut rows: Vec<ErrorGroup> = groups.into_values().map(|(g, _)| g).collect();
+    rows.sort_by(|a, b| {
+        b.worst
+            .severity()
+            .cmp(&a.worst.severity())
+            .then(b.latest.cmp(&a.latest))
+            .then(a.key.cmp(&b.key))
+    });
+    state.error_groups = rows;
 }
 
 /// `y`: the selected order id to the clipboard (the terminal does it: OSC 52).
@@ -679,6 +764,22 @@ fn on_action_inner(state: &mut State, action: KeyAction) -> Vec<Command> {
         KeyAction::Export => return export(state),
         KeyAction::NextView => return next_view(state),
         KeyAction::Copy => return copy_id(state),
+        KeyAction::GroupErrors => {
+            state.tab = Tab::Errors;
+            state.errors_grouping = state.errors_grouping.next();
+            regroup_errors(state);
+            state.views[Tab::Errors.index()] = Default::default();
+            keep_visible(state, Tab::Errors);
+            let text = match state.errors_grouping {
+                ErrorGrouping::None => "Errors: one row per message, newest first.".to_string(),
+                g => format!(
+                    "Errors {}: {} group(s), worst first; Enter jumps to the order.",
+                    g.label(),
+                    state.error_groups.len()
+                ),
+            };
+            state.banner = Some(info(state, text));
+        }
         KeyAction::AuditLog => {
             state.modal = Some(Modal::Audit(AuditView::default()));
             return vec![Command::LoadAudit];
@@ -751,6 +852,7 @@ fn on_action_inner(state: &mut State, action: KeyAction) -> Vec<Command> {
             }
             (Tab::Active, None) => state.banner = Some(error(state, "No order selected.".into())),
             (Tab::Multi, _) => return toggle_tree(state),
+            (Tab::Errors, _) => return jump_to_order(state),
             _ => {}
         },
         KeyAction::Refresh => {
@@ -1211,6 +1313,7 @@ fn on_feed(state: &mut State, ev: FeedEvent) {
                 |m| &m.venue,
                 |a, b| b.created_at.cmp(&a.created_at),
             );
+            regroup_errors(state);
             if state.tab == Tab::Errors {
                 state.errors_seen_until = state.messages.first().and_then(|m| m.created_at);
             }

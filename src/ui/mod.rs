@@ -204,6 +204,9 @@ fn render_tabs(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
                 tab.title(),
                 if tab == Tab::Multi {
                     state.multi_orders.len()
+                } else if tab == Tab::Errors {
+                    // Messages, whether or not they are shown grouped.
+                    state.messages.len()
                 } else {
                     state.row_count(tab)
                 }
@@ -282,6 +285,35 @@ fn block_title<'a>(state: &State, theme: &Theme, tab: Tab) -> Line<'a> {
             ),
             theme.warn(),
         ));
+    }
+    if tab == Tab::Errors {
+        let (e, w, i, o) = state.level_counts();
+        let mut counts = vec![
+            Span::raw("· "),
+            Span::styled(
+                format!("ERROR {e}"),
+                theme.level(&crate::domain::MessageLevel::Error),
+            ),
+            Span::raw(" · "),
+            Span::styled(
+                format!("WARN {w}"),
+                theme.level(&crate::domain::MessageLevel::Warn),
+            ),
+            Span::raw(" · "),
+            Span::styled(
+                format!("INFO {i}"),
+                theme.level(&crate::domain::MessageLevel::Info),
+            ),
+        ];
+        if o > 0 {
+            counts.push(Span::raw(format!(" · other {o}")));
+        }
+        counts.push(Span::raw(" "));
+        spans.extend(counts);
+        let label = state.errors_grouping.label();
+        if !label.is_empty() {
+            spans.push(Span::styled(format!("{label} "), theme.key()));
+        }
     }
     if tab == Tab::Active {
         if let Some(view) = state.current_view.and_then(|i| state.saved_views.get(i)) {
@@ -411,6 +443,10 @@ pub fn pick_columns(tab: Tab, names: &[String]) -> Result<Vec<usize>, String> {
     Ok(picked)
 }
 
+fn same_names(a: &[Col], b: &[Col]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.name == y.name)
+}
+
 fn tab_columns(tab: Tab) -> &'static [Col] {
     match tab {
         Tab::Active => &active::COLS,
@@ -492,12 +528,13 @@ fn render_table(
     let lead = usize::from(state.multi_venue());
     let order: Vec<usize> = (0..lead)
         .chain(match &state.columns[tab.index()] {
-            Some(picked) => picked
+            // `[columns]` names the tab's standard columns (not the grouped errors views).
+            Some(picked) if same_names(cols, tab_columns(tab)) => picked
                 .iter()
                 .filter(|&&i| i < cols.len())
                 .map(|i| i + lead)
                 .collect(),
-            None => (lead..lead + cols.len()).collect::<Vec<_>>(),
+            _ => (lead..lead + cols.len()).collect::<Vec<_>>(),
         })
         .collect();
     let all: Vec<Col> = std::iter::once(VENUE_COL)

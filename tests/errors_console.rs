@@ -1,0 +1,184 @@
+//! The errors tab as an incident console: per-level counts in the title, `b` groups by order
+//! or by message (worst first, stable across refreshes), and `Enter` jumps to the order.
+
+mod common;
+
+use blotter::app::{ErrorGrouping, FeedEvent, Tab};
+use blotter::domain::{MessageLevel, OrderId, OrderMessage};
+use common::*;
+use crossterm::event::KeyCode;
+use ratatui::style::Color;
+
+/// Fixture messages plus more of the same, so groups have counts above one.
+fn incident() -> blotter::app::State {
+    let mut s = loaded_state();
+    let mut msgs = messages();
+    let m = |id: &str, level: MessageLevel, text: &str, at: &str| OrderMessage {
+        venue: Default::default(),
+        order_id: OrderId::new(id),
+        level,
+        message: text.into(),
+        created_at: Some(ts(at)),
+    };
+    msgs.push(m(
+        "7fecb061-725b-5477-c84c-8e8685ge0f26",
+        MessageLevel::Error,
+        "Insufficient balance for order execution",
+        "2024-01-15T10:29:00Z",
+    ));
+    msgs.push(m(
+        "0000dead-0000-0000-0000-000000000000",
+        MessageLevel::Warn,
+        "Order partially filled due to market conditions",
+        "2024-01-15T10:20:00Z",
+    ));
+    feed(
+        &mut s,
+        FeedEvent::OrderErrors {
+            venue: Default::default(),
+            messages: msgs,
+            at: ts("2024-01-15T10:30:00Z"),
+        },
+    );
+    s.tab = Tab::Errors;
+    s
+}
+
+fn fg_of(s: &blotter::app::State, needle: &str) -> Color {
+    let b = draw(s);
+    let t = screen(s);
+    let (y, line) = t
+        .lines()
+        .enumerate()
+        .find(|(_, l)| l.contains(needle))
+        .unwrap_or_else(|| panic!("{needle:?} not on screen:\n{t}"));
+    let x = line[..line.find(needle).unwrap_or(0)].chars().count();
+    b[(x as u16, y as u16)].fg
+}
+
+#[test]
+fn the_title_counts_each_level() {
+    let s = incident();
+    let t = screen(&s);
+    assert!(t.contains("ERROR 2 · WARN 2 · INFO 1"), "{t}");
+    assert_eq!(fg_of(&s, "ERROR 2"), Color::Red);
+}
+
+#[test]
+fn b_groups_by_order_then_by_message_then_not_at_all() {
+    let mut s = incident();
+    ch(&mut s, 'b');
+    assert_eq!(s.errors_grouping, ErrorGrouping::ByOrder);
+    let t = screen(&s);
+    insta::assert_snapshot!("by_order", t);
+    // One row per order, worst level first, then newest.
+    let rows: Vec<(&str, &str, usize)> = s
+        .error_groups
+        .iter()
+        .map(|g| (g.order_id.short(), g.worst.as_str(), g.count))
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            ("6debb950", "ERROR", 2),
+            ("7fecb061", "ERROR", 2),
+            ("0000dead", "WARN", 1)
+        ]
+    );
+    assert!(t.contains("grouped by order"), "{t}");
+
+    ch(&mut s, 'b');
+    assert_eq!(s.errors_grouping, ErrorGrouping::ByMessage);
+    let t = screen(&s);
+    insta::assert_snapshot!("by_message", t);
+    let rows: Vec<(&str, usize, usize)> = s
+        .error_groups
+        .iter()
+        .map(|g| (g.message.as_str(), g.count, g.orders))
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            ("Insufficient balance for order execution", 2, 2),
+            ("Order partially filled due to market conditions", 2, 2),
+            ("Generating execution schedule", 1, 1),
+        ]
+    );
+    assert_eq!(
+        fg_of(&s, "ERROR      2"),
+        Color::Red,
+        "worst level in colour and word"
+    );
+
+    ch(&mut s, 'b');
+    assert_eq!(s.errors_grouping, ErrorGrouping::None);
+    assert_eq!(s.row_count(Tab::Errors), 5);
+}
+
+#[test]
+fn the_selected_group_survives_a_refresh() {
+    let mut s = incident();
+    ch(&mut s, 'b');
+    key(&mut s, KeyCode::Down);
+    assert_eq!(
+        s.selected_order_id()
+            .map(|i| i.short().to_string())
+            .as_deref(),
+        Some("7fecb061")
+    );
+    // A new ERROR on the last order moves it up; the selection stays on its order.
+    let mut msgs = s.messages.clone();
+    msgs.push(OrderMessage {
+        venue: Default::default(),
+        order_id: OrderId::new("0000dead-0000-0000-0000-000000000000"),
+        level: MessageLevel::Error,
+        message: "Exchange rejected the order".into(),
+        created_at: Some(ts("2024-01-15T10:31:00Z")),
+    });
+    feed(
+        &mut s,
+        FeedEvent::OrderErrors {
+            venue: Default::default(),
+            messages: msgs,
+            at: ts("2024-01-15T10:31:00Z"),
+        },
+    );
+    assert_eq!(
+        s.error_groups[0].order_id.short(),
+        "0000dead",
+        "newest ERROR first"
+    );
+    assert_eq!(
+        s.selected_order_id()
+            .map(|i| i.short().to_string())
+            .as_deref(),
+        Some("7fecb061")
+    );
+}
+
+#[test]
+fn enter_jumps_to_the_order_clearing_a_filter_that_hides_it() {
+    let mut s = incident();
+    ch(&mut s, '/');
+    typed(&mut s, "pair:SOL-*");
+    key(&mut s, KeyCode::Enter);
+    s.tab = Tab::Errors;
+    ch(&mut s, 'b');
+    key(&mut s, KeyCode::Down); // 7fecb061 (ETH-USD, hidden by the filter)
+    key(&mut s, KeyCode::Enter);
+    assert_eq!(s.tab, Tab::Active);
+    assert_eq!(s.filter_text, "", "the filter hid it");
+    assert_eq!(s.selected_order().map(|o| o.id.short()), Some("7fecb061"));
+    assert!(screen(&s).contains("Filter cleared to show the order."));
+
+    // An order that is not active: said plainly, the tab stays.
+    s.tab = Tab::Errors;
+    key(&mut s, KeyCode::End);
+    key(&mut s, KeyCode::Enter);
+    assert_eq!(s.tab, Tab::Errors);
+    assert!(
+        screen(&s).contains("Order 0000dead is not among the active orders"),
+        "{}",
+        screen(&s)
+    );
+}
