@@ -247,6 +247,9 @@ impl Default for RefreshConfig {
 pub struct UiConfig {
     /// Force colours on (`true`) or off (`false`); unset: on unless `NO_COLOR` is set.
     pub color: Option<bool>,
+    /// Colour theme: `dark` (default), `light` (for white backgrounds) or `mono` (no colours;
+    /// `NO_COLOR` forces it). `--theme` overrides it.
+    pub theme: Option<crate::ui::theme::ThemeName>,
     /// Mouse: click to select a row or a tab, wheel to scroll. Off by default, because mouse
     /// capture stops the terminal's own text selection (hold Shift to select while it is on).
     pub mouse: bool,

@@ -52,6 +52,10 @@ struct Cli {
     /// Log file (default: ~/.local/share/blotter/blotter.log).
     #[arg(long, global = true, value_name = "PATH")]
     log_file: Option<PathBuf>,
+    /// Colour theme: dark, light (for white backgrounds) or mono (no colours). Overrides
+    /// `[ui] theme`; a non-empty NO_COLOR forces mono.
+    #[arg(long, global = true, value_name = "NAME")]
+    theme: Option<blotter::ui::theme::ThemeName>,
     #[command(subcommand)]
     command: Option<Cmd>,
 }
@@ -214,6 +218,7 @@ fn main() -> Result<()> {
     if let Some(f) = &cli.log_file {
         cfg.log.file = Some(f.clone());
     }
+    cfg.ui.theme = cli.theme.or(cfg.ui.theme);
     let is_tui = cli.command.is_none();
     init_logging(&cfg, is_tui);
     let rt = tokio::runtime::Runtime::new()?;
@@ -549,10 +554,7 @@ async fn run_replay(cfg: Config, file: PathBuf, speed: f64) -> Result<()> {
         none,
         jiff::Timestamp::now(),
     );
-    state.color = cfg
-        .ui
-        .color
-        .unwrap_or_else(|| std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()));
+    state.theme = theme(&cfg);
     let rx = blotter::record::play(events, speed);
     let feed = blotter::feed::FeedHandle::detached();
     let mut signals = Signals::new();
@@ -583,10 +585,7 @@ async fn run_tui(cfg: Config, record: Option<PathBuf>) -> Result<()> {
     state.apply_prefs(&cfg.prefs().map_err(|e| eyre!(e))?);
     state.demo = demo.is_some();
     state.refresh_secs = cfg.refresh.interval_secs.ceil().max(1.0) as u64;
-    state.color = cfg
-        .ui
-        .color
-        .unwrap_or_else(|| std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()));
+    state.theme = theme(&cfg);
     let (tx, rx) = tokio::sync::mpsc::channel(1024);
     let recorder = match &record {
         Some(path) => Some(Arc::new(
@@ -758,6 +757,17 @@ async fn run_serve(
         sim.shutdown().await;
     }
     Ok(())
+}
+
+/// The colour theme: `NO_COLOR` (non-empty) forces mono, else `--theme` / `[ui] theme`, else
+/// `color = false` means mono, else dark.
+fn theme(cfg: &Config) -> blotter::ui::theme::ThemeName {
+    blotter::ui::theme::ThemeName::resolve(
+        None,
+        cfg.ui.theme,
+        cfg.ui.color,
+        std::env::var_os("NO_COLOR").as_deref(),
+    )
 }
 
 /// Chains a hook after the current one (ratatui's restore + color-eyre's report) that logs the

@@ -345,3 +345,112 @@ fn narrow_80x24_drops_whole_columns_and_never_cuts_a_number() {
         }
     }
 }
+
+/// Every run of cells with a non-default style: `(x,y) "text" fg bg modifiers`, one per line
+/// (what a theme changes, reviewable in a snapshot).
+fn styles(b: &Buffer) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::new();
+    for y in 0..b.area.height {
+        let mut x = 0;
+        while x < b.area.width {
+            let c = &b[(x, y)];
+            let key = (c.fg, c.bg, c.modifier);
+            let start = x;
+            let mut run = String::new();
+            while x < b.area.width {
+                let d = &b[(x, y)];
+                if (d.fg, d.bg, d.modifier) != key {
+                    break;
+                }
+                run.push_str(d.symbol());
+                x += 1;
+            }
+            let plain = key
+                == (
+                    Color::Reset,
+                    Color::Reset,
+                    ratatui::style::Modifier::empty(),
+                );
+            if !plain && !run.trim().is_empty() {
+                let _ = writeln!(
+                    out,
+                    "({start},{y}) {:?} fg={:?} bg={:?} {:?}",
+                    run.trim(),
+                    key.0,
+                    key.1,
+                    key.2
+                );
+            }
+        }
+    }
+    out
+}
+
+fn themed(name: blotter::ui::theme::ThemeName) -> Buffer {
+    let mut s = loaded_state();
+    s.theme = name;
+    s.size = (160, 12);
+    draw(&s)
+}
+
+#[test]
+fn theme_dark_active_tab() {
+    let b = themed(blotter::ui::theme::ThemeName::Dark);
+    insta::assert_snapshot!(format!("{}\n{}", text(&b), styles(&b)));
+    assert_eq!(fg_at(&b, "BUY"), Color::Green);
+    assert_eq!(fg_at(&b, "SELL"), Color::Red);
+    assert_eq!(fg_at(&b, "⏸ PAUSED"), Color::Yellow);
+    assert_eq!(fg_at(&b, "ACTIVE "), Color::Green);
+    assert_eq!(fg_at(&b, "SCHEDULED"), Color::Cyan);
+}
+
+#[test]
+fn theme_light_active_tab_uses_dark_variants() {
+    let b = themed(blotter::ui::theme::ThemeName::Light);
+    insta::assert_snapshot!(format!("{}\n{}", text(&b), styles(&b)));
+    // Dark green / dark red / dark amber (xterm 28, 124, 130): readable on white.
+    assert_eq!(fg_at(&b, "BUY"), Color::Indexed(28));
+    assert_eq!(fg_at(&b, "SELL"), Color::Indexed(124));
+    assert_eq!(fg_at(&b, "⏸ PAUSED"), Color::Indexed(130));
+    assert_eq!(fg_at(&b, "ACTIVE "), Color::Indexed(28));
+    assert_eq!(fg_at(&b, "SCHEDULED"), Color::Indexed(30));
+    // No yellow or white text anywhere without a background of its own.
+    for cell in b.content() {
+        if cell.bg == Color::Reset {
+            assert!(
+                !matches!(
+                    cell.fg,
+                    Color::Yellow | Color::LightYellow | Color::White | Color::Gray
+                ),
+                "{cell:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn theme_mono_has_no_colour_at_all() {
+    let b = themed(blotter::ui::theme::ThemeName::Mono);
+    insta::assert_snapshot!(format!("{}\n{}", text(&b), styles(&b)));
+    assert!(
+        b.content()
+            .iter()
+            .all(|c| c.fg == Color::Reset && c.bg == Color::Reset),
+        "a colour in mono"
+    );
+    // Meaning survives as text and attributes: the paused status is bold.
+    let (x, y) = find(&b, "⏸ PAUSED").unwrap_or_default();
+    assert!(b[(x, y)].modifier.contains(ratatui::style::Modifier::BOLD));
+    let t = text(&b);
+    assert!(t.contains("BUY") && t.contains("SELL") && t.contains("SCHEDULED"));
+}
+
+#[test]
+fn color_off_renders_mono_whatever_the_theme() {
+    let mut s = loaded_state();
+    s.theme = blotter::ui::theme::ThemeName::Light;
+    s.color = false;
+    let b = draw(&s);
+    assert!(b.content().iter().all(|c| c.fg == Color::Reset));
+}

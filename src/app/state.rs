@@ -546,8 +546,11 @@ pub struct State {
     pub size: (u16, u16),
     /// Set when the user asked to quit.
     pub quit: bool,
-    /// Apply colours (false under `NO_COLOR`).
+    /// Apply colours (false under `NO_COLOR`; false renders the `mono` theme whatever
+    /// `theme` says).
     pub color: bool,
+    /// Named colour theme (`dark`, `light`, `mono`), from `--theme` or `[ui] theme`.
+    pub theme: crate::ui::theme::ThemeName,
     /// Refresh interval in seconds (data older than 3 intervals is shown as stale).
     pub refresh_secs: u64,
     /// When true, data updates are queued instead of applied.
@@ -669,6 +672,7 @@ impl State {
             size: (120, 40),
             quit: false,
             color: true,
+            theme: crate::ui::theme::ThemeName::Dark,
             refresh_secs: 2,
             frozen: false,
             pending: Vec::new(),

@@ -62,7 +62,7 @@ const STALE_AFTER_INTERVALS: i64 = 3;
 
 /// Draws the whole screen.
 pub fn render(state: &State, frame: &mut Frame) {
-    let theme = Theme::new(state.color);
+    let theme = Theme::for_state(state);
     let [header, tabs, body, detail, banner, footer] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Length(1),
