@@ -16,6 +16,9 @@ pub struct Config {
     pub refresh: RefreshConfig,
     /// `[ui]`: display.
     pub ui: UiConfig,
+    /// `[keys]`: key overrides, action name (`pause`, `kill_switch`, …) → one key or a list
+    /// (`"p"`, `["p", "F5"]`); an action named here loses its default keys.
+    pub keys: std::collections::BTreeMap<String, KeyList>,
     /// `[log]`: log file.
     pub log: LogConfig,
     /// `[actions]`: read-only mode and the audit log.
@@ -289,6 +292,26 @@ pub struct ColumnsConfig {
     pub errors: Option<Vec<String>>,
 }
 
+/// One `[keys]` entry: a key (`"K"`) or a list of keys (`["p", "F5"]`).
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(untagged)]
+pub enum KeyList {
+    /// One key.
+    One(String),
+    /// Several keys, the first shown first in the help.
+    Many(Vec<String>),
+}
+
+impl KeyList {
+    /// The keys as written.
+    pub fn keys(&self) -> Vec<&str> {
+        match self {
+            KeyList::One(k) => vec![k.as_str()],
+            KeyList::Many(ks) => ks.iter().map(String::as_str).collect(),
+        }
+    }
+}
+
 /// `[log]` section.
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields, default)]
@@ -347,6 +370,7 @@ impl Config {
                     .into(),
             ));
         }
+        cfg.keymap().map_err(invalid)?;
         let mut names = std::collections::BTreeSet::new();
         for v in &cfg.venues {
             if !names.insert(v.name()) {
@@ -423,6 +447,19 @@ impl Config {
             saved_views,
             columns,
         })
+    }
+
+    /// The default keymap with the `[keys]` overrides applied.
+    ///
+    /// # Errors
+    /// An unknown action, a key that does not parse or a key bound twice (the message names
+    /// the entry).
+    pub fn keymap(&self) -> Result<crate::app::keymap::Keymap, String> {
+        crate::app::keymap::Keymap::default().with_overrides(
+            self.keys
+                .iter()
+                .map(|(name, keys)| (name.as_str(), keys.keys())),
+        )
     }
 
     /// Loads `explicit` (must exist) or else the platform default path (used only if it
@@ -591,6 +628,51 @@ tokens = { "1" = "ALP", "2" = "USDT" }
                 "{bad}: {err:?}"
             );
         }
+    }
+
+    #[test]
+    fn keys_table_overrides_and_names_bad_entries() {
+        let cfg = Config::parse(
+            "[keys]\npause = [\"p\", \"F5\"]\nkill_switch = \"Ctrl-k\"\n",
+            Path::new("c.toml"),
+        )
+        .unwrap();
+        let km = cfg.keymap().unwrap();
+        assert_eq!(km.keys_label(crate::app::keymap::KeyAction::Pause), "p/F5");
+        assert_eq!(
+            km.keys_label(crate::app::keymap::KeyAction::KillSwitch),
+            "Ctrl-k"
+        );
+        for (text, want) in [
+            ("[keys]\npuase = \"p\"\n", "puase"),
+            ("[keys]\npause = \"Ctrl-\"\n", "[keys] pause"),
+            ("[keys]\npause = \"c\"\n", "both"),
+        ] {
+            let err = Config::parse(text, Path::new("c.toml"))
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains(want) && err.contains("c.toml"), "{err}");
+        }
+        assert!(Config::parse("[keys]\npause = 5\n", Path::new("c.toml")).is_err());
+    }
+
+    #[test]
+    fn example_keys_parse_when_uncommented() {
+        let text = include_str!("../config.example.toml");
+        let start = text.find("# --- keys ---").unwrap();
+        let end = text.find("# --- end keys ---").unwrap();
+        let block: String = text[start..end]
+            .lines()
+            .filter_map(|l| l.strip_prefix("# "))
+            .filter(|l| {
+                l.starts_with('[')
+                    || l.split_once(" = ")
+                        .is_some_and(|(k, _)| k.chars().all(|c| c.is_ascii_lowercase() || c == '_'))
+            })
+            .map(|l| format!("{l}\n"))
+            .collect();
+        let cfg = Config::parse(&block, Path::new("example")).unwrap();
+        assert_eq!(cfg.keys.len(), 2, "{block}");
     }
 
     #[test]

@@ -555,6 +555,7 @@ async fn run_replay(cfg: Config, file: PathBuf, speed: f64) -> Result<()> {
         jiff::Timestamp::now(),
     );
     state.theme = theme(&cfg);
+    state.keymap = cfg.keymap().map_err(|e| eyre!(e))?;
     let rx = blotter::record::play(events, speed);
     let feed = blotter::feed::FeedHandle::detached();
     let mut signals = Signals::new();
@@ -586,6 +587,7 @@ async fn run_tui(cfg: Config, record: Option<PathBuf>) -> Result<()> {
     state.demo = demo.is_some();
     state.refresh_secs = cfg.refresh.interval_secs.ceil().max(1.0) as u64;
     state.theme = theme(&cfg);
+    state.keymap = cfg.keymap().map_err(|e| eyre!(e))?;
     let (tx, rx) = tokio::sync::mpsc::channel(1024);
     let recorder = match &record {
         Some(path) => Some(Arc::new(

@@ -840,3 +840,15 @@ fn act(action: Action) -> Command {
         action,
     }
 }
+
+#[test]
+fn overridden_keys_drive_update() {
+    let mut s = loaded_state();
+    s.keymap = blotter::app::keymap::Keymap::default()
+        .with_overrides([("pause", vec!["F5"])])
+        .unwrap_or_else(|e| panic!("{e}"));
+    ch(&mut s, 'p');
+    assert!(s.modal.is_none(), "p no longer pauses");
+    key(&mut s, KeyCode::F(5));
+    assert!(matches!(s.modal, Some(Modal::Confirm(_))));
+}

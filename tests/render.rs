@@ -454,3 +454,24 @@ fn color_off_renders_mono_whatever_the_theme() {
     let b = draw(&s);
     assert!(b.content().iter().all(|c| c.fg == Color::Reset));
 }
+
+#[test]
+fn help_and_footer_show_overridden_keys() {
+    let mut s = loaded_state();
+    s.keymap = blotter::app::keymap::Keymap::default()
+        .with_overrides([
+            ("pause", vec!["p", "F5"]),
+            ("kill_switch", vec!["Ctrl-k"]),
+            ("down", vec!["Down", "n"]),
+        ])
+        .unwrap_or_else(|e| panic!("{e}"));
+    ch(&mut s, '?');
+    let t = text(&draw(&s));
+    insta::assert_snapshot!(t);
+    assert!(t.contains("p/F5 pause selected order"), "{t}");
+    assert!(t.contains("Ctrl-k kill switch"), "{t}");
+    assert!(t.contains("↓/n move down"), "{t}");
+    assert!(t.contains("p/F5 pause  "), "footer:\n{t}");
+    assert!(t.contains("↑/k ↓/n move"), "footer:\n{t}");
+    assert!(!t.contains("   K kill"), "{t}");
+}

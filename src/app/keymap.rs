@@ -71,6 +71,94 @@ pub enum KeyAction {
 }
 
 impl KeyAction {
+    /// Every action, in help order (the names a `[keys]` table may use).
+    pub const ALL: [KeyAction; 34] = [
+        KeyAction::GoTab(0),
+        KeyAction::GoTab(1),
+        KeyAction::GoTab(2),
+        KeyAction::GoTab(3),
+        KeyAction::NextTab,
+        KeyAction::PrevTab,
+        KeyAction::Up,
+        KeyAction::Down,
+        KeyAction::PageUp,
+        KeyAction::PageDown,
+        KeyAction::Top,
+        KeyAction::Bottom,
+        KeyAction::Pause,
+        KeyAction::Resume,
+        KeyAction::Amend,
+        KeyAction::Cancel,
+        KeyAction::Refresh,
+        KeyAction::Freeze,
+        KeyAction::Detail,
+        KeyAction::Filter,
+        KeyAction::ClearFilter,
+        KeyAction::Sort,
+        KeyAction::SortReverse,
+        KeyAction::Mark,
+        KeyAction::MarkAll,
+        KeyAction::UnmarkAll,
+        KeyAction::KillSwitch,
+        KeyAction::Export,
+        KeyAction::AuditLog,
+        KeyAction::NextView,
+        KeyAction::Copy,
+        KeyAction::GroupErrors,
+        KeyAction::Help,
+        KeyAction::Quit,
+    ];
+
+    /// The action's name in a config `[keys]` table: the variant in snake_case
+    /// (`kill_switch`, `sort_reverse`); `GoTab(n)` is `go_tab_1` … `go_tab_4`.
+    pub fn name(self) -> String {
+        let s = match self {
+            KeyAction::Quit => "quit",
+            KeyAction::NextTab => "next_tab",
+            KeyAction::PrevTab => "prev_tab",
+            KeyAction::GoTab(n) => return format!("go_tab_{}", n + 1),
+            KeyAction::Up => "up",
+            KeyAction::Down => "down",
+            KeyAction::PageUp => "page_up",
+            KeyAction::PageDown => "page_down",
+            KeyAction::Top => "top",
+            KeyAction::Bottom => "bottom",
+            KeyAction::Help => "help",
+            KeyAction::Pause => "pause",
+            KeyAction::Resume => "resume",
+            KeyAction::Cancel => "cancel",
+            KeyAction::Amend => "amend",
+            KeyAction::Refresh => "refresh",
+            KeyAction::Freeze => "freeze",
+            KeyAction::Filter => "filter",
+            KeyAction::ClearFilter => "clear_filter",
+            KeyAction::Sort => "sort",
+            KeyAction::SortReverse => "sort_reverse",
+            KeyAction::Detail => "detail",
+            KeyAction::Mark => "mark",
+            KeyAction::MarkAll => "mark_all",
+            KeyAction::UnmarkAll => "unmark_all",
+            KeyAction::KillSwitch => "kill_switch",
+            KeyAction::Export => "export",
+            KeyAction::AuditLog => "audit_log",
+            KeyAction::NextView => "next_view",
+            KeyAction::Copy => "copy",
+            KeyAction::GroupErrors => "group_errors",
+        };
+        s.to_string()
+    }
+
+    /// The action called `name` (see [`KeyAction::name`]).
+    pub fn from_name(name: &str) -> Option<KeyAction> {
+        KeyAction::ALL.into_iter().find(|a| a.name() == name)
+    }
+
+    /// The tab a binding is limited to (`None`: every tab). A tab's own binding wins over a
+    /// global one on the same key while that tab is shown.
+    pub fn tab(self) -> Option<super::Tab> {
+        None
+    }
+
     /// One-line description for the help overlay.
     pub fn description(self) -> &'static str {
         match self {
@@ -109,9 +197,7 @@ impl KeyAction {
             KeyAction::AuditLog => "audit log: every action — who, when, scope, reply, latency",
             KeyAction::NextView => "next saved view ([[views]] filter + sort), then all orders",
             KeyAction::GroupErrors => "errors tab: group by order, by message, or none",
-            KeyAction::Copy => {
-                "copy the selected order id to the clipboard (OSC 52, works over SSH)"
-            }
+            KeyAction::Copy => "copy the order id to the clipboard (OSC 52, also over SSH)",
         }
     }
 
@@ -179,6 +265,8 @@ impl KeyCombo {
             KeyCode::BackTab => "Shift-Tab".into(),
             KeyCode::Up => "↑".into(),
             KeyCode::Down => "↓".into(),
+            KeyCode::Left => "←".into(),
+            KeyCode::Right => "→".into(),
             KeyCode::PageUp => "PgUp".into(),
             KeyCode::PageDown => "PgDn".into(),
             KeyCode::Home => "Home".into(),
@@ -188,11 +276,108 @@ impl KeyCombo {
             KeyCode::F(n) => format!("F{n}"),
             other => format!("{other:?}"),
         };
+        let mut out = String::new();
         if self.modifiers.contains(KeyModifiers::CONTROL) {
-            format!("Ctrl-{key}")
-        } else {
-            key
+            out.push_str("Ctrl-");
         }
+        if self.modifiers.contains(KeyModifiers::ALT) {
+            out.push_str("Alt-");
+        }
+        if self.modifiers.contains(KeyModifiers::SHIFT)
+            && !matches!(self.code, KeyCode::Char(_) | KeyCode::BackTab)
+        {
+            out.push_str("Shift-");
+        }
+        out.push_str(&key);
+        out
+    }
+
+    /// Parses a key as written in the config: one character (`p`, `K`, `?`), a named key
+    /// (`Enter`, `Esc`, `Tab`, `Shift-Tab`, `Space`, `Backspace`, `Delete`, `Insert`, `Home`,
+    /// `End`, `PgUp`/`PageUp`, `PgDn`/`PageDown`, `Up`/`Down`/`Left`/`Right` or `↑↓←→`,
+    /// `F1`–`F24`), with optional `Ctrl-`, `Alt-`, `Shift-` prefixes (names and prefixes in
+    /// any case). `Shift-` on a letter gives the capital letter.
+    ///
+    /// # Errors
+    /// A message saying why the text is not a key.
+    pub fn parse(text: &str) -> Result<KeyCombo, String> {
+        let mut rest = text;
+        let mut modifiers = KeyModifiers::NONE;
+        loop {
+            let lower = rest.to_ascii_lowercase();
+            let (m, len) = if lower.starts_with("ctrl-") {
+                (KeyModifiers::CONTROL, 5)
+            } else if lower.starts_with("alt-") {
+                (KeyModifiers::ALT, 4)
+            } else if lower.starts_with("shift-") {
+                (KeyModifiers::SHIFT, 6)
+            } else {
+                break;
+            };
+            if rest.len() == len {
+                break;
+            }
+            modifiers |= m;
+            rest = &rest[len..];
+        }
+        let mut chars = rest.chars();
+        let code = match (chars.next(), chars.next()) {
+            (None, _) => return Err(format!("{text:?} is not a key: nothing after the modifier")),
+            (Some(c), None) => match c {
+                '↑' => KeyCode::Up,
+                '↓' => KeyCode::Down,
+                '←' => KeyCode::Left,
+                '→' => KeyCode::Right,
+                c if c.is_control() => {
+                    return Err(format!("{text:?} is not a key: control character"));
+                }
+                c => KeyCode::Char(c),
+            },
+            _ => match rest.to_ascii_lowercase().as_str() {
+                "tab" => KeyCode::Tab,
+                "backtab" => KeyCode::BackTab,
+                "enter" | "return" => KeyCode::Enter,
+                "esc" | "escape" => KeyCode::Esc,
+                "space" => KeyCode::Char(' '),
+                "backspace" => KeyCode::Backspace,
+                "delete" | "del" => KeyCode::Delete,
+                "insert" | "ins" => KeyCode::Insert,
+                "home" => KeyCode::Home,
+                "end" => KeyCode::End,
+                "pgup" | "pageup" => KeyCode::PageUp,
+                "pgdn" | "pagedown" => KeyCode::PageDown,
+                "up" => KeyCode::Up,
+                "down" => KeyCode::Down,
+                "left" => KeyCode::Left,
+                "right" => KeyCode::Right,
+                f if f.starts_with('f') => match f[1..].parse::<u8>() {
+                    Ok(n @ 1..=24) => KeyCode::F(n),
+                    _ => return Err(format!("{text:?} is not a key (function keys are F1–F24)")),
+                },
+                _ => {
+                    return Err(format!(
+                        "{text:?} is not a key: use one character, a name such as Enter, Esc, \
+                         Tab, Space, F5, Up, PgDn, with optional Ctrl-/Alt-/Shift- in front"
+                    ));
+                }
+            },
+        };
+        // The same normal form crossterm's events match against: a shifted letter is the
+        // capital letter, Shift-Tab is BackTab, Ctrl-letters are lower case.
+        let code = match code {
+            KeyCode::Tab if modifiers.contains(KeyModifiers::SHIFT) => KeyCode::BackTab,
+            KeyCode::Char(c) if modifiers.contains(KeyModifiers::SHIFT) => {
+                KeyCode::Char(c.to_ascii_uppercase())
+            }
+            KeyCode::Char(c) if modifiers.contains(KeyModifiers::CONTROL) => {
+                KeyCode::Char(c.to_ascii_lowercase())
+            }
+            other => other,
+        };
+        if matches!(code, KeyCode::Char(_) | KeyCode::BackTab) {
+            modifiers -= KeyModifiers::SHIFT;
+        }
+        Ok(KeyCombo { code, modifiers })
     }
 }
 
@@ -271,12 +456,78 @@ impl Default for Keymap {
 }
 
 impl Keymap {
-    /// The action bound to this key event, if any.
+    /// The action bound to this key event on any tab (global bindings only), if any.
     pub fn action_for(&self, ev: &KeyEvent) -> Option<KeyAction> {
         self.bindings
             .iter()
+            .filter(|b| b.action.tab().is_none())
             .find(|b| b.keys.iter().any(|k| k.matches(ev)))
             .map(|b| b.action)
+    }
+
+    /// The action bound to this key event while `tab` is shown: that tab's own binding first,
+    /// then a global one.
+    pub fn action_in(&self, ev: &KeyEvent, tab: super::Tab) -> Option<KeyAction> {
+        self.bindings
+            .iter()
+            .filter(|b| b.action.tab() == Some(tab))
+            .find(|b| b.keys.iter().any(|k| k.matches(ev)))
+            .map(|b| b.action)
+            .or_else(|| self.action_for(ev))
+    }
+
+    /// This keymap with some actions' keys replaced: `overrides` maps action names
+    /// ([`KeyAction::name`]) to their new keys ([`KeyCombo::parse`]). Actions not named keep
+    /// their keys.
+    ///
+    /// # Errors
+    /// An unknown action name, a key that does not parse, or a key left bound to two actions
+    /// that can be active on the same tab; the message names the entry.
+    pub fn with_overrides<'a, I, K>(&self, overrides: I) -> Result<Keymap, String>
+    where
+        I: IntoIterator<Item = (&'a str, K)>,
+        K: IntoIterator<Item = &'a str>,
+    {
+        let mut out = self.clone();
+        for (name, keys) in overrides {
+            let action = KeyAction::from_name(name).ok_or_else(|| {
+                let known: Vec<String> = KeyAction::ALL.iter().map(|a| a.name()).collect();
+                format!(
+                    "[keys] {name}: no such action (known: {})",
+                    known.join(", ")
+                )
+            })?;
+            let keys = keys
+                .into_iter()
+                .map(|k| KeyCombo::parse(k).map_err(|e| format!("[keys] {name}: {e}")))
+                .collect::<Result<Vec<_>, _>>()?;
+            match out.bindings.iter_mut().find(|b| b.action == action) {
+                Some(b) => b.keys = keys,
+                None => out.bindings.push(Binding { action, keys }),
+            }
+        }
+        out.check()?;
+        Ok(out)
+    }
+
+    /// Fails when one key triggers two actions that can be active on the same tab.
+    fn check(&self) -> Result<(), String> {
+        for (i, a) in self.bindings.iter().enumerate() {
+            for b in &self.bindings[i + 1..] {
+                if a.action.tab() != b.action.tab() {
+                    continue;
+                }
+                if let Some(k) = a.keys.iter().find(|k| b.keys.contains(k)) {
+                    return Err(format!(
+                        "[keys] key {} is bound to both {} and {}",
+                        k.label(),
+                        a.action.name(),
+                        b.action.name()
+                    ));
+                }
+            }
+        }
+        Ok(())
     }
 
     /// Keys of an action joined with `/`, e.g. `q/Ctrl-c`.
@@ -316,6 +567,82 @@ mod tests {
         assert_eq!(
             km.action_for(&key(KeyCode::BackTab, KeyModifiers::SHIFT)),
             Some(KeyAction::PrevTab)
+        );
+    }
+
+    #[test]
+    fn names_round_trip_and_defaults_do_not_clash() {
+        for a in KeyAction::ALL {
+            assert_eq!(KeyAction::from_name(&a.name()), Some(a), "{a:?}");
+            assert!(
+                Keymap::default().bindings.iter().any(|b| b.action == a),
+                "{a:?} has no default binding"
+            );
+        }
+        assert_eq!(Keymap::default().bindings.len(), KeyAction::ALL.len());
+        assert_eq!(Keymap::default().check(), Ok(()));
+    }
+
+    #[test]
+    fn keys_parse_into_the_form_events_match() {
+        let p = |s: &str| KeyCombo::parse(s).unwrap_or_else(|e| panic!("{e}"));
+        assert!(p("Ctrl-c").matches(&key(KeyCode::Char('c'), KeyModifiers::CONTROL)));
+        assert!(p("ctrl-C").matches(&key(KeyCode::Char('c'), KeyModifiers::CONTROL)));
+        assert!(p("F5").matches(&key(KeyCode::F(5), KeyModifiers::NONE)));
+        assert!(p("Shift-Tab").matches(&key(KeyCode::BackTab, KeyModifiers::SHIFT)));
+        assert!(p("Space").matches(&key(KeyCode::Char(' '), KeyModifiers::NONE)));
+        assert!(p("Shift-k").matches(&key(KeyCode::Char('K'), KeyModifiers::SHIFT)));
+        assert!(p("K").matches(&key(KeyCode::Char('K'), KeyModifiers::SHIFT)));
+        assert!(p("Alt-Enter").matches(&key(KeyCode::Enter, KeyModifiers::ALT)));
+        assert!(p("left").matches(&key(KeyCode::Left, KeyModifiers::NONE)));
+        assert!(p("-").matches(&key(KeyCode::Char('-'), KeyModifiers::NONE)));
+        assert_eq!(p("Shift-Tab").label(), "Shift-Tab");
+        assert_eq!(p("Ctrl-x").label(), "Ctrl-x");
+        assert_eq!(p("Alt-F2").label(), "Alt-F2");
+        for bad in ["", "Ctrl-", "F0", "F99", "Hyper-x", "pgdwn"] {
+            assert!(KeyCombo::parse(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn overrides_replace_keys_and_report_bad_entries() {
+        let km = Keymap::default()
+            .with_overrides([("pause", vec!["P", "F5"]), ("kill_switch", vec!["Ctrl-k"])])
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(km.keys_label(KeyAction::Pause), "P/F5");
+        assert_eq!(
+            km.action_for(&key(KeyCode::F(5), KeyModifiers::NONE)),
+            Some(KeyAction::Pause)
+        );
+        assert_eq!(
+            km.action_for(&key(KeyCode::Char('p'), KeyModifiers::NONE)),
+            None
+        );
+        assert_eq!(
+            km.action_for(&key(KeyCode::Char('k'), KeyModifiers::CONTROL)),
+            Some(KeyAction::KillSwitch)
+        );
+        let err = |o: Vec<(&'static str, Vec<&'static str>)>| {
+            Keymap::default().with_overrides(o).unwrap_err()
+        };
+        let e = err(vec![("pasue", vec!["p"])]);
+        assert!(e.contains("pasue") && e.contains("no such action"), "{e}");
+        let e = err(vec![("pause", vec!["Ctrl-"])]);
+        assert!(e.contains("[keys] pause"), "{e}");
+        let e = err(vec![("pause", vec!["r"])]);
+        assert!(
+            e.contains("key r") && e.contains("pause") && e.contains("resume"),
+            "{e}"
+        );
+        // Moving resume away first makes r free.
+        assert!(
+            Keymap::default()
+                .with_overrides([
+                    ("resume", vec!["R"]),
+                    ("refresh", vec!["F5"]),
+                    ("pause", vec!["r"])
+                ])
+                .is_ok()
         );
     }
 

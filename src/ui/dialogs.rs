@@ -41,7 +41,7 @@ pub fn help(state: &State, theme: &Theme, frame: &mut Frame) {
     let mut lines = Vec::new();
     for b in &state.keymap.bindings {
         let keys = state.keymap.keys_label(b.action);
-        if lines.iter().any(|(k, _): &(String, &str)| *k == keys) {
+        if keys.is_empty() || lines.iter().any(|(k, _): &(String, &str)| *k == keys) {
             continue;
         }
         lines.push((keys, b.action.description()));

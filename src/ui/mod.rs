@@ -662,8 +662,29 @@ fn render_footer(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
         spans.push(Span::styled(keys, theme.key()));
         spans.push(Span::raw(format!(" {word}  ")));
     };
-    push("1-4/Tab".into(), "tabs");
-    push("↑↓/jk".into(), "move");
+    let km = &state.keymap;
+    let default = crate::app::keymap::Keymap::default();
+    let same = |a: &[A]| a.iter().all(|&a| km.keys_label(a) == default.keys_label(a));
+    let label = |a: &[A], short: &str| {
+        if same(a) {
+            short.to_string()
+        } else {
+            a.iter()
+                .map(|&a| km.keys_label(a))
+                .filter(|k| !k.is_empty())
+                .collect::<Vec<_>>()
+                .join(" ")
+        }
+    };
+    let tabs = [
+        A::GoTab(0),
+        A::GoTab(1),
+        A::GoTab(2),
+        A::GoTab(3),
+        A::NextTab,
+    ];
+    push(label(&tabs, "1-4/Tab"), "tabs");
+    push(label(&[A::Up, A::Down], "↑↓/jk"), "move");
     for a in [
         A::Detail,
         A::Filter,
