@@ -19,6 +19,8 @@ pub struct Config {
     /// `[keys]`: key overrides, action name (`pause`, `kill_switch`, …) → one key or a list
     /// (`"p"`, `["p", "F5"]`); an action named here loses its default keys.
     pub keys: std::collections::BTreeMap<String, KeyList>,
+    /// `[alerts]`: what a new ERROR, a FAILED or a COMPLETE order does (flash, status, bell).
+    pub alerts: crate::app::Alerts,
     /// `[log]`: log file.
     pub log: LogConfig,
     /// `[actions]`: read-only mode and the audit log.
@@ -673,6 +675,25 @@ tokens = { "1" = "ALP", "2" = "USDT" }
             .collect();
         let cfg = Config::parse(&block, Path::new("example")).unwrap();
         assert_eq!(cfg.keys.len(), 2, "{block}");
+    }
+
+    #[test]
+    fn alerts_default_and_parse() {
+        use crate::app::AlertAction as A;
+        let cfg = Config::parse("", Path::new("c.toml")).unwrap();
+        assert_eq!(cfg.alerts.on_failed, [A::Status, A::Flash]);
+        let cfg = Config::parse(
+            "[alerts]\non_error = [\"bell\", \"status\"]\non_complete = []\n",
+            Path::new("c.toml"),
+        )
+        .unwrap();
+        assert_eq!(cfg.alerts.on_error, [A::Bell, A::Status]);
+        assert!(cfg.alerts.on_complete.is_empty());
+        assert_eq!(cfg.alerts.on_failed, [A::Status, A::Flash]);
+        let err = Config::parse("[alerts]\non_error = [\"siren\"]\n", Path::new("c.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("siren"), "{err}");
     }
 
     #[test]

@@ -556,6 +556,7 @@ async fn run_replay(cfg: Config, file: PathBuf, speed: f64) -> Result<()> {
     );
     state.theme = theme(&cfg);
     state.keymap = cfg.keymap().map_err(|e| eyre!(e))?;
+    state.alerts = cfg.alerts.clone();
     let rx = blotter::record::play(events, speed);
     let feed = blotter::feed::FeedHandle::detached();
     let mut signals = Signals::new();
@@ -588,6 +589,7 @@ async fn run_tui(cfg: Config, record: Option<PathBuf>) -> Result<()> {
     state.refresh_secs = cfg.refresh.interval_secs.ceil().max(1.0) as u64;
     state.theme = theme(&cfg);
     state.keymap = cfg.keymap().map_err(|e| eyre!(e))?;
+    state.alerts = cfg.alerts.clone();
     let (tx, rx) = tokio::sync::mpsc::channel(1024);
     let recorder = match &record {
         Some(path) => Some(Arc::new(

@@ -267,6 +267,10 @@ where
                     };
                     app::update(&mut state, Msg::Audit(loaded));
                 }
+                Command::Bell => {
+                    // A bell that cannot be rung is not worth a banner.
+                    let _ = terminal.backend_mut().write_raw(b"\x07");
+                }
                 Command::Refresh => {
                     let _ = feed.send(FeedCommand::Refresh);
                 }

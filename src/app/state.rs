@@ -497,6 +497,8 @@ pub enum Command {
     Copy(String),
     /// Write the audit entries on screen to CSV and JSON files (as `blotter dump audit`).
     ExportAudit,
+    /// Ring the terminal bell (an `[alerts]` `bell`): the runtime writes BEL (`\x07`).
+    Bell,
     /// Leave the app.
     Quit,
 }
@@ -586,6 +588,8 @@ pub struct State {
     pub marks: BTreeSet<OrderId>,
     /// Newest message time the user has seen on the errors tab (unread = newer ERRORs).
     pub errors_seen_until: Option<Timestamp>,
+    /// What new ERRORs and FAILED / COMPLETE transitions do (`[alerts]`).
+    pub alerts: Alerts,
     /// How the errors tab groups its messages (`b` cycles).
     pub errors_grouping: ErrorGrouping,
     /// The errors tab's rows while grouped: worst level first, then newest (derived from
@@ -602,6 +606,43 @@ pub struct Flash {
     pub status: bool,
     /// Highlight until this time.
     pub until: Timestamp,
+    /// An alert (`[alerts]` `flash`): the whole row is highlighted, not just the changed cell.
+    pub alert: bool,
+}
+
+/// What an alert does (`[alerts]` lists).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AlertAction {
+    /// Highlight the order's row for a few seconds (`ALERT_FLASH_SECS`).
+    Flash,
+    /// Say it on the banner (status) line.
+    Status,
+    /// Ring the terminal bell (BEL), via [`Command::Bell`].
+    Bell,
+}
+
+/// `[alerts]`: what happens when a new ERROR message arrives, or an order turns FAILED or
+/// COMPLETE (never on the first load of a venue's data).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Alerts {
+    /// A new ERROR message (default: status).
+    pub on_error: Vec<AlertAction>,
+    /// An order turned FAILED (default: status and flash).
+    pub on_failed: Vec<AlertAction>,
+    /// An order turned COMPLETE (default: status).
+    pub on_complete: Vec<AlertAction>,
+}
+
+impl Default for Alerts {
+    fn default() -> Self {
+        Self {
+            on_error: vec![AlertAction::Status],
+            on_failed: vec![AlertAction::Status, AlertAction::Flash],
+            on_complete: vec![AlertAction::Status],
+        }
+    }
 }
 
 /// One venue connection as the app sees it: its name, what it supports and how it is doing.
@@ -687,6 +728,7 @@ impl State {
             paused_count: 0,
             marks: BTreeSet::new(),
             errors_seen_until: None,
+            alerts: Alerts::default(),
             saved_views: Vec::new(),
             current_view: None,
             columns: Default::default(),

@@ -44,10 +44,10 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Command> {
             stamp(&mut ev);
             if state.frozen && is_data(&ev) {
                 queue(state, ev);
+                Vec::new()
             } else {
-                on_feed(state, ev);
+                on_feed(state, ev)
             }
-            Vec::new()
         }
     }
 }
@@ -800,7 +800,7 @@ fn on_action_inner(state: &mut State, action: KeyAction) -> Vec<Command> {
             select_index(state, tab, last)
         }
         KeyAction::Help => state.modal = Some(Modal::Help),
-        KeyAction::Freeze => toggle_freeze(state),
+        KeyAction::Freeze => return toggle_freeze(state),
         KeyAction::Mark => {
             if let (Tab::Active, Some(id)) = (tab, state.selected_order().map(|o| o.id.clone())) {
                 if !state.marks.remove(&id) {
@@ -1138,7 +1138,9 @@ fn keep_visible(state: &mut State, tab: Tab) {
     state.views[tab.index()].hint = idx.unwrap_or(0);
 }
 
-fn on_feed(state: &mut State, ev: FeedEvent) {
+/// Applies a feed event; returns the effects its alerts ask for (a bell).
+fn on_feed(state: &mut State, ev: FeedEvent) -> Vec<Command> {
+    let mut cmds = Vec::new();
     match ev {
         FeedEvent::ActiveOrders {
             venue,
@@ -1175,7 +1177,7 @@ fn on_feed(state: &mut State, ev: FeedEvent) {
                 .updated_at
                 .is_some()
             {
-                flash_changes(state, &page.rows);
+                cmds.extend(flash_changes(state, &page.rows));
             }
             state.orders = replace_venue_rows(
                 std::mem::take(&mut state.orders),
@@ -1295,16 +1297,34 @@ fn on_feed(state: &mut State, ev: FeedEvent) {
             if state.venue_mut(&venue).freshness[Tab::Errors.index()]
                 .updated_at
                 .is_some()
-                && let Some(m) = messages
+            {
+                let fresh: Vec<_> = messages
                     .iter()
                     .take_while(|m| m.created_at > newest_before)
-                    .find(|m| m.level == crate::domain::MessageLevel::Error)
-            {
-                state.banner = Some(Banner {
-                    text: format!("New ERROR on {}: {}", m.order_id.short(), m.message),
-                    level: BannerLevel::Error,
-                    at,
-                });
+                    .filter(|m| m.level == crate::domain::MessageLevel::Error)
+                    .map(|m| (m.order_id.clone(), m.message.clone()))
+                    .collect();
+                let on = state.alerts.on_error.clone();
+                if let Some((order, message)) = fresh.first() {
+                    if on.contains(&AlertAction::Status) {
+                        let more = match fresh.len() {
+                            1 => String::new(),
+                            n => format!(" (+{} more)", n - 1),
+                        };
+                        state.banner = Some(Banner {
+                            text: format!("New ERROR on {}: {message}{more}", order.short()),
+                            level: BannerLevel::Error,
+                            at,
+                        });
+                    }
+                    if on.contains(&AlertAction::Flash) {
+                        let ids: Vec<_> = fresh.iter().map(|(id, _)| id.clone()).collect();
+                        alert_flash(state, ids);
+                    }
+                    if on.contains(&AlertAction::Bell) {
+                        cmds.push(Command::Bell);
+                    }
+                }
             }
             state.messages = replace_venue_rows(
                 std::mem::take(&mut state.messages),
@@ -1341,7 +1361,7 @@ fn on_feed(state: &mut State, ev: FeedEvent) {
         } => {
             if let Some(mut order) = order {
                 order.venue = venue;
-                apply_order(state, *order);
+                cmds.extend(apply_order(state, *order));
             }
         }
         FeedEvent::FetchFailed {
@@ -1391,6 +1411,7 @@ fn on_feed(state: &mut State, ev: FeedEvent) {
             });
         }
     }
+    cmds
 }
 
 /// Newest first, then by id (the order of every order list).
@@ -1497,8 +1518,8 @@ fn stamp(ev: &mut FeedEvent) {
 
 /// Applies one pushed order in place (keyed by id): replaced where it is, inserted in order if
 /// new, removed from the active set once terminal. Multi-order children are updated too.
-fn apply_order(state: &mut State, order: Order) {
-    flash_changes(state, std::slice::from_ref(&order));
+fn apply_order(state: &mut State, order: Order) -> Vec<Command> {
+    let cmds = flash_changes(state, std::slice::from_ref(&order));
     for m in &mut state.multi_orders {
         if let Some(child) = m.child_orders.iter_mut().find(|c| c.id == order.id) {
             *child = order.clone();
@@ -1520,7 +1541,7 @@ fn apply_order(state: &mut State, order: Order) {
                 (state.paused_count + paused(&order)).saturating_sub(paused(&state.orders[i]));
             state.orders[i] = order;
         }
-        (None, true) => return,
+        (None, true) => return cmds,
         (None, false) => {
             let at = state.orders.partition_point(|o| {
                 (Reverse(o.created_at), &o.id) < (Reverse(order.created_at), &order.id)
@@ -1536,6 +1557,7 @@ fn apply_order(state: &mut State, order: Order) {
     } else {
         rebuild_view(state);
     }
+    cmds
 }
 
 /// Data updates are what freeze holds back; action results and errors always show.
@@ -1586,12 +1608,13 @@ fn queue(state: &mut State, ev: FeedEvent) {
     state.pending.push(ev);
 }
 
-fn toggle_freeze(state: &mut State) {
+fn toggle_freeze(state: &mut State) -> Vec<Command> {
+    let mut cmds = Vec::new();
     if state.frozen {
         state.frozen = false;
         let n = state.pending_count;
         for ev in std::mem::take(&mut state.pending) {
-            on_feed(state, ev);
+            cmds.extend(on_feed(state, ev));
         }
         state.pending_count = 0;
         state.banner = Some(info(
@@ -1605,16 +1628,23 @@ fn toggle_freeze(state: &mut State) {
             "Frozen: updates are queued; press f to apply.".into(),
         ));
     }
+    // One bell for a whole batch of queued alerts.
+    cmds.dedup();
+    cmds
 }
 
-/// Marks orders whose fill or status changed between two snapshots.
-fn flash_changes(state: &mut State, new: &[Order]) {
+/// Marks orders whose fill or status changed between two snapshots, and raises the
+/// configured alerts (`[alerts] on_failed` / `on_complete`) for orders that just turned FAILED
+/// or COMPLETE. Returns the effects the alerts ask for (at most one bell).
+fn flash_changes(state: &mut State, new: &[Order]) -> Vec<Command> {
     let until = state
         .now
         .checked_add(jiff::SignedDuration::from_secs(2))
         .unwrap_or(state.now);
     let mut changed = Vec::new();
-    let mut alerts = Vec::new();
+    let mut banners = Vec::new();
+    let mut flash_ids = Vec::new();
+    let mut bell = false;
     for o in new {
         if let Some(prev) = state
             .order_index
@@ -1623,26 +1653,37 @@ fn flash_changes(state: &mut State, new: &[Order]) {
         {
             let fill = prev.executed_qty != o.executed_qty;
             let status = prev.status != o.status;
-            if status && matches!(o.status, OrderStatus::Failed | OrderStatus::Complete) {
-                let reason = o
-                    .failure_reason
-                    .as_deref()
-                    .map(|r| format!(": {r}"))
-                    .unwrap_or_default();
-                alerts.push(Banner {
-                    text: format!(
-                        "Order {} {} {}{reason}",
-                        o.id.short(),
-                        o.pair,
-                        o.status.as_str()
-                    ),
-                    level: if o.status == OrderStatus::Failed {
-                        BannerLevel::Error
-                    } else {
-                        BannerLevel::Success
-                    },
-                    at: state.now,
-                });
+            let on = match (&o.status, status) {
+                (OrderStatus::Failed, true) => Some(&state.alerts.on_failed),
+                (OrderStatus::Complete, true) => Some(&state.alerts.on_complete),
+                _ => None,
+            };
+            if let Some(on) = on {
+                if on.contains(&AlertAction::Status) {
+                    let reason = o
+                        .failure_reason
+                        .as_deref()
+                        .map(|r| format!(": {r}"))
+                        .unwrap_or_default();
+                    banners.push(Banner {
+                        text: format!(
+                            "Order {} {} {}{reason}",
+                            o.id.short(),
+                            o.pair,
+                            o.status.as_str()
+                        ),
+                        level: if o.status == OrderStatus::Failed {
+                            BannerLevel::Error
+                        } else {
+                            BannerLevel::Success
+                        },
+                        at: state.now,
+                    });
+                }
+                if on.contains(&AlertAction::Flash) {
+                    flash_ids.push(o.id.clone());
+                }
+                bell |= on.contains(&AlertAction::Bell);
             }
             if fill || status {
                 changed.push((
@@ -1651,14 +1692,47 @@ fn flash_changes(state: &mut State, new: &[Order]) {
                         fill,
                         status,
                         until,
+                        alert: false,
                     },
                 ));
             }
         }
     }
     state.flashes.extend(changed);
-    if let Some(a) = alerts.pop() {
-        state.banner = Some(a);
+    alert_flash(state, flash_ids);
+    // A failure outranks a completion in the one banner line.
+    let worst = banners
+        .iter()
+        .rposition(|b| b.level == BannerLevel::Error)
+        .or(banners.len().checked_sub(1));
+    if let Some(i) = worst {
+        state.banner = Some(banners.swap_remove(i));
+    }
+    if bell {
+        vec![Command::Bell]
+    } else {
+        Vec::new()
+    }
+}
+
+/// How long an alert keeps its order's row highlighted, seconds.
+pub const ALERT_FLASH_SECS: i64 = 5;
+
+/// Highlights the whole row of each order for [`ALERT_FLASH_SECS`] (an `[alerts]` `flash`).
+fn alert_flash(state: &mut State, ids: Vec<OrderId>) {
+    let until = state
+        .now
+        .checked_add(jiff::SignedDuration::from_secs(ALERT_FLASH_SECS))
+        .unwrap_or(state.now);
+    for id in ids {
+        let f = state.flashes.entry(id).or_insert(Flash {
+            fill: false,
+            status: false,
+            until,
+            alert: true,
+        });
+        f.alert = true;
+        f.until = f.until.max(until);
     }
 }
 

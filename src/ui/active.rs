@@ -57,7 +57,7 @@ fn row(state: &State, theme: &Theme, o: &Order) -> Vec<CellText> {
         _ => theme.status(&o.status),
     };
     let plain = Style::new();
-    vec![
+    let cells = vec![
         (
             if state.marks.contains(&o.id) {
                 format!("●{}", clean(o.id.short()))
@@ -86,7 +86,15 @@ fn row(state: &State, theme: &Theme, o: &Order) -> Vec<CellText> {
         (format::time_left(state.now, o.time_end), plain),
         (format::age(state.now, o.updated_at), plain),
         (format::list(&o.account_names), plain),
-    ]
+    ];
+    if flash.is_some_and(|f| f.alert) {
+        // An alert highlights the whole row (text and position still say what it is).
+        return cells
+            .into_iter()
+            .map(|(text, style)| (text, style.patch(theme.flash())))
+            .collect();
+    }
+    cells
 }
 
 /// A 5-cell bar plus percentage: `███░░ 60.0%`.
