@@ -396,11 +396,12 @@ impl Config {
         Ok(cfg)
     }
 
-    /// The saved views and column choices, checked against the screen's columns and sort
-    /// keys.
+    /// Everything that shapes the screen: saved views and columns (checked against the
+    /// screen's columns and sort keys), keys, theme (`NO_COLOR` read here) and alerts.
     ///
     /// # Errors
-    /// A view without a name, two views with one name, an unknown sort key or column.
+    /// A view without a name, two views with one name, an unknown sort key or column, a bad
+    /// `[keys]` entry.
     pub fn prefs(&self) -> Result<crate::app::Prefs, String> {
         use crate::app::{SavedView, Tab, view::Sort, view::SortKey};
         let mut saved_views = Vec::new();
@@ -448,6 +449,14 @@ impl Config {
         Ok(crate::app::Prefs {
             saved_views,
             columns,
+            keymap: self.keymap()?,
+            theme: crate::ui::theme::ThemeName::resolve(
+                None,
+                self.ui.theme,
+                self.ui.color,
+                std::env::var_os("NO_COLOR").as_deref(),
+            ),
+            alerts: self.alerts.clone(),
         })
     }
 

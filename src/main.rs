@@ -554,9 +554,7 @@ async fn run_replay(cfg: Config, file: PathBuf, speed: f64) -> Result<()> {
         none,
         jiff::Timestamp::now(),
     );
-    state.theme = theme(&cfg);
-    state.keymap = cfg.keymap().map_err(|e| eyre!(e))?;
-    state.alerts = cfg.alerts.clone();
+    state.apply_prefs(&cfg.prefs().map_err(|e| eyre!(e))?);
     let rx = blotter::record::play(events, speed);
     let feed = blotter::feed::FeedHandle::detached();
     let mut signals = Signals::new();
@@ -587,9 +585,6 @@ async fn run_tui(cfg: Config, record: Option<PathBuf>) -> Result<()> {
     state.apply_prefs(&cfg.prefs().map_err(|e| eyre!(e))?);
     state.demo = demo.is_some();
     state.refresh_secs = cfg.refresh.interval_secs.ceil().max(1.0) as u64;
-    state.theme = theme(&cfg);
-    state.keymap = cfg.keymap().map_err(|e| eyre!(e))?;
-    state.alerts = cfg.alerts.clone();
     let (tx, rx) = tokio::sync::mpsc::channel(1024);
     let recorder = match &record {
         Some(path) => Some(Arc::new(
@@ -761,17 +756,6 @@ async fn run_serve(
         sim.shutdown().await;
     }
     Ok(())
-}
-
-/// The colour theme: `NO_COLOR` (non-empty) forces mono, else `--theme` / `[ui] theme`, else
-/// `color = false` means mono, else dark.
-fn theme(cfg: &Config) -> blotter::ui::theme::ThemeName {
-    blotter::ui::theme::ThemeName::resolve(
-        None,
-        cfg.ui.theme,
-        cfg.ui.color,
-        std::env::var_os("NO_COLOR").as_deref(),
-    )
 }
 
 /// Chains a hook after the current one (ratatui's restore + color-eyre's report) that logs the

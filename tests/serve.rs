@@ -31,6 +31,8 @@ struct RigOpts {
     interval: Duration,
     /// Serve the simulator's three venues (Tread.fi, Anboto, AlphaSec) side by side.
     desk: bool,
+    /// The config's views, columns, keys, theme and alerts for every session.
+    prefs: blotter::app::Prefs,
 }
 
 impl Default for RigOpts {
@@ -41,6 +43,7 @@ impl Default for RigOpts {
             demo_user: false,
             interval: Duration::from_millis(500),
             desk: false,
+            prefs: Default::default(),
         }
     }
 }
@@ -133,7 +136,7 @@ async fn rig(o: RigOpts) -> Rig {
         demo_role: Role::Viewer,
         mouse: false,
         audit_file: Some(audit.clone()),
-        prefs: Default::default(),
+        prefs: o.prefs.clone(),
     };
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
@@ -875,6 +878,28 @@ async fn y_puts_the_selected_order_id_on_the_ssh_clients_clipboard() {
         );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
+    drop(t);
+    rig.wait_sessions_gone().await;
+    rig.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sessions_get_the_configs_keys_and_saved_views() {
+    let cfg = blotter::config::Config::parse(
+        "[keys]\nnext_view = \"F6\"\n[[views]]\nname = \"paused\"\nfilter = \"status:paused\"\n",
+        std::path::Path::new("serve.toml"),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let rig = rig(RigOpts {
+        prefs: cfg.prefs().unwrap_or_else(|e| panic!("{e}")),
+        ..RigOpts::default()
+    })
+    .await;
+    let t = connect(&rig, "alice", &rig.viewer, (140, 36)).await;
+    t.wait_rows().await;
+    // F6 as xterm sends it.
+    t.send(b"\x1b[17~").await;
+    t.wait_text("view: paused").await;
     drop(t);
     rig.wait_sessions_gone().await;
     rig.stop().await;

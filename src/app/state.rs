@@ -146,22 +146,31 @@ pub enum Modal {
     Audit(AuditView),
 }
 
-/// What a user set up in the config that shapes every session's screen: saved views and
-/// column choices ([`crate::config::Config::prefs`]).
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+/// What a user set up in the config that shapes every session's screen — local, replay or
+/// SSH: saved views, columns, keys, theme and alerts ([`crate::config::Config::prefs`]).
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Prefs {
     /// `[[views]]`, in config order.
     pub saved_views: Vec<SavedView>,
     /// `[columns]` per tab (see [`State::columns`]).
     pub columns: [Option<Vec<usize>>; 4],
+    /// The default keys with `[keys]` applied.
+    pub keymap: Keymap,
+    /// `--theme` / `[ui] theme` / `NO_COLOR`, resolved.
+    pub theme: crate::ui::theme::ThemeName,
+    /// `[alerts]`.
+    pub alerts: Alerts,
 }
 
 impl State {
-    /// Applies the config's saved views and columns.
+    /// Applies the config's views, columns, keys, theme and alerts.
     pub fn apply_prefs(&mut self, prefs: &Prefs) {
         self.saved_views = prefs.saved_views.clone();
         self.columns = prefs.columns.clone();
         self.current_view = None;
+        self.keymap = prefs.keymap.clone();
+        self.theme = prefs.theme;
+        self.alerts = prefs.alerts.clone();
     }
 }
 
