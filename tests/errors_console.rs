@@ -182,3 +182,38 @@ fn enter_jumps_to_the_order_clearing_a_filter_that_hides_it() {
         screen(&s)
     );
 }
+
+#[test]
+fn clicking_a_tab_title_hits_that_tab_while_errors_are_grouped() {
+    let mut s = incident();
+    // Twelve messages in three groups: the title says (12), the grouped table has 3 rows.
+    let mut msgs = s.messages.clone();
+    for minute in 0..7 {
+        let mut m = msgs[0].clone();
+        m.created_at = Some(ts(&format!("2024-01-15T10:0{minute}:00Z")));
+        msgs.push(m);
+    }
+    feed(
+        &mut s,
+        FeedEvent::OrderErrors {
+            venue: Default::default(),
+            messages: msgs,
+            at: ts("2024-01-15T10:30:00Z"),
+        },
+    );
+    s.tab = Tab::Errors;
+    ch(&mut s, 'b');
+    assert_eq!((s.messages.len(), s.error_groups.len()), (12, 3));
+    let t = screen(&s);
+    let bar = t
+        .lines()
+        .nth(blotter::ui::TAB_BAR_ROW as usize)
+        .unwrap_or_default();
+    for tab in Tab::ALL {
+        let x = bar
+            .find(tab.title())
+            .map(|b| bar[..b].chars().count())
+            .unwrap_or_else(|| panic!("{} not in {bar}", tab.title()));
+        assert_eq!(blotter::ui::tab_at(&s, x as u16), Some(tab), "{bar}");
+    }
+}

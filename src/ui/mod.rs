@@ -38,7 +38,7 @@ pub fn tab_at(state: &State, x: u16) -> Option<Tab> {
             " {} {} ({}) ",
             tab.index() + 1,
             tab.title(),
-            state.row_count(tab)
+            tab_count(state, tab)
         );
         let unread = if tab == Tab::Errors {
             state.unread_errors()
@@ -55,6 +55,16 @@ pub fn tab_at(state: &State, x: u16) -> Option<Tab> {
         start = end;
     }
     None
+}
+
+/// The count in a tab's title: multi-orders (not tree rows), messages (grouped or not), else
+/// rows. The tab bar and mouse hit-testing both use it, so clicks land where the text is.
+fn tab_count(state: &State, tab: Tab) -> usize {
+    match tab {
+        Tab::Multi => state.multi_orders.len(),
+        Tab::Errors => state.messages.len(),
+        _ => state.row_count(tab),
+    }
 }
 
 /// Data older than this many refresh intervals is shown as stale.
@@ -202,14 +212,7 @@ fn render_tabs(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
                 " {} {} ({}) ",
                 tab.index() + 1,
                 tab.title(),
-                if tab == Tab::Multi {
-                    state.multi_orders.len()
-                } else if tab == Tab::Errors {
-                    // Messages, whether or not they are shown grouped.
-                    state.messages.len()
-                } else {
-                    state.row_count(tab)
-                }
+                tab_count(state, tab)
             ),
             style,
         ));
