@@ -177,3 +177,73 @@ async fn dump_audit_prints_every_action_newest_first_without_contacting_the_venu
     assert!(s.requests().is_empty(), "no request for a local read");
     s.shutdown().await;
 }
+
+/// Kill the process mid-run (SIGKILL, no chance to flush): every action whose reply was
+/// already printed is in the audit log, because the entry is fsynced before the reply is shown.
+#[tokio::test]
+async fn killed_mid_run_every_reply_already_shown_is_in_the_audit_log() {
+    use tokio::io::{AsyncBufReadExt, BufReader};
+    let s = sim().await;
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let (_, json, _) = run(&s, dir.path(), &["dump", "active", "--format", "json"], "").await;
+    let rows: Vec<serde_json::Value> = serde_json::from_str(&json).unwrap_or_default();
+    let ids: Vec<String> = rows
+        .iter()
+        .filter_map(|r| r["id"].as_str().map(str::to_string))
+        .collect();
+    assert!(ids.len() >= 8, "{json}");
+    // Slow replies, so the kill lands in the middle of the run.
+    s.set_faults(blotter::sim::Faults {
+        latency_ms: 150,
+        ..Default::default()
+    });
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_blotter"))
+        .args(["--treadfi-url", &s.base_url(), "--log-file"])
+        .arg(dir.path().join("log"))
+        .arg("--audit-file")
+        .arg(dir.path().join("audit.jsonl"))
+        .arg("cancel")
+        .args(&ids)
+        .arg("--yes")
+        .env("HOME", dir.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let stdout = child.stdout.take().unwrap_or_else(|| panic!("no stdout"));
+    let mut lines = BufReader::new(stdout).lines();
+    let mut shown = Vec::new();
+    while let Ok(Some(line)) = lines.next_line().await {
+        if let Some((id, _)) = line.split_once(": ")
+            && ids.iter().any(|i| i == id)
+        {
+            shown.push(id.to_string());
+            if shown.len() == 3 {
+                break;
+            }
+        }
+    }
+    child.start_kill().unwrap_or_else(|e| panic!("{e}"));
+    let _ = child.wait().await;
+    assert_eq!(shown.len(), 3, "three replies before the kill");
+
+    let audit =
+        blotter::audit::read_all(&dir.path().join("audit.jsonl")).unwrap_or_else(|e| panic!("{e}"));
+    for id in &shown {
+        assert!(
+            audit
+                .entries
+                .iter()
+                .any(|e| e.order_id == *id && e.action == "cancel"),
+            "{id} was shown but is not in the audit log: {:?}",
+            audit.entries
+        );
+    }
+    assert!(
+        audit.entries.len() < ids.len(),
+        "killed mid-way: {} of {} audited",
+        audit.entries.len(),
+        ids.len()
+    );
+    s.shutdown().await;
+}
