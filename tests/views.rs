@@ -8,6 +8,7 @@ use std::path::Path;
 use blotter::app::{State, Tab};
 use blotter::config::Config;
 use common::*;
+use crossterm::event::KeyCode;
 
 fn with_config(text: &str) -> State {
     let cfg = Config::parse(text, Path::new("test.toml")).unwrap_or_else(|e| panic!("{e}"));
@@ -124,4 +125,16 @@ active = ["Status", "ID", "pair", "Avg px"]
             .any(|l| l.starts_with("│ACTIVE") && l.contains("BTC-USD") && l.contains("45000.00")),
         "{t}"
     );
+}
+
+#[test]
+fn a_typed_filter_with_field_terms_is_shown_in_the_title() {
+    let mut s = loaded_state();
+    ch(&mut s, '/');
+    typed(&mut s, "side:buy pair:BTC-*");
+    let t = screen(&s);
+    insta::assert_snapshot!("typing_a_filter", t);
+    assert!(t.contains("filter: side:buy pair:BTC-*▏ (1 of 3)"), "{t}");
+    key(&mut s, KeyCode::Esc);
+    assert_eq!(s.active_view.len(), 3, "Esc clears it");
 }
