@@ -1,4 +1,5 @@
 #![recursion_limit = "256"]
+#![warn(missing_docs)]
 //! `blotter`: a terminal order blotter for crypto execution venues.
 //!
 //! Layers (one direction): [`venue`] adapters → [`feed`] task → [`app`] state → [`ui`] render.
