@@ -593,37 +593,13 @@ async fn run_commands(
             FeedCommand::Refresh => {
                 refresh.send_modify(|n| *n += 1);
             }
-            FeedCommand::FetchFills(order_id) => {
+            FeedCommand::FetchFills(_) | FeedCommand::FetchMulti(_) => {
                 let ctx = ctx.clone();
                 tokio::spawn(async move {
-                    let result = ctx.venue.fills(&order_id).await;
-                    if let Ok(page) = &result {
-                        log_bad_rows("fills", page);
-                    }
-                    ctx.emit(FeedEvent::Fills {
-                        venue: ctx.cfg.venue_id.clone(),
-                        order_id,
-                        result,
-                        at: Timestamp::now(),
-                    })
-                    .await;
-                });
-            }
-            FeedCommand::FetchMulti(id) => {
-                let ctx = ctx.clone();
-                tokio::spawn(async move {
-                    match ctx.venue.multi_order(&id).await {
-                        Ok(multi) => {
-                            ctx.emit(FeedEvent::MultiOrderDetail {
-                                venue: ctx.cfg.venue_id.clone(),
-                                multi: Box::new(multi),
-                                at: Timestamp::now(),
-                            })
-                            .await;
-                        }
-                        Err(e) => {
-                            ctx.failed(Tab::Multi, e).await;
-                        }
+                    if let Some(ev) =
+                        fetch_on_demand(ctx.venue.as_ref(), &ctx.cfg.venue_id, cmd).await
+                    {
+                        ctx.emit(ev).await;
                     }
                 });
             }
@@ -683,6 +659,48 @@ async fn audit(
         }
         Err(e) => Some(format!("AUDIT LOG WRITE FAILED: {e}")),
     }
+}
+
+/// Carries out a fetch the user asked for by opening something — `FetchFills` (the detail's
+/// fills) or `FetchMulti` (a multi-order's children) — and returns the event that answers it
+/// (`Fills`, `MultiOrderDetail`, or `FetchFailed` on the multi-order tab). Used by the feed
+/// task and by an SSH session's own command path. `None` for any other command.
+pub async fn fetch_on_demand(
+    venue: &dyn Venue,
+    venue_id: &VenueId,
+    cmd: FeedCommand,
+) -> Option<FeedEvent> {
+    Some(match cmd {
+        FeedCommand::FetchFills(order_id) => {
+            let result = venue.fills(&order_id).await;
+            if let Ok(page) = &result {
+                log_bad_rows("fills", page);
+            }
+            FeedEvent::Fills {
+                venue: venue_id.clone(),
+                order_id,
+                result,
+                at: Timestamp::now(),
+            }
+        }
+        FeedCommand::FetchMulti(id) => match venue.multi_order(&id).await {
+            Ok(multi) => FeedEvent::MultiOrderDetail {
+                venue: venue_id.clone(),
+                multi: Box::new(multi),
+                at: Timestamp::now(),
+            },
+            Err(error) => {
+                tracing::warn!(tab = Tab::Multi.title(), error = %crate::sanitize::clean(&error.to_string()), "fetch failed");
+                FeedEvent::FetchFailed {
+                    venue: venue_id.clone(),
+                    tab: Tab::Multi,
+                    error,
+                    at: Timestamp::now(),
+                }
+            }
+        },
+        FeedCommand::Refresh | FeedCommand::Act(_) => return None,
+    })
 }
 
 fn log_bad_rows<T>(what: &str, page: &Page<T>) {

@@ -21,10 +21,9 @@ use super::input::InputParser;
 use super::keys::{AuthorizedKey, AuthorizedKeys};
 use super::term::{self, ColorDepth, SharedSize, SshBackend};
 use super::{ServeOptions, ServeStats, Venues, spawn_counted};
-use crate::app::{FeedEvent, State, Tab, VenueState};
+use crate::app::{FeedEvent, State, VenueState};
 use crate::audit::AuditLog;
-use crate::domain::OrderId;
-use crate::feed::{FeedCommand, FeedHandle};
+use crate::feed::{self, FeedCommand, FeedHandle};
 use crate::venue::{Action, VenueError};
 
 /// Key presses queued per session before the connection's reader waits.
@@ -642,45 +641,18 @@ async fn run_commands(
                     act(actor.clone(), hub.clone(), action, events.clone()),
                 );
             }
-            FeedCommand::FetchMulti(id) => {
-                spawn_counted(&stats, fetch_multi(hub.clone(), id, events.clone()));
-            }
-            FeedCommand::FetchFills(id) => {
-                spawn_counted(&stats, fetch_fills(hub.clone(), id, events.clone()));
+            cmd @ (FeedCommand::FetchMulti(_) | FeedCommand::FetchFills(_)) => {
+                let (hub, events) = (hub.clone(), events.clone());
+                spawn_counted(&stats, async move {
+                    if let Some(ev) =
+                        feed::fetch_on_demand(hub.venue().as_ref(), hub.id(), cmd).await
+                    {
+                        let _ = events.send(ev).await;
+                    }
+                });
             }
         }
     }
-}
-
-/// One multi-order with its child orders, for the session that expanded it.
-async fn fetch_multi(hub: Arc<Hub>, id: OrderId, events: mpsc::Sender<FeedEvent>) {
-    let ev = match hub.venue().multi_order(&id).await {
-        Ok(multi) => FeedEvent::MultiOrderDetail {
-            venue: hub.id().clone(),
-            multi: Box::new(multi),
-            at: Timestamp::now(),
-        },
-        Err(error) => FeedEvent::FetchFailed {
-            venue: hub.id().clone(),
-            tab: Tab::Multi,
-            error,
-            at: Timestamp::now(),
-        },
-    };
-    let _ = events.send(ev).await;
-}
-
-/// One order's fills, for the session whose detail view asked.
-async fn fetch_fills(hub: Arc<Hub>, order_id: OrderId, events: mpsc::Sender<FeedEvent>) {
-    let result = hub.venue().fills(&order_id).await;
-    let _ = events
-        .send(FeedEvent::Fills {
-            venue: hub.id().clone(),
-            order_id,
-            result,
-            at: Timestamp::now(),
-        })
-        .await;
 }
 
 /// Carries out (or refuses) one action, audits it with the SSH user, reports it to the session
