@@ -22,34 +22,41 @@ const MAX_BATCH: usize = 256;
 /// once.
 const FRAME: Duration = Duration::from_millis(16);
 
-/// Writes `tab`'s rows into `dir` as `blotter-<tab>-<UTC time>.csv` and `.json` (the same
-/// output as `blotter dump`); returns the two paths.
+/// Writes `rows` into `dir` as `blotter-<what>-<UTC time>.csv` and `.json` (the same output
+/// as `blotter dump`); returns the two paths.
+fn write_export<T: crate::dump::Dump>(
+    rows: &[T],
+    what: &str,
+    state: &State,
+    dir: &std::path::Path,
+) -> std::io::Result<String> {
+    use crate::dump::{DumpFormat, render};
+    let stem = format!("blotter-{what}-{}", state.now.strftime("%Y%m%dT%H%M%SZ"));
+    let csv = dir.join(format!("{stem}.csv"));
+    let json = dir.join(format!("{stem}.json"));
+    std::fs::write(&csv, render(rows, DumpFormat::Csv))?;
+    std::fs::write(&json, render(rows, DumpFormat::Json))?;
+    Ok(format!("{} and {}", csv.display(), json.display()))
+}
+
+/// Writes `tab`'s rows (as filtered) into `dir` as `blotter-<tab>-<UTC time>.csv` and `.json`
+/// (the same output as `blotter dump`); returns the two paths.
 ///
 /// # Errors
 /// When a file cannot be written.
 pub fn export_tab(state: &State, tab: app::Tab, dir: &std::path::Path) -> std::io::Result<String> {
-    use crate::dump::{DumpFormat, render};
-    let render_as = |f| match tab {
+    let what = tab.title().to_lowercase().replace(' ', "-");
+    match tab {
         app::Tab::Active => {
             let rows: Vec<_> = (0..state.active_view.len())
                 .filter_map(|i| state.active_row(i).cloned())
                 .collect();
-            render(&rows, f)
+            write_export(&rows, &what, state, dir)
         }
-        app::Tab::Multi => render(&state.multi_orders, f),
-        app::Tab::Placements => render(&state.placements, f),
-        app::Tab::Errors => render(&state.messages, f),
-    };
-    let stem = format!(
-        "blotter-{}-{}",
-        tab.title().to_lowercase().replace(' ', "-"),
-        state.now.strftime("%Y%m%dT%H%M%SZ")
-    );
-    let csv = dir.join(format!("{stem}.csv"));
-    let json = dir.join(format!("{stem}.json"));
-    std::fs::write(&csv, render_as(DumpFormat::Csv))?;
-    std::fs::write(&json, render_as(DumpFormat::Json))?;
-    Ok(format!("{} and {}", csv.display(), json.display()))
+        app::Tab::Multi => write_export(&state.multi_orders, &what, state, dir),
+        app::Tab::Placements => write_export(&state.placements, &what, state, dir),
+        app::Tab::Errors => write_export(&state.messages, &what, state, dir),
+    }
 }
 
 /// Writes the audit entries shown in the viewer to `blotter-audit-<time>.csv` and `.json` in
@@ -58,7 +65,6 @@ pub fn export_tab(state: &State, tab: app::Tab, dir: &std::path::Path) -> std::i
 /// # Errors
 /// When a file cannot be written.
 pub fn export_audit(state: &State, dir: &std::path::Path) -> std::io::Result<String> {
-    use crate::dump::{DumpFormat, render};
     let entries = match &state.modal {
         Some(app::Modal::Audit(app::AuditView {
             loaded: Some(Ok(tail)),
@@ -66,12 +72,7 @@ pub fn export_audit(state: &State, dir: &std::path::Path) -> std::io::Result<Str
         })) => tail.entries.as_slice(),
         _ => &[],
     };
-    let stem = format!("blotter-audit-{}", state.now.strftime("%Y%m%dT%H%M%SZ"));
-    let csv = dir.join(format!("{stem}.csv"));
-    let json = dir.join(format!("{stem}.json"));
-    std::fs::write(&csv, render(entries, DumpFormat::Csv))?;
-    std::fs::write(&json, render(entries, DumpFormat::Json))?;
-    Ok(format!("{} and {}", csv.display(), json.display()))
+    write_export(entries, "audit", state, dir)
 }
 
 /// Where sequences that are not drawing go (the OSC 52 clipboard): straight to the terminal,
@@ -231,15 +232,13 @@ where
             match cmd {
                 Command::Quit => return Ok(state),
                 Command::Export(_) | Command::ExportAudit => {
-                    let written = |dir: &std::path::Path| match &cmd {
-                        Command::Export(tab) => export_tab(&state, *tab, dir),
+                    let written = opts.export_dir.as_deref().map(|dir| match cmd {
+                        Command::Export(tab) => export_tab(&state, tab, dir),
                         _ => export_audit(&state, dir),
-                    };
-                    let text = match &opts.export_dir {
-                        Some(dir) => match written(dir) {
-                            Ok(paths) => format!("Exported to {paths}"),
-                            Err(e) => format!("EXPORT FAILED: {e}"),
-                        },
+                    });
+                    let text = match written {
+                        Some(Ok(paths)) => format!("Exported to {paths}"),
+                        Some(Err(e)) => format!("EXPORT FAILED: {e}"),
                         None => "Export is not available in this session (use `blotter dump` \
                                  where the blotter runs)"
                             .to_string(),
