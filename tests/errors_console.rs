@@ -4,7 +4,7 @@
 mod common;
 
 use blotter::app::{ErrorGrouping, FeedEvent, Tab};
-use blotter::domain::{MessageLevel, OrderId, OrderMessage};
+use blotter::domain::MessageLevel;
 use common::*;
 use crossterm::event::KeyCode;
 use ratatui::style::Color;
@@ -13,13 +13,7 @@ use ratatui::style::Color;
 fn incident() -> blotter::app::State {
     let mut s = loaded_state();
     let mut msgs = messages();
-    let m = |id: &str, level: MessageLevel, text: &str, at: &str| OrderMessage {
-        venue: Default::default(),
-        order_id: OrderId::new(id),
-        level,
-        message: text.into(),
-        created_at: Some(ts(at)),
-    };
+    let m = message;
     msgs.push(m(
         "7fecb061-725b-5477-c84c-8e8685ge0f26",
         MessageLevel::Error,
@@ -128,13 +122,12 @@ fn the_selected_group_survives_a_refresh() {
     );
     // A new ERROR on the last order moves it up; the selection stays on its order.
     let mut msgs = s.messages.clone();
-    msgs.push(OrderMessage {
-        venue: Default::default(),
-        order_id: OrderId::new("0000dead-0000-0000-0000-000000000000"),
-        level: MessageLevel::Error,
-        message: "Exchange rejected the order".into(),
-        created_at: Some(ts("2024-01-15T10:31:00Z")),
-    });
+    msgs.push(message(
+        "0000dead-0000-0000-0000-000000000000",
+        MessageLevel::Error,
+        "Exchange rejected the order",
+        "2024-01-15T10:31:00Z",
+    ));
     feed(
         &mut s,
         FeedEvent::OrderErrors {

@@ -184,15 +184,14 @@ fn jump_to_order(state: &mut State) -> Vec<Command> {
         return Vec::new();
     }
     state.tab = Tab::Active;
-    let shown =
-        |s: &State| (0..s.active_view.len()).any(|i| s.active_row(i).is_some_and(|o| o.id == id));
-    if !shown(state) {
+    let row =
+        |s: &State| (0..s.active_view.len()).find(|&i| s.active_row(i).is_some_and(|o| o.id == id));
+    let at = row(state).or_else(|| {
         set_filter(state, String::new());
         state.banner = Some(info(state, "Filter cleared to show the order.".into()));
-    }
-    if let Some(i) =
-        (0..state.active_view.len()).find(|&i| state.active_row(i).is_some_and(|o| o.id == id))
-    {
+        row(state)
+    });
+    if let Some(i) = at {
         select_index(state, Tab::Active, i);
     }
     Vec::new()

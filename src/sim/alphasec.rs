@@ -182,32 +182,27 @@ fn is_open(o: &AlphaOrder) -> bool {
     matches!(o.status, "NEW" | "PARTIALLY_FILLED" | "PENDING_NEW")
 }
 
-async fn open(State(s): State<Arc<Shared>>, Query(q): Params) -> Response {
-    if let Err(r) = check_address(&q) {
+/// The orders that are (`open`) or are no longer (history) open, in the envelope.
+fn listed(s: &Shared, q: &std::collections::HashMap<String, String>, open: bool) -> Response {
+    if let Err(r) = check_address(q) {
         return *r;
     }
     let book = lock(&s.alphasec);
     envelope(Value::Array(
         book.orders
             .iter()
-            .filter(|o| is_open(o))
+            .filter(|o| is_open(o) == open)
             .map(wire)
             .collect(),
     ))
 }
 
+async fn open(State(s): State<Arc<Shared>>, Query(q): Params) -> Response {
+    listed(&s, &q, true)
+}
+
 async fn history(State(s): State<Arc<Shared>>, Query(q): Params) -> Response {
-    if let Err(r) = check_address(&q) {
-        return *r;
-    }
-    let book = lock(&s.alphasec);
-    envelope(Value::Array(
-        book.orders
-            .iter()
-            .filter(|o| !is_open(o))
-            .map(wire)
-            .collect(),
-    ))
+    listed(&s, &q, false)
 }
 
 async fn by_id(State(s): State<Arc<Shared>>, Path(id): Path<String>, Query(q): Params) -> Response {

@@ -149,14 +149,19 @@ pub fn placements() -> Vec<(OrderId, Page<Placement>)> {
     )]
 }
 
-pub fn messages() -> Vec<OrderMessage> {
-    let m = |id: &str, level: MessageLevel, text: &str, at: &str| OrderMessage {
+/// One order message of the single (unnamed) venue at `at`.
+pub fn message(id: &str, level: MessageLevel, text: &str, at: &str) -> OrderMessage {
+    OrderMessage {
         venue: Default::default(),
         order_id: OrderId::new(id),
         level,
         message: text.into(),
         created_at: Some(ts(at)),
-    };
+    }
+}
+
+pub fn messages() -> Vec<OrderMessage> {
+    let m = message;
     vec![
         m(
             "6debb950-614a-4366-b73b-7d7574fd9e15",
