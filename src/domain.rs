@@ -222,6 +222,10 @@ pub struct Order {
     pub limit_price: Option<LimitPrice>,
     /// `executed_notional`, in the quote asset.
     pub executed_notional: Option<Decimal>,
+    /// `arrival_price` (or `stats.arrival_price`): market price at order start, quote per base;
+    /// the venue fills it in on completion.
+    #[serde(default)]
+    pub arrival_price: Option<Decimal>,
     /// `buy_token`.
     pub buy_token: Option<String>,
     /// `buy_token_amount`: target amount of the buy token, when the order was sized in it.
@@ -283,6 +287,7 @@ impl Order {
             avg_price: None,
             limit_price: None,
             executed_notional: None,
+            arrival_price: None,
             buy_token: None,
             buy_token_amount: None,
             sell_token: None,

@@ -281,6 +281,11 @@ fn detail_view() {
     assert!(t.contains("6debb950-614a-4366-b73b-7d7574fd9e15"));
     assert!(t.contains("MIN_AMOUNT"));
     assert!(t.contains("Insufficient balance"));
+    // 45000 against an arrival of 44950: paid 11.1 bps above it.
+    assert!(
+        t.contains("arrival 44950.00   avg vs arrival 11.1 bps"),
+        "{t}"
+    );
 }
 
 #[test]

@@ -444,3 +444,22 @@ fn error_bodies() {
         assert_eq!(decode_error_message(&fixture(name)), want, "{name}");
     }
 }
+
+/// `arrival_price` sits on the order in the document's table and inside `stats` in its
+/// examples: both are read, exactly; a malformed `stats` costs nothing but itself.
+#[test]
+fn arrival_price_from_the_order_or_its_stats() {
+    for name in ["orders_with_stats.json", "orders_with_stats_200.json"] {
+        let page = decode_orders_page(&fixture(name)).unwrap();
+        assert_eq!(t(page.rows[0].arrival_price), "44950.00000000", "{name}");
+    }
+    let body = br#"{"orders": [
+        {"id": "a", "pair": "BTC-USDT", "side": "buy", "arrival_price": "44950.5", "stats": null},
+        {"id": "b", "pair": "BTC-USDT", "side": "buy", "stats": "not an object"},
+        {"id": "c", "pair": "BTC-USDT", "side": "buy", "stats": {"arrival_price": 44950.25}}
+    ]}"#;
+    let page = decode_orders_page(body).unwrap();
+    assert!(page.bad_rows.is_empty(), "{:?}", page.bad_rows);
+    let got: Vec<String> = page.rows.iter().map(|o| t(o.arrival_price)).collect();
+    assert_eq!(got, ["44950.5", "None", "44950.25"]);
+}

@@ -76,7 +76,8 @@ fn kv<'a>(theme: &Theme, pairs: &[(&'a str, String)]) -> Line<'a> {
 
 fn field_lines<'a>(o: &Order, state: &State, theme: &Theme) -> Vec<Line<'a>> {
     let s = |v: Option<&str>| v.map_or(format::NONE.to_string(), |v| clean(v).into_owned());
-    let arrival_vs = |p: Option<Decimal>| match (o.avg_price, p) {
+    // Average price against a reference, in basis points (positive: paid above it).
+    let bps_vs = |p: Option<Decimal>| match (o.avg_price, p) {
         (Some(avg), Some(p)) if !p.is_zero() => {
             let bps = ((avg - p) / p * Decimal::from(10_000)).round_dp(1);
             format!("{bps} bps")
@@ -120,7 +121,9 @@ fn field_lines<'a>(o: &Order, state: &State, theme: &Theme) -> Vec<Line<'a>> {
             &[
                 ("avg price", format::decimal(o.avg_price)),
                 ("limit", format::limit(&o.limit_price)),
-                ("avg vs limit", arrival_vs(limit)),
+                ("avg vs limit", bps_vs(limit)),
+                ("arrival", format::decimal(o.arrival_price)),
+                ("avg vs arrival", bps_vs(o.arrival_price)),
                 ("executed notional", format::decimal(o.executed_notional)),
             ],
         ),

@@ -50,6 +50,7 @@ pub fn orders() -> Vec<Order> {
     a.avg_price = Some(dec("45000.00"));
     a.limit_price = Some(LimitPrice::Price(dec("46000.00")));
     a.executed_notional = Some(dec("11250.00"));
+    a.arrival_price = Some(dec("44950.00"));
     a.notes = Some("Buy BTC over 1 hour".into());
     let mut b = order(
         "7fecb061-725b-5477-c84c-8e8685ge0f26",

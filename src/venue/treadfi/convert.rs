@@ -92,6 +92,9 @@ pub(super) fn order(w: WireOrder) -> Order {
         avg_price: w.average_executed_price.or(w.executed_price),
         limit_price: limit_price(w.limit_price),
         executed_notional: w.executed_notional,
+        arrival_price: w
+            .arrival_price
+            .or_else(|| stats_decimal(w.stats.as_ref(), "arrival_price")),
         buy_token: w.buy_token,
         buy_token_amount: w.buy_token_amount,
         sell_token: w.sell_token,
@@ -322,6 +325,15 @@ pub fn decode_order_errors(bytes: &[u8]) -> VenueResult<Vec<OrderMessage>> {
     // Newest first; `None` sorts before `Some` ascending, so reversing the key puts it last.
     out.sort_by_key(|m| std::cmp::Reverse(m.created_at));
     Ok(out)
+}
+
+/// A decimal field of the `stats` object (string or number), if present and valid.
+fn stats_decimal(stats: Option<&serde_json::Value>, key: &str) -> Option<Decimal> {
+    match stats?.get(key)? {
+        serde_json::Value::String(s) => crate::venue::decode::parse_decimal(s),
+        serde_json::Value::Number(n) => crate::venue::decode::parse_decimal(&n.to_string()),
+        _ => None,
+    }
 }
 
 #[cfg(test)]

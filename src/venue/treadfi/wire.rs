@@ -62,6 +62,14 @@ pub(super) struct WireOrder {
     pub limit_price: Option<String>,
     #[serde(default, deserialize_with = "opt_decimal")]
     pub executed_notional: Option<Decimal>,
+    /// Market price at order start (the table puts it on the order; the examples nest it
+    /// in `stats`). Populated on completion.
+    #[serde(default, deserialize_with = "opt_decimal")]
+    pub arrival_price: Option<Decimal>,
+    /// `/api/orders_with_stats/`'s `stats` object, kept loose: a malformed one must not
+    /// cost the row.
+    #[serde(default)]
+    pub stats: Option<serde_json::Value>,
 
     #[serde(default, deserialize_with = "opt_string")]
     pub buy_token: Option<String>,
