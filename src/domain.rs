@@ -258,6 +258,38 @@ pub struct Order {
     pub notes: Option<String>,
     /// `failure_reason` (`""` decodes to `None`).
     pub failure_reason: Option<String>,
+    /// Tread's `stats` block (`/api/orders_with_stats/`, `/api/order_summary/{id}`): interval
+    /// VWAP, departure price and interval volume. Boxed: most rows have none.
+    #[serde(default)]
+    pub stats: Option<Box<ExecutionStats>>,
+    /// Fields the venue sent that could not be read. The row stays listed and actionable; the
+    /// table shows each such field as `?` and the detail view gives the reason.
+    #[serde(default)]
+    pub unreadable: Vec<Unreadable>,
+}
+
+/// Execution statistics a venue reports for an order (Tread.fi `stats`, filled in on
+/// completion). Prices in quote asset per base asset; volume in base asset.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct ExecutionStats {
+    /// `stats.arrival_price`: market price when the order started.
+    pub arrival_price: Option<Decimal>,
+    /// `stats.vwap`: the market's volume-weighted average price over the order's interval.
+    pub interval_vwap: Option<Decimal>,
+    /// `stats.departure_price`: market price when the order ended.
+    pub departure_price: Option<Decimal>,
+    /// `stats.interval_volume`: market volume over the order's interval, base asset.
+    pub interval_volume: Option<Decimal>,
+}
+
+/// One field of a venue row that could not be read (a number out of range, a wrong type).
+/// The row is kept; the field decodes as "not given" and is listed here.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Unreadable {
+    /// The field's path in the venue's JSON row, e.g. `executed_qty` or `fills[2].price`.
+    pub path: String,
+    /// Why it could not be read, e.g. `invalid decimal "1e99"`.
+    pub reason: String,
 }
 
 impl Order {
@@ -304,6 +336,8 @@ impl Order {
             fee_asset: None,
             notes: None,
             failure_reason: None,
+            stats: None,
+            unreadable: Vec::new(),
         }
     }
 
@@ -373,6 +407,9 @@ pub struct MultiOrder {
     pub updated_at: Option<Timestamp>,
     /// `failure_reason` (`""`/`null` → `None`).
     pub failure_reason: Option<String>,
+    /// Fields that could not be read (see [`Order::unreadable`]).
+    #[serde(default)]
+    pub unreadable: Vec<Unreadable>,
 }
 
 /// A placement (child order sent to an exchange), from Tread's `/api/placements/?order_id=`.
@@ -405,6 +442,9 @@ pub struct Placement {
     pub external_id: Option<String>,
     /// `created_at`, UTC.
     pub created_at: Option<Timestamp>,
+    /// Fields that could not be read (see [`Order::unreadable`]).
+    #[serde(default)]
+    pub unreadable: Vec<Unreadable>,
 }
 
 /// Totals over an order's fills, for the detail view (exact decimals).
@@ -477,9 +517,12 @@ pub struct Fill {
     pub qty: Option<Decimal>,
     /// `executed_notional`, quote asset.
     pub notional: Option<Decimal>,
-    /// `fee`.
+    /// `fee`, in [`Fill::fee_asset`] where given.
     pub fee: Option<Decimal>,
-    /// `fill_time`, UTC.
+    /// `fee_currency` (active-orders fills), the asset the fee is charged in.
+    #[serde(default)]
+    pub fee_asset: Option<String>,
+    /// `fill_time` (alias `timestamp`), UTC.
     pub time: Option<Timestamp>,
 }
 

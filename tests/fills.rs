@@ -224,6 +224,7 @@ fn vwap_leaves_out_fills_without_a_price_and_unknown_fees_stay_unknown() {
         qty: Some(d(qty)),
         notional: notional.map(d),
         fee: fee.map(d),
+        fee_asset: None,
         time: None,
     };
     // The demo venue's TAKE fills come without a price: they must not pull the VWAP to 2272.

@@ -522,6 +522,7 @@ mod tests {
             qty: Some(Decimal::new(qty, 0)),
             notional: None,
             fee: None,
+            fee_asset: None,
             time: Some(ts(at)),
         }
     }

@@ -106,6 +106,7 @@ pub fn multi_orders() -> Vec<MultiOrder> {
         created_at: Some(ts("2024-01-15T10:00:00Z")),
         updated_at: Some(ts("2024-01-15T10:29:50Z")),
         failure_reason: None,
+        unreadable: vec![],
     }]
 }
 
@@ -133,6 +134,7 @@ pub fn placements() -> Vec<(OrderId, Page<Placement>)> {
         fill_ratio: None,
         external_id: None,
         created_at: Some(ts(created)),
+        unreadable: vec![],
     };
     vec![(
         id.clone(),

@@ -310,6 +310,7 @@ impl Venue for AlphaSecClient {
                         qty: t.quantity,
                         notional: t.price.zip(t.quantity).and_then(|(p, q)| p.checked_mul(q)),
                         fee: t.fee,
+                        fee_asset: None,
                         time: t.created_at,
                     })
                     .collect(),

@@ -313,6 +313,7 @@ impl Trade {
             fill_ratio: Some(Decimal::ONE),
             external_id: self.id.clone(),
             created_at: self.created_at,
+            unreadable: Vec::new(),
         }
     }
 }

@@ -111,6 +111,8 @@ pub(super) fn order(w: WireOrder) -> Order {
         fee_asset: w.fee_asset,
         notes: w.notes,
         failure_reason: w.failure_reason,
+        stats: None,
+        unreadable: Vec::new(),
     }
 }
 
@@ -142,6 +144,7 @@ pub(super) fn multi_order(w: WireMultiOrder) -> MultiOrder {
         created_at: w.created_at,
         updated_at: w.updated_at,
         failure_reason: w.failure_reason,
+        unreadable: Vec::new(),
     }
 }
 
@@ -160,6 +163,7 @@ pub(super) fn placement(w: WirePlacement, order_id: &OrderId) -> Placement {
         fill_ratio: pct_to_ratio(w.pct_filled),
         external_id: w.external_id,
         created_at: w.created_at,
+        unreadable: Vec::new(),
     }
 }
 
@@ -258,6 +262,7 @@ pub fn decode_fills(bytes: &[u8], order_id: &OrderId) -> VenueResult<Page<Fill>>
                 qty: w.executed_qty,
                 notional: w.executed_notional,
                 fee: w.fee,
+                fee_asset: None,
                 time: w.fill_time,
             }),
             Err(reason) => page.bad_rows.push(BadRow {
