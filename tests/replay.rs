@@ -1,5 +1,5 @@
 //! A session recorded from the simulator (`blotter --record`, checked in under
-//! `tests/fixtures/replay/`) replayed through the same path into `app::update`; the final
+//! `assets/demo.jsonl`) replayed through the same path into `app::update`; the final
 //! screen is snapshotted. Also: recording round-trips every event kind.
 
 mod common;
@@ -28,7 +28,7 @@ fn at(ev: &FeedEvent) -> Option<jiff::Timestamp> {
 #[tokio::test]
 async fn replaying_the_recorded_demo_reproduces_its_final_screen() {
     let path =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/replay/demo.jsonl");
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/demo.jsonl");
     let (events, bad) = record::load(&path).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(bad, 0);
     assert!(events.len() > 20);
