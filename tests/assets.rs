@@ -9,7 +9,9 @@ use blotter::serve::keys::AuthorizedKeys;
 use blotter::ui::theme::ThemeName;
 
 fn asset(name: &str) -> (PathBuf, String) {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets").join(name);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("assets")
+        .join(name);
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{name}: {e}"));
     (path, text)
 }
@@ -46,11 +48,17 @@ fn the_systemd_unit_runs_serve_with_secrets_from_an_environment_file_only() {
         .find(|l| l.starts_with("ExecStart="))
         .expect("ExecStart line");
     assert!(exec.contains(" serve "), "{exec}");
-    assert!(!exec.to_ascii_lowercase().contains("key="), "no secret on argv: {exec}");
+    assert!(
+        !exec.to_ascii_lowercase().contains("key="),
+        "no secret on argv: {exec}"
+    );
     assert!(text.contains("EnvironmentFile=/etc/blotter/secrets.env"));
     // Every flag of the unit's command line is one the binary knows (clap stops at `--help`
     // only after reading the flags before it, so an unknown or misplaced flag fails here).
-    let args: Vec<&str> = exec["ExecStart=".len()..].split_whitespace().skip(1).collect();
+    let args: Vec<&str> = exec["ExecStart=".len()..]
+        .split_whitespace()
+        .skip(1)
+        .collect();
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_blotter"))
         .args(&args)
         .arg("--help")
