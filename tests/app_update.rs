@@ -79,9 +79,12 @@ fn selection_moves_to_a_neighbour_when_its_order_leaves() {
             at: ts(NOW),
         },
     );
-    assert!(
-        selected(&s).is_some(),
-        "selection must land on an existing row"
+    // 7fec… (row 2) left: the selection lands on the row now at that position, 984f…, not
+    // on the top of the table.
+    assert_eq!(
+        selected(&s).as_deref(),
+        Some("984ffec9-f0bf-4b28-9dc1-81d5dfda1794"),
+        "selection must land on the neighbour at the same position"
     );
 }
 
@@ -269,8 +272,18 @@ fn amend_duration_rule_uses_elapsed_time() {
     key(&mut s, KeyCode::Tab);
     key(&mut s, KeyCode::Tab);
     typed(&mut s, "1800");
-    key(&mut s, KeyCode::Enter);
-    assert!(matches!(s.modal, Some(Modal::Amend(ref f)) if f.error.is_some()));
+    let cmds = key(&mut s, KeyCode::Enter);
+    assert!(cmds.is_empty(), "nothing is sent: {cmds:?}");
+    match &s.modal {
+        Some(Modal::Amend(f)) => assert!(
+            f.error
+                .as_deref()
+                .is_some_and(|e| e.contains("1800s elapsed") && e.contains("1890s")),
+            "{:?}",
+            f.error
+        ),
+        other => panic!("the amend form stays open: {other:?}"),
+    }
 }
 
 #[test]

@@ -22,6 +22,11 @@ struct Rig {
 }
 
 async fn rig(keep_alive: Duration) -> Rig {
+    rig_polling_every(keep_alive, Duration::from_millis(100)).await
+}
+
+/// A rig whose feed polls every `interval` (the simulator still steps every 100 ms).
+async fn rig_polling_every(keep_alive: Duration, interval: Duration) -> Rig {
     let sim = sim::spawn(SimConfig {
         token: Some("t".into()),
         tick: Duration::from_millis(100),
@@ -40,7 +45,7 @@ async fn rig(keep_alive: Duration) -> Rig {
     );
     let (tx, rx) = mpsc::channel(1024);
     let cfg = FeedConfig {
-        interval: Duration::from_millis(100),
+        interval,
         max_backoff: Duration::from_millis(300),
         ..FeedConfig::default()
     };
@@ -195,9 +200,14 @@ async fn unauthorized_after_a_while_shows_auth_failed() {
 
 #[tokio::test]
 async fn websocket_drop_reconnects_and_repairs() {
-    let mut r = rig(Duration::from_secs(10)).await;
+    // An hour between polls: only the reconnect's repair can fetch active orders again.
+    let mut r = rig_polling_every(Duration::from_secs(10), Duration::from_secs(3600)).await;
     r.until("live", |s| s.venues[0].push == PushStatus::Live)
         .await;
+    r.until("first data", |s| {
+        s.venues[0].freshness[0].updated_at.is_some()
+    })
+    .await;
     r.sim.set_faults(Faults {
         ws_drop: true,
         ..Faults::default()
@@ -206,9 +216,26 @@ async fn websocket_drop_reconnects_and_repairs() {
         matches!(s.venues[0].push, PushStatus::Reconnecting { .. })
     })
     .await;
+    let down_at = jiff::Timestamp::now();
+    r.sim.clear_requests();
+    // The book moves on while the channel is down.
+    r.sim.advance(5);
     r.sim.set_faults(Faults::default());
     r.until("live again", |s| s.venues[0].push == PushStatus::Live)
         .await;
+    r.until("active orders refetched after the reconnect", |s| {
+        s.venues[0].freshness[0]
+            .updated_at
+            .is_some_and(|t| t > down_at)
+    })
+    .await;
+    let gets = r
+        .sim
+        .requests()
+        .iter()
+        .filter(|q| q.method == "GET" && q.path == "/api/active_orders/")
+        .count();
+    assert!(gets >= 1, "the reconnect refetched the book");
     r.stop().await;
 }
 

@@ -1116,7 +1116,7 @@ fn keep_visible(state: &mut State, tab: Tab) {
     let idx = match state.selected_index(tab) {
         Some(i) => Some(i),
         None if count == 0 => None,
-        None => Some(state.views[tab.index()].offset.min(count - 1)),
+        None => Some(state.views[tab.index()].hint.min(count - 1)),
     };
     let view = &mut state.views[tab.index()];
     match idx {
