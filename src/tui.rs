@@ -22,57 +22,84 @@ const MAX_BATCH: usize = 256;
 /// once.
 const FRAME: Duration = Duration::from_millis(16);
 
-/// Writes `rows` into `dir` as `blotter-<what>-<UTC time>.csv` and `.json` (the same output
-/// as `blotter dump`); returns the two paths.
-fn write_export<T: crate::dump::Dump>(
-    rows: &[T],
-    what: &str,
-    state: &State,
-    dir: &std::path::Path,
-) -> std::io::Result<String> {
-    use crate::dump::{DumpFormat, render};
-    let stem = format!("blotter-{what}-{}", state.now.strftime("%Y%m%dT%H%M%SZ"));
-    let csv = dir.join(format!("{stem}.csv"));
-    let json = dir.join(format!("{stem}.json"));
-    std::fs::write(&csv, render(rows, DumpFormat::Csv))?;
-    std::fs::write(&json, render(rows, DumpFormat::Json))?;
-    Ok(format!("{} and {}", csv.display(), json.display()))
+/// Rows copied out of the state, ready to be rendered and written as CSV and JSON by
+/// [`ExportJob::write`]. Made on the event loop (a copy of the rows), written off it
+/// (`spawn_blocking`), so a big export or a slow disk never freezes the screen.
+pub struct ExportJob(Box<dyn FnOnce(&std::path::Path) -> std::io::Result<String> + Send>);
+
+impl ExportJob {
+    /// `rows` to be written as `blotter-<what>-<now, UTC>.csv` and `.json`.
+    fn new<T: crate::dump::Dump + Send + 'static>(
+        rows: Vec<T>,
+        what: &str,
+        now: Timestamp,
+    ) -> Self {
+        let stem = format!("blotter-{what}-{}", now.strftime("%Y%m%dT%H%M%SZ"));
+        Self(Box::new(move |dir| {
+            use crate::dump::{DumpFormat, render};
+            let csv = dir.join(format!("{stem}.csv"));
+            let json = dir.join(format!("{stem}.json"));
+            std::fs::write(&csv, render(&rows, DumpFormat::Csv))?;
+            std::fs::write(&json, render(&rows, DumpFormat::Json))?;
+            Ok(format!("{} and {}", csv.display(), json.display()))
+        }))
+    }
+
+    /// Renders and writes the two files into `dir` (blocking IO); returns the two paths.
+    ///
+    /// # Errors
+    /// When a file cannot be written.
+    pub fn write(self, dir: &std::path::Path) -> std::io::Result<String> {
+        (self.0)(dir)
+    }
 }
 
-/// Writes `tab`'s rows (as filtered) into `dir` as `blotter-<tab>-<UTC time>.csv` and `.json`
-/// (the same output as `blotter dump`); returns the two paths.
-///
-/// # Errors
-/// When a file cannot be written.
-pub fn export_tab(state: &State, tab: app::Tab, dir: &std::path::Path) -> std::io::Result<String> {
+/// `tab`'s rows as filtered, ready to export (the same output as `blotter dump`).
+pub fn tab_export(state: &State, tab: app::Tab) -> ExportJob {
     let what = tab.title().to_lowercase().replace(' ', "-");
     match tab {
         app::Tab::Active => {
             let rows: Vec<_> = (0..state.active_view.len())
                 .filter_map(|i| state.active_row(i).cloned())
                 .collect();
-            write_export(&rows, &what, state, dir)
+            ExportJob::new(rows, &what, state.now)
         }
-        app::Tab::Multi => write_export(&state.multi_orders, &what, state, dir),
-        app::Tab::Placements => write_export(&state.placements, &what, state, dir),
-        app::Tab::Errors => write_export(&state.messages, &what, state, dir),
+        app::Tab::Multi => ExportJob::new(state.multi_orders.clone(), &what, state.now),
+        app::Tab::Placements => ExportJob::new(state.placements.clone(), &what, state.now),
+        app::Tab::Errors => ExportJob::new(state.messages.clone(), &what, state.now),
     }
 }
 
-/// Writes the audit entries shown in the viewer to `blotter-audit-<time>.csv` and `.json` in
-/// `dir` (the same rows and fields as `blotter dump audit`). Returns the paths written.
-///
-/// # Errors
-/// When a file cannot be written.
-pub fn export_audit(state: &State, dir: &std::path::Path) -> std::io::Result<String> {
+/// The audit entries shown in the viewer, ready to export (the same rows and fields as
+/// `blotter dump audit`).
+pub fn audit_export(state: &State) -> ExportJob {
     let entries = match &state.modal {
         Some(app::Modal::Audit(app::AuditView {
             loaded: Some(Ok(tail)),
             ..
-        })) => tail.entries.as_slice(),
-        _ => &[],
+        })) => tail.entries.clone(),
+        _ => Vec::new(),
     };
-    write_export(entries, "audit", state, dir)
+    ExportJob::new(entries, "audit", state.now)
+}
+
+/// Writes `tab`'s rows (as filtered) into `dir` as `blotter-<tab>-<UTC time>.csv` and `.json`
+/// (the same output as `blotter dump`); returns the two paths. Blocking: the event loop runs
+/// [`tab_export`] off its thread instead.
+///
+/// # Errors
+/// When a file cannot be written.
+pub fn export_tab(state: &State, tab: app::Tab, dir: &std::path::Path) -> std::io::Result<String> {
+    tab_export(state, tab).write(dir)
+}
+
+/// Writes the audit entries shown in the viewer to `blotter-audit-<time>.csv` and `.json` in
+/// `dir`. Returns the paths written. Blocking, like [`export_tab`].
+///
+/// # Errors
+/// When a file cannot be written.
+pub fn export_audit(state: &State, dir: &std::path::Path) -> std::io::Result<String> {
+    audit_export(state).write(dir)
 }
 
 /// Where sequences that are not drawing go (the OSC 52 clipboard): straight to the terminal,
@@ -182,6 +209,8 @@ where
     let mut dirty = true;
     let mut urgent = true;
     let mut last_draw: Option<tokio::time::Instant> = None;
+    // Results of file IO done off the loop (export, audit tail) come back here as messages.
+    let (io_tx, mut io_rx) = mpsc::unbounded_channel::<Msg>();
     loop {
         let due = last_draw.is_none_or(|t| t.elapsed() >= FRAME);
         if dirty && (urgent || due) {
@@ -213,6 +242,7 @@ where
                 None => return Ok(state),
             },
             Some(ev) = events.recv() => Msg::Feed(ev),
+            Some(msg) = io_rx.recv() => msg,
             _ = tick.tick() => Msg::Tick(Timestamp::now()),
         };
         urgent |= matches!(msg, Msg::Key(_) | Msg::Resize { .. } | Msg::Mouse(_));
@@ -231,24 +261,31 @@ where
         for cmd in commands {
             match cmd {
                 Command::Quit => return Ok(state),
-                Command::Export(_) | Command::ExportAudit => {
-                    let written = opts.export_dir.as_deref().map(|dir| match cmd {
-                        Command::Export(tab) => export_tab(&state, tab, dir),
-                        _ => export_audit(&state, dir),
-                    });
-                    let text = match written {
-                        Some(Ok(paths)) => format!("Exported to {paths}"),
-                        Some(Err(e)) => format!("EXPORT FAILED: {e}"),
-                        None => "Export is not available in this session (use `blotter dump` \
-                                 where the blotter runs)"
-                            .to_string(),
-                    };
-                    let done = FeedEvent::Notice {
-                        text,
-                        at: Timestamp::now(),
-                    };
-                    app::update(&mut state, Msg::Feed(done));
-                }
+                Command::Export(_) | Command::ExportAudit => match opts.export_dir.clone() {
+                    Some(dir) => {
+                        let job = match cmd {
+                            Command::Export(tab) => tab_export(&state, tab),
+                            _ => audit_export(&state),
+                        };
+                        let tx = io_tx.clone();
+                        tokio::task::spawn_blocking(move || {
+                            let text = match job.write(&dir) {
+                                Ok(paths) => format!("Exported to {paths}"),
+                                Err(e) => format!("EXPORT FAILED: {e}"),
+                            };
+                            let at = Timestamp::now();
+                            // The loop owns the receiver until it returns: nothing to tell then.
+                            let _ = tx.send(Msg::Feed(FeedEvent::Notice { text, at }));
+                        });
+                    }
+                    None => {
+                        let text = "Export is not available in this session (use `blotter dump` \
+                                    where the blotter runs)"
+                            .to_string();
+                        let at = Timestamp::now();
+                        app::update(&mut state, Msg::Feed(FeedEvent::Notice { text, at }));
+                    }
+                },
                 Command::Copy(text) => {
                     if let Err(e) = terminal.backend_mut().write_raw(&osc52(&text)) {
                         let failed = FeedEvent::Notice {
@@ -258,14 +295,20 @@ where
                         app::update(&mut state, Msg::Feed(failed));
                     }
                 }
-                Command::LoadAudit => {
-                    let loaded = match &opts.audit_file {
-                        Some(path) => crate::audit::tail(path, AUDIT_VIEW_MAX)
-                            .map_err(|e| format!("cannot read {}: {e}", path.display())),
-                        None => Err("No audit log in this session.".to_string()),
-                    };
-                    app::update(&mut state, Msg::Audit(loaded));
-                }
+                Command::LoadAudit => match opts.audit_file.clone() {
+                    Some(path) => {
+                        let tx = io_tx.clone();
+                        tokio::task::spawn_blocking(move || {
+                            let loaded = crate::audit::tail(&path, AUDIT_VIEW_MAX)
+                                .map_err(|e| format!("cannot read {}: {e}", path.display()));
+                            let _ = tx.send(Msg::Audit(loaded));
+                        });
+                    }
+                    None => {
+                        let none = Err("No audit log in this session.".to_string());
+                        app::update(&mut state, Msg::Audit(none));
+                    }
+                },
                 Command::Bell => {
                     // A bell that cannot be rung is not worth a banner.
                     let _ = terminal.backend_mut().write_raw(b"\x07");
