@@ -512,6 +512,8 @@ const STABLE_LINK: Duration = Duration::from_secs(60);
 /// - an upgrade answered with an HTTP status ([`VenueError::Http`] from `push()`): no push
 ///   channel there, [`PushStatus::NoChannel`], polling at the normal rate, next attempt after
 ///   the error's `retry_after_secs` (the venue's `push_retry_secs`, default 300 s) ±10%;
+/// - polling slows ([`LIVE_POLL_SLOWDOWN`]) only once the link has delivered an update, so a
+///   channel that connects but carries nothing costs no freshness;
 /// - a link that drops or goes silent: polling returns to full speed at once (plus one
 ///   refetch of everything for the gap), reconnect with backoff and jitter.
 async fn run_push(
@@ -537,9 +539,8 @@ async fn run_push(
             }
             Ok(Some(stream)) => {
                 let since = tokio::time::Instant::now();
-                live.send_replace(true);
                 tracing::info!("push channel live");
-                let end = follow_push(&ctx, stream, &refresh, &details).await;
+                let end = follow_push(&ctx, stream, &live, &refresh, &details).await;
                 live.send_replace(false);
                 // Polling is back to its normal rate from now on; fetch everything at once for
                 // whatever the dead link missed.
@@ -595,6 +596,7 @@ async fn run_push(
 async fn follow_push(
     ctx: &Ctx,
     mut stream: crate::venue::PushStream,
+    live: &watch::Sender<bool>,
     refresh: &watch::Sender<u64>,
     details: &watch::Sender<u64>,
 ) -> Option<VenueError> {
@@ -609,6 +611,9 @@ async fn follow_push(
         };
         match item {
             Some(Ok(event)) => {
+                // The channel has shown it delivers: from now on polling may slow down. A link
+                // that connects but never carries an update leaves polling at full speed.
+                live.send_if_modified(|l| !std::mem::replace(l, true));
                 if event.touches_details() {
                     details.send_modify(|n| *n += 1);
                 }

@@ -29,9 +29,11 @@ enum Ws {
     Missing,
     /// 404 for the first upgrade, then accepts and answers Pings.
     MissingThenServed,
-    /// Accepts the first upgrade and never reads the socket again (so never answers a Ping);
-    /// later upgrades get 404.
+    /// Accepts the first upgrade, sends one `order_update`, and never reads the socket again
+    /// (so never answers a Ping); later upgrades get 404.
     Deaf,
+    /// Accepts, answers Pings, and never sends anything.
+    Quiet,
     /// Accepts, then sends unknown types, error frames and binary frames around two
     /// `order_update`s, and keeps answering Pings.
     Chatty,
@@ -82,8 +84,9 @@ async fn ws_route(AxState(s): AxState<Stub>, upgrade: WebSocketUpgrade) -> Respo
         (Ws::Missing, _) | (Ws::MissingThenServed, 1) | (Ws::Deaf, 2..) => {
             (StatusCode::NOT_FOUND, r#"{"detail":"Not found."}"#).into_response()
         }
-        (Ws::MissingThenServed, _) => upgrade.on_upgrade(answer_pings),
-        (Ws::Deaf, _) => upgrade.on_upgrade(|socket| async move {
+        (Ws::MissingThenServed | Ws::Quiet, _) => upgrade.on_upgrade(answer_pings),
+        (Ws::Deaf, _) => upgrade.on_upgrade(|mut socket| async move {
+            let _ = socket.send(Message::Text(update_msg("o9").into())).await;
             tokio::time::sleep(Duration::from_secs(30)).await;
             drop(socket);
         }),
@@ -322,7 +325,8 @@ async fn an_unanswered_ping_kills_the_link_and_polling_returns_to_full_speed_at_
         lived >= ping + pong - Duration::from_millis(100) && lived < ping + pong * 3,
         "dead after the first Ping went unanswered for the pong timeout: {lived:?}"
     );
-    // While the link was live, polling was slowed (it only repairs what push missed).
+    // While the link was live (and had delivered an update), polling was slowed: it only
+    // repairs what push missed.
     let while_live = stub.polls_between(
         live_at + Duration::from_millis(150),
         dead_at - Duration::from_millis(50),
@@ -346,6 +350,33 @@ async fn an_unanswered_ping_kills_the_link_and_polling_returns_to_full_speed_at_
         "full speed after the link died: {} polls, gaps {:?}",
         after.len(),
         gaps(&after)
+    );
+    r.feed.stop();
+}
+
+#[tokio::test]
+async fn a_channel_that_carries_nothing_never_slows_polling() {
+    let (stub, base) = stub(Ws::Quiet).await;
+    let push = settings(
+        Duration::from_millis(200),
+        Duration::from_secs(1),
+        Duration::from_secs(300),
+    );
+    let mut r = start(client(&base, push));
+    let live_at = r
+        .until("live", |s| s.venues[0].push == PushStatus::Live)
+        .await;
+    r.run_for(Duration::from_millis(1500)).await;
+    assert_eq!(r.state.venues[0].push, PushStatus::Live, "pongs keep it up");
+    let polls = stub.polls_between(
+        live_at + Duration::from_millis(100),
+        live_at + Duration::from_millis(1500),
+    );
+    assert!(
+        polls.len() >= 5 && gaps(&polls).iter().all(|g| *g < INTERVAL * 2),
+        "no update has come over the channel, so polling stays at full speed: {} polls, gaps {:?}",
+        polls.len(),
+        gaps(&polls)
     );
     r.feed.stop();
 }
