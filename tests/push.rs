@@ -62,7 +62,8 @@ impl Stub {
     }
 }
 
-const ORDER: &str = r#"{"id":"o1","pair":"ETH-USD","side":"buy","status":"ACTIVE","executed_qty":"0.5"}"#;
+const ORDER: &str =
+    r#"{"id":"o1","pair":"ETH-USD","side":"buy","status":"ACTIVE","executed_qty":"0.5"}"#;
 
 fn update_msg(id: &str) -> String {
     format!(
@@ -137,10 +138,7 @@ async fn stub(ws: Ws) -> (Stub, String) {
             "/api/multi_orders/",
             get(|| async { r#"{"multi_orders":[],"page_number":1,"num_pages":1}"# }),
         )
-        .route(
-            "/api/placements/",
-            get(|| async { r#"{"placements":[]}"# }),
-        )
+        .route("/api/placements/", get(|| async { r#"{"placements":[]}"# }))
         .route("/api/order_errors/", get(|| async { "{}" }))
         .route("/ws/orders/", get(ws_route))
         .with_state(s.clone());
@@ -243,7 +241,11 @@ fn gaps(polls: &[Instant]) -> Vec<Duration> {
 async fn missing_endpoint_polls_at_full_rate_and_retries_only_after_minutes() {
     let (stub, base) = stub(Ws::Missing).await;
     let default_retry = PushSettings::default().retry_refused;
-    let push = settings(Duration::from_secs(10), Duration::from_secs(10), default_retry);
+    let push = settings(
+        Duration::from_secs(10),
+        Duration::from_secs(10),
+        default_retry,
+    );
     let mut r = start(client(&base, push));
     let refused_at = r
         .until("no push channel", |s| {
@@ -261,7 +263,11 @@ async fn missing_endpoint_polls_at_full_rate_and_retries_only_after_minutes() {
         "full rate is one poll per {INTERVAL:?}: {} polls in 1.5 s",
         polls.len()
     );
-    assert_eq!(stub.upgrades(), 1, "the handshake is not retried within seconds");
+    assert_eq!(
+        stub.upgrades(),
+        1,
+        "the handshake is not retried within seconds"
+    );
     let PushStatus::NoChannel { retry_at, error } = &r.state.venues[0].push else {
         panic!("{:?}", r.state.venues[0].push)
     };
@@ -307,7 +313,10 @@ async fn an_unanswered_ping_kills_the_link_and_polling_returns_to_full_speed_at_
     let (stub, base) = stub(Ws::Deaf).await;
     let ping = Duration::from_millis(1000);
     let pong = Duration::from_millis(500);
-    let mut r = start(client(&base, settings(ping, pong, Duration::from_secs(300))));
+    let mut r = start(client(
+        &base,
+        settings(ping, pong, Duration::from_secs(300)),
+    ));
     let live_at = r
         .until("live", |s| s.venues[0].push == PushStatus::Live)
         .await;
@@ -430,7 +439,8 @@ async fn unknown_types_and_error_frames_are_logged_once_and_updates_still_apply(
     r.until("both pushed updates applied", |s| {
         let filled = |id: &str| {
             s.orders.iter().any(|o| {
-                o.id.as_str() == id && o.executed_qty.map(|d| d.to_string()).as_deref() == Some("0.25")
+                o.id.as_str() == id
+                    && o.executed_qty.map(|d| d.to_string()).as_deref() == Some("0.25")
             })
         };
         filled("o9") && filled("o10")
@@ -441,7 +451,11 @@ async fn unknown_types_and_error_frames_are_logged_once_and_updates_still_apply(
     assert_eq!(r.state.venues[0].push, PushStatus::Live);
     assert_eq!(stub.upgrades(), 1);
 
-    assert_eq!(log.lines_with("kind=portfolio_tick"), 1, "unknown type: once");
+    assert_eq!(
+        log.lines_with("kind=portfolio_tick"),
+        1,
+        "unknown type: once"
+    );
     assert_eq!(
         log.lines_with("kind=error "),
         1,
@@ -461,7 +475,8 @@ async fn unknown_types_and_error_frames_are_logged_once_and_updates_still_apply(
 async fn push_off_in_a_venue_section_never_asks_for_an_upgrade() {
     let (stub, base) = stub(Ws::Chatty).await;
     let text = format!("[[venue]]\nkind = \"treadfi\"\nurl = \"{base}\"\npush = \"off\"\n");
-    let cfg = Config::parse(&text, std::path::Path::new("c.toml")).unwrap_or_else(|e| panic!("{e}"));
+    let cfg =
+        Config::parse(&text, std::path::Path::new("c.toml")).unwrap_or_else(|e| panic!("{e}"));
     let [section @ VenueConfig::Treadfi(_)] = &cfg.venues[..] else {
         panic!("{:?}", cfg.venues)
     };
@@ -480,13 +495,15 @@ async fn push_off_in_a_venue_section_never_asks_for_an_upgrade() {
 
 #[test]
 fn push_sometimes_is_a_clear_config_error() {
-    let text = "[[venue]]\nkind = \"treadfi\"\nurl = \"https://app.tread.fi\"\npush = \"sometimes\"\n";
+    let text =
+        "[[venue]]\nkind = \"treadfi\"\nurl = \"https://app.tread.fi\"\npush = \"sometimes\"\n";
     let err = Config::parse(text, std::path::Path::new("blotter.toml"))
         .err()
         .map(|e| e.to_string())
         .unwrap_or_default();
     assert!(
-        err.contains("blotter.toml") && err.contains(r#"push must be "auto" or "off", not "sometimes""#),
+        err.contains("blotter.toml")
+            && err.contains(r#"push must be "auto" or "off", not "sometimes""#),
         "{err}"
     );
 }

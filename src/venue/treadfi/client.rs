@@ -397,9 +397,14 @@ impl Venue for TreadfiClient {
             if self.push.mode == super::ws::PushMode::Off {
                 return Ok(None);
             }
-            super::ws::connect(&self.base, self.key.as_ref(), &self.push, self.logged.clone())
-                .await
-                .map(Some)
+            super::ws::connect(
+                &self.base,
+                self.key.as_ref(),
+                &self.push,
+                self.logged.clone(),
+            )
+            .await
+            .map(Some)
         })
     }
 

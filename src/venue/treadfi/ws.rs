@@ -175,8 +175,7 @@ pub async fn connect(
 ) -> VenueResult<PushStream> {
     let url = stream_url(base)?;
     let handshake = tokio_tungstenite::connect_async(url.as_str());
-    let (mut ws, _resp) = match tokio::time::timeout(settings.handshake_timeout, handshake).await
-    {
+    let (mut ws, _resp) = match tokio::time::timeout(settings.handshake_timeout, handshake).await {
         Err(_) => {
             return Err(VenueError::Network(format!(
                 "websocket {url}: no handshake within {} ms",
@@ -529,8 +528,14 @@ mod tests {
         };
         assert_eq!(classify(br#"{"type":"subscribed"}"#), Incoming::Expected);
         assert_eq!(classify(br#"{"type":"keep_alive"}"#), Incoming::Expected);
-        assert_eq!(kind(br#"{"type":"portfolio_tick","data":{}}"#), "portfolio_tick");
-        assert_eq!(kind(br#"{"type":"error","message":"unknown command"}"#), "error");
+        assert_eq!(
+            kind(br#"{"type":"portfolio_tick","data":{}}"#),
+            "portfolio_tick"
+        );
+        assert_eq!(
+            kind(br#"{"type":"error","message":"unknown command"}"#),
+            "error"
+        );
         assert_eq!(kind(br#"{"error":"throttled"}"#), "error");
         assert_eq!(kind(b"<html>"), "<not json>");
         assert_eq!(kind(br#"{"hello":1}"#), "<no type>");
@@ -557,7 +562,10 @@ mod tests {
         for n in 0..200 {
             logged.first_time(&format!("k{n}"));
         }
-        assert!(!logged.first_time("one more"), "remembered kinds are capped");
+        assert!(
+            !logged.first_time("one more"),
+            "remembered kinds are capped"
+        );
     }
 
     #[test]
