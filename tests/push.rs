@@ -507,3 +507,24 @@ fn push_sometimes_is_a_clear_config_error() {
         "{err}"
     );
 }
+
+#[test]
+fn a_refused_upgrade_waits_push_retry_with_ten_percent_jitter() {
+    use blotter::venue::VenueError;
+    let refused = |retry: Option<u64>| VenueError::Http {
+        status: 404,
+        message: "no push channel".into(),
+        retry_after_secs: retry,
+    };
+    let wait = |retry, jitter| feed::refused_retry(&refused(retry), jitter);
+    assert_eq!(wait(Some(300), 0.0), Duration::from_secs(270));
+    assert_eq!(wait(Some(300), 0.5), Duration::from_secs(300));
+    assert_eq!(wait(Some(300), 1.0), Duration::from_secs(330));
+    assert_eq!(wait(Some(600), 0.5), Duration::from_secs(600));
+    assert_eq!(
+        wait(None, 0.5),
+        Duration::from_secs(300),
+        "no retry given: 300 s"
+    );
+    assert_eq!(wait(Some(0), 0.5), Duration::from_secs(1), "never 0");
+}
