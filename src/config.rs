@@ -6,6 +6,8 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+pub use crate::venue::treadfi::ws::{PushMode, PushSettings};
+
 /// The whole configuration file.
 #[derive(Debug, Clone, Default, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields, default)]
@@ -84,6 +86,33 @@ pub struct TreadfiVenue {
     /// Refuse every action on this venue (reads only).
     #[serde(default)]
     pub read_only: bool,
+    /// `push = "auto" | "off"`: follow the (inferred) WebSocket order stream, or poll only
+    /// and never request an upgrade (default `auto`).
+    #[serde(default)]
+    pub push: PushMode,
+    /// Seconds before trying the push channel again after the server refused the upgrade
+    /// (404 and the like): minutes, not seconds (default 300; ±10% jitter).
+    #[serde(default = "default_push_retry")]
+    pub push_retry_secs: f64,
+}
+
+impl TreadfiVenue {
+    /// The push-channel settings these keys describe (timing otherwise at its defaults).
+    pub fn push_settings(&self) -> PushSettings {
+        push_settings(self.push, self.push_retry_secs)
+    }
+}
+
+/// Push-channel settings from `push` and `push_retry_secs` (at least 1 s; the default for a
+/// value that is not a number of seconds).
+fn push_settings(mode: PushMode, retry_secs: f64) -> PushSettings {
+    let default = crate::venue::treadfi::ws::RETRY_REFUSED;
+    PushSettings {
+        mode,
+        retry_refused: std::time::Duration::try_from_secs_f64(retry_secs.max(1.0))
+            .unwrap_or(default),
+        ..PushSettings::default()
+    }
 }
 
 /// `[[venue]] kind = "anboto"`. The API key and the HMAC secret come only from environment
@@ -164,6 +193,9 @@ fn recv_window() -> u64 {
 fn default_timeout() -> f64 {
     10.0
 }
+fn default_push_retry() -> f64 {
+    crate::venue::treadfi::ws::RETRY_REFUSED.as_secs_f64()
+}
 
 /// Reads a secret from a file that only its owner can read (Unix mode without group/other
 /// bits); trailing whitespace is dropped.
@@ -211,6 +243,19 @@ pub struct TreadfiConfig {
     pub timeout_secs: f64,
     /// Allow plain `http://` to a non-loopback host (the key then travels unencrypted).
     pub allow_insecure: bool,
+    /// `push = "auto" | "off"`: follow the (inferred) WebSocket order stream, or poll only
+    /// and never request an upgrade (default `auto`).
+    pub push: PushMode,
+    /// Seconds before trying the push channel again after the server refused the upgrade
+    /// (404 and the like): minutes, not seconds (default 300; ±10% jitter).
+    pub push_retry_secs: f64,
+}
+
+impl TreadfiConfig {
+    /// The push-channel settings these keys describe (timing otherwise at its defaults).
+    pub fn push_settings(&self) -> PushSettings {
+        push_settings(self.push, self.push_retry_secs)
+    }
 }
 
 impl Default for TreadfiConfig {
@@ -220,6 +265,8 @@ impl Default for TreadfiConfig {
             api_key_env: "TREADFI_API_KEY".into(),
             timeout_secs: 10.0,
             allow_insecure: false,
+            push: PushMode::Auto,
+            push_retry_secs: default_push_retry(),
         }
     }
 }
@@ -703,6 +750,44 @@ tokens = { "1" = "ALP", "2" = "USDT" }
             .unwrap_err()
             .to_string();
         assert!(err.contains("siren"), "{err}");
+    }
+
+    #[test]
+    fn push_is_auto_or_off_in_both_tables() {
+        let cfg = Config::parse("", Path::new("c.toml")).unwrap();
+        assert_eq!(cfg.treadfi.push, PushMode::Auto);
+        assert_eq!(
+            cfg.treadfi.push_settings().retry_refused,
+            std::time::Duration::from_secs(300)
+        );
+        let cfg = Config::parse(
+            "[treadfi]\npush = \"off\"\npush_retry_secs = 600\n",
+            Path::new("c.toml"),
+        )
+        .unwrap();
+        assert_eq!(cfg.treadfi.push_settings().mode, PushMode::Off);
+        assert_eq!(
+            cfg.treadfi.push_settings().retry_refused,
+            std::time::Duration::from_secs(600)
+        );
+        let venue = "[[venue]]\nkind = \"treadfi\"\nurl = \"https://x\"\npush = \"off\"\n";
+        match &Config::parse(venue, Path::new("c.toml")).unwrap().venues[..] {
+            [VenueConfig::Treadfi(t)] => assert_eq!(t.push_settings().mode, PushMode::Off),
+            other => panic!("{other:?}"),
+        }
+        for text in [
+            "[treadfi]\npush = \"sometimes\"\n",
+            "[[venue]]\nkind = \"treadfi\"\nurl = \"https://x\"\npush = \"sometimes\"\n",
+        ] {
+            let err = Config::parse(text, Path::new("c.toml"))
+                .unwrap_err()
+                .to_string();
+            assert!(
+                err.contains(r#"push must be "auto" or "off", not "sometimes""#)
+                    && err.contains("c.toml"),
+                "{err}"
+            );
+        }
     }
 
     #[test]

@@ -76,7 +76,8 @@ pub fn venue_from_config(v: &VenueConfig) -> Result<(Arc<dyn Venue>, bool), Desk
             check_transport(&t.url, t.allow_insecure)?;
             let client =
                 TreadfiClient::new(&t.url, env_secret(&t.api_key_env), timeout(t.timeout_secs))
-                    .map_err(|e| cannot(&t.url, e))?;
+                    .map_err(|e| cannot(&t.url, e))?
+                    .with_push(t.push_settings());
             Ok((Arc::new(client), t.read_only))
         }
         VenueConfig::Anboto(a) => {

@@ -360,7 +360,8 @@ async fn connect_desk(cfg: &Config, auto_advance: bool) -> Result<Desk> {
     if let Some(url) = &cfg.treadfi.url {
         desk::check_transport(url, cfg.treadfi.allow_insecure).map_err(|e| eyre!(e))?;
         let client = TreadfiClient::new(url, desk::env_secret(&cfg.treadfi.api_key_env), timeout)
-            .map_err(|e| eyre!("cannot use {url}: {e}"))?;
+            .map_err(|e| eyre!("cannot use {url}: {e}"))?
+            .with_push(cfg.treadfi.push_settings());
         return Ok(Desk {
             venues: vec![(VenueId::default(), read_only(Arc::new(client), false))],
             demo: None,

@@ -278,6 +278,14 @@ pub enum PushStatus {
     Unavailable,
     /// Connected and subscribed: updates arrive live.
     Live,
+    /// The server answered the upgrade with an HTTP status (no push channel there): polling
+    /// at the normal rate; the next attempt is at `retry_at`, minutes away.
+    NoChannel {
+        /// What the server answered, e.g. `HTTP 404`.
+        error: String,
+        /// When it will try again (UTC).
+        retry_at: Timestamp,
+    },
     /// Down; the next attempt is at `retry_at`.
     Reconnecting {
         /// Why it went down.

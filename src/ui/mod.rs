@@ -160,7 +160,7 @@ fn render_header(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
 }
 
 /// One venue's connection state for the header: `● live`, `● polling · reconnecting in 4s`,
-/// `● retrying — <error>` (error cut to `max_error` characters).
+/// `● polling (no push channel)`, `● retrying — <error>` (error cut to `max_error` characters).
 fn venue_status(
     venue: &crate::app::VenueState,
     now: jiff::Timestamp,
@@ -176,6 +176,9 @@ fn venue_status(
             ),
             theme.warn(),
         ),
+        (Connection::Polling, PushStatus::NoChannel { .. }) => {
+            ("● polling (no push channel)".to_string(), theme.ok())
+        }
         (Connection::Polling, PushStatus::AuthFailed { .. }) => {
             ("● polling · stream auth failed".to_string(), theme.warn())
         }

@@ -30,7 +30,9 @@ pub struct TreadfiClient {
     /// Base URL without a trailing slash, e.g. `https://app.tread.fi`.
     base: String,
     key: Option<SecretString>,
-    keep_alive: Duration,
+    push: super::ws::PushSettings,
+    /// Message types of the push channel already logged (each is logged once).
+    logged: super::ws::LoggedKinds,
 }
 
 impl fmt::Debug for TreadfiClient {
@@ -202,14 +204,25 @@ impl TreadfiClient {
             http,
             base,
             key: api_key,
-            keep_alive: super::ws::KEEP_ALIVE,
+            push: super::ws::PushSettings::default(),
+            logged: super::ws::LoggedKinds::default(),
         })
     }
 
-    /// Sets the WebSocket keep-alive period (default [`super::ws::KEEP_ALIVE`], 10 s); the
-    /// stream is declared dead after 3 periods of silence.
+    /// Sets the WebSocket keep-alive period (default [`super::ws::KEEP_ALIVE`], 10 s): the
+    /// `keep_alive` command and a Ping go out every `period`, and the link is dead when a
+    /// Ping has no Pong within 2 periods.
     pub fn with_keep_alive(mut self, period: Duration) -> Self {
-        self.keep_alive = period;
+        self.push.keep_alive = period;
+        self.push.ping_interval = period;
+        self.push.pong_timeout = period.saturating_mul(2);
+        self
+    }
+
+    /// Sets how the push channel is used (`push = "auto" | "off"`, Ping/Pong timing, the wait
+    /// after a refused upgrade; see [`super::ws::PushSettings`]).
+    pub fn with_push(mut self, settings: super::ws::PushSettings) -> Self {
+        self.push = settings;
         self
     }
 
@@ -378,11 +391,20 @@ impl Venue for TreadfiClient {
         })
     }
 
+    /// `Ok(None)` (poll only, no upgrade request) when `push = "off"`.
     fn push(&self) -> BoxFuture<'_, VenueResult<Option<crate::venue::PushStream>>> {
         Box::pin(async move {
-            super::ws::connect(&self.base, self.key.as_ref(), self.keep_alive)
-                .await
-                .map(Some)
+            if self.push.mode == super::ws::PushMode::Off {
+                return Ok(None);
+            }
+            super::ws::connect(
+                &self.base,
+                self.key.as_ref(),
+                &self.push,
+                self.logged.clone(),
+            )
+            .await
+            .map(Some)
         })
     }
 
