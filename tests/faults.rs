@@ -2,6 +2,7 @@
 //! header names the fault, the last good data stays, and the feed recovers by itself when the
 //! fault clears. Keys are handled while a request hangs.
 
+use blotter::venue::treadfi::ws::{PushMode, PushSettings};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -27,6 +28,11 @@ async fn rig(keep_alive: Duration) -> Rig {
 
 /// A rig whose feed polls every `interval` (the simulator still steps every 100 ms).
 async fn rig_polling_every(keep_alive: Duration, interval: Duration) -> Rig {
+    rig_with(keep_alive, interval, PushMode::Auto).await
+}
+
+/// A rig with the push channel `push` (`Off`: polling only, so every request is the feed's own).
+async fn rig_with(keep_alive: Duration, interval: Duration, push: PushMode) -> Rig {
     let sim = sim::spawn(SimConfig {
         token: Some("t".into()),
         tick: Duration::from_millis(100),
@@ -41,6 +47,10 @@ async fn rig_polling_every(keep_alive: Duration, interval: Duration) -> Rig {
             Duration::from_millis(400),
         )
         .unwrap_or_else(|e| panic!("{e}"))
+        .with_push(PushSettings {
+            mode: push,
+            ..PushSettings::default()
+        })
         .with_keep_alive(keep_alive),
     );
     let (tx, rx) = mpsc::channel(1024);
@@ -295,7 +305,14 @@ async fn keys_are_handled_while_a_request_hangs() {
 
 #[tokio::test]
 async fn an_action_that_times_out_is_reported_as_unknown_sent_once_and_refetched() {
-    let mut r = rig(Duration::from_secs(10)).await;
+    // Polling once an hour and no push channel: after the first page, active orders are only
+    // fetched again if the action's unknown outcome asks for it.
+    let mut r = rig_with(
+        Duration::from_secs(10),
+        Duration::from_secs(3600),
+        PushMode::Off,
+    )
+    .await;
     r.until("first data", |s| {
         s.orders
             .iter()
@@ -323,12 +340,26 @@ async fn an_action_that_times_out_is_reported_as_unknown_sent_once_and_refetched
             .is_some_and(|b| b.text.contains("outcome unknown"))
     })
     .await;
+    let outcome_at = r.state.banner.as_ref().map(|b| b.at);
     r.sim.set_faults(Faults::default());
     // Refetched right after, and the pause was sent exactly once.
     r.until("a refetch", |s| {
         s.venues[0].freshness[0].error.is_none() && s.venues[0].connection == Connection::Polling
     })
     .await;
+    r.until("active orders fetched after the outcome", |s| {
+        s.venues[0].freshness[0].updated_at >= outcome_at
+    })
+    .await;
+    // Every active-orders request since the pause was asked for by the action (the first may
+    // time out under the injected latency and be retried).
+    let paths: Vec<String> = r.sim.requests().iter().map(|q| q.path.clone()).collect();
+    let pause_at = paths.iter().position(|p| p == "/api/pause_order/");
+    let first_get = paths.iter().position(|p| p == "/api/active_orders/");
+    assert!(
+        matches!((pause_at, first_get), (Some(p), Some(g)) if g > p),
+        "{paths:?}"
+    );
     let pauses = r
         .sim
         .requests()
