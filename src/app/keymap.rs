@@ -153,12 +153,6 @@ impl KeyAction {
         KeyAction::ALL.into_iter().find(|a| a.name() == name)
     }
 
-    /// The tab a binding is limited to (`None`: every tab). A tab's own binding wins over a
-    /// global one on the same key while that tab is shown.
-    pub fn tab(self) -> Option<super::Tab> {
-        None
-    }
-
     /// One-line description for the help overlay.
     pub fn description(self) -> &'static str {
         match self {
@@ -456,24 +450,14 @@ impl Default for Keymap {
 }
 
 impl Keymap {
-    /// The action bound to this key event on any tab (global bindings only), if any.
+    /// The action bound to this key event, if any. Every binding holds on every tab; what an
+    /// action does on a tab is `app::update`'s business (e.g. `Enter` opens the detail on the
+    /// active tab and expands the tree on the multi-order tab).
     pub fn action_for(&self, ev: &KeyEvent) -> Option<KeyAction> {
         self.bindings
             .iter()
-            .filter(|b| b.action.tab().is_none())
             .find(|b| b.keys.iter().any(|k| k.matches(ev)))
             .map(|b| b.action)
-    }
-
-    /// The action bound to this key event while `tab` is shown: that tab's own binding first,
-    /// then a global one.
-    pub fn action_in(&self, ev: &KeyEvent, tab: super::Tab) -> Option<KeyAction> {
-        self.bindings
-            .iter()
-            .filter(|b| b.action.tab() == Some(tab))
-            .find(|b| b.keys.iter().any(|k| k.matches(ev)))
-            .map(|b| b.action)
-            .or_else(|| self.action_for(ev))
     }
 
     /// This keymap with some actions' keys replaced: `overrides` maps action names
@@ -482,7 +466,7 @@ impl Keymap {
     ///
     /// # Errors
     /// An unknown action name, a key that does not parse, or a key left bound to two actions
-    /// that can be active on the same tab; the message names the entry.
+    /// (bindings hold on every tab); the message names the entry.
     pub fn with_overrides<'a, I, K>(&self, overrides: I) -> Result<Keymap, String>
     where
         I: IntoIterator<Item = (&'a str, K)>,
@@ -510,13 +494,10 @@ impl Keymap {
         Ok(out)
     }
 
-    /// Fails when one key triggers two actions that can be active on the same tab.
+    /// Fails when one key triggers two actions.
     fn check(&self) -> Result<(), String> {
         for (i, a) in self.bindings.iter().enumerate() {
             for b in &self.bindings[i + 1..] {
-                if a.action.tab() != b.action.tab() {
-                    continue;
-                }
                 if let Some(k) = a.keys.iter().find(|k| b.keys.contains(k)) {
                     return Err(format!(
                         "[keys] key {} is bound to both {} and {}",

@@ -106,7 +106,7 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Command> {
         }
         Some(Modal::Confirm(confirm)) => on_confirm_key(state, confirm, key),
         Some(Modal::Amend(form)) => on_amend_key(state, form, key),
-        None => match state.keymap.action_in(&key, state.tab) {
+        None => match state.keymap.action_for(&key) {
             Some(action) => on_action(state, action),
             None => Vec::new(),
         },
