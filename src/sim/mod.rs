@@ -189,7 +189,7 @@ impl Shared {
                     book.order(id).map(|o| {
                         serde_json::json!({
                             "type": "order_update",
-                            "data": {"order_id": id, "update_type": kind, "order": json::order(o)}
+                            "data": {"order_id": id, "update_type": kind, "order": json::order(o, self.cfg.shapes)}
                         })
                         .to_string()
                     })

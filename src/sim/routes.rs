@@ -251,7 +251,7 @@ async fn active_orders(State(shared): S, Query(q): Params) -> Response {
         .filter(|o| !(exclude_paused && o.status == "PAUSED"))
         .filter(|o| !only_active || o.status == "ACTIVE")
         .filter(|o| accounts.is_empty() || accounts.iter().any(|a| a == o.account))
-        .map(wire::order)
+        .map(|o| wire::order(o, shared.cfg.shapes))
         .collect();
     ok(
         StatusCode::OK,
@@ -274,7 +274,7 @@ async fn orders(State(shared): S, Query(q): Params) -> Response {
         .iter()
         .skip((page - 1) * size)
         .take(size)
-        .map(|o| wire::order(o))
+        .map(|o| wire::order(o, shared.cfg.shapes))
         .collect();
     ok(
         StatusCode::OK,
@@ -291,7 +291,7 @@ async fn order(State(shared): S, Path(id): Path<String>, Query(q): Params) -> Re
             json!("No order found with given ID!"),
         );
     };
-    let mut v = wire::order(o);
+    let mut v = wire::order(o, shared.cfg.shapes);
     if flag(&q, "include_fills", false)
         && let Some(obj) = v.as_object_mut()
     {
@@ -299,12 +299,7 @@ async fn order(State(shared): S, Path(id): Path<String>, Query(q): Params) -> Re
             .placements
             .iter()
             .filter(|p| p.order_id == id && p.status == "FILLED")
-            .map(|p| {
-                json!({"placement_id": p.id, "exchange": p.exchange, "role": p.placement_type,
-                       "executed_price": p.price.map(|x| x.to_string()),
-                       "executed_qty": p.executed_qty.to_string(),
-                       "fill_time": p.created_at.to_string()})
-            })
+            .map(|p| wire::fill(o, p, shared.cfg.shapes))
             .collect();
         obj.insert("fills".into(), Value::Array(fills));
     }
@@ -334,7 +329,7 @@ fn multi_json(shared: &Shared, id: Option<&str>, include: bool) -> Vec<Value> {
                 .iter()
                 .filter(|o| m.children.contains(&o.id))
                 .collect();
-            wire::multi(m, &kids, include)
+            wire::multi(m, &kids, include, shared.cfg.shapes)
         })
         .collect()
 }
