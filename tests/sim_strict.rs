@@ -498,3 +498,27 @@ async fn bulk_partial_failure_is_the_documented_422_and_the_failed_orders_stay()
     );
     s.shutdown().await;
 }
+
+#[tokio::test]
+async fn the_demo_desk_hands_the_simulators_random_key_to_its_client() {
+    let s = sim().await;
+    let venues =
+        blotter::desk::demo_venues(&s, Duration::from_secs(5)).unwrap_or_else(|e| panic!("{e}"));
+    let (_, treadfi) = venues
+        .iter()
+        .find(|(id, _)| id.as_str() == "treadfi")
+        .unwrap_or_else(|| panic!("no treadfi demo venue"));
+    let page = treadfi
+        .active_orders()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(page.rows.len() >= 12);
+    let auth: Vec<Option<String>> = s
+        .requests()
+        .into_iter()
+        .filter(|r| r.path.starts_with("/api/"))
+        .map(|r| r.authorization)
+        .collect();
+    assert_eq!(auth, vec![Some(token(&s))]);
+    s.shutdown().await;
+}
