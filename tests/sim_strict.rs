@@ -522,3 +522,43 @@ async fn the_demo_desk_hands_the_simulators_random_key_to_its_client() {
     assert_eq!(auth, vec![Some(token(&s))]);
     s.shutdown().await;
 }
+
+#[tokio::test]
+async fn the_client_shows_the_bulk_refusals_in_the_venues_words() {
+    use blotter::venue::{Action, Venue};
+    let s = sim().await;
+    let c = blotter::venue::treadfi::TreadfiClient::new(
+        &s.base_url(),
+        Some(s.token()),
+        Duration::from_secs(5),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let pause_all = Action::PauseAll {
+        venue: Default::default(),
+    };
+    let active: Vec<String> = open_orders(&s)
+        .await
+        .iter()
+        .filter(|o| o["status"] == "ACTIVE")
+        .map(id_of)
+        .collect();
+    s.set_faults(Faults {
+        bulk_fail: vec![active[0].clone()],
+        ..Faults::default()
+    });
+    let partial = c.act(&pause_all).await.err().map(|e| e.to_string());
+    assert_eq!(
+        partial,
+        Some(format!(
+            "422 Paused {} orders with 1 failures: ['{}']",
+            active.len() - 1,
+            active[0]
+        ))
+    );
+    s.set_faults(Faults::default());
+    let reply = c.act(&pause_all).await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(reply.message, "Successfully paused all orders.");
+    let nothing = c.act(&pause_all).await.err().map(|e| e.to_string());
+    assert_eq!(nothing.as_deref(), Some("400 No active orders to cancel."));
+    s.shutdown().await;
+}
