@@ -173,6 +173,55 @@ async fn the_blotter_reads_the_documents_shapes_as_it_reads_the_simulators() {
         checked.iter().all(|n| *n > 0),
         "each fill shape seen: {checked:?}"
     );
+
+    // Placements: numbers with 20 decimals, null base quantities, zone-less times — read
+    // the same as the plain simulator's.
+    let plain_client = client(&plain);
+    let (mut wide, mut naive_placements) = (0, 0);
+    for o in &want.rows {
+        let w = plain_client
+            .placements(&o.id)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let g = docs_client
+            .placements(&o.id)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(g.bad_rows.is_empty(), "{:?}", g.bad_rows);
+        let read = |p: &blotter::domain::Placement| {
+            format!(
+                "{} {} {} qty {:?} executed {:?} price {:?} {:?}",
+                p.id,
+                p.placement_type,
+                p.status,
+                p.qty.map(|d| d.normalize()),
+                p.executed_qty.map(|d| d.normalize()),
+                p.price.map(|d| d.normalize()),
+                p.failure_reason,
+            )
+        };
+        let want_rows: Vec<String> = w.rows.iter().map(read).collect();
+        let got_rows: Vec<String> = g.rows.iter().map(read).collect();
+        assert_eq!(got_rows, want_rows, "placements of {}", o.id.as_str());
+        for (gp, wp) in g.rows.iter().zip(&w.rows) {
+            let (Some(gt), Some(wt)) = (gp.created_at, wp.created_at) else {
+                panic!("placement {} without created_at", gp.id)
+            };
+            assert!(gt.duration_since(wt).as_secs().abs() <= 5, "{gt} vs {wt}");
+        }
+        let text = raw(
+            &docs,
+            &format!("/api/placements/?order_id={}", o.id.as_str()),
+        )
+        .await
+        .to_string();
+        wide += usize::from(text.contains("00000000000000000"));
+        naive_placements += usize::from(text.contains("\"base_qty\":null"));
+    }
+    assert!(
+        wide > 0 && naive_placements > 0,
+        "{wide} {naive_placements}"
+    );
     plain.shutdown().await;
     docs.shutdown().await;
 }

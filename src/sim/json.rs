@@ -326,8 +326,11 @@ pub fn multi(
 
 /// One placement as in `/api/placements/`: numbers as JSON numbers (the document's noted
 /// type inconsistency), `""` for empty failure reason / external id, null price for TAKE.
-pub fn placement(p: &SimPlacement) -> Value {
-    json!({
+/// In [`Shapes::Docs`], by the order's [`doc_variant`]: 1 leaves the nullable `base_qty` /
+/// `executed_base_qty` null and writes `created_at` without a zone; 2 writes the numbers
+/// with the 20 decimals of the order-detail example (`28931.15000000000000000000`).
+pub fn placement(p: &SimPlacement, shapes: Shapes) -> Value {
+    let v = json!({
         "id": p.id,
         "exchange": p.exchange,
         "qty": num(p.qty),
@@ -342,7 +345,36 @@ pub fn placement(p: &SimPlacement) -> Value {
         "created_at": ts(p.created_at),
         "pct_filled": num(pct(p.executed_qty, p.qty)),
         "external_id": p.external_id,
-    })
+    });
+    if shapes == Shapes::Sim {
+        return v;
+    }
+    let Value::Object(mut m) = v else { return v };
+    match doc_variant(&p.order_id) {
+        1 => {
+            m.insert("base_qty".into(), Value::Null);
+            m.insert("executed_base_qty".into(), Value::Null);
+            m.insert("created_at".into(), json!(ts_naive(p.created_at)));
+        }
+        2 => {
+            let wide = |d: Decimal| {
+                let mut d = d;
+                d.rescale(20);
+                num(d)
+            };
+            for (key, value) in [
+                ("qty", Some(p.qty)),
+                ("executed_qty", Some(p.executed_qty)),
+                ("base_qty", Some(p.qty)),
+                ("executed_base_qty", Some(p.executed_qty)),
+                ("price", p.price),
+            ] {
+                m.insert(key.into(), value.map_or(Value::Null, wide));
+            }
+        }
+        _ => {}
+    }
+    Value::Object(m)
 }
 
 /// One order message as in `/api/order_errors/`.

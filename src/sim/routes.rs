@@ -373,7 +373,7 @@ async fn placements(State(shared): S, Query(q): Params) -> Response {
         .iter()
         .skip((page - 1) * size)
         .take(size)
-        .map(|p| wire::placement(p))
+        .map(|p| wire::placement(p, shared.cfg.shapes))
         .collect();
     ok(
         StatusCode::OK,
