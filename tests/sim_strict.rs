@@ -562,3 +562,49 @@ async fn the_client_shows_the_bulk_refusals_in_the_venues_words() {
     assert_eq!(nothing.as_deref(), Some("400 No active orders to cancel."));
     s.shutdown().await;
 }
+
+#[tokio::test]
+async fn write_bodies_must_be_json_as_the_documents_say() {
+    let s = sim().await;
+    let target = open_orders(&s)
+        .await
+        .iter()
+        .find(|o| o["status"] == "ACTIVE")
+        .map(id_of)
+        .unwrap_or_else(|| panic!("no active order"));
+    let body = json!({ "order_id": target }).to_string();
+    let send = |content_type: Option<&'static str>| {
+        let mut req = reqwest::Client::new()
+            .post(format!("{}/api/pause_order/", s.base_url()))
+            .header("Authorization", token(&s))
+            .body(body.clone());
+        if let Some(ct) = content_type {
+            req = req.header("Content-Type", ct);
+        }
+        async move {
+            let r = req.send().await.unwrap_or_else(|e| panic!("{e}"));
+            let status = r.status().as_u16();
+            let text = r.text().await.unwrap_or_default();
+            (
+                status,
+                serde_json::from_str::<Value>(&text).unwrap_or(Value::Null),
+            )
+        }
+    };
+    assert_eq!(
+        send(Some("text/plain")).await,
+        (
+            415,
+            json!({"detail": "Unsupported media type \"text/plain\" in request."})
+        )
+    );
+    assert_eq!(
+        send(None).await,
+        (400, error("Missing required field: order_id"))
+    );
+    assert_eq!(
+        send(Some("application/json")).await,
+        (202, json!({"message": "Successfully paused order."}))
+    );
+    s.shutdown().await;
+}

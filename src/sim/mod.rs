@@ -13,6 +13,9 @@
 //!   `{"detail": "Not found."}`; a documented path with another method is 405
 //!   `{"detail": "Method \"X\" not allowed."}` (Django's replies). The official client's
 //!   `DELETE /api/multi_order/{id}` is not in the document and is refused.
+//! - **Write bodies**: JSON only (`Content-Type: application/json`); another media type is
+//!   415 `{"detail": "Unsupported media type \"text/plain\" in request."}`, a body without a
+//!   content type is read as no data (then the endpoint's "Missing required field" 400).
 //! - **Amend** (`POST /api/amend_order/`): the documented 400/404/422 rules, see `book::Book::amend`.
 //! - **Bulk** (`pause_all_orders`, `resume_all_orders`, `cancel_all_orders`): 400
 //!   `{"message": "No active orders to cancel."}` / `"No paused orders to resume."` when there is

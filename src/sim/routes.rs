@@ -152,6 +152,22 @@ async fn gate(State(shared): S, req: Request, next: Next) -> Response {
             return r;
         }
     }
+    // "For write endpoints, include `Content-Type: application/json`". As Django REST
+    // framework parses: another media type is a 415; none means no data (the handler then
+    // answers its "Missing required field" 400).
+    let mut bytes = bytes;
+    if is_api && parts.method == Method::POST && !bytes.is_empty() {
+        match header_text(header::CONTENT_TYPE) {
+            Some(ct) if ct.trim_start().starts_with("application/json") => {}
+            Some(ct) => {
+                return ok(
+                    StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                    json!({ "detail": format!("Unsupported media type \"{ct}\" in request.") }),
+                );
+            }
+            None => bytes = Bytes::new(),
+        }
+    }
     next.run(Request::from_parts(parts, Body::from(bytes)))
         .await
 }
