@@ -869,20 +869,23 @@ async fn run_sim(listen: SocketAddr, cfg: SimConfig, faults: sim::Faults) -> Res
     let given = cfg.token.is_some();
     let handle = sim::spawn_on(listener, cfg).await?;
     handle.set_faults(faults);
-    // The one place the key is printed: it is the user's own throwaway key for this local
-    // simulator (random per run unless --token), and they need it to connect a blotter.
-    // It goes to stdout once, never to the log.
+    // The one place the key is printed, and only a random one: it is the user's own
+    // throwaway key for this local simulator (made for this run), and they need it to connect
+    // a blotter. It goes to stdout once, never to the log. A key given with --token is the
+    // user's already and is not echoed.
     let key = handle.token();
+    let key_text = if given {
+        "the one given with --token".to_owned()
+    } else {
+        format!(
+            "{} (random, this run only; e.g. TREADFI_API_KEY={} blotter --treadfi-url {})",
+            key.expose_secret(),
+            key.expose_secret(),
+            handle.base_url()
+        )
+    };
     println!(
-        "simulated Tread.fi venue on {} — Ctrl-C to stop\n  API key{}: {}  (e.g. TREADFI_API_KEY={} blotter --treadfi-url {})",
-        handle.base_url(),
-        if given {
-            ""
-        } else {
-            " (random, this run only)"
-        },
-        key.expose_secret(),
-        key.expose_secret(),
+        "simulated Tread.fi venue on {} — Ctrl-C to stop\n  API key: {key_text}",
         handle.base_url(),
     );
     println!(
