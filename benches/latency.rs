@@ -119,10 +119,12 @@ fn main() {
             Ok(s) => s,
             Err(e) => panic!("{e}"),
         };
-        let client = || match TreadfiClient::new(&sim.base_url(), None, Duration::from_secs(5)) {
-            Ok(c) => c,
-            Err(e) => panic!("{e}"),
-        };
+        let client =
+            || match TreadfiClient::new(&sim.base_url(), Some(sim.token()), Duration::from_secs(5))
+            {
+                Ok(c) => c,
+                Err(e) => panic!("{e}"),
+            };
         let mut ws = measure(Arc::new(client()), &sim, samples, true).await;
         let mut poll = measure(Arc::new(PollOnly(client())), &sim, samples, false).await;
         println!(

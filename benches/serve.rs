@@ -154,6 +154,10 @@ fn main() {
             .env("HOME", d)
             .env("XDG_CONFIG_HOME", d.join("config"))
             .env("XDG_DATA_HOME", d.join("data"))
+            .env(
+                "TREADFI_API_KEY",
+                secrecy::ExposeSecret::expose_secret(&sim.token()),
+            )
             .arg("--treadfi-url")
             .arg(sim.base_url())
             .arg("--log-file")

@@ -13,16 +13,18 @@ use blotter::sim::Faults;
 use blotter::venue::treadfi::TreadfiClient;
 use blotter::venue::{Action, Venue};
 
-/// The simulator's admin endpoints, over HTTP.
+/// The simulator's admin endpoints (`/_sim/…`, authenticated with the same key), over HTTP.
 struct Admin {
     http: reqwest::Client,
     base: String,
+    key: String,
 }
 
 impl Admin {
     async fn post(&self, path: &str, body: String) -> bool {
         self.http
             .post(format!("{}{path}", self.base))
+            .header("Authorization", format!("Token {}", self.key))
             .body(body)
             .send()
             .await
@@ -31,7 +33,7 @@ impl Admin {
 
     async fn set_faults(&self, f: &Faults) {
         let body = serde_json::to_string(f).unwrap_or_default();
-        if !self.post("/admin/faults", body).await {
+        if !self.post("/_sim/faults", body).await {
             eprintln!("could not set faults");
         }
     }
@@ -70,8 +72,10 @@ fn main() {
             Err(e) => panic!("{e}"),
         };
         let base = format!("http://127.0.0.1:{port}");
+        // A throwaway key for this run's simulator process.
+        let key = format!("soak-{}-{}", std::process::id(), fastrand::u64(..));
         let mut sim_proc = match std::process::Command::new(env!("CARGO_BIN_EXE_blotter"))
-            .args(["sim", "--listen", &format!("127.0.0.1:{port}"), "--orders", "1000"])
+            .args(["sim", "--listen", &format!("127.0.0.1:{port}"), "--orders", "1000", "--token", &key])
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null())
             .spawn()
@@ -80,14 +84,14 @@ fn main() {
             Err(e) => panic!("{e}"),
         };
         let admin = reqwest::Client::new();
-        let sim = Admin { http: admin, base: base.clone() };
+        let sim = Admin { http: admin, base: base.clone(), key: key.clone() };
         for _ in 0..100 {
-            if sim.post("/admin/paused?on=false", String::new()).await {
+            if sim.post("/_sim/paused?on=false", String::new()).await {
                 break;
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
-        let client = || match TreadfiClient::new(&base, None, Duration::from_secs(2)) {
+        let client = || match TreadfiClient::new(&base, Some(secrecy::SecretString::from(key.clone())), Duration::from_secs(2)) {
             Ok(c) => c.with_keep_alive(Duration::from_secs(2)),
             Err(e) => panic!("{e}"),
         };
@@ -142,7 +146,7 @@ fn main() {
         }
         // Repair: faults off, simulator frozen, wait for two full refreshes.
         sim.set_faults(&Faults::default()).await;
-        sim.post("/admin/paused?on=true", String::new()).await;
+        sim.post("/_sim/paused?on=true", String::new()).await;
         tokio::time::sleep(Duration::from_millis(500)).await;
         let _ = handle.send(FeedCommand::Refresh);
         let repair_start = Instant::now();

@@ -133,7 +133,8 @@ pub fn venue_from_config(v: &VenueConfig) -> Result<(Arc<dyn Venue>, bool), Desk
     }
 }
 
-/// The three demo venues served by the embedded simulator: `treadfi` (its Tread.fi API),
+/// The three demo venues served by the embedded simulator: `treadfi` (its Tread.fi API, with
+/// the simulator's own key: random unless configured, see [`SimHandle::token`]),
 /// `anboto` (its `/anboto` endpoints, signed with the demo key) and `alphasec` (its
 /// `/alphasec` endpoints, the demo wallet and token map).
 ///
@@ -141,7 +142,7 @@ pub fn venue_from_config(v: &VenueConfig) -> Result<(Arc<dyn Venue>, bool), Desk
 /// When a client can't be built (not expected for a loopback simulator).
 pub fn demo_venues(sim: &SimHandle, timeout: Duration) -> Result<Venues, DeskError> {
     let err = |e: crate::venue::VenueError| DeskError(e.to_string());
-    let treadfi = TreadfiClient::new(&sim.base_url(), None, timeout).map_err(err)?;
+    let treadfi = TreadfiClient::new(&sim.base_url(), Some(sim.token()), timeout).map_err(err)?;
     let anboto = AnbotoClient::new(
         &sim.anboto_url(),
         SecretString::from(sim::anboto::DEMO_KEY),

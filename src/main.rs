@@ -16,6 +16,7 @@ use blotter::venue::treadfi::TreadfiClient;
 use blotter::venue::{Venue, VenueError};
 use clap::{Parser, Subcommand, ValueEnum};
 use color_eyre::eyre::{Result, WrapErr, eyre};
+use secrecy::ExposeSecret;
 
 /// Terminal order blotter for crypto execution venues. With no venue configured it runs
 /// against an embedded simulated Tread.fi venue (demo mode).
@@ -67,9 +68,15 @@ enum Cmd {
         /// Address to listen on.
         #[arg(long, default_value = "127.0.0.1:8787")]
         listen: SocketAddr,
-        /// Require `Authorization: Token KEY` (default: accept any).
+        /// The API key clients must send as `Authorization: Token KEY` (default: a random
+        /// key, printed once at start).
         #[arg(long, value_name = "KEY")]
         token: Option<String>,
+        /// `docs`: rows vary as the documents' examples vary (optional fields left out,
+        /// numbers as strings or JSON numbers, timestamps with or without a zone, each fill
+        /// shape); `sim`: one consistent shape.
+        #[arg(long, value_enum, default_value_t = ShapesArg::Sim)]
+        shapes: ShapesArg,
         /// Seed of the simulated order book.
         #[arg(long, default_value_t = 7)]
         seed: u64,
@@ -79,7 +86,7 @@ enum Cmd {
         /// Add this many synthetic working orders (performance runs).
         #[arg(long, default_value_t = 0)]
         orders: usize,
-        /// Start with these faults (also switchable at run time: POST /admin/faults).
+        /// Start with these faults (also switchable at run time: `POST /_sim/faults` with the key).
         #[command(flatten)]
         faults: SimFaults,
     },
@@ -141,6 +148,24 @@ struct ActArgs {
     yes: bool,
 }
 
+/// `blotter sim --shapes`.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum ShapesArg {
+    /// One consistent shape.
+    Sim,
+    /// As the documents' examples vary.
+    Docs,
+}
+
+impl From<ShapesArg> for sim::Shapes {
+    fn from(s: ShapesArg) -> Self {
+        match s {
+            ShapesArg::Sim => sim::Shapes::Sim,
+            ShapesArg::Docs => sim::Shapes::Docs,
+        }
+    }
+}
+
 /// Fault switches of `blotter sim`.
 #[derive(Debug, Clone, Default, clap::Args)]
 struct SimFaults {
@@ -181,6 +206,7 @@ impl From<SimFaults> for sim::Faults {
             ws_drop: f.ws_drop,
             ws_silence: f.ws_silence,
             unauthorized_after: f.unauthorized_after,
+            ..sim::Faults::default()
         }
     }
 }
@@ -226,11 +252,23 @@ fn main() -> Result<()> {
         Some(Cmd::Sim {
             listen,
             token,
+            shapes,
             seed,
             orders,
             frozen,
             faults,
-        }) => rt.block_on(run_sim(listen, token, seed, orders, frozen, faults.into())),
+        }) => rt.block_on(run_sim(
+            listen,
+            SimConfig {
+                seed,
+                token: token.map(secrecy::SecretString::from),
+                extra_orders: orders,
+                auto_advance: !frozen,
+                shapes: shapes.into(),
+                ..SimConfig::default()
+            },
+            faults.into(),
+        )),
         Some(Cmd::Dump {
             what,
             format,
@@ -825,37 +863,31 @@ impl Signals {
     }
 }
 
-async fn run_sim(
-    listen: SocketAddr,
-    token: Option<String>,
-    seed: u64,
-    orders: usize,
-    frozen: bool,
-    faults: sim::Faults,
-) -> Result<()> {
+async fn run_sim(listen: SocketAddr, cfg: SimConfig, faults: sim::Faults) -> Result<()> {
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .wrap_err_with(|| format!("cannot listen on {listen}"))?;
-    let handle = sim::spawn_on(
-        listener,
-        SimConfig {
-            seed,
-            token: token.clone(),
-            extra_orders: orders,
-            auto_advance: !frozen,
-            ..SimConfig::default()
-        },
-    )
-    .await?;
+    let given = cfg.token.is_some();
+    let handle = sim::spawn_on(listener, cfg).await?;
     handle.set_faults(faults);
+    // The one place the key is printed, and only a random one: it is the user's own
+    // throwaway key for this local simulator (made for this run), and they need it to connect
+    // a blotter. It goes to stdout once, never to the log. A key given with --token is the
+    // user's already and is not echoed.
+    let key = handle.token();
+    let key_text = if given {
+        "the one given with --token".to_owned()
+    } else {
+        format!(
+            "{} (random, this run only; e.g. TREADFI_API_KEY={} blotter --treadfi-url {})",
+            key.expose_secret(),
+            key.expose_secret(),
+            handle.base_url()
+        )
+    };
     println!(
-        "simulated Tread.fi venue on {} (auth: {}) — Ctrl-C to stop",
+        "simulated Tread.fi venue on {} — Ctrl-C to stop\n  API key: {key_text}",
         handle.base_url(),
-        if token.is_some() {
-            "token required"
-        } else {
-            "any"
-        }
     );
     println!(
         "simulated Anboto v2 venue on {} (demo key {}; the demo secret is DEMO_SECRET_B64 in src/sim/anboto.rs; hex signatures)",

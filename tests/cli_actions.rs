@@ -5,6 +5,7 @@
 use std::process::Stdio;
 
 use blotter::sim::{self, SimConfig, SimHandle};
+use secrecy::ExposeSecret;
 use tokio::io::AsyncWriteExt;
 
 async fn sim() -> SimHandle {
@@ -25,6 +26,7 @@ async fn run(
 ) -> (i32, String, String) {
     let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_blotter"))
         .args(["--treadfi-url", &s.base_url(), "--log-file"])
+        .env("TREADFI_API_KEY", s.token().expose_secret())
         .arg(dir.join("log"))
         .arg("--audit-file")
         .arg(dir.join("audit.jsonl"))
@@ -199,6 +201,7 @@ async fn killed_mid_run_every_reply_already_shown_is_in_the_audit_log() {
     });
     let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_blotter"))
         .args(["--treadfi-url", &s.base_url(), "--log-file"])
+        .env("TREADFI_API_KEY", s.token().expose_secret())
         .arg(dir.path().join("log"))
         .arg("--audit-file")
         .arg(dir.path().join("audit.jsonl"))

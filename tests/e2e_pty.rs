@@ -387,9 +387,12 @@ fn free_port() -> u16 {
     l.local_addr().map(|a| a.port()).unwrap_or(0)
 }
 
+/// The key of the simulator `start_sim` starts (the same across restarts).
+const RESTART_KEY: &str = "restart-test-key";
+
 fn start_sim(listen: &str) -> std::process::Child {
     std::process::Command::new(env!("CARGO_BIN_EXE_blotter"))
-        .args(["sim", "--listen", listen])
+        .args(["sim", "--listen", listen, "--token", RESTART_KEY])
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
         .spawn()
@@ -401,7 +404,10 @@ fn killing_and_restarting_the_venue_shows_reconnecting_then_recovers() {
     let listen = format!("127.0.0.1:{}", free_port());
     let mut sim = start_sim(&listen);
     let url = format!("http://{listen}");
-    let mut s = Session::start(&["--treadfi-url", &url, "--interval", "0.5"]);
+    let mut s = Session::start_with_env(
+        &["--treadfi-url", &url, "--interval", "0.5"],
+        &[("TREADFI_API_KEY", RESTART_KEY)],
+    );
     s.wait_text("● live");
     let _ = sim.kill();
     let _ = sim.wait();

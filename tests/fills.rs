@@ -166,7 +166,8 @@ async fn the_client_asks_for_fills_the_documented_way() {
     .await
     .unwrap();
     sim.advance(5);
-    let client = TreadfiClient::new(&sim.base_url(), None, Duration::from_secs(5)).unwrap();
+    let client =
+        TreadfiClient::new(&sim.base_url(), Some(sim.token()), Duration::from_secs(5)).unwrap();
     let orders = client.active_orders().await.unwrap();
     let filled = orders
         .rows

@@ -70,7 +70,7 @@ async fn hub_on_sim(interval: Duration, demo: bool) -> (SimHandle, Arc<Hub>) {
     })
     .await
     .unwrap_or_else(|e| panic!("{e}"));
-    let client = TreadfiClient::new(&sim.base_url(), None, Duration::from_secs(10))
+    let client = TreadfiClient::new(&sim.base_url(), Some(sim.token()), Duration::from_secs(10))
         .unwrap_or_else(|e| panic!("{e}"));
     let hub = Hub::start(
         Arc::new(client),

@@ -155,8 +155,12 @@ async fn expanding_fetches_the_multi_order_with_its_children_from_the_venue() {
     .await
     .unwrap();
     let venue = std::sync::Arc::new(
-        blotter::venue::treadfi::TreadfiClient::new(&sim.base_url(), None, Duration::from_secs(5))
-            .unwrap(),
+        blotter::venue::treadfi::TreadfiClient::new(
+            &sim.base_url(),
+            Some(sim.token()),
+            Duration::from_secs(5),
+        )
+        .unwrap(),
     );
     let (tx, mut rx) = tokio::sync::mpsc::channel(1024);
     let cfg = blotter::feed::FeedConfig {

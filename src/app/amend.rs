@@ -1,7 +1,10 @@
-//! The amend form and its validation, by the rules of Tread's `POST /api/amend_order/`:
-//! one of base/quote quantity only, quantities positive, `pov_target` between 0 and 1,
-//! `duration` at least 5% more than the time already elapsed, limit price a positive price or
-//! a price expression. An invalid form is never sent.
+//! The amend form and its validation, by the rules of Tread's `POST /api/amend_order/`
+//! (`treadfi-core-order-api.md`, "Amend order", 400 and 422): one of base/quote quantity
+//! only, quantities positive, `pov_target` between 0 and 1, `duration` at least 5% more than
+//! the time already elapsed, limit price a positive price or a price expression; and, from
+//! the order itself, no child order of a multi-order, not with less than 15 seconds left, no
+//! new quantity less than 5% above what has already executed. The form says which rule
+//! failed; an invalid form is never sent.
 
 use std::str::FromStr;
 
@@ -64,9 +67,24 @@ pub struct AmendForm {
     pub focus: usize,
     /// The order's start time (to check the duration rule).
     pub time_start: Option<Timestamp>,
+    /// When the order's schedule ends (`time_end`, else `time_start` + `duration`), for the
+    /// "less than 15 seconds remaining" rule.
+    pub time_end: Option<Timestamp>,
+    /// The multi-order this order is a child of (`parent_order_id`): the venue refuses to
+    /// amend child orders.
+    pub parent_order_id: Option<OrderId>,
+    /// Already executed, in the base asset (`executed_qty` when the order is sized in base).
+    pub executed_base: Option<Decimal>,
+    /// Already executed, in the quote asset (`executed_notional`, or `executed_qty` when the
+    /// order is sized in quote).
+    pub executed_quote: Option<Decimal>,
     /// The last validation error, shown under the form.
     pub error: Option<String>,
 }
+
+/// Least time left (seconds) for the venue to accept an amend ("The order is too close to
+/// completion (less than 15 seconds remaining)").
+pub const MIN_SECS_LEFT: i64 = 15;
 
 impl AmendForm {
     /// A blank form for `order`, with its current values as placeholders.
@@ -93,6 +111,23 @@ impl AmendForm {
             ],
             focus: 0,
             time_start: order.time_start,
+            time_end: order.time_end.or_else(|| {
+                let start = order.time_start?;
+                start
+                    .checked_add(jiff::SignedDuration::from_secs(order.duration_secs?))
+                    .ok()
+            }),
+            parent_order_id: order.parent_order_id.clone(),
+            executed_base: if quote_sized(order) {
+                None
+            } else {
+                order.executed_qty
+            },
+            executed_quote: if quote_sized(order) {
+                order.executed_qty.or(order.executed_notional)
+            } else {
+                order.executed_notional
+            },
             error: None,
         }
     }
@@ -126,10 +161,53 @@ impl AmendForm {
         self.focus = (self.focus + AmendField::ALL.len() - 1) % AmendField::ALL.len();
     }
 
-    /// Validates the form at time `now`. Errors are user-facing sentences.
+    /// Validates the form at time `now`: the order's own rules first (child order, time
+    /// left), then the fields, then the new quantity against what has executed. Errors are
+    /// user-facing sentences naming the rule.
     pub fn validate(&self, now: Timestamp) -> Result<AmendChanges, String> {
-        validate(&self.values, self.time_start, now)
+        if let Some(parent) = &self.parent_order_id {
+            return Err(format!(
+                "Child orders can't be amended (this one belongs to multi-order {}).",
+                parent.short()
+            ));
+        }
+        if let Some(end) = self.time_end {
+            let left = end.duration_since(now).as_secs();
+            if left < MIN_SECS_LEFT {
+                return Err(format!(
+                    "Too close to completion: {}s left, the venue needs at least {MIN_SECS_LEFT}s.",
+                    left.max(0)
+                ));
+            }
+        }
+        let changes = validate(&self.values, self.time_start, now)?;
+        for (new, executed, what) in [
+            (changes.base_asset_qty, self.executed_base, "Base qty"),
+            (changes.quote_asset_qty, self.executed_quote, "Quote qty"),
+        ] {
+            if let (Some(new), Some(executed)) = (new, executed) {
+                // "The new sell_token_amount is less than 5% above executed quantity".
+                let min = executed * Decimal::new(105, 2);
+                if new < min {
+                    return Err(format!(
+                        "{what} must be at least 5% above the {} already executed (≥ {}).",
+                        executed.normalize(),
+                        min.normalize()
+                    ));
+                }
+            }
+        }
+        Ok(changes)
     }
+}
+
+/// True when the order is sized in its quote asset (its target token is the pair's quote).
+fn quote_sized(order: &Order) -> bool {
+    let quote = order.pair.rsplit('-').next().unwrap_or_default();
+    order
+        .target_token
+        .as_deref()
+        .is_some_and(|t| !quote.is_empty() && t == quote)
 }
 
 /// Validates raw field texts (in [`AmendField::ALL`] order) into the changes to send.

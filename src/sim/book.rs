@@ -105,6 +105,8 @@ pub struct SimPlacement {
     pub qty: Decimal,
     pub executed_qty: Decimal,
     pub price: Option<Decimal>,
+    /// Price the placement filled at (for fills; `price` is the limit, none for TAKE).
+    pub fill_price: Option<Decimal>,
     pub status: &'static str,
     pub failure_reason: String,
     pub external_id: String,
@@ -356,6 +358,7 @@ impl Book {
             qty: base_qty,
             executed_qty: base_qty,
             price: make.then_some(price),
+            fill_price: Some(price),
             status: "FILLED",
             failure_reason: String::new(),
             external_id: format!("{}", 10_000_000 + self.rng.u32(..9_000_000)),
@@ -527,6 +530,7 @@ impl Book {
             qty: (o.target_qty * d("0.01")).round_dp(8),
             executed_qty: Decimal::ZERO,
             price: Some(self.mid(o)),
+            fill_price: None,
             status: "FAILED",
             failure_reason: reason.into(),
             external_id: String::new(),
@@ -643,38 +647,69 @@ impl Book {
         Ok((changes, "Order canceled!"))
     }
 
-    /// `POST /api/amend_order/` with the `changes` object already parsed.
+    /// `POST /api/amend_order/` with the `changes` object already parsed. The document's
+    /// 404 and 422 rules, in this order: unknown order (404 `Order <id> not found`); both
+    /// quantities; a finished order; a child order of a multi-order; less than
+    /// [`AMEND_MIN_REMAINING_SECS`] left; a quantity not positive or less than 5% above what
+    /// has executed; a duration less than 5% above the elapsed time; a POV target outside
+    /// 0–1; a limit price that is no valid price. Only the "both quantities" body is quoted by
+    /// the document; the other texts are ours.
     pub fn amend(&mut self, id: &str, c: &Amend, now: Timestamp) -> Result<Changes, Reject> {
-        if c.base_asset_qty.is_some() && c.quote_asset_qty.is_some() {
-            return Err(Reject::new(
-                422,
-                "Cannot update both base_asset_qty and quote_asset_qty",
-            ));
-        }
         let o = self
             .order_mut(id)
             .ok_or(Reject::new(404, &format!("Order {id} not found")))?;
+        if c.base_asset_qty.is_some() && c.quote_asset_qty.is_some() {
+            return Err(Reject::new(422, AMEND_BOTH_QTY));
+        }
         if !o.is_open() {
             return Err(Reject::new(422, "Order is not running."));
         }
-        for q in [c.base_asset_qty, c.quote_asset_qty].into_iter().flatten() {
+        if o.parent.is_some() {
+            return Err(Reject::new(422, AMEND_CHILD));
+        }
+        let elapsed = now.duration_since(o.time_start).as_secs().max(0);
+        if o.status != "SCHEDULED" && o.duration - elapsed < AMEND_MIN_REMAINING_SECS {
+            return Err(Reject::new(422, AMEND_TOO_LATE));
+        }
+        let checks = [
+            (c.base_asset_qty, o.executed_base),
+            (
+                c.quote_asset_qty,
+                if o.quote_sized {
+                    o.executed_qty
+                } else {
+                    o.executed_notional
+                },
+            ),
+        ];
+        for (q, executed) in checks {
+            let Some(q) = q else { continue };
             if q <= Decimal::ZERO {
                 return Err(Reject::new(422, "Quantity must be positive"));
             }
+            // "The new sell_token_amount is less than 5% above executed quantity".
+            if q * Decimal::from(20) < executed * Decimal::from(21) {
+                return Err(Reject::new(422, AMEND_QTY_BELOW_EXECUTED));
+            }
+        }
+        if let Some(dur) = c.duration
+            && dur * 20 < elapsed * 21
+        {
+            return Err(Reject::new(422, AMEND_DURATION));
         }
         if let Some(p) = c.pov_target
             && (p <= Decimal::ZERO || p > Decimal::ONE)
         {
             return Err(Reject::new(422, "pov_target must be between 0 and 1"));
         }
+        let limit = match &c.limit_price {
+            None => None,
+            Some(l) => match Decimal::from_str(l.trim()) {
+                Ok(p) if p > Decimal::ZERO => Some(p),
+                _ => return Err(Reject::new(422, AMEND_LIMIT)),
+            },
+        };
         if let Some(dur) = c.duration {
-            let elapsed = now.duration_since(o.time_start).as_secs().max(0);
-            if dur * 20 < elapsed * 21 {
-                return Err(Reject::new(
-                    422,
-                    "Duration must be at least 5% more than elapsed time",
-                ));
-            }
             o.duration = dur;
         }
         if let Some(q) = c.base_asset_qty {
@@ -688,11 +723,8 @@ impl Book {
         if let Some(p) = c.pov_target {
             o.pov_target = Some(p);
         }
-        if let Some(l) = &c.limit_price {
-            match Decimal::from_str(l.trim()) {
-                Ok(p) if p > Decimal::ZERO => o.limit = Some(p),
-                _ => return Err(Reject::new(422, "Limit price must be a positive number")),
-            }
+        if limit.is_some() {
+            o.limit = limit;
         }
         o.updated_at = now;
         Ok(vec![(id.into(), "order_amended")])
@@ -764,15 +796,24 @@ impl Book {
     }
 
     /// `POST /api/pause_all_orders/` / `resume_all_orders` / `cancel_all_orders`: applies to open
-    /// orders of `accounts` (all when empty). Returns the changes.
+    /// orders of `accounts` (all when empty; names no account has are reported, not applied).
+    /// Orders in `fail` are left as they are and reported as failures.
     pub fn bulk(
         &mut self,
         op: Bulk,
         accounts: &[String],
         exclude_paused: bool,
+        fail: &[String],
         now: Timestamp,
-    ) -> Changes {
-        let mut changes = Vec::new();
+    ) -> BulkOutcome {
+        let mut out = BulkOutcome {
+            unknown_accounts: accounts
+                .iter()
+                .filter(|a| !ACCOUNTS.iter().any(|(name, _)| name == a))
+                .cloned()
+                .collect(),
+            ..BulkOutcome::default()
+        };
         for o in &mut self.orders {
             if !accounts.is_empty() && !accounts.iter().any(|a| a == o.account) {
                 continue;
@@ -790,14 +831,46 @@ impl Book {
                 ),
             };
             if from.contains(&o.status.as_str()) {
+                if fail.contains(&o.id) {
+                    out.failed.push(o.id.clone());
+                    continue;
+                }
                 o.status = to.into();
                 o.updated_at = now;
-                changes.push((o.id.clone(), kind));
+                out.changes.push((o.id.clone(), kind));
             }
         }
-        changes
+        out
     }
 }
+
+/// What a bulk call did.
+#[derive(Debug, Clone, Default)]
+pub struct BulkOutcome {
+    /// The orders changed.
+    pub changes: Changes,
+    /// Orders that should have changed but failed (ids).
+    pub failed: Vec<String>,
+    /// Requested account names that no account has.
+    pub unknown_accounts: Vec<String>,
+}
+
+/// Least time left (seconds) for an amend: "The order is too close to completion (less than
+/// 15 seconds remaining)".
+pub const AMEND_MIN_REMAINING_SECS: i64 = 15;
+/// 422 body text: both quantities (the document's own sample).
+pub const AMEND_BOTH_QTY: &str = "Cannot update both base_asset_qty and quote_asset_qty";
+/// 422 body text: a child order of a multi-order.
+pub const AMEND_CHILD: &str = "Cannot amend a child order";
+/// 422 body text: less than 15 s left.
+pub const AMEND_TOO_LATE: &str = "Order is too close to completion to amend";
+/// 422 body text: new quantity less than 5% above the executed quantity.
+pub const AMEND_QTY_BELOW_EXECUTED: &str =
+    "New quantity must be at least 5% above the executed quantity";
+/// 422 body text: new duration less than 5% above the elapsed time.
+pub const AMEND_DURATION: &str = "Duration must be at least 5% more than elapsed time";
+/// 422 body text: a limit price that is not a valid price.
+pub const AMEND_LIMIT: &str = "Invalid limit price";
 
 /// Bulk operations.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

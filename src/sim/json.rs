@@ -2,11 +2,51 @@
 //! decimals mostly as strings but some as JSON numbers, `pct_filled` as a 0–100 string,
 //! `limit_price: -1.0` (a number) for no limit, `""` for empty `custom_order_id` and
 //! `failure_reason`, and placements with numeric (float) quantities.
+//!
+//! In [`Shapes::Docs`] each order row takes one of three looks, fixed by its id
+//! ([`doc_variant`]), as the documents' own examples differ:
+//! - **0, "order detail"**: the `Shapes::Sim` row (decimals as strings, `Z` timestamps).
+//! - **1, "sparse"**: every nullable field that is only decoration is left out
+//!   (`batch_order_id`, `notes`, `super_strategy`, `engine_passiveness`,
+//!   `schedule_discretion`, `pov_limit`, `alpha_tilt`, `fee_asset`, `executed_buy_qty`,
+//!   `target_executed_qty`, `pct_filled`, `time_end`, null amounts, `parent_order_id` when
+//!   null), quantities as JSON numbers (`"executed_qty": 0.5`), timestamps without a zone
+//!   (`"2023-08-08T23:59:06.300319"`, as the detail example's `time_end`).
+//! - **2, "summary"**: quantities as JSON numbers, `pct_filled` a number, `limit_price: null`
+//!   for no limit and `failure_reason: null` (the detail example), whole-second `Z` times.
+//!
+//! Fills (`GET /api/order/{id}?include_fills=true`) follow the same variant, one documented
+//! fill shape each: 0 the order-detail shape (`placement_id`, `role`, `executed_price`,
+//! `executed_qty`, `executed_notional`, `fee`, `fill_time`, strings); 1 the placement-nested
+//! shape (`id`, `created_at`, `fill_time` without a zone, `role`, `external_id`, numbers);
+//! 2 the active-orders shape (`id`, `order_id`, `pair`, `side`, `quantity`, `price`,
+//! `timestamp`, `fee`, `fee_currency`).
 
 use rust_decimal::Decimal;
-use serde_json::{Number, Value, json};
+use serde_json::{Map, Number, Value, json};
 
+use super::Shapes;
 use super::book::{SimMessage, SimMulti, SimOrder, SimPlacement};
+
+/// Which of the three documented looks a row takes in [`Shapes::Docs`] (0, 1 or 2), fixed
+/// by the order id so a row keeps its look from one poll to the next.
+pub fn doc_variant(id: &str) -> u8 {
+    let h = id
+        .bytes()
+        .fold(0u32, |a, b| a.wrapping_mul(31).wrapping_add(u32::from(b)));
+    // The modulo keeps it below 3.
+    u8::try_from(h % 3).unwrap_or(0)
+}
+
+/// A timestamp with microseconds and no zone (the documents' `"2023-08-08T23:59:06.300319"`).
+fn ts_naive(t: jiff::Timestamp) -> String {
+    t.strftime("%Y-%m-%dT%H:%M:%S%.6f").to_string()
+}
+
+/// A timestamp to whole seconds with `Z`.
+fn ts_secs(t: jiff::Timestamp) -> String {
+    t.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
 
 /// A decimal as a JSON number carrying its exact text (serde_json `arbitrary_precision`).
 fn num(d: Decimal) -> Value {
@@ -25,8 +65,149 @@ fn ts(t: jiff::Timestamp) -> String {
     t.strftime("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
 }
 
-/// One order as in `/api/active_orders/` and `/api/orders/`.
-pub fn order(o: &SimOrder) -> Value {
+/// One order as in `/api/active_orders/` and `/api/orders/`, in the given [`Shapes`].
+pub fn order(o: &SimOrder, shapes: Shapes) -> Value {
+    let v = sim_order(o);
+    match shapes {
+        Shapes::Sim => v,
+        Shapes::Docs => docs_order(o, v),
+    }
+}
+
+/// Reshapes a `Shapes::Sim` row into its documented variant (see the module docs).
+fn docs_order(o: &SimOrder, v: Value) -> Value {
+    let variant = doc_variant(&o.id);
+    let Value::Object(mut m) = v else { return v };
+    let numbers = [
+        "executed_qty",
+        "executed_buy_qty",
+        "executed_notional",
+        "target_order_qty",
+        "target_remaining_qty",
+        "target_executed_qty",
+    ];
+    let to_number = |m: &mut Map<String, Value>, key: &str| {
+        if let Some(Value::String(s)) = m.get(key)
+            && let Ok(d) = s.parse::<Decimal>()
+        {
+            m.insert(key.into(), num(d));
+        }
+    };
+    let end = o
+        .time_start
+        .checked_add(jiff::SignedDuration::from_secs(o.duration))
+        .unwrap_or(o.time_start);
+    match variant {
+        1 => {
+            for key in [
+                "batch_order_id",
+                "super_strategy",
+                "engine_passiveness",
+                "schedule_discretion",
+                "pov_limit",
+                "alpha_tilt",
+                "fee_asset",
+                "executed_buy_qty",
+                "target_executed_qty",
+                "pct_filled",
+                "time_end",
+            ] {
+                m.remove(key);
+            }
+            for key in [
+                "notes",
+                "parent_order_id",
+                "buy_token_amount",
+                "sell_token_amount",
+                "pov_target",
+                "average_executed_price",
+            ] {
+                if matches!(m.get(key), Some(Value::Null))
+                    || m.get(key).and_then(Value::as_str) == Some("")
+                {
+                    m.remove(key);
+                }
+            }
+            for key in numbers {
+                to_number(&mut m, key);
+            }
+            m.insert("time_start".into(), json!(ts_naive(o.time_start)));
+            m.insert("created_at".into(), json!(ts_naive(o.created_at)));
+            m.insert("updated_at".into(), json!(ts_naive(o.updated_at)));
+        }
+        2 => {
+            for key in numbers {
+                to_number(&mut m, key);
+            }
+            m.insert("pct_filled".into(), num(pct(o.executed_qty, o.target_qty)));
+            if o.limit.is_none() {
+                m.insert("limit_price".into(), Value::Null);
+            }
+            if o.failure_reason.is_empty() {
+                m.insert("failure_reason".into(), Value::Null);
+            }
+            m.insert("time_start".into(), json!(ts_secs(o.time_start)));
+            m.insert("time_end".into(), json!(ts_secs(end)));
+            m.insert("created_at".into(), json!(ts_secs(o.created_at)));
+            m.insert("updated_at".into(), json!(ts_secs(o.updated_at)));
+        }
+        _ => {}
+    }
+    Value::Object(m)
+}
+
+/// One fill of `GET /api/order/{id}?include_fills=true` from a filled placement: in
+/// `Shapes::Sim` the order-detail shape as the simulator always wrote it, in
+/// `Shapes::Docs` the documented shape of the order's variant (see the module docs).
+pub fn fill(o: &SimOrder, p: &SimPlacement, shapes: Shapes) -> Value {
+    if shapes == Shapes::Sim {
+        return json!({"placement_id": p.id, "exchange": p.exchange, "role": p.placement_type,
+                      "executed_price": p.price.map(|x| x.to_string()),
+                      "executed_qty": p.executed_qty.to_string(),
+                      "fill_time": p.created_at.to_string()});
+    }
+    let price = p.fill_price.unwrap_or_default();
+    let notional = (p.executed_qty * price).round_dp(2);
+    let fee = (notional * Decimal::new(4, 4)).round_dp(4);
+    match doc_variant(&o.id) {
+        1 => json!({
+            "id": p.id,
+            "created_at": ts(p.created_at),
+            "fill_time": ts_naive(p.created_at),
+            "role": p.placement_type,
+            "external_id": p.external_id,
+            "executed_price": num(price),
+            "executed_qty": num(p.executed_qty),
+            "exchange": p.exchange,
+            "fee": num(fee),
+        }),
+        2 => json!({
+            "id": p.id,
+            "order_id": o.id,
+            "exchange": p.exchange,
+            "pair": o.pair(),
+            "side": o.side,
+            "quantity": p.executed_qty.to_string(),
+            "price": price.to_string(),
+            "timestamp": ts_secs(p.created_at),
+            "fee": fee.to_string(),
+            "fee_currency": o.quote,
+        }),
+        _ => json!({
+            "placement_id": p.id,
+            "exchange": p.exchange,
+            "role": p.placement_type,
+            "executed_price": price.to_string(),
+            "executed_qty": p.executed_qty.to_string(),
+            "executed_notional": notional.to_string(),
+            "fee": fee.to_string(),
+            "fill_time": ts(p.created_at),
+        }),
+    }
+}
+
+/// The `Shapes::Sim` row: every field, decimals as strings, `Z` timestamps.
+fn sim_order(o: &SimOrder) -> Value {
     let (buy_token, sell_token) = if o.side == "buy" {
         (o.target_base(), o.quote.clone())
     } else {
@@ -91,8 +272,13 @@ pub fn order(o: &SimOrder) -> Value {
     })
 }
 
-/// One multi-order as in `/api/multi_orders/` (children embedded when asked).
-pub fn multi(m: &SimMulti, children: &[&SimOrder], include_children: bool) -> Value {
+/// One multi-order as in `/api/multi_orders/` (children embedded when asked, in `shapes`).
+pub fn multi(
+    m: &SimMulti,
+    children: &[&SimOrder],
+    include_children: bool,
+    shapes: Shapes,
+) -> Value {
     let target: Decimal = children.iter().map(|c| c.target_qty).sum();
     let executed: Decimal = children.iter().map(|c| c.executed_qty).sum();
     let notional: Decimal = children.iter().map(|c| c.executed_notional).sum();
@@ -132,7 +318,7 @@ pub fn multi(m: &SimMulti, children: &[&SimOrder], include_children: bool) -> Va
     if include_children && let Some(obj) = v.as_object_mut() {
         obj.insert(
             "child_orders".into(),
-            Value::Array(children.iter().map(|c| order(c)).collect()),
+            Value::Array(children.iter().map(|c| order(c, shapes)).collect()),
         );
     }
     v
@@ -140,8 +326,11 @@ pub fn multi(m: &SimMulti, children: &[&SimOrder], include_children: bool) -> Va
 
 /// One placement as in `/api/placements/`: numbers as JSON numbers (the document's noted
 /// type inconsistency), `""` for empty failure reason / external id, null price for TAKE.
-pub fn placement(p: &SimPlacement) -> Value {
-    json!({
+/// In [`Shapes::Docs`], by the order's [`doc_variant`]: 1 leaves the nullable `base_qty` /
+/// `executed_base_qty` null and writes `created_at` without a zone; 2 writes the numbers
+/// with the 20 decimals of the order-detail example (`28931.15000000000000000000`).
+pub fn placement(p: &SimPlacement, shapes: Shapes) -> Value {
+    let v = json!({
         "id": p.id,
         "exchange": p.exchange,
         "qty": num(p.qty),
@@ -156,7 +345,36 @@ pub fn placement(p: &SimPlacement) -> Value {
         "created_at": ts(p.created_at),
         "pct_filled": num(pct(p.executed_qty, p.qty)),
         "external_id": p.external_id,
-    })
+    });
+    if shapes == Shapes::Sim {
+        return v;
+    }
+    let Value::Object(mut m) = v else { return v };
+    match doc_variant(&p.order_id) {
+        1 => {
+            m.insert("base_qty".into(), Value::Null);
+            m.insert("executed_base_qty".into(), Value::Null);
+            m.insert("created_at".into(), json!(ts_naive(p.created_at)));
+        }
+        2 => {
+            let wide = |d: Decimal| {
+                let mut d = d;
+                d.rescale(20);
+                num(d)
+            };
+            for (key, value) in [
+                ("qty", Some(p.qty)),
+                ("executed_qty", Some(p.executed_qty)),
+                ("base_qty", Some(p.qty)),
+                ("executed_base_qty", Some(p.executed_qty)),
+                ("price", p.price),
+            ] {
+                m.insert(key.into(), value.map_or(Value::Null, wide));
+            }
+        }
+        _ => {}
+    }
+    Value::Object(m)
 }
 
 /// One order message as in `/api/order_errors/`.

@@ -1,6 +1,39 @@
 //! The embedded simulated Tread.fi venue (axum): real HTTP and WebSocket on loopback, the
 //! documented endpoints, shapes, status codes and replies, orders that progress over time, and
 //! switchable faults. Used by demo mode, tests and benches.
+//!
+//! As strict as the documents (`treadfi-core-order-api.md`, `treadfi-multi-order-api.md`):
+//! - **Auth**: every `/api/` call needs `Authorization: Token <key>` ("Send Authorization:
+//!   `Token <API_KEY>` with every request"). The simulator always has a key: the one in
+//!   [`SimConfig::token`], else a random one ([`SimHandle::token`]). A missing header is 401
+//!   `{"detail": "Authentication credentials were not provided."}`; any other scheme
+//!   (`Bearer`, shown once in the multi-order document's examples) or a wrong key is 401
+//!   `{"detail": "Invalid token."}`, as Django REST framework's `TokenAuthentication` answers.
+//! - **Endpoints**: only the documented paths and methods. Anything else is 404
+//!   `{"detail": "Not found."}`; a documented path with another method is 405
+//!   `{"detail": "Method \"X\" not allowed."}` (Django's replies). The official client's
+//!   `DELETE /api/multi_order/{id}` is not in the document and is refused.
+//! - **Write bodies**: JSON only (`Content-Type: application/json`); another media type is
+//!   415 `{"detail": "Unsupported media type \"text/plain\" in request."}`, a body without a
+//!   content type is read as no data (then the endpoint's "Missing required field" 400).
+//! - **Amend** (`POST /api/amend_order/`): the documented 400/404/422 rules, see `book::Book::amend`.
+//! - **Bulk** (`pause_all_orders`, `resume_all_orders`, `cancel_all_orders`): 400
+//!   `{"message": "No active orders to cancel."}` / `"No paused orders to resume."` when there is
+//!   nothing to do, 422 `{"error": "Paused N orders with M failures: [...]"}` on partial failure
+//!   ([`Faults::bulk_fail`] picks the orders that fail).
+//!
+//! Not venue endpoints, kept off the venue's surface:
+//! - **Admin** (`/_sim/faults`, `/_sim/step`, `/_sim/paused`): the simulator's own controls
+//!   for tests and benches. The `/_sim/` prefix is no path in any of the documents (Tread.fi
+//!   and Anboto live under `/api/`, AlphaSec under its own base), and it needs the same
+//!   `Token` key as the API, so a `blotter sim --listen 0.0.0.0:…` is not steerable by anyone.
+//! - **WebSocket** `/ws/orders/`: our inference of Tread.fi's push channel (no document
+//!   describes it), served only when [`SimConfig::push`] is on (the default).
+//!
+//! [`SimConfig::shapes`] picks how rows are written: [`Shapes::Sim`] (one consistent shape)
+//! or [`Shapes::Docs`] (rows vary as the documents' examples vary: optional fields left out,
+//! numbers as strings in some rows and JSON numbers in others, timestamps with and without a
+//! zone, each documented fill shape).
 
 pub mod alphasec;
 pub mod anboto;
@@ -14,6 +47,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use jiff::Timestamp;
+use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 use tokio::sync::broadcast;
 use tokio_util::sync::CancellationToken;
@@ -25,15 +59,33 @@ use book::{Book, Changes};
 pub struct SimConfig {
     /// Seed of the order book and its progression (same seed, same fills per step).
     pub seed: u64,
-    /// `Some(t)`: every `/api/` call needs `Authorization: Token t` (or `Bearer t`) and the
-    /// WebSocket needs the token; `None`: anything goes.
-    pub token: Option<String>,
+    /// The API key every `/api/` call must send as `Authorization: Token <key>` (and the
+    /// WebSocket's `authenticate` command). `None`: a random key is made at start
+    /// ([`SimHandle::token`]); there is no "anything goes".
+    pub token: Option<SecretString>,
     /// Wall-clock period of one simulation step when auto-advancing.
     pub tick: Duration,
     /// Step automatically every `tick` (demo); tests set false and call [`SimHandle::advance`].
     pub auto_advance: bool,
     /// Extra synthetic working orders on top of the seeded book (performance runs).
     pub extra_orders: usize,
+    /// Serve the `/ws/orders/` push channel (our inference, no document describes it). Off:
+    /// the path is 404 like any undocumented one, and clients must poll.
+    pub push: bool,
+    /// How rows are written (see [`Shapes`]).
+    pub shapes: Shapes,
+}
+
+/// How the simulator writes its JSON rows.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Shapes {
+    /// One consistent shape: every field present, decimals as strings, `Z` timestamps.
+    #[default]
+    Sim,
+    /// As the documents' examples vary, row by row: optional fields left out, numbers as
+    /// JSON numbers in some rows and strings in others, timestamps with and without a zone,
+    /// and each documented shape of a fill.
+    Docs,
 }
 
 impl Default for SimConfig {
@@ -44,12 +96,14 @@ impl Default for SimConfig {
             tick: Duration::from_secs(1),
             auto_advance: true,
             extra_orders: 0,
+            push: true,
+            shapes: Shapes::Sim,
         }
     }
 }
 
 /// Faults to inject, switchable at run time ([`SimHandle::set_faults`] or
-/// `POST /admin/faults` with this JSON). All off by default.
+/// `POST /_sim/faults` with this JSON). All off by default.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Faults {
@@ -69,6 +123,10 @@ pub struct Faults {
     pub ws_silence: bool,
     /// Answer 401 `Invalid token.` once this many `/api/` requests have been served.
     pub unauthorized_after: Option<u64>,
+    /// Order ids that fail inside a bulk call (`pause_all_orders`, `resume_all_orders`,
+    /// `cancel_all_orders`): the others go through and the reply is the documented 422
+    /// partial failure.
+    pub bulk_fail: Vec<String>,
 }
 
 /// One request as received (recorded before auth and faults), for tests.
@@ -98,6 +156,8 @@ pub(crate) struct Shared {
     /// The AlphaSec-style book served under `/alphasec`.
     alphasec: alphasec::Book,
     cfg: SimConfig,
+    /// The API key (`Authorization: Token <key>`), from the config or random.
+    token: SecretString,
     faults: Mutex<Faults>,
     requests: Mutex<Vec<RecordedRequest>>,
     served: std::sync::atomic::AtomicU64,
@@ -132,7 +192,7 @@ impl Shared {
                     book.order(id).map(|o| {
                         serde_json::json!({
                             "type": "order_update",
-                            "data": {"order_id": id, "update_type": kind, "order": json::order(o)}
+                            "data": {"order_id": id, "update_type": kind, "order": json::order(o, self.cfg.shapes)}
                         })
                         .to_string()
                     })
@@ -190,6 +250,12 @@ impl SimHandle {
         format!("http://{}/alphasec", self.addr)
     }
 
+    /// The API key the simulator accepts (`Authorization: Token <key>`): the configured one,
+    /// else the random one made at start. Hand it to the client; never log it.
+    pub fn token(&self) -> SecretString {
+        self.shared.token.clone()
+    }
+
     /// Runs `steps` simulation steps now (deterministic for the seed).
     pub fn advance(&self, steps: u32) {
         self.shared.step(steps);
@@ -234,6 +300,26 @@ fn set_faults(shared: &Shared, faults: Faults) {
     }
 }
 
+/// A random 40-hex-digit key (the length of a Django REST framework token).
+fn random_key() -> SecretString {
+    let mut bytes = [0u8; 20];
+    rand::fill(&mut bytes);
+    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    SecretString::from(hex)
+}
+
+/// Whether `given` is the simulator's key (compared over the whole length).
+fn key_matches(shared: &Shared, given: &str) -> bool {
+    let want = shared.token.expose_secret().as_bytes();
+    let given = given.as_bytes();
+    want.len() == given.len()
+        && want
+            .iter()
+            .zip(given)
+            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+            == 0
+}
+
 /// Starts a simulator on `127.0.0.1:0` (an ephemeral port).
 ///
 /// # Errors
@@ -253,6 +339,7 @@ pub async fn spawn_on(
 ) -> std::io::Result<SimHandle> {
     let addr = listener.local_addr()?;
     let (updates, _) = broadcast::channel(4096);
+    let token = cfg.token.clone().unwrap_or_else(random_key);
     let shared = Arc::new(Shared {
         anboto: Mutex::new(anboto::AnbotoBook::seeded(
             Timestamp::now().as_millisecond(),
@@ -267,6 +354,7 @@ pub async fn spawn_on(
             book
         }),
         cfg: cfg.clone(),
+        token,
         faults: Mutex::new(Faults::default()),
         requests: Mutex::new(Vec::new()),
         served: std::sync::atomic::AtomicU64::new(0),

@@ -12,7 +12,7 @@ use axum::extract::{Path, Query, Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{delete, get, post};
+use axum::routing::{get, post};
 use jiff::Timestamp;
 use rust_decimal::Decimal;
 use serde_json::{Value, json};
@@ -23,17 +23,18 @@ use super::{Faults, RecordedRequest, Shared, json as wire, lock, set_faults};
 type S = State<Arc<Shared>>;
 type Params = Query<HashMap<String, String>>;
 
-/// All routes.
+/// All routes: the documented Tread.fi endpoints, the Anboto and AlphaSec books under their
+/// prefixes, the push channel when [`super::SimConfig::push`] is on, and the simulator's own
+/// controls under `/_sim/` (see the module docs of `sim`).
 pub(super) fn router(shared: Arc<Shared>) -> Router {
-    Router::new()
+    let mut app = Router::new()
         .route("/api/active_orders/", get(active_orders))
         .route("/api/orders/", get(orders))
         .route("/api/order/{id}", get(order).delete(cancel))
         .route("/api/multi_orders/", get(multi_orders))
-        .route(
-            "/api/multi_order/{id}",
-            get(multi_order).delete(cancel_multi_by_path),
-        )
+        // `DELETE /api/multi_order/{id}` (the official client's cancel) is not documented:
+        // cancelling goes through `POST /api/cancel_multi_orders/`.
+        .route("/api/multi_order/{id}", get(multi_order))
         .route("/api/placements/", get(placements))
         .route("/api/order_errors/", get(order_errors))
         .route("/api/pause_order/", post(pause))
@@ -45,16 +46,28 @@ pub(super) fn router(shared: Arc<Shared>) -> Router {
         .route("/api/pause_all_orders/", post(pause_all))
         .route("/api/resume_all_orders/", post(resume_all))
         .route("/api/cancel_all_orders/", post(cancel_all))
-        .route("/admin/faults", get(get_faults).post(put_faults))
-        .route("/admin/step", post(admin_step))
-        .route("/admin/paused", post(admin_paused))
-        .route("/ws/orders/", get(super::ws::upgrade))
-        .nest("/anboto", super::anboto::router())
+        .route(ADMIN_FAULTS, get(get_faults).post(put_faults))
+        .route(ADMIN_STEP, post(admin_step))
+        .route(ADMIN_PAUSED, post(admin_paused));
+    if shared.cfg.push {
+        app = app.route("/ws/orders/", get(super::ws::upgrade));
+    }
+    app.nest("/anboto", super::anboto::router())
         .nest("/alphasec", super::alphasec::router())
-        .fallback(delete(not_found).get(not_found).post(not_found))
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn_with_state(shared.clone(), gate))
         .with_state(shared)
 }
+
+/// Prefix of the simulator's own controls: no document has a path under it.
+pub(super) const ADMIN_PREFIX: &str = "/_sim/";
+/// `GET`/`POST /_sim/faults`: read or replace the [`Faults`] (JSON).
+const ADMIN_FAULTS: &str = "/_sim/faults";
+/// `POST /_sim/step?n=N`: run N simulation steps now.
+const ADMIN_STEP: &str = "/_sim/step";
+/// `POST /_sim/paused?on=true|false`: freeze or resume automatic progression.
+const ADMIN_PAUSED: &str = "/_sim/paused";
 
 fn error(status: u16, msg: &str) -> Response {
     let code = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
@@ -69,11 +82,20 @@ fn ok(status: StatusCode, body: Value) -> Response {
     (status, axum::Json(body)).into_response()
 }
 
+/// Django's reply to a path it has no route for.
 async fn not_found() -> Response {
-    error(404, "Not found.")
+    ok(StatusCode::NOT_FOUND, json!({"detail": "Not found."}))
 }
 
-/// Records the request, then applies auth and faults to `/api/` routes.
+/// Django REST framework's reply to a documented path called with another method.
+async fn method_not_allowed(method: Method) -> Response {
+    ok(
+        StatusCode::METHOD_NOT_ALLOWED,
+        json!({ "detail": format!("Method \"{method}\" not allowed.") }),
+    )
+}
+
+/// Records the request, then applies auth to `/api/` and `/_sim/` routes and faults to `/api/`.
 async fn gate(State(shared): S, req: Request, next: Next) -> Response {
     let (parts, body) = req.into_parts();
     let bytes = axum::body::to_bytes(body, 1 << 20)
@@ -101,33 +123,49 @@ async fn gate(State(shared): S, req: Request, next: Next) -> Response {
             body: String::from_utf8_lossy(&bytes).into_owned(),
         });
     }
-    let is_api = parts.uri.path().starts_with("/api/");
-    if is_api {
-        if let Some(token) = &shared.cfg.token {
-            match header_text(header::AUTHORIZATION) {
-                None => {
-                    return (
-                        StatusCode::UNAUTHORIZED,
-                        axum::Json(
-                            json!({"detail": "Authentication credentials were not provided."}),
-                        ),
-                    )
-                        .into_response();
-                }
-                Some(h) => {
-                    let given = h
-                        .strip_prefix("Token ")
-                        .or_else(|| h.strip_prefix("Bearer "));
-                    if given != Some(token.as_str()) {
-                        return invalid_token();
-                    }
+    let path = parts.uri.path();
+    let is_api = path.starts_with("/api/");
+    if is_api || path.starts_with(ADMIN_PREFIX) {
+        // The documents: "Send Authorization: `Token <API_KEY>` with every request". No other
+        // scheme (the multi-order document's examples show `Bearer`; the core document, which
+        // defines authentication, says `Token`), no anonymous access.
+        match header_text(header::AUTHORIZATION) {
+            None => {
+                return (
+                    StatusCode::UNAUTHORIZED,
+                    axum::Json(json!({"detail": "Authentication credentials were not provided."})),
+                )
+                    .into_response();
+            }
+            Some(h) => {
+                let given = h.strip_prefix("Token ");
+                if !given.is_some_and(|g| super::key_matches(&shared, g)) {
+                    return invalid_token();
                 }
             }
         }
+    }
+    if is_api {
         let faults = shared.faults();
         let served = shared.served.fetch_add(1, Ordering::SeqCst);
         if let Some(r) = fault_response(&faults, served, &parts.method).await {
             return r;
+        }
+    }
+    // "For write endpoints, include `Content-Type: application/json`". As Django REST
+    // framework parses: another media type is a 415; none means no data (the handler then
+    // answers its "Missing required field" 400).
+    let mut bytes = bytes;
+    if is_api && parts.method == Method::POST && !bytes.is_empty() {
+        match header_text(header::CONTENT_TYPE) {
+            Some(ct) if ct.trim_start().starts_with("application/json") => {}
+            Some(ct) => {
+                return ok(
+                    StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                    json!({ "detail": format!("Unsupported media type \"{ct}\" in request.") }),
+                );
+            }
+            None => bytes = Bytes::new(),
         }
     }
     next.run(Request::from_parts(parts, Body::from(bytes)))
@@ -229,7 +267,7 @@ async fn active_orders(State(shared): S, Query(q): Params) -> Response {
         .filter(|o| !(exclude_paused && o.status == "PAUSED"))
         .filter(|o| !only_active || o.status == "ACTIVE")
         .filter(|o| accounts.is_empty() || accounts.iter().any(|a| a == o.account))
-        .map(wire::order)
+        .map(|o| wire::order(o, shared.cfg.shapes))
         .collect();
     ok(
         StatusCode::OK,
@@ -252,7 +290,7 @@ async fn orders(State(shared): S, Query(q): Params) -> Response {
         .iter()
         .skip((page - 1) * size)
         .take(size)
-        .map(|o| wire::order(o))
+        .map(|o| wire::order(o, shared.cfg.shapes))
         .collect();
     ok(
         StatusCode::OK,
@@ -269,7 +307,7 @@ async fn order(State(shared): S, Path(id): Path<String>, Query(q): Params) -> Re
             json!("No order found with given ID!"),
         );
     };
-    let mut v = wire::order(o);
+    let mut v = wire::order(o, shared.cfg.shapes);
     if flag(&q, "include_fills", false)
         && let Some(obj) = v.as_object_mut()
     {
@@ -277,12 +315,7 @@ async fn order(State(shared): S, Path(id): Path<String>, Query(q): Params) -> Re
             .placements
             .iter()
             .filter(|p| p.order_id == id && p.status == "FILLED")
-            .map(|p| {
-                json!({"placement_id": p.id, "exchange": p.exchange, "role": p.placement_type,
-                       "executed_price": p.price.map(|x| x.to_string()),
-                       "executed_qty": p.executed_qty.to_string(),
-                       "fill_time": p.created_at.to_string()})
-            })
+            .map(|p| wire::fill(o, p, shared.cfg.shapes))
             .collect();
         obj.insert("fills".into(), Value::Array(fills));
     }
@@ -312,7 +345,7 @@ fn multi_json(shared: &Shared, id: Option<&str>, include: bool) -> Vec<Value> {
                 .iter()
                 .filter(|o| m.children.contains(&o.id))
                 .collect();
-            wire::multi(m, &kids, include)
+            wire::multi(m, &kids, include, shared.cfg.shapes)
         })
         .collect()
 }
@@ -338,12 +371,6 @@ async fn multi_order(State(shared): S, Path(id): Path<String>, Query(q): Params)
     }
 }
 
-async fn cancel_multi_by_path(State(shared): S, Path(id): Path<String>) -> Response {
-    let changes = shared.book().cancel_multis(&[id], Timestamp::now());
-    shared.publish(changes);
-    ok(StatusCode::OK, json!({"message": "Multi orders canceled!"}))
-}
-
 async fn placements(State(shared): S, Query(q): Params) -> Response {
     let Some(order_id) = q.get("order_id").filter(|s| !s.is_empty()) else {
         return error(400, "Missing required field: order_id");
@@ -362,7 +389,7 @@ async fn placements(State(shared): S, Query(q): Params) -> Response {
         .iter()
         .skip((page - 1) * size)
         .take(size)
-        .map(|p| wire::placement(p))
+        .map(|p| wire::placement(p, shared.cfg.shapes))
         .collect();
     ok(
         StatusCode::OK,
@@ -536,6 +563,19 @@ async fn cancel_multis(State(shared): S, body: Bytes) -> Response {
     ok(StatusCode::OK, json!({"message": "Multi orders canceled!"}))
 }
 
+/// `POST /api/pause_all_orders/`, `/api/resume_all_orders/`, `/api/cancel_all_orders/`, with
+/// the documented replies:
+/// - 200 `{"message": "Successfully paused all orders."}` (resumed, canceled);
+///   `cancel_all_orders` also answers 200 when there is nothing to cancel ("Orders
+///   successfully canceled or no orders to cancel").
+/// - 400 `{"message": "No active orders to cancel."}` when `pause_all_orders` finds nothing
+///   to pause (the document's pause sample reads "cancel"), `{"message": "No paused orders to
+///   resume."}` for `resume_all_orders`; with ". Failed to fetch accounts: ['Account not found:
+///   NAME']" appended when `account_names` names an unknown account (then also for cancel).
+/// - 422 `{"error": "Paused 5 orders with 2 failures: ['id1', 'id2']"}` (pause) or
+///   `"Canceled 2 orders with 1 failures: ['Failed to cancel order ID']"` (cancel) when some
+///   orders fail ([`Faults::bulk_fail`]); resume documents no partial failure, so its
+///   failures are only left paused.
 async fn bulk(shared: Arc<Shared>, q: HashMap<String, String>, body: Bytes, op: Bulk) -> Response {
     let accounts: Vec<String> = str_field(&body_json(&body), "account_names")
         .map(|s| {
@@ -546,10 +586,64 @@ async fn bulk(shared: Arc<Shared>, q: HashMap<String, String>, body: Bytes, op: 
         })
         .unwrap_or_default();
     let exclude_paused = flag(&q, "exclude_paused", true);
-    let changes = shared
+    let fail = match op {
+        Bulk::Resume => Vec::new(),
+        Bulk::Pause | Bulk::Cancel => shared.faults().bulk_fail,
+    };
+    let out = shared
         .book()
-        .bulk(op, &accounts, exclude_paused, Timestamp::now());
-    shared.publish(changes);
+        .bulk(op, &accounts, exclude_paused, &fail, Timestamp::now());
+    let done = out.changes.len();
+    shared.publish(out.changes);
+    let accounts_note = if out.unknown_accounts.is_empty() {
+        String::new()
+    } else {
+        let names: Vec<String> = out
+            .unknown_accounts
+            .iter()
+            .map(|a| format!("'Account not found: {a}'"))
+            .collect();
+        format!(" Failed to fetch accounts: [{}]", names.join(", "))
+    };
+    let quoted = |items: Vec<String>| -> String {
+        let items: Vec<String> = items.into_iter().map(|i| format!("'{i}'")).collect();
+        format!("[{}]", items.join(", "))
+    };
+    if !out.failed.is_empty() {
+        let n = out.failed.len();
+        let text = match op {
+            Bulk::Pause => format!(
+                "Paused {done} orders with {n} failures: {}{accounts_note}",
+                quoted(out.failed)
+            ),
+            _ => format!(
+                "Canceled {done} orders with {n} failures: {}{accounts_note}",
+                quoted(
+                    out.failed
+                        .iter()
+                        .map(|id| format!("Failed to cancel order {id}"))
+                        .collect()
+                )
+            ),
+        };
+        return error(422, &text);
+    }
+    if done == 0 && (op != Bulk::Cancel || !accounts_note.is_empty()) {
+        let text = match op {
+            Bulk::Resume => "No paused orders to resume.",
+            Bulk::Pause | Bulk::Cancel => "No active orders to cancel.",
+        };
+        return ok(
+            StatusCode::BAD_REQUEST,
+            json!({ "message": format!("{text}{accounts_note}") }),
+        );
+    }
+    if done > 0 && !accounts_note.is_empty() && op == Bulk::Cancel {
+        return error(
+            422,
+            &format!("Canceled {done} orders with 0 failures: []{accounts_note}"),
+        );
+    }
     let msg = match op {
         Bulk::Pause => "Successfully paused all orders.",
         Bulk::Resume => "Successfully resumed all orders.",
@@ -587,7 +681,7 @@ async fn put_faults(State(shared): S, body: Bytes) -> Response {
     }
 }
 
-/// `POST /admin/paused?on=true|false`: freeze or resume automatic progression.
+/// `POST /_sim/paused?on=true|false`: freeze or resume automatic progression.
 async fn admin_paused(State(shared): S, Query(q): Params) -> Response {
     let on = flag(&q, "on", true);
     shared.paused.store(on, Ordering::SeqCst);

@@ -1,4 +1,5 @@
-//! The simulator's `/ws/orders/` WebSocket, speaking Tread.fi's protocol: authenticate by
+//! The simulator's `/ws/orders/` WebSocket (only when `SimConfig::push` is on: no document
+//! describes Tread.fi's push channel, this is our inference), speaking Tread.fi's protocol: authenticate by
 //! `?token=` or `{"command":"authenticate","token":…}` (a bad token closes with 4001),
 //! `{"command":"subscribe","data_type":"user_orders"}`, `{"command":"keep_alive"}` answered with
 //! `{"type":"keep_alive"}`, and `order_update` messages after every change.
@@ -24,10 +25,7 @@ pub(super) async fn upgrade(
 }
 
 fn token_ok(shared: &Shared, given: Option<&str>) -> bool {
-    match &shared.cfg.token {
-        None => true,
-        Some(t) => given == Some(t.as_str()),
-    }
+    given.is_some_and(|g| super::key_matches(shared, g))
 }
 
 async fn close(mut socket: WebSocket, code: u16, reason: &str) {
@@ -43,8 +41,7 @@ async fn session(mut socket: WebSocket, shared: Arc<Shared>, query_token: Option
     if shared.faults().ws_drop {
         return close(socket, 1011, "dropped (simulated fault)").await;
     }
-    let mut authed = query_token.is_some() && token_ok(&shared, query_token.as_deref())
-        || shared.cfg.token.is_none();
+    let mut authed = query_token.is_some() && token_ok(&shared, query_token.as_deref());
     if query_token.is_some() && !authed {
         return close(socket, 4001, "Invalid token.").await;
     }
