@@ -50,9 +50,13 @@ async fn session(mut socket: WebSocket, shared: Arc<Shared>, query_token: Option
     let mut drops = shared.drop_sockets.subscribe();
     drops.borrow_and_update();
     loop {
+        // Silent means silent on the wire: the socket is not read, so no Ping gets its Pong
+        // (the client judges liveness by Ping/Pong, not by application replies).
+        let silent = shared.faults().ws_silence;
         tokio::select! {
             _ = drops.changed() => return close(socket, 1011, "dropped (simulated fault)").await,
-            msg = socket.recv() => {
+            _ = tokio::time::sleep(std::time::Duration::from_millis(50)), if silent => continue,
+            msg = socket.recv(), if !silent => {
                 let text = match msg {
                     Some(Ok(Message::Text(t))) => t.to_string(),
                     Some(Ok(Message::Close(_))) | None | Some(Err(_)) => return,
