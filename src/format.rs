@@ -13,6 +13,10 @@ use crate::sanitize::clean;
 /// Placeholder for "not given".
 pub const NONE: &str = "—";
 
+/// Placeholder for a value the venue sent but the blotter cannot read or compute (a field
+/// listed in an order's `unreadable`, or arithmetic that would overflow the decimal range).
+pub const UNREADABLE: &str = "?";
+
 /// An exact decimal for display; `—` when absent.
 pub fn decimal(d: Option<Decimal>) -> String {
     match d {
@@ -30,10 +34,12 @@ pub fn decimal_text(d: Decimal) -> String {
     }
 }
 
-/// A ratio 0–1 as a percentage with one decimal, e.g. `0.5` → `50.0%`; `—` when absent.
+/// A ratio 0–1 as a percentage with one decimal, e.g. `0.5` → `50.0%`; `—` when absent,
+/// `?` when the percentage overflows the decimal range.
 pub fn percent(r: Option<Ratio>) -> String {
-    match r {
-        Some(r) => format!("{:.1}%", (r * Decimal::ONE_HUNDRED).round_dp(1)),
+    match r.map(crate::num::percent) {
+        Some(Some(p)) => format!("{:.1}%", p.round_dp(1)),
+        Some(None) => UNREADABLE.to_string(),
         None => NONE.to_string(),
     }
 }

@@ -102,10 +102,7 @@ pub fn fill_bar(r: Option<Ratio>) -> String {
     let Some(r) = r else {
         return format::NONE.to_string();
     };
-    let filled = (r * rust_decimal::Decimal::from(5))
-        .round()
-        .clamp(rust_decimal::Decimal::ZERO, rust_decimal::Decimal::from(5));
-    let n = usize::try_from(filled.mantissa()).unwrap_or(0) / 10usize.pow(filled.scale());
+    let n = crate::num::cells_filled(r, 5);
     format!(
         "{}{} {}",
         "█".repeat(n),

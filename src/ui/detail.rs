@@ -78,10 +78,10 @@ fn field_lines<'a>(o: &Order, state: &State, theme: &Theme) -> Vec<Line<'a>> {
     let s = |v: Option<&str>| v.map_or(format::NONE.to_string(), |v| clean(v).into_owned());
     // Average price against a reference, in basis points (positive: paid above it).
     let bps_vs = |p: Option<Decimal>| match (o.avg_price, p) {
-        (Some(avg), Some(p)) if !p.is_zero() => {
-            let bps = ((avg - p) / p * Decimal::from(10_000)).round_dp(1);
-            format!("{bps} bps")
-        }
+        (Some(avg), Some(p)) if !p.is_zero() => match crate::num::bps_vs(avg, p) {
+            Some(bps) => format!("{} bps", bps.round_dp(1)),
+            None => format::UNREADABLE.to_string(),
+        },
         _ => format::NONE.to_string(),
     };
     let limit = match &o.limit_price {
@@ -283,15 +283,18 @@ pub fn execution_curve(
         .filter(|(_, q)| *q > Decimal::ZERO)
         .collect();
     timed.sort_by_key(|(t, _)| *t);
-    let filled: Decimal = timed.iter().map(|(_, q)| *q).sum();
+    // A total that overflows the decimal range plots as "no fills yet" rather than panicking.
+    let filled = crate::num::sum(timed.iter().map(|(_, q)| *q)).unwrap_or_default();
     let mut executed = vec![(0.0, 0.0)];
     if filled.is_zero() {
         executed.push((now_x, pct_now));
     } else {
-        let mut cum = Decimal::ZERO;
+        let mut cum = Some(Decimal::ZERO);
         for (t, q) in timed {
-            cum += q;
-            let share: f64 = (cum / filled).try_into().unwrap_or(1.0);
+            cum = cum.and_then(|c| crate::num::add(c, q));
+            let share = cum
+                .and_then(|c| crate::num::share_f64(c, filled))
+                .unwrap_or(1.0);
             executed.push((minutes(t).clamp(0.0, total), share * pct_now));
         }
         executed.push((now_x, pct_now));
