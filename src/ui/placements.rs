@@ -81,7 +81,7 @@ fn row(state: &State, theme: &Theme, p: &Placement) -> Vec<CellText> {
         .find_order(&p.order_id)
         .map_or(String::new(), |o| clean_truncated(&o.pair, 16).into_owned());
     let plain = Style::new();
-    vec![
+    let mut cells = vec![
         (format::clock(p.created_at), plain),
         (clean(p.order_id.short()).into_owned(), plain),
         (pair, plain),
@@ -105,5 +105,23 @@ fn row(state: &State, theme: &Theme, p: &Placement) -> Vec<CellText> {
                 .map_or(String::new(), |e| clean_truncated(e, 60).into_owned()),
             plain,
         ),
-    ]
+    ];
+    use format::OrderField as F;
+    super::mark_unreadable(
+        &mut cells,
+        &p.unreadable,
+        &[
+            Some(F::Created),
+            None,
+            None,
+            None,
+            None,
+            Some(F::Target),
+            Some(F::Executed),
+            Some(F::Limit),
+            Some(F::Status),
+            None,
+        ],
+    );
+    cells
 }
