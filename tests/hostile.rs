@@ -176,3 +176,105 @@ fn exports_escape_hostile_text() {
         );
     }
 }
+
+/// A writer collecting log output for one test.
+#[derive(Clone, Default)]
+struct LogSink(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for LogSink {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Issue 14: an order with fields that cannot be read (a number past the decimal range, an
+/// object where a price belongs) stays listed with those cells as `?` and the rest as sent,
+/// its detail names each field with the reason, the log says so once, and it can still be
+/// cancelled.
+#[test]
+fn an_order_with_unreadable_fields_stays_listed_explained_and_actionable() {
+    use blotter::app::{Command, Modal};
+    use blotter::venue::Action;
+    let body =
+        br#"{"orders":[{"id":"unread-7f3a","pair":"SOL-USDT","side":"sell","status":"ACTIVE",
+        "strategy":"TWAP","executed_qty":"1e99","target_order_qty":"12.5",
+        "average_executed_price":{"nested":1},"limit_price":-1.0,"account_names":["desk_a"]}]}"#;
+    let logs = LogSink::default();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer({
+            let logs = logs.clone();
+            move || logs.clone()
+        })
+        .with_ansi(false)
+        .finish();
+    let page = tracing::subscriber::with_default(subscriber, || {
+        // Decoded twice (two polls): logged once.
+        let _ = blotter::venue::treadfi::decode_orders_page(body);
+        blotter::venue::treadfi::decode_orders_page(body)
+    })
+    .unwrap();
+    assert!(page.bad_rows.is_empty(), "{:?}", page.bad_rows);
+    assert_eq!(page.rows.len(), 1);
+    let log = String::from_utf8_lossy(&logs.0.lock().unwrap()).into_owned();
+    assert_eq!(log.matches("path=executed_qty").count(), 1, "{log}");
+    assert_eq!(
+        log.matches("path=average_executed_price").count(),
+        1,
+        "{log}"
+    );
+    assert!(
+        log.contains("WARN") && log.contains("unread-7f3a") && log.contains("treadfi"),
+        "{log}"
+    );
+
+    let mut s = loaded_state();
+    feed(
+        &mut s,
+        FeedEvent::ActiveOrders {
+            venue: Default::default(),
+            page,
+            at: ts(NOW),
+        },
+    );
+    let text = screen(&s);
+    let line = text
+        .lines()
+        .find(|l| l.contains("unread-7"))
+        .unwrap_or_else(|| panic!("order not listed:\n{text}"));
+    // Filled, Fill (derived from the executed quantity) and Avg px show `?`; the rest of the
+    // row is as sent.
+    assert_eq!(line.matches(" ? ").count(), 3, "{line}");
+    for shown in ["SOL-USDT", "SELL", "TWAP", "ACTIVE", "12.5", "desk_a"] {
+        assert!(line.contains(shown), "{shown} missing from {line}");
+    }
+
+    // The detail lists each unreadable field with its reason.
+    key(&mut s, crossterm::event::KeyCode::Enter);
+    assert!(matches!(s.modal, Some(Modal::Detail(_))), "{:?}", s.modal);
+    let detail = screen(&s);
+    assert!(detail.contains("unreadable fields (2)"), "{detail}");
+    assert!(
+        detail.contains(r#"executed_qty: invalid decimal "1e99""#),
+        "{detail}"
+    );
+    assert!(detail.contains("average_executed_price: "), "{detail}");
+    key(&mut s, crossterm::event::KeyCode::Esc);
+
+    // And it can be cancelled like any other order.
+    ch(&mut s, 'c');
+    let cmds = ch(&mut s, 'y');
+    assert_eq!(
+        cmds,
+        vec![Command::Act {
+            venue: Default::default(),
+            action: Action::Cancel(OrderId::new("unread-7f3a")),
+        }]
+    );
+}

@@ -200,8 +200,14 @@ impl<'de> Visitor<'de> for DecimalVisitor {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         // `arbitrary_precision` hands a number over as {"$serde_json::private::Number": text}.
+        // Any other key is an object: rejected here (not while reading the key), so the error
+        // names the field rather than the object's first key.
         match map.next_key::<NumberKey>()? {
-            Some(NumberKey) => map.next_value_seed(NumberText),
+            Some(NumberKey(true)) => map.next_value_seed(NumberText),
+            Some(NumberKey(false)) => Err(de::Error::invalid_type(
+                de::Unexpected::Map,
+                &"a decimal, not an object",
+            )),
             None => Err(de::Error::invalid_type(de::Unexpected::Map, &self)),
         }
     }
@@ -211,8 +217,9 @@ impl<'de> Visitor<'de> for DecimalVisitor {
     }
 }
 
-/// The private number key of `arbitrary_precision`; any other key is an error (an object).
-struct NumberKey;
+/// Whether a map key is the private number key of `arbitrary_precision` (any other key: the
+/// value is an object).
+struct NumberKey(bool);
 
 impl<'de> serde::Deserialize<'de> for NumberKey {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -223,14 +230,7 @@ impl<'de> serde::Deserialize<'de> for NumberKey {
                 f.write_str("a number")
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<NumberKey, E> {
-                if v == NUMBER_TOKEN {
-                    Ok(NumberKey)
-                } else {
-                    Err(E::invalid_type(
-                        de::Unexpected::Map,
-                        &"a decimal, not an object",
-                    ))
-                }
+                Ok(NumberKey(v == NUMBER_TOKEN))
             }
         }
         d.deserialize_identifier(V)
@@ -400,7 +400,17 @@ pub fn bool_lenient<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
 /// A serde_path_to_error failure as `(path, message)`; the document root is `$`.
 pub(crate) fn path_error(e: serde_path_to_error::Error<serde_json::Error>) -> (String, String) {
     let path = e.path().to_string();
-    let path = if path == "." { "$".to_owned() } else { path };
+    // A JSON number is handed over as a map under serde_json's private key (under
+    // `arbitrary_precision`): the field is the number itself.
+    let path = match path.strip_suffix(NUMBER_TOKEN) {
+        Some(p) => p.trim_end_matches('.').to_owned(),
+        None => path,
+    };
+    let path = if path == "." || path.is_empty() {
+        "$".to_owned()
+    } else {
+        path
+    };
     (path, e.into_inner().to_string())
 }
 
@@ -524,8 +534,12 @@ fn decode_tracked<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, Failu
                 Segment::Seq { index } => Some(Step::Index(*index)),
                 Segment::Enum { .. } | Segment::Unknown => None,
             })
+            // serde_json hands a number over as a map under a private key: the field is the
+            // number itself.
+            .filter(|step| !matches!(step, Some(Step::Key(k)) if k == NUMBER_TOKEN))
             .collect::<Option<Vec<_>>>();
         let (path, mut message) = path_error(e);
+
         // Line/column are relative to the lone row and say nothing the path doesn't.
         if let Some(at) = message.rfind(" at line ") {
             message.truncate(at);
