@@ -278,3 +278,63 @@ fn an_order_with_unreadable_fields_stays_listed_explained_and_actionable() {
         }]
     );
 }
+
+/// Issue 14, the other tables: a multi-order and a placement with an unreadable number stay
+/// listed with `?` in that column, and the strip under the table names the field and why.
+#[test]
+fn multi_orders_and_placements_with_unreadable_fields_show_question_marks() {
+    use blotter::venue::treadfi::{decode_multi_orders_page, decode_placements_page};
+    let multi = decode_multi_orders_page(
+        br#"{"multi_orders":[{"id":"mq-00001","status":"ACTIVE","pairs":"BTC-USDT",
+            "executed_notional":"NaN-ish","strategy":"TWAP","account_names":"desk_m"}]}"#,
+    )
+    .unwrap();
+    assert!(multi.bad_rows.is_empty(), "{:?}", multi.bad_rows);
+    let id = OrderId::new("6debb950-614a-4366-b73b-7d7574fd9e15");
+    let placements = decode_placements_page(
+        br#"{"placements":[{"id":"pq-1","qty":[1,2],"executed_qty":"0.5","price":"101.5",
+            "status":"ACTIVE","placement_type":"MAKE","created_at":"2024-01-15T10:05:00Z"}]}"#,
+        &id,
+    )
+    .unwrap();
+    assert!(placements.bad_rows.is_empty(), "{:?}", placements.bad_rows);
+    let mut s = loaded_state();
+    feed(
+        &mut s,
+        FeedEvent::MultiOrders {
+            venue: Default::default(),
+            page: multi,
+            at: ts(NOW),
+        },
+    );
+    feed(
+        &mut s,
+        FeedEvent::Placements {
+            venue: Default::default(),
+            by_order: vec![(id, placements)],
+            at: ts(NOW),
+        },
+    );
+
+    s.tab = Tab::Multi;
+    let text = screen(&s);
+    let line = text
+        .lines()
+        .find(|l| l.contains("mq-00001"))
+        .unwrap_or_else(|| panic!("multi-order not listed:\n{text}"));
+    assert_eq!(line.matches(" ? ").count(), 1, "{line}");
+    assert!(line.contains("TWAP") && line.contains("desk_m"), "{line}");
+    assert!(
+        text.contains(r#"? unreadable: executed_notional: invalid decimal "NaN-ish""#),
+        "{text}"
+    );
+
+    s.tab = Tab::Placements;
+    let text = screen(&s);
+    let line = text
+        .lines()
+        .find(|l| l.contains("101.5"))
+        .unwrap_or_else(|| panic!("placement not listed:\n{text}"));
+    assert_eq!(line.matches(" ? ").count(), 1, "{line}");
+    assert!(line.contains("0.5") && line.contains("MAKE"), "{line}");
+}

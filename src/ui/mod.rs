@@ -496,6 +496,28 @@ fn fit_columns(cols: &[Col], widths: &[u16], width: u16, spacing: u16) -> Vec<us
 /// One cell's text and style.
 type CellText = (String, Style);
 
+/// `? unreadable: path: reason; …` for a detail strip (reasons truncated), or nothing when
+/// every field was read.
+fn unreadable_span<'a>(
+    unreadable: &[crate::domain::Unreadable],
+    theme: &Theme,
+) -> Option<ratatui::text::Span<'a>> {
+    if unreadable.is_empty() {
+        return None;
+    }
+    let text: Vec<String> = unreadable
+        .iter()
+        .map(|u| format!("{}: {}", u.path, u.reason))
+        .collect();
+    Some(ratatui::text::Span::styled(
+        format!(
+            "  ? unreadable: {}",
+            crate::sanitize::clean_truncated(&text.join("; "), 120)
+        ),
+        theme.warn(),
+    ))
+}
+
 /// Puts `?` in each cell whose column (`by_col[i]`) is fed by a field the venue sent but the
 /// blotter could not read; the rest of the row is untouched.
 fn mark_unreadable(

@@ -206,5 +206,6 @@ fn legs<'a>(state: &State, theme: &Theme) -> Vec<Line<'a>> {
             theme.warn(),
         ));
     }
+    second.extend(super::unreadable_span(&m.unreadable, theme));
     vec![Line::from(spans), Line::from(second)]
 }

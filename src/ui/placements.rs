@@ -57,16 +57,21 @@ pub fn render(state: &State, theme: &Theme, frame: &mut Frame, body: Rect, detai
                         .map_or(format::NONE.into(), |e| clean(e).into_owned()),
                 ),
             ]),
-            Line::from(vec![
-                Span::styled(" failure ", theme.dim()),
-                Span::raw(
-                    p.failure_reason
-                        .as_deref()
-                        .map_or(format::NONE.into(), |e| {
-                            clean_truncated(e, 150).into_owned()
-                        }),
-                ),
-            ]),
+            Line::from(
+                [
+                    Span::styled(" failure ", theme.dim()),
+                    Span::raw(
+                        p.failure_reason
+                            .as_deref()
+                            .map_or(format::NONE.into(), |e| {
+                                clean_truncated(e, 150).into_owned()
+                            }),
+                    ),
+                ]
+                .into_iter()
+                .chain(super::unreadable_span(&p.unreadable, theme))
+                .collect::<Vec<_>>(),
+            ),
         ],
         None => vec![Line::styled(
             " placements of every active order",
