@@ -10,6 +10,12 @@
 //! number reaches a visitor as a one-entry map `{"$serde_json::private::Number": "<text>"}`.
 //! [`opt_decimal`] reads that text directly, so `0.02` becomes the decimal `0.02` and
 //! `"45000.00"` keeps its scale; it never goes through `f64` when the text is available.
+//!
+//! Rows of a page are decoded one at a time. A row with a field that cannot be read (a number
+//! past the decimal range, an object where a price belongs, a required field missing) is kept:
+//! [`decode_row_into`] leaves that field out (or gives it a neutral stand-in the wire type
+//! accepts), lists it as an [`Unreadable`] with its path and reason, and logs it once. Only a
+//! row whose id cannot be read is dropped as a `BadRow` (issue 14: no order hidden).
 
 use std::fmt;
 use std::str::FromStr;
