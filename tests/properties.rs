@@ -273,6 +273,19 @@ proptest! {
         let _ = blotter::venue::anboto::decode_orders_page(anboto.as_bytes());
         let alpha = format!(r#"{{"code":200,"errMsg":"","result":[{{"orderId":"a","marketId":{value}}}]}}"#);
         let _ = blotter::venue::alphasec::decode_orders_page(alpha.as_bytes(), &Default::default());
+
+        // Issue 14, asserted unconditionally: the pages are well-formed, so they decode, and
+        // the row with the odd value is kept too (its id is readable) on every venue.
+        let page = format!(r#"{{"placements":[{good_p},{bad_p},{good_p}]}}"#);
+        let p = decode_placements_page(page.as_bytes(), &id).map(|p| p.rows.iter().map(|r| r.id.clone()).collect::<Vec<_>>());
+        prop_assert_eq!(p.ok(), Some(vec!["p1".to_string(), "p2".to_string(), "p1".to_string()]));
+        let page = format!(r#"{{"multi_orders":[{good_m},{bad_m},{good_m}]}}"#);
+        let m = decode_multi_orders_page(page.as_bytes()).map(|p| p.rows.iter().map(|r| r.id.as_str().to_string()).collect::<Vec<_>>());
+        prop_assert_eq!(m.ok(), Some(vec!["m1".to_string(), "m2".to_string(), "m1".to_string()]));
+        let a = blotter::venue::anboto::decode_orders_page(anboto.as_bytes()).map(|p| p.rows.iter().map(|r| r.id.as_str().to_string()).collect::<Vec<_>>());
+        prop_assert_eq!(a.ok(), Some(vec!["1".to_string()]));
+        let x = blotter::venue::alphasec::decode_orders_page(alpha.as_bytes(), &Default::default()).map(|p| p.rows.iter().map(|r| r.id.as_str().to_string()).collect::<Vec<_>>());
+        prop_assert_eq!(x.ok(), Some(vec!["a".to_string()]));
     }
 }
 
