@@ -338,3 +338,22 @@ fn multi_orders_and_placements_with_unreadable_fields_show_question_marks() {
     assert_eq!(line.matches(" ? ").count(), 1, "{line}");
     assert!(line.contains("0.5") && line.contains("MAKE"), "{line}");
 }
+
+/// Issue 14: expanding a multi-order (`GET /api/multi_order/{id}`) whose child has an
+/// unreadable number keeps the multi-order and every child, the field named by its path.
+#[test]
+fn a_multi_order_detail_with_an_unreadable_child_field_keeps_every_child() {
+    let m = blotter::venue::treadfi::decode_multi_order(
+        br#"{"id":"m-1","status":"ACTIVE","child_orders":[
+            {"id":"c-1","pair":"BTC-USDT","side":"buy","executed_qty":"1e99"},
+            {"id":"c-2","pair":"ETH-USDT","side":"sell","executed_qty":"0.5"}]}"#,
+    )
+    .unwrap();
+    let children: Vec<_> = m.child_orders.iter().map(|c| c.id.as_str()).collect();
+    assert_eq!(children, ["c-1", "c-2"]);
+    assert_eq!(m.child_orders[0].executed_qty, None);
+    assert_eq!(m.unreadable.len(), 1, "{:?}", m.unreadable);
+    assert_eq!(m.unreadable[0].path, "child_orders[0].executed_qty");
+    // Without a readable id there is nothing to show it under: still an error.
+    assert!(blotter::venue::treadfi::decode_multi_order(br#"{"id":null}"#).is_err());
+}

@@ -739,6 +739,30 @@ fn id_reason_or(id_reason: &Option<String>, failure: &Failure) -> String {
     id_reason.clone().unwrap_or_else(|| failure.reason())
 }
 
+/// One whole document decoded as [`decode_row_into`] does a row (a bad field is listed, not
+/// fatal): for single-object endpoints whose rows reach the screen. `Err` is
+/// `VenueError::Decode` when the body is not JSON or the row cannot be kept.
+pub(crate) fn decode_doc_into<W, T>(
+    json: &[u8],
+    venue: &'static str,
+    convert: impl FnOnce(W) -> Result<T, String>,
+) -> crate::venue::VenueResult<T>
+where
+    W: serde::de::DeserializeOwned,
+    T: KeepsUnreadable,
+{
+    use crate::venue::VenueError;
+    let raw: &serde_json::value::RawValue =
+        serde_json::from_slice(json).map_err(|e| VenueError::Decode {
+            path: "$".into(),
+            message: e.to_string(),
+        })?;
+    decode_row_into(raw, venue, convert).map_err(|message| VenueError::Decode {
+        path: "$".into(),
+        message,
+    })
+}
+
 /// Log lines already written, so a row that stays unreadable across polls is logged once.
 fn first_sighting(key: String) -> bool {
     use std::collections::HashSet;

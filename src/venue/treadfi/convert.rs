@@ -5,7 +5,9 @@
 //! row on its own, so one bad row becomes a [`BadRow`] (with its `id` and the failing field
 //! path) and the rest of the page is kept.
 
-use crate::venue::decode::{KeepsUnreadable, decode_doc, decode_row, decode_row_into};
+use crate::venue::decode::{
+    KeepsUnreadable, decode_doc, decode_doc_into, decode_row, decode_row_into,
+};
 use rust_decimal::Decimal;
 use serde::de::DeserializeOwned;
 use serde_json::value::RawValue;
@@ -289,12 +291,13 @@ pub fn decode_multi_orders_page(bytes: &[u8]) -> VenueResult<Page<MultiOrder>> {
 }
 
 /// Decodes one multi-order: `GET /api/multi_order/{id}` (also the `POST /api/multi_orders/`
-/// reply).
+/// reply). A field that cannot be read (e.g. `child_orders[0].executed_qty`) is listed in
+/// [`MultiOrder::unreadable`] and the multi-order with its children kept, as in a page.
 ///
 /// # Errors
-/// [`VenueError::Decode`] with the failing field path (e.g. `child_orders[0].executed_qty`).
+/// [`VenueError::Decode`] when the body is not JSON or the multi-order has no readable `id`.
 pub fn decode_multi_order(bytes: &[u8]) -> VenueResult<MultiOrder> {
-    decode_doc::<WireMultiOrder>(bytes).map(multi_order)
+    decode_doc_into(bytes, "treadfi", |w: WireMultiOrder| Ok(multi_order(w)))
 }
 
 /// Decodes `GET /api/placements/?order_id=ID` → `{"placements": [...], "page_number",
