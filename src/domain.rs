@@ -465,31 +465,42 @@ pub struct FillStats {
 
 impl FillStats {
     /// The totals of `fills` (pure). A fill without a price never drags the VWAP down: it is
-    /// left out of both sums and counted in `count - priced`.
+    /// left out of both sums and counted in `count - priced`. Checked arithmetic: a sum that
+    /// would overflow the decimal range leaves the VWAP (or the fees) `None` rather than
+    /// panicking.
     pub fn of(fills: &[Fill]) -> Self {
-        let mut qty = Decimal::ZERO;
-        let mut notional = Decimal::ZERO;
+        use crate::num;
+        // `None` once a sum overflowed.
+        let mut qty = Some(Decimal::ZERO);
+        let mut notional = Some(Decimal::ZERO);
         let mut priced = 0;
         for f in fills {
-            let n = f.notional.or(f.price.zip(f.qty).map(|(p, q)| p * q));
+            let n = f
+                .notional
+                .or_else(|| f.price.zip(f.qty).and_then(|(p, q)| num::mul(p, q)));
             if let (Some(q), Some(n)) = (f.qty, n)
                 && !q.is_zero()
             {
-                qty += q;
-                notional += n;
+                qty = qty.and_then(|t| num::add(t, q));
+                notional = notional.and_then(|t| num::add(t, n));
                 priced += 1;
             }
         }
-        let fees = fills
-            .iter()
-            .filter_map(|f| f.fee)
-            .fold(None, |acc: Option<Decimal>, fee| {
-                Some(acc.unwrap_or_default() + fee)
-            });
+        let fees: Vec<Decimal> = fills.iter().filter_map(|f| f.fee).collect();
+        let fees = if fees.is_empty() {
+            None
+        } else {
+            num::sum(fees)
+        };
+        let vwap = qty
+            .zip(notional)
+            .filter(|(q, _)| !q.is_zero())
+            .and_then(|(q, n)| num::div(n, q))
+            .map(|v| v.round_dp(8).normalize());
         FillStats {
             count: fills.len(),
             priced,
-            vwap: (!qty.is_zero()).then(|| (notional / qty).round_dp(8).normalize()),
+            vwap,
             fees,
         }
     }

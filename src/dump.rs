@@ -70,8 +70,14 @@ fn dec(d: Option<Decimal>) -> Val {
     Val::Text(d.map(|d| d.to_string()))
 }
 
+/// A ratio as percent text; a ratio whose percentage overflows is written as `?`.
 fn pct(r: Option<Ratio>) -> Val {
-    Val::Text(r.map(|r| (r * Decimal::ONE_HUNDRED).normalize().to_string()))
+    Val::Text(r.map(|r| {
+        crate::num::percent(r).map_or_else(
+            || crate::format::UNREADABLE.to_owned(),
+            |p| p.normalize().to_string(),
+        )
+    }))
 }
 
 fn txt(s: Option<&str>) -> Val {

@@ -7,11 +7,104 @@
 use jiff::{SignedDuration, Timestamp};
 use rust_decimal::Decimal;
 
-use crate::domain::{LimitPrice, MultiOrder, Order, Ratio, Side};
+use crate::domain::{LimitPrice, MultiOrder, Order, Ratio, Side, Unreadable};
 use crate::sanitize::clean;
 
 /// Placeholder for "not given".
 pub const NONE: &str = "—";
+
+/// Placeholder for a value the venue sent but the blotter cannot read or compute (a field
+/// listed in an order's `unreadable`, or arithmetic that would overflow the decimal range).
+pub const UNREADABLE: &str = "?";
+
+/// What a table column shows, for mapping a venue field that could not be read
+/// ([`Unreadable`]) to the cell that must show `?` instead of "not given".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OrderField {
+    /// Pair / market.
+    Pair,
+    /// Side.
+    Side,
+    /// Strategy or order type.
+    Strategy,
+    /// Status.
+    Status,
+    /// Executed quantity.
+    Executed,
+    /// Target size (quantity or amount).
+    Target,
+    /// Remaining quantity.
+    Remaining,
+    /// Fill ratio / percent filled.
+    FillRatio,
+    /// Average executed price.
+    AvgPrice,
+    /// Limit price.
+    Limit,
+    /// Notional (executed, exposure).
+    Notional,
+    /// Start time.
+    TimeStart,
+    /// End time (and the time left derived from it).
+    TimeEnd,
+    /// Created time.
+    Created,
+    /// Updated time.
+    Updated,
+    /// Account names.
+    Accounts,
+    /// Fees.
+    Fee,
+}
+
+/// The columns a venue field feeds, by the field's top-level key in the row (Tread.fi
+/// snake_case, Anboto v2 snake_case, AlphaSec camelCase; the documents' own names). Fields no
+/// column shows map to nothing (the detail view still lists them).
+pub fn fields_of(path: &str) -> &'static [OrderField] {
+    use OrderField as F;
+    let key = path.split(['.', '[']).next().unwrap_or(path);
+    match key {
+        "pair" | "pairs" | "symbol" | "marketId" => &[F::Pair],
+        "side" => &[F::Side],
+        "strategy" | "super_strategy" | "super_strategy_name" | "orderType" => &[F::Strategy],
+        "status" | "calculated_status" | "is_paused" | "is_active" => &[F::Status],
+        "executed_qty" | "target_executed_qty" | "executedQty" => &[F::Executed, F::FillRatio],
+        // Anboto: target = filled + leaves, fill ratio = filled / target.
+        "filled_quantity" => &[F::Executed, F::Target, F::FillRatio],
+        "leaves_quantity" => &[F::Remaining, F::Target, F::FillRatio],
+        "target_order_qty" | "order_qty" | "buy_token_amount" | "sell_token_amount"
+        | "target_token" | "qty" | "origQty" | "origQuoteOrderQty" => &[F::Target],
+        "target_remaining_qty" | "remaining_qty" => &[F::Remaining],
+        "pct_filled" => &[F::FillRatio],
+        "average_executed_price" | "executed_price" | "average_price" => &[F::AvgPrice],
+        "executedQuoteQty" => &[F::Notional, F::AvgPrice],
+        "limit_price" | "price" | "triggerPrice" => &[F::Limit],
+        "executed_notional" | "notional_exposure" => &[F::Notional],
+        "time_start" | "start_datetime" | "start_timedate" => &[F::TimeStart],
+        "time_end" | "duration" => &[F::TimeEnd],
+        "created_at" | "createdAt" => &[F::Created],
+        "updated_at" | "updatedAt" => &[F::Updated],
+        "account_names" => &[F::Accounts],
+        "total_fee" | "fee_asset" => &[F::Fee],
+        _ => &[],
+    }
+}
+
+/// True when one of `unreadable` feeds `field`.
+pub fn is_unreadable(unreadable: &[Unreadable], field: OrderField) -> bool {
+    unreadable
+        .iter()
+        .any(|u| fields_of(&u.path).contains(&field))
+}
+
+/// `text`, or `?` when the field behind it could not be read.
+pub fn or_unreadable(text: String, unreadable: &[Unreadable], field: OrderField) -> String {
+    if is_unreadable(unreadable, field) {
+        UNREADABLE.to_string()
+    } else {
+        text
+    }
+}
 
 /// An exact decimal for display; `—` when absent.
 pub fn decimal(d: Option<Decimal>) -> String {
@@ -30,10 +123,12 @@ pub fn decimal_text(d: Decimal) -> String {
     }
 }
 
-/// A ratio 0–1 as a percentage with one decimal, e.g. `0.5` → `50.0%`; `—` when absent.
+/// A ratio 0–1 as a percentage with one decimal, e.g. `0.5` → `50.0%`; `—` when absent,
+/// `?` when the percentage overflows the decimal range.
 pub fn percent(r: Option<Ratio>) -> String {
-    match r {
-        Some(r) => format!("{:.1}%", (r * Decimal::ONE_HUNDRED).round_dp(1)),
+    match r.map(crate::num::percent) {
+        Some(Some(p)) => format!("{:.1}%", p.round_dp(1)),
+        Some(None) => UNREADABLE.to_string(),
         None => NONE.to_string(),
     }
 }

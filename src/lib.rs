@@ -1,5 +1,8 @@
 #![recursion_limit = "256"]
 #![warn(missing_docs)]
+// Venue numbers are `Decimal`s whose operators panic on overflow: all their arithmetic goes
+// through `num`'s checked helpers (integer and time types are allowed in clippy.toml).
+#![deny(clippy::arithmetic_side_effects)]
 //! `blotter`: a terminal order blotter for crypto execution venues.
 //!
 //! Layers (one direction): [`venue`] adapters → [`feed`] task → [`app`] state → [`ui`] render.
@@ -14,9 +17,12 @@ pub mod domain;
 pub mod dump;
 pub mod feed;
 pub mod format;
+pub mod num;
 pub mod record;
 pub mod sanitize;
 pub mod serve;
+// The embedded simulator computes on its own book, not on venue payloads.
+#[allow(clippy::arithmetic_side_effects)]
 pub mod sim;
 pub mod tui;
 pub mod ui;

@@ -184,14 +184,17 @@ const OTO_PAGE: &str = r#"{"code":200,"errMsg":"OK","result":[
 #[test]
 fn quote_mode_legs_and_bad_rows() {
     let page = decode_orders_page(OTO_PAGE.as_bytes(), &tokens()).unwrap();
-    assert_eq!(page.rows.len(), 6);
-    assert_eq!(page.bad_rows.len(), 1);
-    assert_eq!(page.bad_rows[0].index, 4);
-    assert_eq!(page.bad_rows[0].id.as_deref(), Some("0xbad"));
+    // Issue 14: the row with an unreadable `origQty` stays listed, the field named.
+    assert_eq!(page.rows.len(), 7);
+    assert!(page.bad_rows.is_empty(), "{:?}", page.bad_rows);
+    let bad = page.rows.iter().find(|o| o.id.as_str() == "0xbad").unwrap();
+    assert_eq!(bad.target_qty, None);
+    assert_eq!(bad.unreadable.len(), 1, "{:?}", bad.unreadable);
+    assert_eq!(bad.unreadable[0].path, "origQty");
     assert!(
-        page.bad_rows[0].reason.contains("origQty"),
-        "{}",
-        page.bad_rows[0].reason
+        bad.unreadable[0].reason.contains(r#""ten""#),
+        "{:?}",
+        bad.unreadable
     );
 
     let by_id = |id: &str| page.rows.iter().find(|o| o.id.as_str() == id).unwrap();

@@ -241,16 +241,21 @@ fn quirky_rows_are_kept_or_reported_per_row() {
         {"order_id":6,"symbol":"ETH/USDT","status":"CANCEL_REJECTED","side":"SELL"}
     ]}"#;
     let page = decode_orders_page(body).unwrap();
-    assert_eq!(page.rows.len(), 4, "{:?}", page.bad_rows);
-    assert_eq!(page.bad_rows.len(), 2);
-    assert_eq!(page.bad_rows[0].index, 2);
-    assert_eq!(page.bad_rows[0].id.as_deref(), Some("3"));
+    // Issue 14: a row with an unreadable field stays listed, the field named; only the row
+    // without any id is dropped.
+    assert_eq!(page.rows.len(), 5, "{:?}", page.bad_rows);
+    assert_eq!(page.bad_rows.len(), 1);
+    assert_eq!(page.bad_rows[0].index, 4);
+    let three = &page.rows[2];
+    assert_eq!(three.id, OrderId::new("3"));
+    assert_eq!(three.executed_qty, None);
+    assert_eq!(three.unreadable.len(), 1, "{:?}", three.unreadable);
+    assert_eq!(three.unreadable[0].path, "filled_quantity");
     assert!(
-        page.bad_rows[0].reason.contains("filled_quantity"),
-        "{}",
-        page.bad_rows[0].reason
+        three.unreadable[0].reason.contains(r#""abc""#),
+        "{:?}",
+        three.unreadable
     );
-    assert_eq!(page.bad_rows[1].index, 4);
 
     let a = &page.rows[0];
     assert_eq!(a.side, Side::Sell);
@@ -272,7 +277,7 @@ fn quirky_rows_are_kept_or_reported_per_row() {
         Some("INSUFFICIENT_FUNDS: Not enough USDT")
     );
 
-    let c = &page.rows[2];
+    let c = &page.rows[3];
     assert_eq!(c.id, OrderId::new("c-4"));
     assert_eq!(c.status, OrderStatus::Other("SOMETHING_NEW".into()));
 
@@ -558,9 +563,11 @@ async fn signed_requests_pass_in_both_encodings() {
         assert_eq!(c.ping().await.unwrap(), "OK");
 
         let page = c.active_orders().await.unwrap();
-        assert_eq!(page.rows.len(), 1);
-        assert_eq!(page.bad_rows.len(), 1);
-        assert_eq!(page.bad_rows[0].id.as_deref(), Some("12"));
+        // The row with `filled_quantity: "x"` stays listed with that field unreadable.
+        assert_eq!(page.rows.len(), 2);
+        assert!(page.bad_rows.is_empty(), "{:?}", page.bad_rows);
+        assert_eq!(page.rows[1].id.as_str(), "12");
+        assert_eq!(page.rows[1].unreadable[0].path, "filled_quantity");
         assert_eq!(page.rows[0].fill_ratio, Some(dec("0.1")));
 
         let found = c
@@ -695,7 +702,11 @@ async fn reads_retry_once_after_clock_correction() {
     let base = start(s).await;
     let c = client(&base, SECRET_B64, SignatureEncoding::Hex);
     let page = c.active_orders().await.unwrap();
-    assert_eq!(page.rows.len(), 1);
+    assert_eq!(
+        page.rows.len(),
+        2,
+        "the order with an unreadable field stays listed"
+    );
     assert_eq!(seen.lock().unwrap().len(), 2, "one failure, one retry");
     let off = c.clock_offset_ms();
     assert!((-47_000..=-43_000).contains(&off), "offset {off}");

@@ -176,3 +176,184 @@ fn exports_escape_hostile_text() {
         );
     }
 }
+
+/// A writer collecting log output for one test.
+#[derive(Clone, Default)]
+struct LogSink(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for LogSink {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Issue 14: an order with fields that cannot be read (a number past the decimal range, an
+/// object where a price belongs) stays listed with those cells as `?` and the rest as sent,
+/// its detail names each field with the reason, the log says so once, and it can still be
+/// cancelled.
+#[test]
+fn an_order_with_unreadable_fields_stays_listed_explained_and_actionable() {
+    use blotter::app::{Command, Modal};
+    use blotter::venue::Action;
+    let body =
+        br#"{"orders":[{"id":"unread-7f3a","pair":"SOL-USDT","side":"sell","status":"ACTIVE",
+        "strategy":"TWAP","executed_qty":"1e99","target_order_qty":"12.5",
+        "average_executed_price":{"nested":1},"limit_price":-1.0,"account_names":["desk_a"]}]}"#;
+    let logs = LogSink::default();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer({
+            let logs = logs.clone();
+            move || logs.clone()
+        })
+        .with_ansi(false)
+        .finish();
+    let page = tracing::subscriber::with_default(subscriber, || {
+        // Decoded twice (two polls): logged once.
+        let _ = blotter::venue::treadfi::decode_orders_page(body);
+        blotter::venue::treadfi::decode_orders_page(body)
+    })
+    .unwrap();
+    assert!(page.bad_rows.is_empty(), "{:?}", page.bad_rows);
+    assert_eq!(page.rows.len(), 1);
+    let log = String::from_utf8_lossy(&logs.0.lock().unwrap()).into_owned();
+    assert_eq!(log.matches("path=executed_qty").count(), 1, "{log}");
+    assert_eq!(
+        log.matches("path=average_executed_price").count(),
+        1,
+        "{log}"
+    );
+    assert!(
+        log.contains("WARN") && log.contains("unread-7f3a") && log.contains("treadfi"),
+        "{log}"
+    );
+
+    let mut s = loaded_state();
+    feed(
+        &mut s,
+        FeedEvent::ActiveOrders {
+            venue: Default::default(),
+            page,
+            at: ts(NOW),
+        },
+    );
+    let text = screen(&s);
+    let line = text
+        .lines()
+        .find(|l| l.contains("unread-7"))
+        .unwrap_or_else(|| panic!("order not listed:\n{text}"));
+    // Filled, Fill (derived from the executed quantity) and Avg px show `?`; the rest of the
+    // row is as sent.
+    assert_eq!(line.matches(" ? ").count(), 3, "{line}");
+    for shown in ["SOL-USDT", "SELL", "TWAP", "ACTIVE", "12.5", "desk_a"] {
+        assert!(line.contains(shown), "{shown} missing from {line}");
+    }
+
+    // The detail lists each unreadable field with its reason.
+    key(&mut s, crossterm::event::KeyCode::Enter);
+    assert!(matches!(s.modal, Some(Modal::Detail(_))), "{:?}", s.modal);
+    let detail = screen(&s);
+    assert!(detail.contains("unreadable fields (2)"), "{detail}");
+    assert!(
+        detail.contains(r#"executed_qty: invalid decimal "1e99""#),
+        "{detail}"
+    );
+    assert!(detail.contains("average_executed_price: "), "{detail}");
+    key(&mut s, crossterm::event::KeyCode::Esc);
+
+    // And it can be cancelled like any other order.
+    ch(&mut s, 'c');
+    let cmds = ch(&mut s, 'y');
+    assert_eq!(
+        cmds,
+        vec![Command::Act {
+            venue: Default::default(),
+            action: Action::Cancel(OrderId::new("unread-7f3a")),
+        }]
+    );
+}
+
+/// Issue 14, the other tables: a multi-order and a placement with an unreadable number stay
+/// listed with `?` in that column, and the strip under the table names the field and why.
+#[test]
+fn multi_orders_and_placements_with_unreadable_fields_show_question_marks() {
+    use blotter::venue::treadfi::{decode_multi_orders_page, decode_placements_page};
+    let multi = decode_multi_orders_page(
+        br#"{"multi_orders":[{"id":"mq-00001","status":"ACTIVE","pairs":"BTC-USDT",
+            "executed_notional":"NaN-ish","strategy":"TWAP","account_names":"desk_m"}]}"#,
+    )
+    .unwrap();
+    assert!(multi.bad_rows.is_empty(), "{:?}", multi.bad_rows);
+    let id = OrderId::new("6debb950-614a-4366-b73b-7d7574fd9e15");
+    let placements = decode_placements_page(
+        br#"{"placements":[{"id":"pq-1","qty":[1,2],"executed_qty":"0.5","price":"101.5",
+            "status":"ACTIVE","placement_type":"MAKE","created_at":"2024-01-15T10:05:00Z"}]}"#,
+        &id,
+    )
+    .unwrap();
+    assert!(placements.bad_rows.is_empty(), "{:?}", placements.bad_rows);
+    let mut s = loaded_state();
+    feed(
+        &mut s,
+        FeedEvent::MultiOrders {
+            venue: Default::default(),
+            page: multi,
+            at: ts(NOW),
+        },
+    );
+    feed(
+        &mut s,
+        FeedEvent::Placements {
+            venue: Default::default(),
+            by_order: vec![(id, placements)],
+            at: ts(NOW),
+        },
+    );
+
+    s.tab = Tab::Multi;
+    let text = screen(&s);
+    let line = text
+        .lines()
+        .find(|l| l.contains("mq-00001"))
+        .unwrap_or_else(|| panic!("multi-order not listed:\n{text}"));
+    assert_eq!(line.matches(" ? ").count(), 1, "{line}");
+    assert!(line.contains("TWAP") && line.contains("desk_m"), "{line}");
+    assert!(
+        text.contains(r#"? unreadable: executed_notional: invalid decimal "NaN-ish""#),
+        "{text}"
+    );
+
+    s.tab = Tab::Placements;
+    let text = screen(&s);
+    let line = text
+        .lines()
+        .find(|l| l.contains("101.5"))
+        .unwrap_or_else(|| panic!("placement not listed:\n{text}"));
+    assert_eq!(line.matches(" ? ").count(), 1, "{line}");
+    assert!(line.contains("0.5") && line.contains("MAKE"), "{line}");
+}
+
+/// Issue 14: expanding a multi-order (`GET /api/multi_order/{id}`) whose child has an
+/// unreadable number keeps the multi-order and every child, the field named by its path.
+#[test]
+fn a_multi_order_detail_with_an_unreadable_child_field_keeps_every_child() {
+    let m = blotter::venue::treadfi::decode_multi_order(
+        br#"{"id":"m-1","status":"ACTIVE","child_orders":[
+            {"id":"c-1","pair":"BTC-USDT","side":"buy","executed_qty":"1e99"},
+            {"id":"c-2","pair":"ETH-USDT","side":"sell","executed_qty":"0.5"}]}"#,
+    )
+    .unwrap();
+    let children: Vec<_> = m.child_orders.iter().map(|c| c.id.as_str()).collect();
+    assert_eq!(children, ["c-1", "c-2"]);
+    assert_eq!(m.child_orders[0].executed_qty, None);
+    assert_eq!(m.unreadable.len(), 1, "{:?}", m.unreadable);
+    assert_eq!(m.unreadable[0].path, "child_orders[0].executed_qty");
+    // Without a readable id there is nothing to show it under: still an error.
+    assert!(blotter::venue::treadfi::decode_multi_order(br#"{"id":null}"#).is_err());
+}

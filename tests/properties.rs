@@ -75,10 +75,18 @@ proptest! {
     fn one_bad_field_never_hides_the_rest(field in 0..FIELDS.len(), value in json_value()) {
         let bad = format!(r#"{{"id":"x","pair":"ETH-USDT","side":"sell","status":"ACTIVE","{}":{}}}"#, FIELDS[field], value);
         let body = format!(r#"{{"orders":[{},{},{}]}}"#, good_row("a"), bad, good_row("b"));
-        if let Ok(page) = decode_orders_page(body.as_bytes()) {
-            let ids: Vec<_> = page.rows.iter().map(|o| o.id.as_str().to_string()).collect();
-            prop_assert!(ids.contains(&"a".to_string()) && ids.contains(&"b".to_string()), "{ids:?}");
-            prop_assert_eq!(page.rows.len() + page.bad_rows.len(), 3);
+        // The page itself is well-formed: it always decodes (no `if let Ok`: a rejected page
+        // would hide every row).
+        let page = decode_orders_page(body.as_bytes());
+        prop_assert!(page.is_ok(), "{page:?}");
+        let page = page.unwrap_or_default();
+        let ids: Vec<_> = page.rows.iter().map(|o| o.id.as_str().to_string()).collect();
+        prop_assert!(ids.contains(&"a".to_string()) && ids.contains(&"b".to_string()), "{ids:?}");
+        prop_assert_eq!(page.rows.len() + page.bad_rows.len(), 3);
+        // Issue 14: the row with the bad field stays listed too (only its id can lose it).
+        if FIELDS[field] != "id" {
+            prop_assert!(ids.contains(&"x".to_string()), "{ids:?} {:?}", page.bad_rows);
+            prop_assert!(page.bad_rows.is_empty(), "{:?}", page.bad_rows);
         }
     }
 
@@ -265,6 +273,19 @@ proptest! {
         let _ = blotter::venue::anboto::decode_orders_page(anboto.as_bytes());
         let alpha = format!(r#"{{"code":200,"errMsg":"","result":[{{"orderId":"a","marketId":{value}}}]}}"#);
         let _ = blotter::venue::alphasec::decode_orders_page(alpha.as_bytes(), &Default::default());
+
+        // Issue 14, asserted unconditionally: the pages are well-formed, so they decode, and
+        // the row with the odd value is kept too (its id is readable) on every venue.
+        let page = format!(r#"{{"placements":[{good_p},{bad_p},{good_p}]}}"#);
+        let p = decode_placements_page(page.as_bytes(), &id).map(|p| p.rows.iter().map(|r| r.id.clone()).collect::<Vec<_>>());
+        prop_assert_eq!(p.ok(), Some(vec!["p1".to_string(), "p2".to_string(), "p1".to_string()]));
+        let page = format!(r#"{{"multi_orders":[{good_m},{bad_m},{good_m}]}}"#);
+        let m = decode_multi_orders_page(page.as_bytes()).map(|p| p.rows.iter().map(|r| r.id.as_str().to_string()).collect::<Vec<_>>());
+        prop_assert_eq!(m.ok(), Some(vec!["m1".to_string(), "m2".to_string(), "m1".to_string()]));
+        let a = blotter::venue::anboto::decode_orders_page(anboto.as_bytes()).map(|p| p.rows.iter().map(|r| r.id.as_str().to_string()).collect::<Vec<_>>());
+        prop_assert_eq!(a.ok(), Some(vec!["1".to_string()]));
+        let x = blotter::venue::alphasec::decode_orders_page(alpha.as_bytes(), &Default::default()).map(|p| p.rows.iter().map(|r| r.id.as_str().to_string()).collect::<Vec<_>>());
+        prop_assert_eq!(x.ok(), Some(vec!["a".to_string()]));
     }
 }
 
@@ -282,4 +303,159 @@ fn the_other_decoders_accept_the_good_rows_used_above() {
     let m =
         decode_multi_orders_page(format!(r#"{{"multi_orders":[{good_m},{good_m}]}}"#).as_bytes());
     assert_eq!(m.map(|p| p.rows.len()).ok(), Some(2));
+}
+
+/// A decimal from the whole range, as JSON text (a number or a string): zero, ±max, the
+/// smallest step (1e-28), 28-digit scales, negatives, percentages far above 100, and values
+/// just past the range (unreadable).
+fn edge_decimal() -> impl Strategy<Value = String> {
+    use rust_decimal::Decimal;
+    let text = prop_oneof![
+        Just("0".to_string()),
+        Just("-0".to_string()),
+        Just(Decimal::MAX.to_string()),
+        Just(Decimal::MIN.to_string()),
+        Just("0.0000000000000000000000000001".to_string()),
+        Just("-0.0000000000000000000000000001".to_string()),
+        Just("1e-28".to_string()),
+        Just("7.9228162514264337593543950335".to_string()),
+        Just("1000000".to_string()),
+        Just("10000".to_string()),
+        Just("79228162514264337593543950336".to_string()),
+        Just("1e400".to_string()),
+        "-?[1-9][0-9]{0,27}",
+        ("-?[0-9]", "[0-9]{28}").prop_map(|(i, f)| format!("{i}.{f}")),
+        ("-?[1-9][0-9]{0,14}", "[0-9]{1,13}").prop_map(|(i, f)| format!("{i}.{f}")),
+    ];
+    (text, any::<bool>()).prop_map(|(t, as_number)| if as_number { t } else { format!("\"{t}\"") })
+}
+
+/// The names of the numeric fields of a Tread.fi order row that get an edge value.
+const EDGE_ORDER_FIELDS: [&str; 12] = [
+    "executed_qty",
+    "target_order_qty",
+    "pct_filled",
+    "average_executed_price",
+    "limit_price",
+    "executed_notional",
+    "arrival_price",
+    "buy_token_amount",
+    "sell_token_amount",
+    "pov_target",
+    "total_fee",
+    "target_remaining_qty",
+];
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    /// Issue 14: numbers anywhere in (and just past) the decimal range go through the real
+    /// decode → state → render of every tab, the order detail with its fills and chart, the
+    /// kill-switch summary, the tab export and `dump` in every format: nothing panics, and the
+    /// order is still listed everywhere.
+    #[test]
+    fn edge_of_range_numbers_never_panic_and_never_hide_the_order(
+        order_values in prop::collection::vec(edge_decimal(), EDGE_ORDER_FIELDS.len()),
+        fill_values in prop::collection::vec(edge_decimal(), 8),
+        other_values in prop::collection::vec(edge_decimal(), 6),
+    ) {
+        use blotter::app::Modal;
+        use blotter::dump::{DumpFormat, render};
+        use blotter::venue::treadfi::{decode_fills, decode_multi_orders_page, decode_placements_page};
+
+        let numbers: Vec<String> = EDGE_ORDER_FIELDS
+            .iter()
+            .zip(&order_values)
+            .map(|(k, v)| format!(r#""{k}":{v}"#))
+            .collect();
+        let row = format!(
+            r#"{{"id":"edge-0001","pair":"BTC-USDT","side":"buy","status":"ACTIVE","strategy":"TWAP","account_names":["acct"],"time_start":"2024-01-15T10:00:00Z","time_end":"2024-01-15T11:00:00Z",{}}}"#,
+            numbers.join(",")
+        );
+        let page = decode_orders_page(format!(r#"{{"orders":[{row}]}}"#).as_bytes());
+        prop_assert!(page.is_ok(), "{page:?}");
+        let page = page.unwrap_or_default();
+        prop_assert!(page.bad_rows.is_empty(), "{:?}", page.bad_rows);
+        prop_assert_eq!(page.rows.len(), 1);
+        let id = page.rows[0].id.clone();
+
+        let mut s = loaded_state();
+        s.size = (160, 50);
+        feed(&mut s, FeedEvent::ActiveOrders { venue: Default::default(), page, at: ts(NOW) });
+        let multi = format!(
+            r#"{{"multi_orders":[{{"id":"multi-edge","status":"ACTIVE","pairs":"BTC-USDT","executed_notional":{},"notional_exposure":{},"pct_filled":{}}}]}}"#,
+            other_values[0], other_values[1], other_values[2]
+        );
+        let multi = decode_multi_orders_page(multi.as_bytes());
+        prop_assert!(multi.as_ref().is_ok_and(|p| p.rows.len() == 1), "{multi:?}");
+        feed(&mut s, FeedEvent::MultiOrders { venue: Default::default(), page: multi.unwrap_or_default(), at: ts(NOW) });
+        let placements = format!(
+            r#"{{"placements":[{{"id":"pl-edge","qty":{},"executed_qty":{},"price":{},"status":"ACTIVE","placement_type":"MAKE","created_at":"2024-01-15T10:05:00Z"}}]}}"#,
+            other_values[3], other_values[4], other_values[5]
+        );
+        let placements = decode_placements_page(placements.as_bytes(), &id);
+        prop_assert!(placements.as_ref().is_ok_and(|p| p.rows.len() == 1), "{placements:?}");
+        feed(&mut s, FeedEvent::Placements { venue: Default::default(), by_order: vec![(id.clone(), placements.unwrap_or_default())], at: ts(NOW) });
+
+        // Every tab renders; the order is on the active tab, its placement on the placements tab.
+        for tab in Tab::ALL {
+            s.tab = tab;
+            let text = screen(&s);
+            match tab {
+                Tab::Active => prop_assert!(text.contains("edge-000"), "{text}"),
+                Tab::Multi => prop_assert!(text.contains("multi-ed"), "{text}"),
+                Tab::Placements => prop_assert!(text.contains("edge-000"), "{text}"),
+                Tab::Errors => {}
+            }
+        }
+
+        // The detail, with fills at the edge of the range (VWAP, fees, execution curve).
+        s.tab = Tab::Active;
+        let selected = s.selected_order().map(|o| o.id.clone());
+        prop_assert_eq!(selected.as_ref(), Some(&id));
+        key(&mut s, KeyCode::Enter);
+        prop_assert!(matches!(&s.modal, Some(Modal::Detail(d)) if *d == id), "{:?}", s.modal);
+        let fills = format!(
+            r#"{{"fills":[{{"executed_price":{},"executed_qty":{},"executed_notional":{},"fee":{},"fill_time":"2024-01-15T10:10:00Z"}},{{"executed_price":{},"executed_qty":{},"fee":{},"fill_time":"2024-01-15T10:20:00Z"}},{{"executed_qty":{},"fill_time":"2024-01-15T10:30:00Z"}}]}}"#,
+            fill_values[0], fill_values[1], fill_values[2], fill_values[3], fill_values[4], fill_values[5], fill_values[6], fill_values[7]
+        );
+        let fills = decode_fills(fills.as_bytes(), &id);
+        prop_assert!(fills.is_ok(), "{fills:?}");
+        feed(&mut s, FeedEvent::Fills { venue: Default::default(), order_id: id.clone(), result: fills.map_err(|e| blotter::venue::VenueError::Network(e.to_string())), at: ts(NOW) });
+        let text = screen(&s);
+        prop_assert!(!text.contains("no longer active"), "{text}");
+        prop_assert!(text.contains("TWAP"), "{text}");
+        key(&mut s, KeyCode::Esc);
+
+        // The kill-switch summary over everything (notional totals per quote asset).
+        ch(&mut s, 'K');
+        ch(&mut s, 'e');
+        ch(&mut s, 'p');
+        let confirm = match &s.modal {
+            Some(Modal::Confirm(c)) => c.lines.join("\n"),
+            other => format!("{other:?}"),
+        };
+        prop_assert!(confirm.contains("Notional affected"), "{confirm}");
+        let _ = screen(&s);
+        key(&mut s, KeyCode::Esc);
+
+        // The tab export (CSV and JSON files) and `dump` in every format list the order.
+        let dir = tempfile::tempdir().map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let written = blotter::tui::export_tab(&s, Tab::Active, dir.path());
+        prop_assert!(written.is_ok(), "{written:?}");
+        let mut exported = 0;
+        for entry in std::fs::read_dir(dir.path()).map_err(|e| TestCaseError::fail(e.to_string()))? {
+            let path = entry.map_err(|e| TestCaseError::fail(e.to_string()))?.path();
+            let text = std::fs::read_to_string(&path).unwrap_or_default();
+            prop_assert!(text.contains("edge-0001"), "{}: {text}", path.display());
+            exported += 1;
+        }
+        prop_assert_eq!(exported, 2);
+        for format in [DumpFormat::Table, DumpFormat::Csv, DumpFormat::Json] {
+            let out = render(&s.orders, format);
+            prop_assert!(out.contains("edge-000"), "{format:?}: {out}");
+            let _ = render(&s.multi_orders, format);
+            let _ = render(&s.placements, format);
+        }
+    }
 }

@@ -904,3 +904,70 @@ async fn sessions_get_the_configs_keys_and_saved_views() {
     rig.wait_sessions_gone().await;
     rig.stop().await;
 }
+
+/// A writer collecting the process's log output (installed as the global subscriber by the
+/// one test that reads it: session tasks run on the runtime's worker threads).
+#[derive(Clone, Default)]
+struct LogSink(Arc<Mutex<Vec<u8>>>);
+
+impl std::io::Write for LogSink {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Issue 14: a panic inside one session's event loop ends that session only: its client is
+/// told and gets its terminal back, the panic is in the server's log, and another session
+/// (and the server) go on.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_panic_in_one_session_ends_that_session_only_with_a_message_and_a_log_line() {
+    let logs = LogSink::default();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer({
+            let logs = logs.clone();
+            move || logs.clone()
+        })
+        .with_ansi(false)
+        .finish();
+    let _ = tracing::subscriber::set_global_default(subscriber);
+
+    let rig = rig(RigOpts::default()).await;
+    let calm = connect(&rig, "calm", &rig.trader, (120, 32)).await;
+    let crashy = connect(&rig, "crashy", &rig.viewer, (120, 32)).await;
+    calm.wait_rows().await;
+    crashy.wait_rows().await;
+    assert_eq!(rig.server.stats().sessions.load(Ordering::SeqCst), 2);
+
+    serve::debug_panic_next_key("crashy");
+    crashy.send(b"2").await;
+    crashy.wait_text("internal error").await;
+    crashy.wait_closed().await;
+    let restored = crashy
+        .parser
+        .lock()
+        .map(|p| p.screen().alternate_screen())
+        .ok();
+    assert_eq!(restored, Some(false), "main screen restored");
+    let log =
+        String::from_utf8_lossy(&logs.0.lock().unwrap_or_else(|e| e.into_inner())).into_owned();
+    assert!(
+        log.contains("ERROR") && log.contains("session panicked") && log.contains("crashy"),
+        "{log}"
+    );
+
+    // The other session still answers keys and the feed, and the server takes new ones.
+    calm.send(b"2").await;
+    calm.wait_text("┌ Multi-orders").await;
+    assert!(!calm.closed.load(Ordering::SeqCst));
+    let again = connect(&rig, "crashy", &rig.viewer, (120, 32)).await;
+    again.wait_rows().await;
+    assert_eq!(rig.server.stats().sessions.load(Ordering::SeqCst), 2);
+    rig.stop().await;
+}

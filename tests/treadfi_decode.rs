@@ -2,7 +2,7 @@
 
 use std::str::FromStr;
 
-use blotter::domain::{LimitPrice, MessageLevel, OrderId, OrderStatus, Side};
+use blotter::domain::{LimitPrice, MessageLevel, OrderId, OrderStatus, Side, Unreadable};
 use blotter::venue::VenueError;
 use blotter::venue::treadfi::{
     decode_error_message, decode_multi_order, decode_multi_orders_page, decode_order,
@@ -346,27 +346,32 @@ fn one_bad_row_keeps_the_rest() {
         {"id": "d", "pair": "ETH-USDT", "side": "sell", "status": "WEIRD_NEW_STATE"}
     ], "page_number": 2, "num_pages": 3}"#;
     let page = decode_orders_page(body).unwrap();
+    // Issue 14: rows with an unreadable field stay listed; the field is named with its reason.
     let ids: Vec<_> = page.rows.iter().map(|o| o.id.as_str()).collect();
-    assert_eq!(ids, ["a", "d"]);
+    assert_eq!(ids, ["a", "b", "c", "d"]);
     assert_eq!(
-        page.rows[1].status,
+        page.rows[3].status,
         OrderStatus::Other("WEIRD_NEW_STATE".into())
     );
     assert_eq!((page.page_number, page.num_pages), (Some(2), Some(3)));
-    assert_eq!(page.bad_rows.len(), 2);
-    let b = &page.bad_rows[0];
-    assert_eq!((b.index, b.id.as_deref()), (1, Some("b")));
-    assert!(
-        b.reason.starts_with("executed_qty: ") && b.reason.contains(r#""abc""#),
-        "{}",
-        b.reason
-    );
-    assert_eq!(b.reason, r#"executed_qty: invalid decimal "abc""#);
-    let c = &page.bad_rows[1];
-    assert_eq!((c.index, c.id.as_deref()), (2, Some("c")));
+    assert!(page.bad_rows.is_empty(), "{:?}", page.bad_rows);
+    let b = &page.rows[1];
+    assert_eq!(b.executed_qty, None);
     assert_eq!(
-        c.reason,
-        "side: invalid type: integer `5`, expected a string"
+        b.unreadable,
+        [Unreadable {
+            path: "executed_qty".into(),
+            reason: r#"invalid decimal "abc""#.into()
+        }]
+    );
+    let c = &page.rows[2];
+    assert_eq!(c.pair, "ETH-USDT");
+    assert_eq!(
+        c.unreadable,
+        [Unreadable {
+            path: "side".into(),
+            reason: "invalid type: integer `5`, expected a string".into()
+        }]
     );
 }
 
@@ -379,15 +384,15 @@ fn bad_child_order_names_its_path() {
         {"id": "m2", "status": "PAUSED", "is_paused": true}
     ]}"#;
     let page = decode_multi_orders_page(body).unwrap();
-    assert_eq!(page.rows.len(), 1);
-    assert!(page.rows[0].is_paused);
-    let b = &page.bad_rows[0];
-    assert_eq!(b.id.as_deref(), Some("m1"));
-    assert!(
-        b.reason.starts_with("child_orders[0].executed_qty: "),
-        "{}",
-        b.reason
-    );
+    // Issue 14: the multi-order stays listed; the child's unreadable field is named by path.
+    assert_eq!(page.rows.len(), 2);
+    assert!(page.bad_rows.is_empty(), "{:?}", page.bad_rows);
+    assert!(page.rows[1].is_paused);
+    let m1 = &page.rows[0];
+    assert_eq!(m1.id.as_str(), "m1");
+    assert_eq!(m1.child_orders.len(), 1);
+    assert_eq!(m1.unreadable.len(), 1, "{:?}", m1.unreadable);
+    assert_eq!(m1.unreadable[0].path, "child_orders[0].executed_qty");
 }
 
 #[test]

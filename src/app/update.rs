@@ -509,7 +509,8 @@ fn kill_actions(
 
 /// `12,345.00 USDT + 500 USD`-style total notional per quote asset (executed, else target).
 fn notional_summary(orders: &[Order]) -> String {
-    let mut by_quote: std::collections::BTreeMap<String, rust_decimal::Decimal> =
+    // `None`: the total overflowed the decimal range (shown as `?`).
+    let mut by_quote: std::collections::BTreeMap<String, Option<rust_decimal::Decimal>> =
         Default::default();
     for o in orders {
         let quote = o.pair.rsplit('-').next().unwrap_or("").to_string();
@@ -518,7 +519,10 @@ fn notional_summary(orders: &[Order]) -> String {
             .filter(|n| !n.is_zero())
             .or(o.target_notional())
         {
-            *by_quote.entry(quote).or_default() += n;
+            let total = by_quote
+                .entry(quote)
+                .or_insert(Some(rust_decimal::Decimal::ZERO));
+            *total = total.and_then(|t| crate::num::add(t, n));
         }
     }
     if by_quote.is_empty() {
@@ -526,7 +530,10 @@ fn notional_summary(orders: &[Order]) -> String {
     }
     by_quote
         .iter()
-        .map(|(q, n)| format!("{} {}", format::decimal_text(*n), crate::sanitize::clean(q)))
+        .map(|(q, n)| {
+            let n = n.map_or_else(|| format::UNREADABLE.to_owned(), format::decimal_text);
+            format!("{n} {}", crate::sanitize::clean(q))
+        })
         .collect::<Vec<_>>()
         .join(" + ")
 }

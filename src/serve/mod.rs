@@ -36,6 +36,8 @@ use std::time::Duration;
 
 pub use config::{Role, ServeSection};
 use russh::keys::PrivateKey;
+#[doc(hidden)]
+pub use session::debug_panic_next_key;
 use tokio::net::TcpListener;
 
 /// Everything a running server needs besides its venues.

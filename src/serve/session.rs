@@ -34,6 +34,51 @@ const EVENT_QUEUE: usize = 64;
 const GOODBYE_WAIT: Duration = Duration::from_secs(5);
 /// Longest SSH user name shown and audited (client-chosen text).
 const MAX_USER_LEN: usize = 32;
+/// What a client whose session panicked is told (the panic itself goes to the server's log).
+const PANIC_GOODBYE: &str =
+    "blotter: internal error; this session was closed and the error logged. Please reconnect.";
+
+/// Test hook, debug builds only: the next key press of a session whose SSH user is `user`
+/// panics inside that session's event loop, so tests can check that a panic ends that session
+/// only. Release builds compile it to nothing.
+#[doc(hidden)]
+pub fn debug_panic_next_key(user: &str) {
+    #[cfg(debug_assertions)]
+    if let Ok(mut armed) = PANIC_ARMED.lock() {
+        armed.push(user.to_owned());
+    }
+    #[cfg(not(debug_assertions))]
+    let _ = user;
+}
+
+/// Users armed by [`debug_panic_next_key`].
+#[cfg(debug_assertions)]
+static PANIC_ARMED: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+
+/// Panics when `user` was armed by [`debug_panic_next_key`] (debug builds only).
+fn debug_panic_for(user: &str) {
+    #[cfg(debug_assertions)]
+    {
+        let armed = PANIC_ARMED.lock().map(|mut armed| {
+            let at = armed.iter().position(|u| u == user);
+            at.map(|i| armed.remove(i)).is_some()
+        });
+        if armed.unwrap_or(false) {
+            panic!("deliberate panic in {user}'s session (debug_panic_next_key)");
+        }
+    }
+    #[cfg(not(debug_assertions))]
+    let _ = user;
+}
+
+/// The text of a panic's payload (`panic!` with a string or a formatted message).
+fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a panic without a message".to_owned())
+}
 
 /// State shared by every connection of a server.
 pub(crate) struct Shared {
@@ -527,6 +572,15 @@ async fn run_session(
 
     let idled = Arc::new(AtomicBool::new(false));
     let input = idle_input(input, shared.opts.idle_timeout, idled.clone());
+    let input = {
+        use futures_util::StreamExt;
+        let user = identity.user.clone();
+        input.inspect(move |ev| {
+            if matches!(ev, Ok(Event::Key(_))) {
+                debug_panic_for(&user);
+            }
+        })
+    };
     // The anonymous demo user does not get to read the server's audit log.
     let opts = crate::tui::LoopOptions {
         export_dir: None,
@@ -536,9 +590,31 @@ async fn run_session(
             shared.opts.audit_file.clone()
         },
     };
-    let result = crate::tui::run_with(&mut terminal, state, &feed, events_rx, input, &opts).await;
+    // A panic in this session's update or render (or anything else its loop runs) ends this
+    // session only: it is caught here, logged, and the client is told; other sessions, the
+    // shared feeds and the server go on.
+    let run = crate::tui::run_with(&mut terminal, state, &feed, events_rx, input, &opts);
+    let result = {
+        use futures_util::FutureExt;
+        std::panic::AssertUnwindSafe(run).catch_unwind().await
+    };
     drop(feed);
     drop(terminal);
+    let result = match result {
+        Ok(result) => result,
+        Err(payload) => {
+            tracing::error!(
+                user = %identity.user,
+                panic = %panic_text(payload.as_ref()),
+                "session panicked; this session was closed, the others go on"
+            );
+            let goodbye = term::leave_sequence(mouse, Some(PANIC_GOODBYE));
+            let _ = tokio::time::timeout(GOODBYE_WAIT, frames_tx.send(goodbye)).await;
+            drop(frames_tx);
+            drop(slot);
+            return;
+        }
+    };
 
     let message = if idled.load(Ordering::SeqCst) {
         let mins = shared.opts.idle_timeout.map_or(0, |d| d.as_secs() / 60);

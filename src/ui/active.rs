@@ -57,7 +57,7 @@ fn row(state: &State, theme: &Theme, o: &Order) -> Vec<CellText> {
         _ => theme.status(&o.status),
     };
     let plain = Style::new();
-    let cells = vec![
+    let mut cells = vec![
         (
             if state.marks.contains(&o.id) {
                 format!("●{}", clean(o.id.short()))
@@ -87,6 +87,30 @@ fn row(state: &State, theme: &Theme, o: &Order) -> Vec<CellText> {
         (format::age(state.now, o.updated_at), plain),
         (format::list(&o.account_names), plain),
     ];
+    // A field the venue sent but the blotter could not read shows `?`, not "not given".
+    {
+        use format::OrderField as F;
+        super::mark_unreadable(
+            &mut cells,
+            &o.unreadable,
+            &[
+                None,
+                Some(F::Pair),
+                Some(F::Side),
+                Some(F::Strategy),
+                Some(F::Status),
+                Some(F::Executed),
+                Some(F::Target),
+                Some(F::FillRatio),
+                Some(F::AvgPrice),
+                Some(F::Limit),
+                Some(F::Notional),
+                Some(F::TimeEnd),
+                Some(F::Updated),
+                Some(F::Accounts),
+            ],
+        );
+    }
     if flash.is_some_and(|f| f.alert) {
         // An alert highlights the whole row (text and position still say what it is).
         return cells
@@ -102,10 +126,7 @@ pub fn fill_bar(r: Option<Ratio>) -> String {
     let Some(r) = r else {
         return format::NONE.to_string();
     };
-    let filled = (r * rust_decimal::Decimal::from(5))
-        .round()
-        .clamp(rust_decimal::Decimal::ZERO, rust_decimal::Decimal::from(5));
-    let n = usize::try_from(filled.mantissa()).unwrap_or(0) / 10usize.pow(filled.scale());
+    let n = crate::num::cells_filled(r, 5);
     format!(
         "{}{} {}",
         "█".repeat(n),
@@ -151,6 +172,13 @@ fn detail_lines<'a>(state: &State, theme: &Theme) -> Vec<Line<'a>> {
     }
     if state.in_flight.contains(&o.id) {
         second.push(Span::styled(" ⧗ action pending ", theme.warn()));
+    }
+    if !o.unreadable.is_empty() {
+        let paths: Vec<_> = o.unreadable.iter().map(|u| clean(&u.path)).collect();
+        second.push(Span::styled(
+            format!(" ? unreadable: {} ", clean_truncated(&paths.join(", "), 60)),
+            theme.warn(),
+        ));
     }
     second.push(Span::styled(" notes ", theme.dim()));
     second.push(Span::raw(

@@ -43,15 +43,18 @@ pub fn render(state: &State, id: &OrderId, theme: &Theme, frame: &mut Frame) {
     frame.render_widget(block, area);
     // The execution chart when there is room for it and for the lists under it.
     let chart_rows = if inner.height >= 32 { 9 } else { 0 };
+    let mut field_text = unreadable_lines(&order.unreadable, theme);
+    let field_rows = 11 + u16::try_from(field_text.len()).unwrap_or(0);
+    field_text.extend(field_lines(order, state, theme));
     let [fields, progress, chart, lists] = Layout::vertical([
-        Constraint::Length(11),
+        Constraint::Length(field_rows),
         Constraint::Length(4),
         Constraint::Length(chart_rows),
         Constraint::Min(3),
     ])
     .areas(inner);
     frame.render_widget(
-        Paragraph::new(field_lines(order, state, theme)).wrap(Wrap { trim: false }),
+        Paragraph::new(field_text).wrap(Wrap { trim: false }),
         fields,
     );
     render_progress(order, state, theme, frame, progress);
@@ -59,6 +62,44 @@ pub fn render(state: &State, id: &OrderId, theme: &Theme, frame: &mut Frame) {
         render_chart(order, state, theme, frame, chart);
     }
     render_lists(order, state, theme, frame, lists);
+}
+
+/// Most unreadable fields listed one per line; the rest are counted.
+const UNREADABLE_SHOWN: usize = 5;
+
+/// The fields the venue sent that could not be read, each with its reason (they show as `?`
+/// in the tables); empty when every field was read.
+pub fn unreadable_lines<'a>(
+    unreadable: &[crate::domain::Unreadable],
+    theme: &Theme,
+) -> Vec<Line<'a>> {
+    if unreadable.is_empty() {
+        return Vec::new();
+    }
+    let mut lines = vec![Line::styled(
+        format!(
+            " unreadable fields ({}): shown as {}, the rest of the order as sent",
+            unreadable.len(),
+            format::UNREADABLE
+        ),
+        theme.warn(),
+    )];
+    for u in unreadable.iter().take(UNREADABLE_SHOWN) {
+        lines.push(Line::from(vec![
+            Span::styled(
+                format!("   {}: ", clean_truncated(&u.path, 40)),
+                theme.warn(),
+            ),
+            Span::raw(clean_truncated(&u.reason, 120).into_owned()),
+        ]));
+    }
+    if unreadable.len() > UNREADABLE_SHOWN {
+        lines.push(Line::styled(
+            format!("   … and {} more", unreadable.len() - UNREADABLE_SHOWN),
+            theme.dim(),
+        ));
+    }
+    lines
 }
 
 fn kv<'a>(theme: &Theme, pairs: &[(&'a str, String)]) -> Line<'a> {
@@ -78,10 +119,10 @@ fn field_lines<'a>(o: &Order, state: &State, theme: &Theme) -> Vec<Line<'a>> {
     let s = |v: Option<&str>| v.map_or(format::NONE.to_string(), |v| clean(v).into_owned());
     // Average price against a reference, in basis points (positive: paid above it).
     let bps_vs = |p: Option<Decimal>| match (o.avg_price, p) {
-        (Some(avg), Some(p)) if !p.is_zero() => {
-            let bps = ((avg - p) / p * Decimal::from(10_000)).round_dp(1);
-            format!("{bps} bps")
-        }
+        (Some(avg), Some(p)) if !p.is_zero() => match crate::num::bps_vs(avg, p) {
+            Some(bps) => format!("{} bps", bps.round_dp(1)),
+            None => format::UNREADABLE.to_string(),
+        },
         _ => format::NONE.to_string(),
     };
     let limit = match &o.limit_price {
@@ -283,15 +324,18 @@ pub fn execution_curve(
         .filter(|(_, q)| *q > Decimal::ZERO)
         .collect();
     timed.sort_by_key(|(t, _)| *t);
-    let filled: Decimal = timed.iter().map(|(_, q)| *q).sum();
+    // A total that overflows the decimal range plots as "no fills yet" rather than panicking.
+    let filled = crate::num::sum(timed.iter().map(|(_, q)| *q)).unwrap_or_default();
     let mut executed = vec![(0.0, 0.0)];
     if filled.is_zero() {
         executed.push((now_x, pct_now));
     } else {
-        let mut cum = Decimal::ZERO;
+        let mut cum = Some(Decimal::ZERO);
         for (t, q) in timed {
-            cum += q;
-            let share: f64 = (cum / filled).try_into().unwrap_or(1.0);
+            cum = cum.and_then(|c| crate::num::add(c, q));
+            let share = cum
+                .and_then(|c| crate::num::share_f64(c, filled))
+                .unwrap_or(1.0);
             executed.push((minutes(t).clamp(0.0, total), share * pct_now));
         }
         executed.push((now_x, pct_now));

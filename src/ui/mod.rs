@@ -499,6 +499,47 @@ fn fit_columns(cols: &[Col], widths: &[u16], width: u16, spacing: u16) -> Vec<us
 /// One cell's text and style.
 type CellText = (String, Style);
 
+/// `? unreadable: path: reason; …` for a detail strip (reasons truncated), or nothing when
+/// every field was read.
+fn unreadable_span<'a>(
+    unreadable: &[crate::domain::Unreadable],
+    theme: &Theme,
+) -> Option<ratatui::text::Span<'a>> {
+    if unreadable.is_empty() {
+        return None;
+    }
+    let text: Vec<String> = unreadable
+        .iter()
+        .map(|u| format!("{}: {}", u.path, u.reason))
+        .collect();
+    Some(ratatui::text::Span::styled(
+        format!(
+            "  ? unreadable: {}",
+            crate::sanitize::clean_truncated(&text.join("; "), 120)
+        ),
+        theme.warn(),
+    ))
+}
+
+/// Puts `?` in each cell whose column (`by_col[i]`) is fed by a field the venue sent but the
+/// blotter could not read; the rest of the row is untouched.
+fn mark_unreadable(
+    cells: &mut [CellText],
+    unreadable: &[crate::domain::Unreadable],
+    by_col: &[Option<crate::format::OrderField>],
+) {
+    if unreadable.is_empty() {
+        return;
+    }
+    for (cell, field) in cells.iter_mut().zip(by_col) {
+        if let Some(f) = field
+            && crate::format::is_unreadable(unreadable, *f)
+        {
+            cell.0 = crate::format::UNREADABLE.to_string();
+        }
+    }
+}
+
 /// The venue column, first in every table when several venues are configured.
 const VENUE_COL: Col = left("Venue", 2);
 

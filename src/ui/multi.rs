@@ -125,7 +125,7 @@ fn row(state: &State, theme: &Theme, m: &MultiOrder) -> Vec<CellText> {
     } else {
         "▸"
     };
-    vec![
+    let mut cells = vec![
         (format!("{marker} {}", clean(m.id.short())), plain),
         (clean(&status).into_owned(), theme.status(&m.status)),
         (
@@ -147,7 +147,24 @@ fn row(state: &State, theme: &Theme, m: &MultiOrder) -> Vec<CellText> {
         (super::active::fill_bar(m.fill_ratio), plain),
         (format::age(state.now, m.updated_at), plain),
         (format::list(&m.account_names), plain),
-    ]
+    ];
+    use format::OrderField as F;
+    super::mark_unreadable(
+        &mut cells,
+        &m.unreadable,
+        &[
+            None,
+            Some(F::Status),
+            Some(F::Pair),
+            Some(F::Strategy),
+            None,
+            Some(F::Notional),
+            Some(F::FillRatio),
+            Some(F::Updated),
+            Some(F::Accounts),
+        ],
+    );
+    cells
 }
 
 fn legs<'a>(state: &State, theme: &Theme) -> Vec<Line<'a>> {
@@ -189,5 +206,6 @@ fn legs<'a>(state: &State, theme: &Theme) -> Vec<Line<'a>> {
             theme.warn(),
         ));
     }
+    second.extend(super::unreadable_span(&m.unreadable, theme));
     vec![Line::from(spans), Line::from(second)]
 }

@@ -57,16 +57,21 @@ pub fn render(state: &State, theme: &Theme, frame: &mut Frame, body: Rect, detai
                         .map_or(format::NONE.into(), |e| clean(e).into_owned()),
                 ),
             ]),
-            Line::from(vec![
-                Span::styled(" failure ", theme.dim()),
-                Span::raw(
-                    p.failure_reason
-                        .as_deref()
-                        .map_or(format::NONE.into(), |e| {
-                            clean_truncated(e, 150).into_owned()
-                        }),
-                ),
-            ]),
+            Line::from(
+                [
+                    Span::styled(" failure ", theme.dim()),
+                    Span::raw(
+                        p.failure_reason
+                            .as_deref()
+                            .map_or(format::NONE.into(), |e| {
+                                clean_truncated(e, 150).into_owned()
+                            }),
+                    ),
+                ]
+                .into_iter()
+                .chain(super::unreadable_span(&p.unreadable, theme))
+                .collect::<Vec<_>>(),
+            ),
         ],
         None => vec![Line::styled(
             " placements of every active order",
@@ -81,7 +86,7 @@ fn row(state: &State, theme: &Theme, p: &Placement) -> Vec<CellText> {
         .find_order(&p.order_id)
         .map_or(String::new(), |o| clean_truncated(&o.pair, 16).into_owned());
     let plain = Style::new();
-    vec![
+    let mut cells = vec![
         (format::clock(p.created_at), plain),
         (clean(p.order_id.short()).into_owned(), plain),
         (pair, plain),
@@ -105,5 +110,23 @@ fn row(state: &State, theme: &Theme, p: &Placement) -> Vec<CellText> {
                 .map_or(String::new(), |e| clean_truncated(e, 60).into_owned()),
             plain,
         ),
-    ]
+    ];
+    use format::OrderField as F;
+    super::mark_unreadable(
+        &mut cells,
+        &p.unreadable,
+        &[
+            Some(F::Created),
+            None,
+            None,
+            None,
+            None,
+            Some(F::Target),
+            Some(F::Executed),
+            Some(F::Limit),
+            Some(F::Status),
+            None,
+        ],
+    );
+    cells
 }

@@ -28,7 +28,7 @@
 //!   `REJECTED: Order was rejected by the system` as `failure_reason`, and
 //!   [`order_messages`] turns it into an error message.
 
-use crate::venue::decode::{decode_doc, decode_row};
+use crate::venue::decode::{KeepsUnreadable, decode_doc, decode_row, decode_row_into};
 use std::collections::HashMap;
 
 use jiff::Timestamp;
@@ -293,6 +293,14 @@ pub struct Trade {
     pub created_at: Option<Timestamp>,
 }
 
+/// A trade cannot list unreadable fields: a trade row with one is reported whole as a
+/// [`BadRow`] (its order stays listed).
+impl KeepsUnreadable for Trade {
+    fn unreadable_mut(&mut self) -> Option<&mut Vec<crate::domain::Unreadable>> {
+        None
+    }
+}
+
 impl Trade {
     /// The trade as a [`Placement`] row of its order: `id` = `tradeId`, `placement_type`
     /// `MAKE`/`TAKE` from `isMaker`, `qty` = `executed_qty` = `quantity`, status `FILLED`,
@@ -459,14 +467,14 @@ fn raw_list(bytes: &[u8]) -> VenueResult<Vec<&RawValue>> {
     }
 }
 
-fn decode_rows<W: DeserializeOwned, T>(
+fn decode_rows<W: DeserializeOwned, T: KeepsUnreadable>(
     raws: Vec<&RawValue>,
     mut convert: impl FnMut(W) -> Result<T, String>,
 ) -> (Vec<T>, Vec<BadRow>) {
     let mut rows = Vec::with_capacity(raws.len());
     let mut bad_rows = Vec::new();
     for (index, raw) in raws.into_iter().enumerate() {
-        match decode_row::<W>(raw).and_then(&mut convert) {
+        match decode_row_into(raw, "alphasec", &mut convert) {
             Ok(t) => rows.push(t),
             Err(reason) => bad_rows.push(BadRow {
                 index,

@@ -22,7 +22,7 @@
 //! `CODE: message`; [`order_messages`] turns failure reasons and rejected statuses into
 //! [`OrderMessage`]s of level [`MessageLevel::Error`].
 
-use crate::venue::decode::{decode_doc, decode_row};
+use crate::venue::decode::{KeepsUnreadable, decode_doc, decode_row, decode_row_into};
 use jiff::Timestamp;
 use rust_decimal::Decimal;
 use serde::de::DeserializeOwned;
@@ -231,14 +231,14 @@ fn raw_rows(bytes: &[u8]) -> VenueResult<Vec<&RawValue>> {
     }
 }
 
-fn decode_rows<W: DeserializeOwned, T>(
+fn decode_rows<W: DeserializeOwned, T: KeepsUnreadable>(
     rows_raw: Vec<&RawValue>,
     mut convert: impl FnMut(W) -> Result<T, String>,
 ) -> Page<T> {
     let mut rows = Vec::with_capacity(rows_raw.len());
     let mut bad_rows = Vec::new();
     for (index, raw) in rows_raw.into_iter().enumerate() {
-        match decode_row::<W>(raw).and_then(&mut convert) {
+        match decode_row_into(raw, "anboto", &mut convert) {
             Ok(t) => rows.push(t),
             Err(reason) => bad_rows.push(BadRow {
                 index,

@@ -5,7 +5,9 @@
 //! row on its own, so one bad row becomes a [`BadRow`] (with its `id` and the failing field
 //! path) and the rest of the page is kept.
 
-use crate::venue::decode::{decode_doc, decode_row};
+use crate::venue::decode::{
+    KeepsUnreadable, decode_doc, decode_doc_into, decode_row, decode_row_into,
+};
 use rust_decimal::Decimal;
 use serde::de::DeserializeOwned;
 use serde_json::value::RawValue;
@@ -196,16 +198,17 @@ fn raw_page<'a>(bytes: &'a [u8], rows_key: &'static str) -> VenueResult<RawPage<
     Ok(page)
 }
 
-/// Decodes every row of a raw page with `convert`, collecting failures as [`BadRow`]s.
-fn decode_page<W: DeserializeOwned, T>(
+/// Decodes every row of a raw page with `convert`, collecting failures as [`BadRow`]s; a row
+/// with unreadable fields is kept with them listed (see `decode_row_into`).
+fn decode_page<W: DeserializeOwned, T: KeepsUnreadable>(
     page: RawPage<'_>,
     mut convert: impl FnMut(W) -> T,
 ) -> Page<T> {
     let mut rows = Vec::with_capacity(page.rows.len());
     let mut bad_rows = Vec::new();
     for (index, raw) in page.rows.into_iter().enumerate() {
-        match decode_row::<W>(raw) {
-            Ok(w) => rows.push(convert(w)),
+        match decode_row_into(raw, "treadfi", |w: W| Ok(convert(w))) {
+            Ok(row) => rows.push(row),
             Err(reason) => bad_rows.push(BadRow {
                 index,
                 id: row_id(raw),
@@ -288,12 +291,13 @@ pub fn decode_multi_orders_page(bytes: &[u8]) -> VenueResult<Page<MultiOrder>> {
 }
 
 /// Decodes one multi-order: `GET /api/multi_order/{id}` (also the `POST /api/multi_orders/`
-/// reply).
+/// reply). A field that cannot be read (e.g. `child_orders[0].executed_qty`) is listed in
+/// [`MultiOrder::unreadable`] and the multi-order with its children kept, as in a page.
 ///
 /// # Errors
-/// [`VenueError::Decode`] with the failing field path (e.g. `child_orders[0].executed_qty`).
+/// [`VenueError::Decode`] when the body is not JSON or the multi-order has no readable `id`.
 pub fn decode_multi_order(bytes: &[u8]) -> VenueResult<MultiOrder> {
-    decode_doc::<WireMultiOrder>(bytes).map(multi_order)
+    decode_doc_into(bytes, "treadfi", |w: WireMultiOrder| Ok(multi_order(w)))
 }
 
 /// Decodes `GET /api/placements/?order_id=ID` → `{"placements": [...], "page_number",
