@@ -1,5 +1,6 @@
 //! Decoding a 1k-order `/api/active_orders/` page into domain types, against deserialising the
 //! same bytes into `serde::de::IgnoredAny` (the floor: parsing without building anything).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests may fail loudly
 
 use std::hint::black_box;
 

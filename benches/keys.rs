@@ -2,6 +2,7 @@
 //! through the real event loop (`tui::run`) on a 200×50 `TestBackend`. Also counts frames, to
 //! show they are coalesced (never more than ~60 per second, never one per update).
 //! `cargo bench --bench keys`; under `cargo test` it runs for a moment only.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests may fail loudly
 
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};

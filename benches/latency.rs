@@ -1,6 +1,7 @@
 //! Delay from the simulator changing an order to the blotter's state holding the change, via
 //! the WebSocket and via polling (100 ms interval), against the loopback simulator. Prints
 //! p50/p99. `cargo bench --bench latency`; under `cargo test` it runs a few samples only.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests may fail loudly
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};

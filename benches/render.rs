@@ -1,5 +1,6 @@
 //! Frame render time of the active-orders tab on a 200×50 `TestBackend`, for 100, 1k, 10k and
 //! 100k orders. Only visible rows are built, so the time should stay flat in the order count.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests may fail loudly
 
 use std::hint::black_box;
 use std::str::FromStr;

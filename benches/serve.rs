@@ -5,6 +5,7 @@
 //! The simulator (auto-advancing: orders fill every second) runs in this process; the russh
 //! clients too, each only counting what it receives. `cargo bench --bench serve`; under
 //! `cargo test` it runs 1 and 3 sessions for a second each.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests may fail loudly
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};

@@ -2,6 +2,7 @@
 //! a fault flipped every 10 s and an action every 2 s, for `SOAK_SECS` (default 600; `cargo
 //! bench --bench soak`; under `cargo test` 5 s). Then faults clear, the simulator freezes, the
 //! feed repairs, and the report compares the blotter's orders with the simulator's.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests may fail loudly
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};

@@ -34,6 +34,7 @@ pub mod venue;
 #[inline]
 pub fn debug_panic(place: &str) {
     #[cfg(debug_assertions)]
+    #[allow(clippy::panic, reason = "a test hook: the panic is the point")]
     if std::env::var("BLOTTER_DEBUG_PANIC").is_ok_and(|v| v == place) {
         panic!("BLOTTER_DEBUG_PANIC: deliberate panic in {place}");
     }

@@ -25,7 +25,10 @@ const FRAME: Duration = Duration::from_millis(16);
 /// Rows copied out of the state, ready to be rendered and written as CSV and JSON by
 /// [`ExportJob::write`]. Made on the event loop (a copy of the rows), written off it
 /// (`spawn_blocking`), so a big export or a slow disk never freezes the screen.
-pub struct ExportJob(Box<dyn FnOnce(&std::path::Path) -> std::io::Result<String> + Send>);
+pub struct ExportJob(Box<WriteFiles>);
+
+/// Renders and writes an export's files into a directory; returns the paths written.
+type WriteFiles = dyn FnOnce(&std::path::Path) -> std::io::Result<String> + Send;
 
 impl ExportJob {
     /// `rows` to be written as `blotter-<what>-<now, UTC>.csv` and `.json`.

@@ -1,5 +1,6 @@
 //! `[alerts]`: a new ERROR, an order turning FAILED or COMPLETE raise the configured flash /
 //! status / bell — detected in `app::update` when feed data arrives, never on the first load.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests may fail loudly
 
 mod common;
 

@@ -1,6 +1,7 @@
 //! AlphaSec adapter: every documented example payload, the mapping rules (markets, quote mode,
 //! TP/SL legs, statuses), and a stub venue (axum) for the envelope, `address` and read-only
 //! behaviour.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests may fail loudly
 
 use std::collections::HashMap;
 use std::fs;

@@ -2,6 +2,7 @@
 //! 422) that can be checked locally before sending, says which rule failed, and sends nothing:
 //! child orders of a multi-order, less than 15 seconds left, a new quantity less than 5% above
 //! what has executed (base and quote), a POV target outside 0–1.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests may fail loudly
 
 mod common;
 

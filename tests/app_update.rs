@@ -1,5 +1,6 @@
 //! Behaviour of `app::update`: tabs, selection by id, confirm defaults to No, actions sent
 //! exactly once, amend validation, errors keep the last good data.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests may fail loudly
 
 mod common;
 

@@ -1,5 +1,6 @@
 //! The example files shipped under `assets/` are real: each one is read by the code that would
 //! read it in production, so an example cannot drift from what the blotter accepts.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests may fail loudly
 
 use std::path::{Path, PathBuf};
 

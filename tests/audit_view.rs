@@ -1,5 +1,6 @@
 //! The audit log viewer (`L`): opening it asks for the file, the entries render newest first
 //! with the reply and latency, a failure is marked in text and colour, and it scrolls and closes.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests may fail loudly
 
 mod common;
 

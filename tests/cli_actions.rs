@@ -1,6 +1,7 @@
 //! Scriptable actions (`blotter pause|resume|cancel`) against the in-process simulator: the
 //! plan is printed, nothing is sent without confirmation, each reply is printed, failures set
 //! the exit status, every action is audited, and `--read-only` lets no write request leave.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests may fail loudly
 
 use std::process::Stdio;
 

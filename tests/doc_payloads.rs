@@ -1,6 +1,7 @@
 //! A server that answers with exactly the Tread.fi documents' example payloads: the feed, the
 //! app and the screen show every order with its exact decimals (the paused one included), its
 //! placements and its errors; `dump --format json` prints the exact decimals received.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests may fail loudly
 
 use std::time::Duration;
 

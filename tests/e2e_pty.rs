@@ -1,6 +1,7 @@
 //! End-to-end: the real `blotter` binary in a pseudo-terminal, in demo mode, read through a
 //! VT100 emulator the way a user sees it: every tab, pause an order and see it paused, quit,
 //! and the terminal is restored (canonical mode and echo back on, main screen, cursor shown).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests may fail loudly
 
 use std::io::{Read, Write};
 use std::sync::{Arc, Mutex};

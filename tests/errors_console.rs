@@ -1,5 +1,6 @@
 //! The errors tab as an incident console: per-level counts in the title, `b` groups by order
 //! or by message (worst first, stable across refreshes), and `Enter` jumps to the order.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests may fail loudly
 
 mod common;
 

@@ -1,6 +1,7 @@
 //! Each simulator fault, end to end through the real client, the feed and `app::update`: the
 //! header names the fault, the last good data stays, and the feed recovers by itself when the
 //! fault clears. Keys are handled while a request hangs.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests may fail loudly
 
 use blotter::venue::treadfi::ws::{PushMode, PushSettings};
 use std::sync::Arc;

@@ -2,6 +2,7 @@
 //! controls, bidi overrides, zero-width characters) go through every tab, the detail view,
 //! the banner and every export format; the bytes written to a real crossterm backend contain
 //! none of them.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests may fail loudly
 
 mod common;
 

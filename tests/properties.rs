@@ -1,5 +1,6 @@
 //! Property tests: decoders never panic and isolate bad rows; exact decimals round-trip;
 //! any sequence of keys and feed messages keeps `app::update`'s invariants.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests may fail loudly
 
 mod common;
 

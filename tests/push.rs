@@ -3,6 +3,7 @@
 //! against an axum stub on loopback that serves the REST endpoints and one kind of
 //! `/ws/orders/`: none (404), one that never answers a Ping, one that chatters in message
 //! types nobody documented. The stub counts upgrade attempts and times every active-orders poll.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests may fail loudly
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};

@@ -1,5 +1,6 @@
 //! Render tests: each tab, the help overlay, dialogs and the error banner on a `TestBackend`,
 //! snapshotted with insta; colours of the cells that carry meaning are asserted.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests may fail loudly
 
 mod common;
 

@@ -1,6 +1,7 @@
 //! A session recorded from the simulator (`blotter --record`, checked in under
 //! `assets/demo.jsonl`) replayed through the same path into `app::update`; the final
 //! screen is snapshotted. Also: a recording round-trips every event kind with exact values.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests may fail loudly
 
 mod common;
 

@@ -2,6 +2,7 @@
 //! tmux against the real binary) into sessions fed by one shared feed from the simulator.
 //! Screens are read through a VT100 emulator. No timed assertions: every wait is for something
 //! to appear, with a generous deadline.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests may fail loudly
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};

@@ -1,6 +1,7 @@
 //! The real Tread.fi client against the in-process simulator: what is requested (method, path,
 //! query, headers, body), the documented replies, deterministic progression, the WebSocket,
 //! and faults.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests may fail loudly
 
 use std::time::Duration;
 

@@ -2,6 +2,7 @@
 //! examples vary (optional fields left out, numbers as strings or JSON numbers, timestamps
 //! with and without a zone, each fill shape). The real Tread.fi client must read the same
 //! orders from it as from the consistent `Shapes::Sim` simulator with the same seed.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests may fail loudly
 
 use std::time::Duration;
 

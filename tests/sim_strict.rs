@@ -2,6 +2,7 @@
 //! `Authorization: Token <key>`, undocumented endpoints, the amend rules (400/404/422 with the
 //! documented bodies), and the bulk endpoints' 400 and partial-failure 422 replies. Raw HTTP,
 //! so each refusal is checked by method, path, status and body.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests may fail loudly
 
 use std::time::Duration;
 

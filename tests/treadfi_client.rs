@@ -1,4 +1,5 @@
 //! `TreadfiClient` against an axum stub that records each request and answers a canned body.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests may fail loudly
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;

@@ -1,4 +1,5 @@
 //! Every Tread.fi fixture (documented example bodies) through the public decode functions.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests may fail loudly
 
 use std::str::FromStr;
 

@@ -2,6 +2,7 @@
 //! refresh or failure never touching another's rows, actions refused per row from the venue's
 //! capabilities and routed to the row's venue, the `venue:` filter, a three-venue screen, and
 //! the real clients against the simulator (all three kinds) with one venue answering 500s.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests may fail loudly
 
 mod common;
 

@@ -1,5 +1,6 @@
 //! Saved views (`[[views]]`, cycled with `v`) and configured columns (`[columns]`), from the
 //! config text to the screen.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests may fail loudly
 
 mod common;
 

@@ -187,7 +187,12 @@ impl AmendForm {
         ] {
             if let (Some(new), Some(executed)) = (new, executed) {
                 // "The new sell_token_amount is less than 5% above executed quantity".
-                let min = executed * Decimal::new(105, 2);
+                let Some(min) = crate::num::mul(executed, Decimal::new(105, 2)) else {
+                    return Err(format!(
+                        "{what}: the {} already executed is too large to check the 5% rule.",
+                        executed.normalize()
+                    ));
+                };
                 if new < min {
                     return Err(format!(
                         "{what} must be at least 5% above the {} already executed (≥ {}).",

@@ -1,6 +1,7 @@
 //! Shared test fixtures: a deterministic state with orders, multi-orders, placements and
 //! messages, at a fixed clock.
 #![allow(dead_code)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests may fail loudly
 
 use std::str::FromStr;
 
