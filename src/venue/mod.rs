@@ -396,7 +396,12 @@ pub struct PlacementsRequest {
 /// left (`page_number` — the last page read — below `num_pages`). A venue with no page numbers
 /// (AlphaSec) reports a hit row cap as `page_number = n`, `num_pages = n + 1`.
 pub fn is_partial<T>(page: &Page<T>) -> bool {
-    matches!((page.page_number, page.num_pages), (Some(read), Some(total)) if read < total)
+    partial_read(page.page_number, page.num_pages)
+}
+
+/// [`is_partial`] of a page's `page_number` (last page read) and `num_pages`.
+pub fn partial_read(page_number: Option<u32>, num_pages: Option<u32>) -> bool {
+    matches!((page_number, num_pages), (Some(read), Some(total)) if read < total)
 }
 
 /// One venue connection. Implementations are cheap to share (`Arc<dyn Venue>`); every method
