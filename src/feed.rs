@@ -617,8 +617,8 @@ async fn poll_errors(mut ctx: Ctx, mut ids: watch::Receiver<Option<Vec<OrderId>>
         };
         let mut messages = Vec::new();
         let mut error = None;
-        // Keep query strings short: 50 ids per request.
-        for chunk in order_ids.chunks(50) {
+        // As many ids per request as the venue takes (50 where they go in a query string).
+        for chunk in order_ids.chunks(ctx.venue.order_errors_batch().max(1)) {
             match ctx.venue.order_errors(chunk).await {
                 Ok(mut m) => messages.append(&mut m),
                 Err(e) => {

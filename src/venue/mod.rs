@@ -344,6 +344,10 @@ impl Venue for ReadOnly {
         self.inner.order_errors(order_ids)
     }
 
+    fn order_errors_batch(&self) -> usize {
+        self.inner.order_errors_batch()
+    }
+
     fn placements_since(
         &self,
         order_id: &OrderId,
@@ -429,6 +433,14 @@ pub trait Venue: Send + Sync {
     /// Messages (errors, warnings, info) of these orders, newest first
     /// (Tread: `GET /api/order_errors/?order_ids=a,b`).
     fn order_errors(&self, order_ids: &[OrderId]) -> BoxFuture<'_, VenueResult<Vec<OrderMessage>>>;
+
+    /// How many order ids one [`Venue::order_errors`] call takes (the feed splits longer
+    /// lists): 50 by default, keeping id lists in query strings short (Tread `order_ids`,
+    /// Anboto `orderIds`). A venue whose messages come from one per-account read (AlphaSec)
+    /// takes any number.
+    fn order_errors_batch(&self) -> usize {
+        50
+    }
 
     /// Placements of one order created after `after` (Tread: `GET /api/placements/` with
     /// `order_id`, `after` = ISO 8601 UTC, every page up to the client's page cap; a partial

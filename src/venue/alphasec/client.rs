@@ -515,6 +515,11 @@ impl Venue for AlphaSecClient {
         })
     }
 
+    /// Any number: [`Venue::order_errors`] is one history read whatever the ids.
+    fn order_errors_batch(&self) -> usize {
+        usize::MAX
+    }
+
     /// Derived: the completed-order history (`GET /api/v1/order`, `limit=500`, back to the
     /// oldest of these orders' opening or the venue's 30-day default; one request unless a page
     /// is full) kept to these ids, then [`super::order_messages`] (rejected orders). The
