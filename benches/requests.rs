@@ -106,8 +106,10 @@ fn answer(kind: Kind, book: Book, base_ms: i64) -> recording::Answer {
                 let rows: Vec<_> = v
                     .iter()
                     .enumerate()
-                    .map(|(i, n)| json!({"order_id": i, "symbol": "BTC/USDT", "status": "ACCEPTED",
-                        "side": "BUY", "filled_quantity": format!("0.{n}"), "leaves_quantity": "1"}))
+                    .map(|(i, n)| {
+                        json!({"order_id": i, "symbol": "BTC/USDT", "status": "ACCEPTED",
+                        "side": "BUY", "filled_quantity": format!("0.{n}"), "leaves_quantity": "1"})
+                    })
                     .collect();
                 json!({ "orders": rows }).to_string()
             }
@@ -121,9 +123,9 @@ fn client(kind: Kind, r: &Recording) -> Arc<dyn Venue> {
     let t = Duration::from_secs(10);
     match kind {
         Kind::Tread => Arc::new(TreadfiClient::new(&r.base, None, t).unwrap()),
-        Kind::AlphaSec => Arc::new(
-            AlphaSecClient::new(&r.base, "0xabc".into(), TokenMap::new(), t).unwrap(),
-        ),
+        Kind::AlphaSec => {
+            Arc::new(AlphaSecClient::new(&r.base, "0xabc".into(), TokenMap::new(), t).unwrap())
+        }
         Kind::Anboto => Arc::new(
             AnbotoClient::new(
                 &r.base,
@@ -197,9 +199,7 @@ async fn measure(kind: Kind, n: usize) -> BTreeMap<&'static str, f64> {
     let mut out: BTreeMap<&'static str, f64> = BTreeMap::new();
     for s in &log {
         let group = match s.path.as_str() {
-            "/api/active_orders/" | "/api/v1/order/open" | "/api/v2/trading/order/open" => {
-                "active"
-            }
+            "/api/active_orders/" | "/api/v1/order/open" | "/api/v2/trading/order/open" => "active",
             "/api/placements/" | "/api/v1/order/trade" => "placements",
             "/api/order_errors/" | "/api/v1/order" | "/api/v2/trading/order/byId" => "errors",
             "/api/multi_orders/" => "multi",
@@ -218,7 +218,7 @@ fn main() {
         .unwrap();
     println!(
         "requests per minute at the default 2 s interval, 10% of orders changing per cycle \
-         (polling only; per cycle in brackets)"
+         (polling only)"
     );
     println!(
         "{:<9} {:>6} {:>8} {:>11} {:>8} {:>7} {:>9}",

@@ -68,14 +68,17 @@ async fn cycle_until(
         handle.send(FeedCommand::Refresh).unwrap();
         next_placements(rx).await;
     }
-    assert!(done(r), "not reached in 10 cycles: {:?}", placement_reads(r));
+    assert!(
+        done(r),
+        "not reached in 10 cycles: {:?}",
+        placement_reads(r)
+    );
 }
 
 #[tokio::test]
 async fn tread_placements_only_for_changed_orders_and_the_open_detail() {
-    let versions: Arc<Mutex<BTreeMap<String, u32>>> = Arc::new(Mutex::new(
-        (0..10).map(|i| (format!("o{i}"), 1)).collect(),
-    ));
+    let versions: Arc<Mutex<BTreeMap<String, u32>>> =
+        Arc::new(Mutex::new((0..10).map(|i| (format!("o{i}"), 1)).collect()));
     let v = versions.clone();
     let r = start(Arc::new(move |_, path, q| {
         let body = match path {
@@ -131,7 +134,10 @@ async fn tread_placements_only_for_changed_orders_and_the_open_detail() {
     got.sort();
     assert_eq!(
         got,
-        [("o3".to_owned(), since.clone()), ("o7".to_owned(), since.clone())]
+        [
+            ("o3".to_owned(), since.clone()),
+            ("o7".to_owned(), since.clone())
+        ]
     );
 
     // Nothing changes: cycles read no placements at all.
@@ -152,7 +158,9 @@ async fn tread_placements_only_for_changed_orders_and_the_open_detail() {
     let focused = placement_reads(&r)[12..].to_vec();
     assert!(!focused.is_empty());
     assert!(
-        focused.iter().all(|(id, after)| id == "o5" && after == &since),
+        focused
+            .iter()
+            .all(|(id, after)| id == "o5" && after == &since),
         "{focused:?}"
     );
     handle.stop();
@@ -205,8 +213,8 @@ async fn alphasec_trades_once_per_cycle_whatever_the_order_count() {
         let read = read.unwrap();
         assert_eq!(read.len(), (n as usize).min(100), "n = {n}");
         assert!(
-            read.iter().all(|(id, page)| page.rows.len() == 1
-                && page.rows[0].order_id == *id),
+            read.iter()
+                .all(|(id, page)| page.rows.len() == 1 && page.rows[0].order_id == *id),
             "each order got its own trade"
         );
         assert_eq!(r.to("/api/v1/order/trade").len(), 1, "n = {n}");

@@ -63,7 +63,12 @@ async fn tread_placements_past_page_one() {
     let page = tread(&r).placements(&id).await.unwrap();
     let ids: Vec<&str> = page.rows.iter().map(|p| p.id.as_str()).collect();
     assert_eq!(ids, ["p1a", "p1b", "p2a", "p2b", "p3a", "p3b"]);
-    assert!(!is_partial(&page), "{:?}/{:?}", page.page_number, page.num_pages);
+    assert!(
+        !is_partial(&page),
+        "{:?}/{:?}",
+        page.page_number,
+        page.num_pages
+    );
     let queries: Vec<String> = r
         .to("/api/placements/")
         .into_iter()
@@ -99,7 +104,12 @@ async fn tread_placements_after_is_sent_on_every_page() {
     let seen = r.to("/api/placements/");
     assert_eq!(seen.len(), 2);
     for s in &seen {
-        assert_eq!(s.param("after"), Some("2024-01-01T00%3A00%3A00Z"), "{}", s.query);
+        assert_eq!(
+            s.param("after"),
+            Some("2024-01-01T00%3A00%3A00Z"),
+            "{}",
+            s.query
+        );
     }
 }
 
@@ -304,7 +314,10 @@ async fn alphasec_trades_past_the_look_back_window() {
             if path == "/api/v1/order/open" {
                 (200, envelope(json!([alphasec_order("0xold", opened)])))
             } else {
-                (200, envelope(json!([alphasec_trade("t1", "0xold", opened + 5)])))
+                (
+                    200,
+                    envelope(json!([alphasec_trade("t1", "0xold", opened + 5)])),
+                )
             }
         }))
         .await;

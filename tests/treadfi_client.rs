@@ -500,7 +500,10 @@ async fn resume_all_goes_to_resume_all_orders() {
         r.header("authorization"),
         Some(format!("Token {KEY}").as_str())
     );
-    assert_eq!((message.as_str(), status), ("Successfully resumed all orders.", 200));
+    assert_eq!(
+        (message.as_str(), status),
+        ("Successfully resumed all orders.", 200)
+    );
 }
 
 #[tokio::test]

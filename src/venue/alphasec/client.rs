@@ -458,7 +458,12 @@ impl Venue for AlphaSecClient {
             let ids: Vec<OrderId> = requests.iter().map(|r| r.order_id.clone()).collect();
             let trades = match self.trades_since(self.oldest_opening(&ids)).await {
                 Ok(t) => t,
-                Err(e) => return requests.into_iter().map(|r| (r.order_id, Err(e.clone()))).collect(),
+                Err(e) => {
+                    return requests
+                        .into_iter()
+                        .map(|r| (r.order_id, Err(e.clone())))
+                        .collect();
+                }
             };
             let mut bad_rows = Some(trades.bad_rows);
             requests
