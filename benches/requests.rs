@@ -23,7 +23,8 @@ use secrecy::SecretString;
 use serde_json::{Value, json};
 use tokio::sync::mpsc;
 
-const WARM_UP: usize = 3;
+/// Enough cycles for the first read of 1,000 orders (100 per cycle) to drain.
+const WARM_UP: usize = 12;
 const MEASURED: usize = 6;
 /// Cycles per minute at the default 2 s interval.
 const CYCLES_PER_MINUTE: f64 = 30.0;

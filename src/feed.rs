@@ -29,7 +29,8 @@ pub struct FeedConfig {
     pub interval: Duration,
     /// Longest wait between retries after errors (default 30 s).
     pub max_backoff: Duration,
-    /// At most this many orders get their placements fetched per cycle (default 100).
+    /// At most this many orders get their placements read per cycle (default 100): orders
+    /// that changed, the open detail first; the rest stay due and are read the next cycle.
     pub placements_max_orders: usize,
     /// At most this many multi-order pages are fetched per cycle (default 10).
     pub multi_max_pages: u32,
@@ -603,8 +604,11 @@ async fn poll_placements(
                 d
             }
         };
-        if !ctx.wait(delay).await {
-            return;
+        // A new snapshot of the active orders is a reason to look again (changed orders are
+        // read as soon as they are seen); a cycle with nothing changed sends no request.
+        tokio::select! {
+            more = ctx.wait(delay) => if !more { return },
+            r = snap.changed() => if r.is_err() { return },
         }
     }
 }
