@@ -344,3 +344,73 @@ async fn alphasec_trades_past_the_look_back_window() {
         assert_eq!(from_of(&seen[windows - 1].query), Some(opened));
     }
 }
+
+/// An order with more placements than the client reads: the placements tab title says
+/// "capped", and keeps saying so on the next cycle although the order did not change (and
+/// was not read again).
+#[tokio::test]
+async fn placements_cap_shows_in_the_title_and_stays() {
+    let r = start(Arc::new(|_, path, q| match path {
+        "/api/active_orders/" => (
+            200,
+            json!({"orders": [recording::tread_order("o-1", 1)], "order_count": 1}).to_string(),
+        ),
+        "/api/placements/" => {
+            let n = page_of(q);
+            let rows = vec![tread_placement(
+                &format!("p{n}"),
+                "FILLED",
+                "2024-01-01T00:00:00Z",
+            )];
+            let body = json!({"placements": rows, "page_number": n, "page_size": 1,
+                              "num_pages": 500, "count": 500});
+            (200, body.to_string())
+        }
+        "/api/multi_orders/" => (
+            200,
+            json!({"multi_orders": [], "page_number": 1, "num_pages": 1}).to_string(),
+        ),
+        _ => (200, "{}".into()),
+    }))
+    .await;
+    let (tx, mut rx) = tokio::sync::mpsc::channel(256);
+    let venue: Arc<dyn Venue> = Arc::new(tread(&r));
+    let cfg = FeedConfig {
+        interval: Duration::from_secs(3600),
+        ..FeedConfig::default()
+    };
+    let handle = feed::spawn(venue, cfg, tx);
+    let mut state = State::new("Tread.fi", Capabilities::ALL, jiff::Timestamp::now());
+    state.size = (160, 30);
+    let mut placement_events = 0;
+    while placement_events < 2 {
+        let ev = tokio::time::timeout(Duration::from_secs(5), rx.recv())
+            .await
+            .unwrap()
+            .unwrap();
+        if matches!(ev, FeedEvent::Placements { .. }) {
+            placement_events += 1;
+            if placement_events == 1 {
+                // The second cycle is one the test asks for (the interval is an hour).
+                handle.send(feed::FeedCommand::Refresh).unwrap();
+            }
+        }
+        update(&mut state, blotter::app::Msg::Feed(ev));
+        if placement_events == 1 {
+            assert!(state.freshness(blotter::app::Tab::Placements).capped);
+        }
+    }
+    handle.stop();
+    assert_eq!(
+        r.to("/api/placements/").len(),
+        PLACEMENTS_MAX_PAGES as usize,
+        "read once, up to the cap"
+    );
+    assert!(state.freshness(blotter::app::Tab::Placements).capped);
+    let screen = render(&state);
+    let n = PLACEMENTS_MAX_PAGES;
+    assert!(
+        screen.contains(&format!("Placements ({n}+ · capped)")),
+        "{screen}"
+    );
+}
