@@ -166,9 +166,11 @@ impl OrderStatus {
         }
     }
 
-    /// True for states that will not change again (complete, canceled, failed).
+    /// True for states that will not change again (complete, canceled, failed, `EXPIRED`).
     pub fn is_terminal(&self) -> bool {
         matches!(self, Self::Complete | Self::Canceled | Self::Failed)
+            // Anboto's and AlphaSec's `EXPIRED` (no domain word of its own) is final too.
+            || matches!(self, Self::Other(w) if w.trim().eq_ignore_ascii_case("EXPIRED"))
     }
 }
 

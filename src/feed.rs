@@ -29,7 +29,8 @@ pub struct FeedConfig {
     pub interval: Duration,
     /// Longest wait between retries after errors (default 30 s).
     pub max_backoff: Duration,
-    /// At most this many orders get their placements fetched per cycle (default 100).
+    /// At most this many orders get their placements read per cycle (default 100): orders
+    /// that changed, the open detail first; the rest stay due and are read the next cycle.
     pub placements_max_orders: usize,
     /// At most this many multi-order pages are fetched per cycle (default 10).
     pub multi_max_pages: u32,
@@ -165,6 +166,8 @@ pub fn spawn(
     let (cmd_tx, cmd_rx) = mpsc::unbounded_channel();
     let (refresh_tx, refresh_rx) = watch::channel(0u64);
     let (ids_tx, ids_rx) = watch::channel(None::<Vec<OrderId>>);
+    let (snap_tx, snap_rx) = watch::channel(None::<Snapshot>);
+    let (focus_tx, focus_rx) = watch::channel(None::<OrderId>);
     let (live_tx, live_rx) = watch::channel(false);
     let (details_tx, details_rx) = watch::channel(0u64);
     let refresh_tx = Arc::new(refresh_tx);
@@ -183,12 +186,12 @@ pub fn spawn(
         details: Some(details_rx),
         ..ctx.clone()
     };
-    tokio::spawn(poll_active(ctx.clone(), ids_tx));
+    tokio::spawn(poll_active(ctx.clone(), ids_tx, snap_tx));
     tokio::spawn(poll_multi(Ctx {
         slows_when_live: false,
         ..ctx.clone()
     }));
-    tokio::spawn(poll_placements(with_details.clone(), ids_rx.clone()));
+    tokio::spawn(poll_placements(with_details.clone(), snap_rx, focus_rx));
     tokio::spawn(poll_errors(with_details, ids_rx));
     tokio::spawn(run_push(
         ctx.clone(),
@@ -196,7 +199,7 @@ pub fn spawn(
         refresh_tx.clone(),
         details_tx,
     ));
-    tokio::spawn(run_commands(ctx, cmd_rx, refresh_tx));
+    tokio::spawn(run_commands(ctx, cmd_rx, refresh_tx, focus_tx));
     FeedHandle {
         routes: vec![(ctx_venue_id, cmd_tx)],
         cancel,
@@ -310,7 +313,27 @@ impl Pacer {
     }
 }
 
-async fn poll_active(mut ctx: Ctx, ids: watch::Sender<Option<Vec<OrderId>>>) {
+/// The active orders of the last poll, each with a [`fingerprint`]: what the placements
+/// poller compares to see which orders changed.
+type Snapshot = Arc<Vec<(OrderId, u64)>>;
+
+/// A hash of the order fields that move when its placements do: status, executed quantity,
+/// fill ratio, `updated_at`.
+fn fingerprint(o: &crate::domain::Order) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    o.status.as_str().hash(&mut h);
+    o.executed_qty.hash(&mut h);
+    o.fill_ratio.map(|r| r.to_string()).hash(&mut h);
+    o.updated_at.hash(&mut h);
+    h.finish()
+}
+
+async fn poll_active(
+    mut ctx: Ctx,
+    ids: watch::Sender<Option<Vec<OrderId>>>,
+    snap: watch::Sender<Option<Snapshot>>,
+) {
     let mut pacer = Pacer { failures: 0 };
     loop {
         let delay = match ctx.venue.active_orders().await {
@@ -318,6 +341,12 @@ async fn poll_active(mut ctx: Ctx, ids: watch::Sender<Option<Vec<OrderId>>>) {
                 crate::debug_panic("feed");
                 log_bad_rows("active_orders", &page);
                 ids.send_replace(Some(page.rows.iter().map(|o| o.id.clone()).collect()));
+                snap.send_replace(Some(Arc::new(
+                    page.rows
+                        .iter()
+                        .map(|o| (o.id.clone(), fingerprint(o)))
+                        .collect(),
+                )));
                 let ev = FeedEvent::ActiveOrders {
                     venue: ctx.cfg.venue_id.clone(),
                     page,
@@ -381,6 +410,14 @@ async fn fetch_all_multi(ctx: &Ctx) -> Result<Page<crate::domain::MultiOrder>, V
         let page = ctx.venue.multi_orders(n).await?;
         all.rows.extend(page.rows);
         all.bad_rows.extend(page.bad_rows);
+        if page.num_pages.is_some() {
+            all.num_pages = page.num_pages;
+        }
+    }
+    // The last page read: below `num_pages` when `multi_max_pages` stopped the read (shown as
+    // "capped" in the tab title).
+    if all.num_pages.is_some() {
+        all.page_number = Some(pages.max(1));
     }
     Ok(all)
 }
@@ -401,36 +438,161 @@ async fn first_ids(
     }
 }
 
-async fn poll_placements(mut ctx: Ctx, mut ids: watch::Receiver<Option<Vec<OrderId>>>) {
-    let mut pacer = Pacer { failures: 0 };
+/// What the placements poller knows of one order between cycles.
+struct KnownPlacements {
+    /// The order's [`fingerprint`] when its placements were last read.
+    fingerprint: u64,
+    /// Every placement read so far, merged by placement id.
+    rows: Vec<crate::domain::Placement>,
+    /// The last read stopped at the client's page cap.
+    partial: bool,
+}
+
+/// Placement statuses that do not change again (Tread `FILLED`, `CANCELED`, `FAILED`).
+fn placement_final(status: &str) -> bool {
+    matches!(
+        status.trim().to_ascii_uppercase().as_str(),
+        "FILLED" | "CANCELED" | "CANCELLED" | "FAILED"
+    )
+}
+
+/// The `after` of the next read of an order whose placements are `known`: one second before
+/// the oldest placement that may still change (so it and everything newer is read again), or
+/// before the newest one when all are final (only new ones are read). `None` (read all) when
+/// nothing is known, a placement has no time, or the last read was partial.
+fn after_for(known: &KnownPlacements) -> Option<Timestamp> {
+    if known.partial || known.rows.is_empty() {
+        return None;
+    }
+    let mut open = None::<Timestamp>;
+    let mut newest = None::<Timestamp>;
+    for p in &known.rows {
+        let at = p.created_at?;
+        newest = Some(newest.map_or(at, |n| n.max(at)));
+        if !placement_final(&p.status) {
+            open = Some(open.map_or(at, |o| o.min(at)));
+        }
+    }
+    open.or(newest)?
+        .checked_sub(jiff::SignedDuration::from_secs(1))
+        .ok()
+}
+
+/// Merges a fresh read into the known rows: same placement id → replaced, new → added.
+fn merge_placements(
+    known: &mut Vec<crate::domain::Placement>,
+    fresh: Vec<crate::domain::Placement>,
+) {
+    for p in fresh {
+        match known.iter_mut().find(|k| k.id == p.id) {
+            Some(k) => *k = p,
+            None => known.push(p),
+        }
+    }
+}
+
+/// Waits for the first snapshot of active orders; None when cancelled.
+async fn first_snapshot(
+    ctx: &Ctx,
+    snap: &mut watch::Receiver<Option<Snapshot>>,
+) -> Option<Snapshot> {
     loop {
-        let Some(mut order_ids) = first_ids(&ctx, &mut ids).await else {
+        if let Some(v) = snap.borrow_and_update().clone() {
+            return Some(v);
+        }
+        tokio::select! {
+            _ = ctx.cancel.cancelled() => return None,
+            r = snap.changed() => if r.is_err() { return None },
+        }
+    }
+}
+
+/// Keeps the placements tab fresh with a request count that follows what changed, not how
+/// many orders there are: each cycle reads the placements of orders that are new or whose
+/// [`fingerprint`] moved since their last read, plus the order whose detail is open (`focus`),
+/// at most `placements_max_orders` of them (the rest stay due for the next cycle); known
+/// placements are not read again ([`after_for`]). All the reads go to the venue as one
+/// [`Venue::placements_many`] (one request for AlphaSec). The event carries the orders read
+/// plus every order whose list is partial (so the app keeps saying "capped").
+async fn poll_placements(
+    mut ctx: Ctx,
+    mut snap: watch::Receiver<Option<Snapshot>>,
+    focus: watch::Receiver<Option<OrderId>>,
+) {
+    let mut pacer = Pacer { failures: 0 };
+    let mut known: std::collections::HashMap<OrderId, KnownPlacements> = Default::default();
+    loop {
+        let Some(orders) = first_snapshot(&ctx, &mut snap).await else {
             return;
         };
-        order_ids.truncate(ctx.cfg.placements_max_orders);
-        let venue = ctx.venue.clone();
-        let results: Vec<_> = futures_util::stream::iter(order_ids)
-            .map(|id| {
-                let venue = venue.clone();
-                async move {
-                    let r = venue.placements(&id).await;
-                    (id, r)
-                }
+        let focused = focus.borrow().clone();
+        let current: std::collections::HashMap<&OrderId, u64> =
+            orders.iter().map(|(id, fp)| (id, *fp)).collect();
+        known.retain(|id, _| current.contains_key(id) || focused.as_ref() == Some(id));
+        let mut due: Vec<OrderId> = Vec::new();
+        if let Some(f) = &focused {
+            due.push(f.clone());
+        }
+        for (id, fp) in orders.iter() {
+            let changed = known.get(id).is_none_or(|k| k.fingerprint != *fp);
+            if changed && focused.as_ref() != Some(id) {
+                due.push(id.clone());
+            }
+        }
+        due.truncate(ctx.cfg.placements_max_orders.max(1));
+        let requests = due
+            .iter()
+            .map(|id| crate::venue::PlacementsRequest {
+                order_id: id.clone(),
+                after: known.get(id).and_then(after_for),
             })
-            .buffer_unordered(4)
-            .collect()
-            .await;
+            .collect();
+        let results = ctx.venue.placements_many(requests).await;
         let mut by_order = Vec::new();
         let mut first_error = None;
+        let mut read = std::collections::HashSet::new();
         for (id, r) in results {
             match r {
                 Ok(page) => {
                     log_bad_rows("placements", &page);
-                    by_order.push((id, page));
+                    let fingerprint = current.get(&id).copied().unwrap_or_default();
+                    let partial = crate::venue::is_partial(&page);
+                    let entry = known.entry(id.clone()).or_insert(KnownPlacements {
+                        fingerprint,
+                        rows: Vec::new(),
+                        partial,
+                    });
+                    entry.fingerprint = fingerprint;
+                    entry.partial = partial;
+                    merge_placements(&mut entry.rows, page.rows);
+                    read.insert(id.clone());
+                    by_order.push((
+                        id,
+                        Page {
+                            rows: entry.rows.clone(),
+                            bad_rows: page.bad_rows,
+                            page_number: page.page_number,
+                            num_pages: page.num_pages,
+                        },
+                    ));
                 }
                 Err(e) => {
                     first_error.get_or_insert(e);
                 }
+            }
+        }
+        // Orders whose list is partial go out every time, so "capped" stays on screen.
+        for (id, k) in &known {
+            if k.partial && !read.contains(id) {
+                by_order.push((
+                    id.clone(),
+                    Page {
+                        rows: k.rows.clone(),
+                        bad_rows: Vec::new(),
+                        page_number: Some(1),
+                        num_pages: Some(2),
+                    },
+                ));
             }
         }
         let ev = FeedEvent::Placements {
@@ -451,8 +613,11 @@ async fn poll_placements(mut ctx: Ctx, mut ids: watch::Receiver<Option<Vec<Order
                 d
             }
         };
-        if !ctx.wait(delay).await {
-            return;
+        // A new snapshot of the active orders is a reason to look again (changed orders are
+        // read as soon as they are seen); a cycle with nothing changed sends no request.
+        tokio::select! {
+            more = ctx.wait(delay) => if !more { return },
+            r = snap.changed() => if r.is_err() { return },
         }
     }
 }
@@ -465,8 +630,8 @@ async fn poll_errors(mut ctx: Ctx, mut ids: watch::Receiver<Option<Vec<OrderId>>
         };
         let mut messages = Vec::new();
         let mut error = None;
-        // Keep query strings short: 50 ids per request.
-        for chunk in order_ids.chunks(50) {
+        // As many ids per request as the venue takes (50 where they go in a query string).
+        for chunk in order_ids.chunks(ctx.venue.order_errors_batch().max(1)) {
             match ctx.venue.order_errors(chunk).await {
                 Ok(mut m) => messages.append(&mut m),
                 Err(e) => {
@@ -661,6 +826,7 @@ async fn run_commands(
     ctx: Ctx,
     mut commands: mpsc::UnboundedReceiver<FeedCommand>,
     refresh: Arc<watch::Sender<u64>>,
+    focus: watch::Sender<Option<OrderId>>,
 ) {
     loop {
         let cmd = tokio::select! {
@@ -672,6 +838,11 @@ async fn run_commands(
                 refresh.send_modify(|n| *n += 1);
             }
             FeedCommand::FetchFills(_) | FeedCommand::FetchMulti(_) => {
+                // The order whose detail was opened is the one on screen: its placements are
+                // read every cycle from now on.
+                if let FeedCommand::FetchFills(id) = &cmd {
+                    focus.send_replace(Some(id.clone()));
+                }
                 let ctx = ctx.clone();
                 tokio::spawn(async move {
                     if let Some(ev) =

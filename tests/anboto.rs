@@ -604,9 +604,10 @@ async fn signed_requests_pass_in_both_encodings() {
             .iter()
             .find(|r| r.path.ends_with("/order/find"))
             .unwrap();
+        // Issue 14: the query goes out in the order it was signed (keys sorted).
         assert_eq!(
             find.query,
-            "startMs=1700000000000&endMs=1700003600000&limit=50"
+            "endMs=1700003600000&limit=50&startMs=1700000000000"
         );
         let byid = seen
             .iter()
@@ -614,7 +615,7 @@ async fn signed_requests_pass_in_both_encodings() {
             .unwrap();
         assert_eq!(
             byid.query,
-            "orderIds=21&clientOrderIds=ABC-12345%5E12-10-23"
+            "clientOrderIds=ABC-12345%5E12-10-23&orderIds=21"
         );
         let cancel = seen
             .iter()
@@ -905,4 +906,111 @@ async fn rsa_signed_requests_verify_with_openssl() {
             String::from_utf8_lossy(&out.stdout)
         );
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Issue 14: the query goes out exactly as signed, EXPIRED is final, bulk cancel is cancelMany.
+
+/// The stub's HMAC over `to_sign`, in `encoding`.
+fn stub_sign(to_sign: &str, encoding: SignatureEncoding) -> String {
+    let key = base64::engine::general_purpose::STANDARD
+        .decode(SECRET_B64)
+        .unwrap();
+    let mut mac = Hmac::<Sha256>::new_from_slice(&key).unwrap();
+    mac.update(to_sign.as_bytes());
+    let digest = mac.finalize().into_bytes();
+    match encoding {
+        SignatureEncoding::Hex => digest.iter().map(|b| format!("{b:02x}")).collect(),
+        SignatureEncoding::Base64 => base64::engine::general_purpose::STANDARD.encode(digest),
+    }
+}
+
+#[tokio::test]
+async fn query_string_is_sent_as_signed_sorted() {
+    let s = stub(SignatureEncoding::Hex, 0);
+    let seen = s.seen.clone();
+    let base = start(s).await;
+    let c = client(&base, SECRET_B64, SignatureEncoding::Hex);
+    // Parameters given out of order (startMs before endMs; orderIds before clientOrderIds).
+    c.find_orders(Some(1_700_000_000_000), Some(1_700_003_600_000), Some(50))
+        .await
+        .unwrap();
+    c.orders_by_id(&[OrderId::new("21"), OrderId::new("c-9")])
+        .await
+        .unwrap();
+    let seen = seen.lock().unwrap().clone();
+    assert_eq!(seen.len(), 2, "{seen:?}");
+    let wire: Vec<&str> = seen.iter().map(|r| r.query.as_str()).collect();
+    assert_eq!(
+        wire,
+        [
+            "endMs=1700003600000&limit=50&startMs=1700000000000",
+            "clientOrderIds=c-9&orderIds=21"
+        ]
+    );
+    for r in &seen {
+        // The signature is over the query string exactly as it arrived (no re-sorting).
+        let ts = r.headers.get("x-timestamp").unwrap().to_str().unwrap();
+        let to_sign = format!("{ts}{KEY}5000{}", r.query);
+        assert_eq!(
+            r.headers.get("x-sign").unwrap().to_str().unwrap(),
+            stub_sign(&to_sign, SignatureEncoding::Hex),
+            "{}",
+            r.query
+        );
+    }
+}
+
+/// A venue that lists an `EXPIRED` order among the open ones (no signature checks).
+async fn start_open_with_expired() -> String {
+    let app = Router::new().fallback(|| async {
+        json(
+            r#"{"orders":[{"order_id":31,"symbol":"BTC/USDT","status":"ACCEPTED","side":"BUY",
+              "filled_quantity":"0","leaves_quantity":"1"},
+              {"order_id":32,"symbol":"BTC/USDT","status":"EXPIRED","side":"BUY",
+              "filled_quantity":"0","leaves_quantity":"1"}]}"#,
+        )
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    format!("http://{addr}")
+}
+
+#[tokio::test]
+async fn expired_is_final_and_leaves_the_active_set() {
+    assert!(map_status("EXPIRED").is_terminal());
+    assert!(!map_status("PENDING_CANCEL").is_terminal());
+    let base = start_open_with_expired().await;
+    let c = client(&base, SECRET_B64, SignatureEncoding::Hex);
+    let all = c.open_orders().await.unwrap();
+    assert_eq!(all.rows.len(), 2, "the venue listed both");
+    let active = c.active_orders().await.unwrap();
+    let ids: Vec<&str> = active.rows.iter().map(|o| o.id.as_str()).collect();
+    assert_eq!(ids, ["31"]);
+}
+
+#[tokio::test]
+async fn bulk_cancel_goes_to_cancel_many_in_one_request() {
+    let s = stub(SignatureEncoding::Hex, 0);
+    let seen = s.seen.clone();
+    let base = start(s).await;
+    let c = client(&base, SECRET_B64, SignatureEncoding::Hex);
+    let reply = c
+        .act(&Action::CancelMany {
+            venue: Default::default(),
+            order_ids: vec![OrderId::new("1"), OrderId::new("c-2")],
+        })
+        .await
+        .unwrap();
+    assert_eq!(reply.status, 200);
+    assert_eq!(reply.message, "Cancel requested for 2 order(s)");
+    let seen = seen.lock().unwrap().clone();
+    assert_eq!(seen.len(), 1, "{seen:?}");
+    assert_eq!(seen[0].method, Method::POST);
+    assert_eq!(seen[0].path, "/api/v2/trading/order/cancelMany");
+    assert_eq!(
+        seen[0].body,
+        r#"{"orders":[{"order_id":1},{"client_order_id":"c-2"}]}"#
+    );
 }

@@ -480,3 +480,44 @@ fn bad_base_url_is_rejected() {
     assert!(TreadfiClient::new("app.tread.fi", None, Duration::from_secs(1)).is_err());
     assert!(TreadfiClient::new("ftp://x", None, Duration::from_secs(1)).is_err());
 }
+
+// Issue 14: the bulk resume is the documented `resume_all_orders`; no bulk cancel by ids.
+
+#[tokio::test]
+async fn resume_all_goes_to_resume_all_orders() {
+    let (r, message, status) = act(
+        Action::ResumeAll {
+            venue: Default::default(),
+        },
+        200,
+        r#"{"message": "Successfully resumed all orders."}"#,
+    )
+    .await;
+    assert_eq!(r.method, Method::POST);
+    assert_eq!(r.path, "/api/resume_all_orders/");
+    assert_eq!(r.query, None);
+    assert!(r.body.is_empty(), "no body: {}", r.body_text());
+    assert_eq!(
+        r.header("authorization"),
+        Some(format!("Token {KEY}").as_str())
+    );
+    assert_eq!(
+        (message.as_str(), status),
+        ("Successfully resumed all orders.", 200)
+    );
+}
+
+#[tokio::test]
+async fn cancel_many_is_refused_without_a_request() {
+    let s = stub(200, "{}").await;
+    let e = s
+        .client
+        .act(&Action::CancelMany {
+            venue: Default::default(),
+            order_ids: vec![OrderId::new("a"), OrderId::new("b")],
+        })
+        .await
+        .unwrap_err();
+    assert!(matches!(e, VenueError::Unsupported { .. }), "{e:?}");
+    assert!(s.log.lock().unwrap().is_empty());
+}

@@ -55,6 +55,8 @@ pub struct Freshness {
     pub error: Option<(String, Timestamp)>,
     /// Rows in the last page that failed to decode (also logged).
     pub bad_rows: usize,
+    /// The last read stopped at a page or row cap: the venue has more rows than are shown.
+    pub capped: bool,
 }
 
 /// A transient message line (action replies, validation problems).
@@ -997,6 +999,7 @@ impl State {
                 });
             }
             out.bad_rows += f.bad_rows;
+            out.capped |= f.capped;
         }
         out
     }

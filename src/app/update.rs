@@ -1153,6 +1153,7 @@ fn on_feed(state: &mut State, ev: FeedEvent) -> Vec<Command> {
             mut page,
             at,
         } => {
+            let capped = crate::venue::partial_read(page.page_number, page.num_pages);
             page.rows.sort_by(newest_first);
             // A venue that repeats an id would make selection and actions ambiguous: keep the
             // most recently updated copy and count the others as bad rows. An id another venue
@@ -1203,6 +1204,7 @@ fn on_feed(state: &mut State, ev: FeedEvent) -> Vec<Command> {
                 page.bad_rows.len() + duplicates,
                 at,
             );
+            mark_capped(state, &venue, Tab::Active, capped);
             state.venue_mut(&venue).connection = Connection::Polling;
             // Placements of orders that left the active set go with them.
             let index = &state.order_index;
@@ -1217,6 +1219,7 @@ fn on_feed(state: &mut State, ev: FeedEvent) -> Vec<Command> {
             mut page,
             at,
         } => {
+            let capped = crate::venue::partial_read(page.page_number, page.num_pages);
             page.rows.sort_by(|a, b| {
                 b.created_at
                     .cmp(&a.created_at)
@@ -1242,6 +1245,7 @@ fn on_feed(state: &mut State, ev: FeedEvent) -> Vec<Command> {
                 },
             );
             mark_fresh(state, &venue, Tab::Multi, page.bad_rows.len(), at);
+            mark_capped(state, &venue, Tab::Multi, capped);
             let multis = &state.multi_orders;
             state
                 .expanded
@@ -1280,12 +1284,15 @@ fn on_feed(state: &mut State, ev: FeedEvent) -> Vec<Command> {
             at,
         } => {
             let mut bad = 0;
+            let mut capped = false;
             for (id, page) in by_order {
                 bad += page.bad_rows.len();
+                capped |= crate::venue::is_partial(&page);
                 state.placements_by_order.insert(id, page.rows);
             }
             rebuild_placements(state);
             mark_fresh(state, &venue, Tab::Placements, bad, at);
+            mark_capped(state, &venue, Tab::Placements, capped);
         }
         FeedEvent::OrderErrors {
             venue,
@@ -1830,6 +1837,12 @@ fn mark_fresh(
     f.updated_at = Some(at);
     f.error = None;
     f.bad_rows = bad_rows;
+}
+
+/// Records whether the venue's last read of this tab stopped at a cap (more rows exist than
+/// were read); the tab title then says so.
+fn mark_capped(state: &mut State, venue: &crate::domain::VenueId, tab: Tab, capped: bool) {
+    state.venue_mut(venue).freshness[tab.index()].capped = capped;
 }
 
 fn info(state: &State, text: String) -> Banner {

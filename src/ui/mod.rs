@@ -210,9 +210,15 @@ fn render_tabs(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
         } else {
             Style::new()
         };
+        // A read that stopped at a cap says so: "Placements (100+ · capped)".
+        let capped = if state.freshness(tab).capped {
+            "+ · capped"
+        } else {
+            ""
+        };
         spans.push(Span::styled(
             format!(
-                " {} {} ({}) ",
+                " {} {} ({}{capped}) ",
                 tab.index() + 1,
                 tab.title(),
                 tab_count(state, tab)

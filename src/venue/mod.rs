@@ -6,8 +6,10 @@ pub mod anboto;
 pub mod decode;
 pub mod treadfi;
 
+use futures_util::StreamExt;
 use futures_util::future::BoxFuture;
 use futures_util::stream::BoxStream;
+use jiff::Timestamp;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
@@ -107,6 +109,24 @@ pub enum Action {
         /// The venue connection to send it to.
         venue: crate::domain::VenueId,
     },
+    /// `POST /api/resume_all_orders/` (no body: every paused single-leg order of the key's
+    /// user). Offered where [`Capabilities::pause_all`] is (Tread documents the pair side by
+    /// side). `venue` only routes it.
+    ResumeAll {
+        /// The venue connection to send it to.
+        venue: crate::domain::VenueId,
+    },
+    /// Cancel these orders in one request where the venue has a bulk cancel (Anboto:
+    /// `POST /api/v2/trading/order/cancelMany` `{"orders": [{"order_id": N}, …]}`). Offered
+    /// where [`Capabilities::cancel`] is; a venue without a bulk endpoint answers
+    /// [`VenueError::Unsupported`] and the caller sends one [`Action::Cancel`] per order.
+    /// `venue` only routes it.
+    CancelMany {
+        /// The venue connection to send it to.
+        venue: crate::domain::VenueId,
+        /// The orders to cancel.
+        order_ids: Vec<OrderId>,
+    },
     /// `POST /api/cancel_all_orders/?exclude_paused=false` with
     /// `{"account_names": "a,b"}` (no body: every account): every open order, paused ones
     /// included. `venue` only routes it.
@@ -131,7 +151,11 @@ impl Action {
             | Action::PauseMulti(id)
             | Action::ResumeMulti(id)
             | Action::CancelMulti(id) => id.clone(),
-            Action::PauseAll { .. } => OrderId::new("all orders"),
+            Action::PauseAll { .. } | Action::ResumeAll { .. } => OrderId::new("all orders"),
+            Action::CancelMany { order_ids, .. } => match order_ids.as_slice() {
+                [one] => one.clone(),
+                many => OrderId::new(format!("{} orders", many.len())),
+            },
             Action::CancelAll { account_names, .. } if account_names.is_empty() => {
                 OrderId::new("all orders")
             }
@@ -144,7 +168,10 @@ impl Action {
     /// The venue an all-order action is addressed to (order actions go to their order's venue).
     pub fn venue(&self) -> Option<&crate::domain::VenueId> {
         match self {
-            Action::PauseAll { venue } | Action::CancelAll { venue, .. } => Some(venue),
+            Action::PauseAll { venue }
+            | Action::ResumeAll { venue }
+            | Action::CancelMany { venue, .. }
+            | Action::CancelAll { venue, .. } => Some(venue),
             _ => None,
         }
     }
@@ -160,6 +187,8 @@ impl Action {
             Action::ResumeMulti(_) => "resume multi-order",
             Action::CancelMulti(_) => "cancel multi-order",
             Action::PauseAll { .. } => "pause all",
+            Action::ResumeAll { .. } => "resume all",
+            Action::CancelMany { .. } => "cancel many",
             Action::CancelAll { .. } => "cancel all",
         }
     }
@@ -315,6 +344,25 @@ impl Venue for ReadOnly {
         self.inner.order_errors(order_ids)
     }
 
+    fn order_errors_batch(&self) -> usize {
+        self.inner.order_errors_batch()
+    }
+
+    fn placements_since(
+        &self,
+        order_id: &OrderId,
+        after: Option<Timestamp>,
+    ) -> BoxFuture<'_, VenueResult<Page<Placement>>> {
+        self.inner.placements_since(order_id, after)
+    }
+
+    fn placements_many(
+        &self,
+        requests: Vec<PlacementsRequest>,
+    ) -> BoxFuture<'_, Vec<(OrderId, VenueResult<Page<Placement>>)>> {
+        self.inner.placements_many(requests)
+    }
+
     fn fills(&self, order_id: &OrderId) -> BoxFuture<'_, VenueResult<Page<Fill>>> {
         self.inner.fills(order_id)
     }
@@ -336,6 +384,29 @@ impl Venue for ReadOnly {
 
 /// Result of a venue call.
 pub type VenueResult<T> = Result<T, VenueError>;
+
+/// One order's placements to read in a poll cycle: the order and, when some of its
+/// placements are already known, the time after which to read (placements created earlier are
+/// not fetched again).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlacementsRequest {
+    /// The order (Tread `order_id`).
+    pub order_id: OrderId,
+    /// Read only placements created after this (Tread `after`, ISO 8601 UTC); `None`: all.
+    pub after: Option<Timestamp>,
+}
+
+/// True when `page` is a partial read: the client stopped at its page cap with more pages
+/// left (`page_number` — the last page read — below `num_pages`). A venue with no page numbers
+/// (AlphaSec) reports a hit row cap as `page_number = n`, `num_pages = n + 1`.
+pub fn is_partial<T>(page: &Page<T>) -> bool {
+    partial_read(page.page_number, page.num_pages)
+}
+
+/// [`is_partial`] of a page's `page_number` (last page read) and `num_pages`.
+pub fn partial_read(page_number: Option<u32>, num_pages: Option<u32>) -> bool {
+    matches!((page_number, num_pages), (Some(read), Some(total)) if read < total)
+}
 
 /// One venue connection. Implementations are cheap to share (`Arc<dyn Venue>`); every method
 /// is one request (or one logical read) and never retries on its own — the feed decides.
@@ -362,6 +433,47 @@ pub trait Venue: Send + Sync {
     /// Messages (errors, warnings, info) of these orders, newest first
     /// (Tread: `GET /api/order_errors/?order_ids=a,b`).
     fn order_errors(&self, order_ids: &[OrderId]) -> BoxFuture<'_, VenueResult<Vec<OrderMessage>>>;
+
+    /// How many order ids one [`Venue::order_errors`] call takes (the feed splits longer
+    /// lists): 50 by default, keeping id lists in query strings short (Tread `order_ids`,
+    /// Anboto `orderIds`). A venue whose messages come from one per-account read (AlphaSec)
+    /// takes any number.
+    fn order_errors_batch(&self) -> usize {
+        50
+    }
+
+    /// Placements of one order created after `after` (Tread: `GET /api/placements/` with
+    /// `order_id`, `after` = ISO 8601 UTC, every page up to the client's page cap; a partial
+    /// read is a page with `page_number < num_pages`, see [`is_partial`]). `None`: all of
+    /// them. The default ignores `after` and reads everything ([`Venue::placements`]).
+    fn placements_since(
+        &self,
+        order_id: &OrderId,
+        after: Option<Timestamp>,
+    ) -> BoxFuture<'_, VenueResult<Page<Placement>>> {
+        let _ = after;
+        self.placements(order_id)
+    }
+
+    /// Placements of several orders in one poll cycle, one answer per request, in any order.
+    /// The default makes one [`Venue::placements_since`] call per order (at most 4 at once);
+    /// a venue whose placements come from one per-account list (AlphaSec's trades) overrides
+    /// it so the request count does not grow with the number of orders.
+    fn placements_many(
+        &self,
+        requests: Vec<PlacementsRequest>,
+    ) -> BoxFuture<'_, Vec<(OrderId, VenueResult<Page<Placement>>)>> {
+        Box::pin(async move {
+            futures_util::stream::iter(requests)
+                .map(|r| async move {
+                    let page = self.placements_since(&r.order_id, r.after).await;
+                    (r.order_id, page)
+                })
+                .buffer_unordered(4)
+                .collect()
+                .await
+        })
+    }
 
     /// Carry out one action; one request.
     fn act(&self, action: &Action) -> BoxFuture<'_, VenueResult<ActionReply>>;

@@ -1,5 +1,7 @@
 //! [`AlphaSecClient`]: the AlphaSec order API (read-only) behind [`Venue`].
 
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use futures_util::future::BoxFuture;
@@ -31,6 +33,23 @@ pub const OPEN_LOOKBACK_DAYS: i64 = 89;
 
 const DAY_MS: i64 = 86_400_000;
 
+/// The venue's default look-back without `from`/`to`, days ("Default time range: 30 days").
+pub const DEFAULT_LOOKBACK_DAYS: i64 = 30;
+
+/// The widest `from`–`to` range one request may ask for, days ("Maximum time range: 90 days";
+/// one day of slack for clock differences).
+pub const MAX_RANGE_DAYS: i64 = 89;
+
+/// How far back any read goes, days ("Historical data limit: Up to 730 days").
+pub const HISTORY_LIMIT_DAYS: i64 = 730;
+
+/// `limit` of trade and history reads: the documented maximum, so few pages are needed.
+pub const MAX_LIMIT: u32 = 500;
+
+/// At most this many requests make one logical read (pages × time windows); a read stopped
+/// here is returned partial ([`crate::venue::is_partial`]).
+pub const MAX_REQUESTS_PER_READ: u32 = 10;
+
 /// An AlphaSec connection for one wallet address: base URL, address, token map and one pooled
 /// HTTP client. Cheap to clone. Every call carries `address` and is one request (except
 /// [`Venue::order_errors`], one per id); nothing is retried.
@@ -41,6 +60,42 @@ pub struct AlphaSecClient {
     address: String,
     tokens: TokenMap,
     limit: u32,
+    /// `createdAt` (ms) of the open orders seen by the last [`AlphaSecClient::open_orders`]:
+    /// how far back their trades must be read.
+    opened_at: Arc<Mutex<HashMap<OrderId, i64>>>,
+}
+
+/// One time window of a paged read: `from`/`to` in ms (`None`: the venue's default).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Window {
+    from: Option<i64>,
+    to: Option<i64>,
+}
+
+/// The windows that cover `since_ms` … now, newest first: the venue's default window when
+/// `since_ms` is within its 30 days (or unknown), else windows of at most
+/// [`MAX_RANGE_DAYS`] back to `since_ms` (never past [`HISTORY_LIMIT_DAYS`]).
+fn windows(now_ms: i64, since_ms: Option<i64>) -> Vec<Window> {
+    let Some(since) = since_ms.filter(|s| *s < now_ms - DEFAULT_LOOKBACK_DAYS * DAY_MS) else {
+        return vec![Window {
+            from: None,
+            to: None,
+        }];
+    };
+    let since = since.max(now_ms - HISTORY_LIMIT_DAYS * DAY_MS);
+    let mut out = Vec::new();
+    let mut to = None;
+    let mut upper = now_ms;
+    while upper > since {
+        let from = (upper - MAX_RANGE_DAYS * DAY_MS).max(since);
+        out.push(Window {
+            from: Some(from),
+            to,
+        });
+        upper = from;
+        to = Some(from);
+    }
+    out
 }
 
 /// Percent-encodes a query value or path segment (RFC 3986 unreserved kept).
@@ -105,6 +160,7 @@ impl AlphaSecClient {
             address,
             tokens,
             limit: DEFAULT_LIMIT,
+            opened_at: Arc::default(),
         })
     }
 
@@ -115,12 +171,67 @@ impl AlphaSecClient {
         self
     }
 
-    /// One order's trades: `GET /api/v1/order/trade` (last 30 days, up to 500 trades — the
-    /// endpoint has no order filter) keeping this order's; undecodable rows kept as bad rows.
+    /// One order's trades: [`AlphaSecClient::trades_since`] back to its opening (when known
+    /// from the open-order list; else the venue's 30-day default), keeping this order's.
     async fn order_trades(&self, order_id: &OrderId) -> VenueResult<Page<Trade>> {
-        let mut page = self.trades(None, None, Some(500)).await?;
+        let since = self.oldest_opening(std::slice::from_ref(order_id));
+        let mut page = self.trades_since(since).await?;
         page.rows.retain(|t| &t.order_id == order_id);
         Ok(page)
+    }
+
+    /// The earliest `createdAt` (ms) among these orders, as seen in the last open-order list.
+    fn oldest_opening(&self, ids: &[OrderId]) -> Option<i64> {
+        let known = self.opened_at.lock().ok()?;
+        ids.iter().filter_map(|id| known.get(id).copied()).min()
+    }
+
+    /// Every trade of the wallet since `since_ms` (ms; `None`: the venue's 30-day default):
+    /// `GET /api/v1/order/trade` with `limit=500` per time window ([`windows`]), each window
+    /// read newest first and paged back by `to` = the oldest `createdAt` of a full page (rows
+    /// seen twice at the page edge are dropped by `tradeId`). At most
+    /// [`MAX_REQUESTS_PER_READ`] requests: beyond that the page is partial.
+    ///
+    /// # Errors
+    /// As [`AlphaSecClient::open_orders`].
+    pub async fn trades_since(&self, since_ms: Option<i64>) -> VenueResult<Page<Trade>> {
+        let now = jiff::Timestamp::now().as_millisecond();
+        let mut all: Page<Trade> = Page::default();
+        let mut seen = HashSet::new();
+        let mut requests = 0u32;
+        for w in windows(now, since_ms) {
+            let mut to = w.to;
+            loop {
+                if requests == MAX_REQUESTS_PER_READ {
+                    all.page_number = Some(requests);
+                    all.num_pages = Some(requests + 1);
+                    return Ok(all);
+                }
+                requests += 1;
+                let page = self.trades(w.from, to, Some(MAX_LIMIT)).await?;
+                let full = page.rows.len() + page.bad_rows.len() >= MAX_LIMIT as usize;
+                let oldest = page
+                    .rows
+                    .iter()
+                    .filter_map(|t| t.created_at)
+                    .min()
+                    .map(|t| t.as_millisecond());
+                all.bad_rows.extend(page.bad_rows);
+                for t in page.rows {
+                    if seen.insert(t.trade_id.clone()) {
+                        all.rows.push(t);
+                    }
+                }
+                match oldest {
+                    // A full page with room before its oldest row: read on from there.
+                    Some(o) if full && Some(o) != to && w.from.is_none_or(|f| o > f) => {
+                        to = Some(o)
+                    }
+                    _ => break,
+                }
+            }
+        }
+        Ok(all)
     }
 
     /// The base URL requests go to (no trailing slash).
@@ -191,12 +302,53 @@ impl AlphaSecClient {
     /// # Errors
     /// [`VenueError::Http`] (envelope `code` ≠ 200 or HTTP error, with `errMsg`),
     /// [`VenueError::Network`], [`VenueError::Decode`].
+    ///
+    /// A full page (as many rows as `limit`) is followed by the next one back, `to` = its
+    /// oldest `createdAt` (rows seen twice at the edge dropped by order id), up to
+    /// [`MAX_REQUESTS_PER_READ`] requests; beyond that the page is partial
+    /// ([`crate::venue::is_partial`]).
     pub async fn open_orders(&self) -> VenueResult<Page<Order>> {
         let from = jiff::Timestamp::now().as_millisecond() - OPEN_LOOKBACK_DAYS * DAY_MS;
-        let body = self
-            .get("/api/v1/order/open", &self.range(Some(from), None, None))
-            .await?;
-        decode_orders_page(&body, &self.tokens)
+        let mut all: Page<Order> = Page::default();
+        let mut seen = HashSet::new();
+        let mut to = None;
+        for n in 1..=MAX_REQUESTS_PER_READ {
+            let body = self
+                .get("/api/v1/order/open", &self.range(Some(from), to, None))
+                .await?;
+            let page = decode_orders_page(&body, &self.tokens)?;
+            let full = page.rows.len() + page.bad_rows.len() >= self.limit as usize;
+            let oldest = page
+                .rows
+                .iter()
+                .filter_map(|o| o.created_at)
+                .min()
+                .map(|t| t.as_millisecond());
+            all.bad_rows.extend(page.bad_rows);
+            for o in page.rows {
+                if seen.insert(o.id.clone()) {
+                    all.rows.push(o);
+                }
+            }
+            match oldest {
+                Some(o) if full && Some(o) != to && o > from => {
+                    if n == MAX_REQUESTS_PER_READ {
+                        all.page_number = Some(n);
+                        all.num_pages = Some(n + 1);
+                    }
+                    to = Some(o);
+                }
+                _ => break,
+            }
+        }
+        if let Ok(mut known) = self.opened_at.lock() {
+            *known = all
+                .rows
+                .iter()
+                .filter_map(|o| Some((o.id.clone(), o.created_at?.as_millisecond())))
+                .collect();
+        }
+        Ok(all)
     }
 
     /// `GET /api/v1/order?address=…&from=&to=&limit=`: completed orders (filled, canceled,
@@ -285,9 +437,57 @@ impl Venue for AlphaSecClient {
             Ok(Page {
                 rows: page.rows.iter().map(Trade::to_placement).collect(),
                 bad_rows: page.bad_rows,
-                page_number: None,
-                num_pages: None,
+                page_number: page.page_number,
+                num_pages: page.num_pages,
             })
+        })
+    }
+
+    /// The trades endpoint is per address: one [`AlphaSecClient::trades_since`] read per
+    /// cycle, back to the oldest of these orders' opening, split by order — the request count
+    /// does not grow with the number of orders. `after` is applied here (the endpoint has no
+    /// such filter). Undecodable rows are reported once, with the first order.
+    fn placements_many(
+        &self,
+        requests: Vec<crate::venue::PlacementsRequest>,
+    ) -> BoxFuture<'_, Vec<(OrderId, VenueResult<Page<Placement>>)>> {
+        Box::pin(async move {
+            if requests.is_empty() {
+                return Vec::new();
+            }
+            let ids: Vec<OrderId> = requests.iter().map(|r| r.order_id.clone()).collect();
+            let trades = match self.trades_since(self.oldest_opening(&ids)).await {
+                Ok(t) => t,
+                Err(e) => {
+                    return requests
+                        .into_iter()
+                        .map(|r| (r.order_id, Err(e.clone())))
+                        .collect();
+                }
+            };
+            let mut bad_rows = Some(trades.bad_rows);
+            requests
+                .into_iter()
+                .map(|r| {
+                    let rows = trades
+                        .rows
+                        .iter()
+                        .filter(|t| t.order_id == r.order_id)
+                        .filter(|t| match (r.after, t.created_at) {
+                            (Some(after), Some(at)) => at > after,
+                            _ => true,
+                        })
+                        .map(Trade::to_placement)
+                        .collect();
+                    let page = Page {
+                        rows,
+                        bad_rows: bad_rows.take().unwrap_or_default(),
+                        page_number: trades.page_number,
+                        num_pages: trades.num_pages,
+                    };
+                    (r.order_id, Ok(page))
+                })
+                .collect()
         })
     }
 
@@ -320,15 +520,52 @@ impl Venue for AlphaSecClient {
         })
     }
 
-    /// Derived: `GET /api/v1/order/{id}` for each id (one request per id, in order), then
-    /// [`super::order_messages`] (rejected orders). No ids → empty, no request.
+    /// Any number: [`Venue::order_errors`] is one history read whatever the ids.
+    fn order_errors_batch(&self) -> usize {
+        usize::MAX
+    }
+
+    /// Derived: the completed-order history (`GET /api/v1/order`, `limit=500`, back to the
+    /// oldest of these orders' opening or the venue's 30-day default; one request unless a page
+    /// is full) kept to these ids, then [`super::order_messages`] (rejected orders). The
+    /// request count does not grow with the number of ids (the open orders asked about are
+    /// not rejected until they show up there). No ids → empty, no request.
     fn order_errors(&self, order_ids: &[OrderId]) -> BoxFuture<'_, VenueResult<Vec<OrderMessage>>> {
-        let ids = order_ids.to_vec();
+        let ids: HashSet<OrderId> = order_ids.iter().cloned().collect();
+        let since = self.oldest_opening(order_ids);
         Box::pin(async move {
-            let mut orders = Vec::with_capacity(ids.len());
-            for id in &ids {
-                orders.push(self.order(id).await?);
+            if ids.is_empty() {
+                return Ok(Vec::new());
             }
+            let now = jiff::Timestamp::now().as_millisecond();
+            let mut orders = Vec::new();
+            let mut requests = 0u32;
+            'windows: for w in windows(now, since) {
+                let mut to = w.to;
+                loop {
+                    if requests == MAX_REQUESTS_PER_READ {
+                        break 'windows;
+                    }
+                    requests += 1;
+                    let page = self.history(w.from, to, Some(MAX_LIMIT)).await?;
+                    let full = page.rows.len() + page.bad_rows.len() >= MAX_LIMIT as usize;
+                    let oldest = page
+                        .rows
+                        .iter()
+                        .filter_map(|o| o.created_at)
+                        .min()
+                        .map(|t| t.as_millisecond());
+                    orders.extend(page.rows.into_iter().filter(|o| ids.contains(&o.id)));
+                    match oldest {
+                        Some(o) if full && Some(o) != to && w.from.is_none_or(|f| o > f) => {
+                            to = Some(o)
+                        }
+                        _ => break,
+                    }
+                }
+            }
+            orders.sort_by(|a, b| a.id.cmp(&b.id));
+            orders.dedup_by(|a, b| a.id == b.id);
             Ok(order_messages(&orders))
         })
     }

@@ -37,7 +37,10 @@ mod client;
 mod convert;
 mod wire;
 
-pub use client::{ALPHASEC_CAPABILITIES, AlphaSecClient, DEFAULT_LIMIT, OPEN_LOOKBACK_DAYS};
+pub use client::{
+    ALPHASEC_CAPABILITIES, AlphaSecClient, DEFAULT_LIMIT, DEFAULT_LOOKBACK_DAYS,
+    HISTORY_LIMIT_DAYS, MAX_LIMIT, MAX_RANGE_DAYS, MAX_REQUESTS_PER_READ, OPEN_LOOKBACK_DAYS,
+};
 pub use convert::{
     TokenMap, Trade, decode_error, decode_order, decode_orders_page, decode_trades_page,
     map_status, market_symbol, order_messages,

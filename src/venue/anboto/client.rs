@@ -218,7 +218,10 @@ impl AnbotoClient {
         query: &[(&str, String)],
         body: Option<Vec<u8>>,
     ) -> VenueResult<RequestBuilder> {
-        let pairs: Vec<(&str, &str)> = query.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        // One sorted list for both the signature and the wire, so the venue sees the query in
+        // exactly the order it was signed (keys sorted; values percent-encoded on the wire).
+        let mut pairs: Vec<(&str, &str)> = query.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        pairs.sort_by(|a, b| a.0.cmp(b.0));
         let payload = match &body {
             Some(b) => String::from_utf8_lossy(b).into_owned(),
             None => canonical_query(&pairs),
@@ -466,6 +469,36 @@ impl AnbotoClient {
     }
 }
 
+impl AnbotoClient {
+    /// [`Action::CancelMany`]: one `POST order/cancelMany`; the summaries folded into one reply.
+    async fn act_cancel_many(&self, ids: &[OrderId]) -> VenueResult<ActionReply> {
+        if ids.is_empty() {
+            return Ok(ActionReply {
+                status: 200,
+                message: "Nothing to cancel".into(),
+            });
+        }
+        let summaries = self.cancel_many(ids).await?;
+        let failures: Vec<String> = summaries.iter().filter_map(|s| s.failure()).collect();
+        if !failures.is_empty() {
+            return Err(VenueError::Http {
+                status: 200,
+                message: format!(
+                    "{} of {} cancels refused: {}",
+                    failures.len(),
+                    ids.len(),
+                    failures.join("; ")
+                ),
+                retry_after_secs: None,
+            });
+        }
+        Ok(ActionReply {
+            status: 200,
+            message: format!("Cancel requested for {} order(s)", ids.len()),
+        })
+    }
+}
+
 impl Venue for AnbotoClient {
     fn name(&self) -> &str {
         NAME
@@ -475,9 +508,15 @@ impl Venue for AnbotoClient {
         ANBOTO_CAPABILITIES
     }
 
-    /// `GET /api/v2/trading/order/open`.
+    /// `GET /api/v2/trading/order/open`, without rows in a final state (`FILLED`,
+    /// `CANCELLED`, `REJECTED`, `EXPIRED`) should the venue list one: those have left the
+    /// active set.
     fn active_orders(&self) -> BoxFuture<'_, VenueResult<Page<Order>>> {
-        Box::pin(self.open_orders())
+        Box::pin(async move {
+            let mut page = self.open_orders().await?;
+            page.rows.retain(|o| !o.status.is_terminal());
+            Ok(page)
+        })
     }
 
     /// Anboto has no multi-orders: an empty page, no request.
@@ -510,6 +549,9 @@ impl Venue for AnbotoClient {
         })
     }
 
+    /// [`Action::CancelMany`] → `POST order/cancelMany`, once (see
+    /// [`AnbotoClient::cancel_many`]); a summary reporting a rejection makes the whole reply a
+    /// [`VenueError::Http`] naming the failures.
     /// [`Action::Cancel`] → `POST order/cancel`, once (no retry, also not after a clock
     /// correction). A 2xx summary reporting a rejection (`error_code`, `REJECTED`,
     /// `CANCEL_REJECTED`) is a [`VenueError::Http`] with `CODE: message`. Every other action is
@@ -517,6 +559,9 @@ impl Venue for AnbotoClient {
     fn act(&self, action: &Action) -> BoxFuture<'_, VenueResult<ActionReply>> {
         let action = action.clone();
         Box::pin(async move {
+            if let Action::CancelMany { order_ids, .. } = &action {
+                return self.act_cancel_many(order_ids).await;
+            }
             let Action::Cancel(id) = &action else {
                 return Err(VenueError::Unsupported {
                     venue: NAME.into(),

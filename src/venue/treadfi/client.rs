@@ -141,6 +141,10 @@ fn action_request(action: &Action) -> (Method, String, Option<Value>) {
             Some(one_field("order_ids", Value::Array(vec![id(o)]))),
         ),
         Action::PauseAll { .. } => (Method::POST, "/api/pause_all_orders/".into(), None),
+        Action::ResumeAll { .. } => (Method::POST, "/api/resume_all_orders/".into(), None),
+        // No bulk cancel of single orders by id in the Tread documents: refused before any
+        // request (see `act`); the caller sends one `Cancel` per order.
+        Action::CancelMany { .. } => (Method::POST, String::new(), None),
         Action::CancelAll { account_names, .. } => (
             Method::POST,
             "/api/cancel_all_orders/?exclude_paused=false".into(),
@@ -166,6 +170,29 @@ fn unknown_if_sent(e: VenueError) -> VenueError {
     match e {
         VenueError::Network(m) if !m.starts_with(CONNECT_PREFIX) => VenueError::OutcomeUnknown(m),
         other => other,
+    }
+}
+
+/// Page size asked of the paged list endpoints (`page_size`; the documented default, 100).
+pub const PAGE_SIZE: u32 = 100;
+
+/// At most this many pages of one order's placements are read per call (1,000 placements at
+/// [`PAGE_SIZE`]); a longer list is returned partial ([`crate::venue::is_partial`]).
+pub const PLACEMENTS_MAX_PAGES: u32 = 10;
+
+/// The `after` value of a placements read: ISO 8601 UTC, e.g. `2023-12-01T10:00:00Z`.
+fn iso(t: jiff::Timestamp) -> String {
+    t.to_string()
+}
+
+/// Appends page `next` to `all`; `all.page_number` becomes the last page read and
+/// `all.num_pages` the venue's latest count.
+fn merge_page<T>(all: &mut Page<T>, next: Page<T>, read: u32) {
+    all.rows.extend(next.rows);
+    all.bad_rows.extend(next.bad_rows);
+    all.page_number = Some(read);
+    if next.num_pages.is_some() {
+        all.num_pages = next.num_pages;
     }
 }
 
@@ -288,6 +315,29 @@ impl TreadfiClient {
         decode_orders_page(&body)
     }
 
+    /// `GET /api/orders/?page=N&page_size=100` for N = 1 … `num_pages` (at most `max_pages`):
+    /// every order of the past 12 months as one page. When `max_pages` stops the read early,
+    /// the page is partial: `page_number` (last page read) < `num_pages`
+    /// ([`crate::venue::is_partial`]).
+    ///
+    /// # Errors
+    /// As [`TreadfiClient::orders`]; a failure on any page fails the whole read.
+    pub async fn all_orders(&self, max_pages: u32) -> VenueResult<Page<Order>> {
+        let first = self
+            .get(&format!("/api/orders/?page=1&page_size={PAGE_SIZE}"))
+            .await?;
+        let mut all = decode_orders_page(&first)?;
+        all.page_number = Some(1);
+        let pages = all.num_pages.unwrap_or(1).min(max_pages.max(1));
+        for n in 2..=pages {
+            let body = self
+                .get(&format!("/api/orders/?page={n}&page_size={PAGE_SIZE}"))
+                .await?;
+            merge_page(&mut all, decode_orders_page(&body)?, n);
+        }
+        Ok(all)
+    }
+
     /// `GET /api/order/{id}`: one order, decoded as [`super::decode_order`].
     ///
     /// # Errors
@@ -359,16 +409,46 @@ impl Venue for TreadfiClient {
         })
     }
 
+    /// Every placement of the order: [`Venue::placements_since`] with no `after`.
     fn placements(&self, order_id: &OrderId) -> BoxFuture<'_, VenueResult<Page<Placement>>> {
+        self.placements_since(order_id, None)
+    }
+
+    /// `GET /api/placements/?order_id=ID[&page_number=N][&after=ISO]` (page size: the
+    /// documented default, 100) for N = 1 … `num_pages` (at most [`PLACEMENTS_MAX_PAGES`]); the pages joined. Partial when
+    /// the cap stopped the read ([`crate::venue::is_partial`]).
+    fn placements_since(
+        &self,
+        order_id: &OrderId,
+        after: Option<jiff::Timestamp>,
+    ) -> BoxFuture<'_, VenueResult<Page<Placement>>> {
         let order_id = order_id.clone();
+        let after = after
+            .map(|t| format!("&after={}", encode(&iso(t))))
+            .unwrap_or_default();
         Box::pin(async move {
-            let body = self
-                .get(&format!(
-                    "/api/placements/?order_id={}",
+            // Page 1 without `page_number` (its documented default); `page_size` left at the
+            // documented default (100).
+            let url = |n: u32| {
+                let page = if n > 1 {
+                    format!("&page_number={n}")
+                } else {
+                    String::new()
+                };
+                format!(
+                    "/api/placements/?order_id={}{page}{after}",
                     encode(order_id.as_str())
-                ))
-                .await?;
-            decode_placements_page(&body, &order_id)
+                )
+            };
+            let first = self.get(&url(1)).await?;
+            let mut all = decode_placements_page(&first, &order_id)?;
+            all.page_number = Some(1);
+            let pages = all.num_pages.unwrap_or(1).min(PLACEMENTS_MAX_PAGES);
+            for n in 2..=pages {
+                let body = self.get(&url(n)).await?;
+                merge_page(&mut all, decode_placements_page(&body, &order_id)?, n);
+            }
+            Ok(all)
         })
     }
 
@@ -410,7 +490,14 @@ impl Venue for TreadfiClient {
 
     fn act(&self, action: &Action) -> BoxFuture<'_, VenueResult<ActionReply>> {
         let (method, path, body) = action_request(action);
+        let verb = action.verb();
         Box::pin(async move {
+            if path.is_empty() {
+                return Err(VenueError::Unsupported {
+                    venue: "Tread.fi".into(),
+                    what: verb.into(),
+                });
+            }
             let mut req = self.request(method, &path)?;
             if let Some(body) = &body {
                 req = req.json(body);

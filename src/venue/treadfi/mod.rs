@@ -15,7 +15,7 @@ mod error;
 mod wire;
 pub mod ws;
 
-pub use client::TreadfiClient;
+pub use client::{PAGE_SIZE, PLACEMENTS_MAX_PAGES, TreadfiClient};
 pub use convert::{
     decode_fills, decode_multi_order, decode_multi_orders_page, decode_order, decode_order_errors,
     decode_orders_page, decode_placements_page,
