@@ -4,6 +4,7 @@
 //! hour, so no other cycle happens) and scaled to the default 2 s interval: requests/min =
 //! requests per cycle × 30. Polling only (no push channel; a live Tread push would slow the
 //! active-order poll fivefold). Runs in a few seconds: `cargo bench --bench requests`.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests may fail loudly
 
 #[path = "../tests/recording/mod.rs"]
 mod recording;

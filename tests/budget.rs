@@ -2,6 +2,7 @@
 //! there are. The real feed drives the real clients against a recording stub; the poll
 //! interval is an hour, so every cycle here is one the test asked for (`Refresh`), never a
 //! regular poll.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests may fail loudly
 
 mod recording;
 

@@ -216,6 +216,9 @@ fn an_order_with_unreadable_fields_stays_listed_explained_and_actionable() {
         .with_ansi(false)
         .finish();
     let page = tracing::subscriber::with_default(subscriber, || {
+        // Another test thread may have met the same `warn!` first, with no subscriber, and
+        // cached "never" for it: ask every callsite again now that this one is in place.
+        tracing::callsite::rebuild_interest_cache();
         // Decoded twice (two polls): logged once.
         let _ = blotter::venue::treadfi::decode_orders_page(body);
         blotter::venue::treadfi::decode_orders_page(body)

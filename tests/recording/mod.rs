@@ -2,6 +2,7 @@
 //! every request's method, path and query is logged; the answer comes from a closure, so a
 //! test can page, change orders between cycles and count what the client asked for.
 #![allow(dead_code)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests may fail loudly
 
 use std::sync::{Arc, Mutex};
 

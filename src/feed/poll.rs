@@ -1,0 +1,385 @@
+//! The pollers: one per data set (active orders, multi-orders, placements, order errors), all
+//! driven by one loop ([`run`]) that delivers each cycle's event, reports its error and backs
+//! off on it, and waits for the next cycle (a refresh, a pushed change or the interval,
+//! whichever comes first). Each poller only says what one cycle fetches ([`Poller::cycle`]).
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+use jiff::Timestamp;
+use tokio::sync::watch;
+
+use super::{Ctx, Pacer, log_bad_rows};
+use crate::app::{FeedEvent, Tab};
+use crate::domain::{Order, OrderId, Page, Placement};
+use crate::venue::VenueError;
+
+/// What one poll cycle produced: the event to deliver (if any) and the error to report and
+/// back off on (if any). A cycle may have both: placements read for some orders and not others.
+pub(super) struct Cycle {
+    event: Option<FeedEvent>,
+    error: Option<VenueError>,
+}
+
+impl Cycle {
+    fn done(event: FeedEvent) -> Self {
+        Self {
+            event: Some(event),
+            error: None,
+        }
+    }
+
+    fn failed(error: VenueError) -> Self {
+        Self {
+            event: None,
+            error: Some(error),
+        }
+    }
+}
+
+/// One data set's poll cycle.
+pub(super) trait Poller: Send {
+    /// The tab a failure is reported on.
+    const TAB: Tab;
+
+    /// Fetches once; `None` when the feed is stopping.
+    async fn cycle(&mut self, ctx: &Ctx) -> Option<Cycle>;
+
+    /// Waits before the next cycle; false when the feed is stopping. By default the interval
+    /// (or the backoff), cut short by a refresh or a pushed change.
+    async fn wait(&mut self, ctx: &mut Ctx, delay: std::time::Duration) -> bool {
+        ctx.wait(delay).await
+    }
+}
+
+/// The one poll loop: cycle → deliver → pace (reset on success, back off on error, with the
+/// venue's `Retry-After` winning) → report the error → wait. Ends when the feed is cancelled
+/// or the UI has gone.
+pub(super) async fn run<P: Poller>(mut ctx: Ctx, mut poller: P) {
+    let mut pacer = Pacer { failures: 0 };
+    loop {
+        let Some(Cycle { event, error }) = poller.cycle(&ctx).await else {
+            return;
+        };
+        if let Some(ev) = event
+            && !ctx.emit(ev).await
+        {
+            return;
+        }
+        let delay = match error {
+            None => pacer.ok(&ctx.cfg),
+            Some(e) => {
+                let d = pacer.err(&ctx.cfg, &e);
+                if !ctx.failed(P::TAB, e).await {
+                    return;
+                }
+                d
+            }
+        };
+        if !poller.wait(&mut ctx, delay).await {
+            return;
+        }
+    }
+}
+
+/// The active orders of the last poll, each with a [`fingerprint`]: what the placements
+/// poller compares to see which orders changed.
+pub(super) type Snapshot = Arc<Vec<(OrderId, u64)>>;
+
+/// A hash of the order fields that move when its placements do: status, executed quantity,
+/// fill ratio, `updated_at`.
+fn fingerprint(o: &Order) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    o.status.as_str().hash(&mut h);
+    o.executed_qty.hash(&mut h);
+    o.fill_ratio.map(|r| r.to_string()).hash(&mut h);
+    o.updated_at.hash(&mut h);
+    h.finish()
+}
+
+/// `/api/active_orders/` (or the venue's equivalent). Publishes the ids (for the errors
+/// poller) and the [`Snapshot`] (for the placements poller) of every page it reads.
+pub(super) struct Active {
+    pub ids: watch::Sender<Option<Vec<OrderId>>>,
+    pub snap: watch::Sender<Option<Snapshot>>,
+}
+
+impl Poller for Active {
+    const TAB: Tab = Tab::Active;
+
+    async fn cycle(&mut self, ctx: &Ctx) -> Option<Cycle> {
+        Some(match ctx.venue.active_orders().await {
+            Ok(page) => {
+                crate::debug_panic("feed");
+                log_bad_rows("active_orders", &page);
+                self.ids
+                    .send_replace(Some(page.rows.iter().map(|o| o.id.clone()).collect()));
+                let snapshot = page
+                    .rows
+                    .iter()
+                    .map(|o| (o.id.clone(), fingerprint(o)))
+                    .collect();
+                self.snap.send_replace(Some(Arc::new(snapshot)));
+                Cycle::done(FeedEvent::ActiveOrders {
+                    venue: ctx.cfg.venue_id.clone(),
+                    page,
+                    at: Timestamp::now(),
+                })
+            }
+            Err(e) => Cycle::failed(e),
+        })
+    }
+}
+
+/// `/api/multi_orders/`, every page up to `multi_max_pages`.
+pub(super) struct Multi;
+
+impl Poller for Multi {
+    const TAB: Tab = Tab::Multi;
+
+    async fn cycle(&mut self, ctx: &Ctx) -> Option<Cycle> {
+        Some(match fetch_all_multi(ctx).await {
+            Ok(page) => {
+                log_bad_rows("multi_orders", &page);
+                Cycle::done(FeedEvent::MultiOrders {
+                    venue: ctx.cfg.venue_id.clone(),
+                    page,
+                    at: Timestamp::now(),
+                })
+            }
+            Err(e) => Cycle::failed(e),
+        })
+    }
+}
+
+async fn fetch_all_multi(ctx: &Ctx) -> Result<Page<crate::domain::MultiOrder>, VenueError> {
+    let mut all = ctx.venue.multi_orders(1).await?;
+    let pages = all.num_pages.unwrap_or(1).min(ctx.cfg.multi_max_pages);
+    for n in 2..=pages {
+        let page = ctx.venue.multi_orders(n).await?;
+        all.rows.extend(page.rows);
+        all.bad_rows.extend(page.bad_rows);
+        if page.num_pages.is_some() {
+            all.num_pages = page.num_pages;
+        }
+    }
+    // The last page read: below `num_pages` when `multi_max_pages` stopped the read (shown as
+    // "capped" in the tab title).
+    if all.num_pages.is_some() {
+        all.page_number = Some(pages.max(1));
+    }
+    Ok(all)
+}
+
+/// Waits for the first value of `rx`; `None` when the feed is cancelled or the sender gone.
+async fn first<T: Clone>(ctx: &Ctx, rx: &mut watch::Receiver<Option<T>>) -> Option<T> {
+    loop {
+        if let Some(v) = rx.borrow_and_update().clone() {
+            return Some(v);
+        }
+        tokio::select! {
+            _ = ctx.cancel.cancelled() => return None,
+            r = rx.changed() => if r.is_err() { return None },
+        }
+    }
+}
+
+/// `/api/order_errors/` for the ids of the last active-orders page, as many ids per request
+/// as the venue takes (50 where they go in a query string).
+pub(super) struct Errors {
+    pub ids: watch::Receiver<Option<Vec<OrderId>>>,
+}
+
+impl Poller for Errors {
+    const TAB: Tab = Tab::Errors;
+
+    async fn cycle(&mut self, ctx: &Ctx) -> Option<Cycle> {
+        let order_ids = first(ctx, &mut self.ids).await?;
+        let mut messages = Vec::new();
+        for chunk in order_ids.chunks(ctx.venue.order_errors_batch().max(1)) {
+            match ctx.venue.order_errors(chunk).await {
+                Ok(mut m) => messages.append(&mut m),
+                Err(e) => return Some(Cycle::failed(e)),
+            }
+        }
+        Some(Cycle::done(FeedEvent::OrderErrors {
+            venue: ctx.cfg.venue_id.clone(),
+            messages,
+            at: Timestamp::now(),
+        }))
+    }
+}
+
+/// What the placements poller knows of one order between cycles.
+struct KnownPlacements {
+    /// The order's [`fingerprint`] when its placements were last read.
+    fingerprint: u64,
+    /// Every placement read so far, merged by placement id.
+    rows: Vec<Placement>,
+    /// The last read stopped at the client's page cap.
+    partial: bool,
+}
+
+/// Placement statuses that do not change again (Tread `FILLED`, `CANCELED`, `FAILED`).
+fn placement_final(status: &str) -> bool {
+    matches!(
+        status.trim().to_ascii_uppercase().as_str(),
+        "FILLED" | "CANCELED" | "CANCELLED" | "FAILED"
+    )
+}
+
+/// The `after` of the next read of an order whose placements are `known`: one second before
+/// the oldest placement that may still change (so it and everything newer is read again), or
+/// before the newest one when all are final (only new ones are read). `None` (read all) when
+/// nothing is known, a placement has no time, or the last read was partial.
+fn after_for(known: &KnownPlacements) -> Option<Timestamp> {
+    if known.partial || known.rows.is_empty() {
+        return None;
+    }
+    let mut open = None::<Timestamp>;
+    let mut newest = None::<Timestamp>;
+    for p in &known.rows {
+        let at = p.created_at?;
+        newest = Some(newest.map_or(at, |n| n.max(at)));
+        if !placement_final(&p.status) {
+            open = Some(open.map_or(at, |o| o.min(at)));
+        }
+    }
+    open.or(newest)?
+        .checked_sub(jiff::SignedDuration::from_secs(1))
+        .ok()
+}
+
+/// Merges a fresh read into the known rows: same placement id → replaced, new → added.
+fn merge_placements(known: &mut Vec<Placement>, fresh: Vec<Placement>) {
+    for p in fresh {
+        match known.iter_mut().find(|k| k.id == p.id) {
+            Some(k) => *k = p,
+            None => known.push(p),
+        }
+    }
+}
+
+/// Keeps the placements tab fresh with a request count that follows what changed, not how
+/// many orders there are: each cycle reads the placements of orders that are new or whose
+/// [`fingerprint`] moved since their last read, plus the order whose detail is open (`focus`),
+/// at most `placements_max_orders` of them (the rest stay due for the next cycle); known
+/// placements are not read again ([`after_for`]). All the reads go to the venue as one
+/// [`crate::venue::Venue::placements_many`] (one request for AlphaSec). The event carries the
+/// orders read plus every order whose list is partial (so the app keeps saying "capped").
+pub(super) struct Placements {
+    pub snap: watch::Receiver<Option<Snapshot>>,
+    pub focus: watch::Receiver<Option<OrderId>>,
+    known: HashMap<OrderId, KnownPlacements>,
+}
+
+impl Placements {
+    /// A poller that has read nothing yet.
+    pub fn new(
+        snap: watch::Receiver<Option<Snapshot>>,
+        focus: watch::Receiver<Option<OrderId>>,
+    ) -> Self {
+        Self {
+            snap,
+            focus,
+            known: HashMap::new(),
+        }
+    }
+
+    /// The orders to read this cycle: the focused one first, then every new or changed order.
+    fn due(&mut self, orders: &Snapshot, focused: Option<&OrderId>, max: usize) -> Vec<OrderId> {
+        let current: HashSet<&OrderId> = orders.iter().map(|(id, _)| id).collect();
+        self.known
+            .retain(|id, _| current.contains(id) || focused == Some(id));
+        let mut due: Vec<OrderId> = focused.into_iter().cloned().collect();
+        for (id, fp) in orders.iter() {
+            let changed = self.known.get(id).is_none_or(|k| k.fingerprint != *fp);
+            if changed && focused != Some(id) {
+                due.push(id.clone());
+            }
+        }
+        due.truncate(max.max(1));
+        due
+    }
+}
+
+impl Poller for Placements {
+    const TAB: Tab = Tab::Placements;
+
+    async fn cycle(&mut self, ctx: &Ctx) -> Option<Cycle> {
+        let orders = first(ctx, &mut self.snap).await?;
+        let focused = self.focus.borrow().clone();
+        let fingerprints: HashMap<&OrderId, u64> =
+            orders.iter().map(|(id, fp)| (id, *fp)).collect();
+        let due = self.due(&orders, focused.as_ref(), ctx.cfg.placements_max_orders);
+        let requests = due
+            .iter()
+            .map(|id| crate::venue::PlacementsRequest {
+                order_id: id.clone(),
+                after: self.known.get(id).and_then(after_for),
+            })
+            .collect();
+        let results = ctx.venue.placements_many(requests).await;
+        let mut by_order = Vec::new();
+        let mut first_error = None;
+        let mut read = HashSet::new();
+        for (id, r) in results {
+            match r {
+                Ok(page) => {
+                    log_bad_rows("placements", &page);
+                    let fingerprint = fingerprints.get(&id).copied().unwrap_or_default();
+                    let partial = crate::venue::is_partial(&page);
+                    let entry = self.known.entry(id.clone()).or_insert(KnownPlacements {
+                        fingerprint,
+                        rows: Vec::new(),
+                        partial,
+                    });
+                    entry.fingerprint = fingerprint;
+                    entry.partial = partial;
+                    merge_placements(&mut entry.rows, page.rows);
+                    read.insert(id.clone());
+                    let page = Page {
+                        rows: entry.rows.clone(),
+                        bad_rows: page.bad_rows,
+                        page_number: page.page_number,
+                        num_pages: page.num_pages,
+                    };
+                    by_order.push((id, page));
+                }
+                Err(e) => {
+                    first_error.get_or_insert(e);
+                }
+            }
+        }
+        // Orders whose list is partial go out every time, so "capped" stays on screen.
+        for (id, k) in &self.known {
+            if k.partial && !read.contains(id) {
+                let page = Page {
+                    rows: k.rows.clone(),
+                    bad_rows: Vec::new(),
+                    page_number: Some(1),
+                    num_pages: Some(2),
+                };
+                by_order.push((id.clone(), page));
+            }
+        }
+        Some(Cycle {
+            event: Some(FeedEvent::Placements {
+                venue: ctx.cfg.venue_id.clone(),
+                by_order,
+                at: Timestamp::now(),
+            }),
+            error: first_error,
+        })
+    }
+
+    /// Also wakes on a new snapshot of the active orders (changed orders are read as soon as
+    /// they are seen); a cycle with nothing changed sends no request.
+    async fn wait(&mut self, ctx: &mut Ctx, delay: std::time::Duration) -> bool {
+        tokio::select! {
+            more = ctx.wait(delay) => more,
+            r = self.snap.changed() => r.is_ok(),
+        }
+    }
+}
