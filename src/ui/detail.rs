@@ -43,17 +43,18 @@ pub fn render(state: &State, id: &OrderId, theme: &Theme, frame: &mut Frame) {
     frame.render_widget(block, area);
     // The execution chart when there is room for it and for the lists under it.
     let chart_rows = if inner.height >= 32 { 9 } else { 0 };
+    let mut lines = field_lines(order, state, theme);
+    let stats = stats_line(order, theme);
+    let field_rows = 11 + u16::from(stats.is_some());
+    lines.extend(stats);
     let [fields, progress, chart, lists] = Layout::vertical([
-        Constraint::Length(11),
+        Constraint::Length(field_rows),
         Constraint::Length(4),
         Constraint::Length(chart_rows),
         Constraint::Min(3),
     ])
     .areas(inner);
-    frame.render_widget(
-        Paragraph::new(field_lines(order, state, theme)).wrap(Wrap { trim: false }),
-        fields,
-    );
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), fields);
     render_progress(order, state, theme, frame, progress);
     if chart_rows > 0 {
         render_chart(order, state, theme, frame, chart);
@@ -196,6 +197,22 @@ fn field_lines<'a>(o: &Order, state: &State, theme: &Theme) -> Vec<Line<'a>> {
             ),
         ]),
     ]
+}
+
+/// The venue's execution statistics for the order (Tread.fi `stats`: `orders_with_stats`,
+/// `order_summary`), one line: the market's VWAP over the order's interval, its departure
+/// price (quote per base) and the interval's volume (base). The arrival price is on the line
+/// above. `None` (no line) when the venue gave none.
+fn stats_line<'a>(o: &Order, theme: &Theme) -> Option<Line<'a>> {
+    let s = o.stats.as_deref()?;
+    Some(kv(
+        theme,
+        &[
+            ("stats: interval VWAP", format::decimal(s.interval_vwap)),
+            ("departure", format::decimal(s.departure_price)),
+            ("interval volume", format::decimal(s.interval_volume)),
+        ],
+    ))
 }
 
 /// Executed against a straight-line schedule from start to end (TWAP's plan).

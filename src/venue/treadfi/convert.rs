@@ -155,15 +155,25 @@ fn raw_decimal(raw: Option<&RawValue>) -> Result<Option<Decimal>, String> {
 /// A value that cannot be read is left out and listed in `unreadable` as `stats.<key>`; a
 /// `stats` that is not an object is listed as `stats`. `None` when nothing was readable.
 fn execution_stats(raw: &RawValue, unreadable: &mut Vec<Unreadable>) -> Option<ExecutionStats> {
-    if raw.get() == "null" {
+    let text = raw.get();
+    if text == "null" {
         return None;
     }
-    let r: RawStats<'_> = match serde_json::from_str(raw.get()) {
+    // serde would also read a list positionally: only an object is a `stats`.
+    let parsed = if text.starts_with('{') {
+        serde_json::from_str::<RawStats<'_>>(text).map_err(|e| e.to_string())
+    } else {
+        Err(format!(
+            "expected an object, got {}",
+            crate::sanitize::clean_truncated(text, 40)
+        ))
+    };
+    let r = match parsed {
         Ok(r) => r,
-        Err(e) => {
+        Err(reason) => {
             unreadable.push(Unreadable {
                 path: "stats".into(),
-                reason: e.to_string(),
+                reason,
             });
             return None;
         }
