@@ -388,3 +388,67 @@ fn a_malformed_stats_value_costs_only_itself() {
     assert_eq!(row(r#""stats": null"#).stats, None);
     assert_eq!(row(r#""stats": {}"#).stats, None);
 }
+
+/// A page of `n` rows shaped like the main `/api/active_orders/` example (no executed figures
+/// of their own), each with two fills, or the same rows with `"fills": []`.
+fn active_page(n: usize, fills: bool) -> Vec<u8> {
+    let fill = |i: usize, k: usize| {
+        format!(
+            r#"{{"id":"fill_{i}_{k}","order_id":"{i:08x}-614a-4366-b73b-7d7574fd9e15","exchange":"binance","pair":"BTC-USD","side":"buy","quantity":"0.{k}{i}","price":"44950.{i}","timestamp":"2023-12-01T10:15:00Z","fee":"0.001","fee_currency":"BTC"}}"#
+        )
+    };
+    let rows: Vec<String> = (0..n)
+        .map(|i| {
+            let f = if fills {
+                format!("{},{}", fill(i, 1), fill(i, 2))
+            } else {
+                String::new()
+            };
+            format!(
+                r#"{{"id":"{i:08x}-614a-4366-b73b-7d7574fd9e15","custom_order_id":"my_custom_order_123","parent_order_id":null,"notes":"Buy BTC over 1 hour using TWAP strategy","pair":"BTC-USD","side":"buy","exchanges":["binance","coinbase_pro"],"buy_token":"BTC","buy_token_amount":"0.5","sell_token":"USD","sell_token_amount":"22500.00","strategy":"TWAP","duration":3600,"status":"ACTIVE","time_start":"2023-12-01T10:00:00Z","time_end":"2023-12-01T11:00:00Z","limit_price":"45000.00","engine_passiveness":0.5,"schedule_discretion":0.3,"alpha_tilt":0.1,"pos_side":"long","user":"user_123","created_at":"2023-12-01T09:55:00Z","updated_at":"2023-12-01T09:55:00Z","fills":[{f}]}}"#
+            )
+        })
+        .collect();
+    format!(r#"{{"orders":[{}],"order_count":{n}}}"#, rows.join(",")).into_bytes()
+}
+
+/// Cost of reading rows' own fills on the hot path (a 1k-order `/api/active_orders/` page).
+/// A measurement, not a check: `cargo test --release --test doc_shapes -- --ignored
+/// --nocapture`.
+#[test]
+#[ignore = "timing; run with --release"]
+fn measure_active_page_with_and_without_fills() {
+    let median = |bytes: &[u8], f: &dyn Fn(&[u8])| {
+        let mut t: Vec<std::time::Duration> = (0..60)
+            .map(|_| {
+                let start = std::time::Instant::now();
+                f(std::hint::black_box(bytes));
+                start.elapsed()
+            })
+            .collect();
+        t.sort();
+        t[t.len() / 2]
+    };
+    let decode = |b: &[u8]| {
+        let p = decode_orders_page(b).unwrap();
+        assert_eq!(p.rows.len(), 1000);
+        std::hint::black_box(p);
+    };
+    let floor = |b: &[u8]| {
+        let r: serde::de::IgnoredAny = serde_json::from_slice(b).unwrap();
+        std::hint::black_box(r);
+    };
+    for fills in [false, true] {
+        let page = active_page(1000, fills);
+        let check = decode_orders_page(&page).unwrap();
+        let want = if fills { dec("0.32") } else { dec("0") };
+        assert_eq!(check.rows[1].executed_qty, Some(want));
+        println!(
+            "1k active orders, {} ({} KB): decode {:?}, IgnoredAny {:?}",
+            if fills { "2 fills each" } else { "fills: []" },
+            page.len() / 1024,
+            median(&page, &decode),
+            median(&page, &floor)
+        );
+    }
+}
