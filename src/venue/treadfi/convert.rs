@@ -11,8 +11,8 @@ use serde::de::DeserializeOwned;
 use serde_json::value::RawValue;
 
 use super::wire::{
-    IdOnly, PageSeed, RawFills, RawPage, RawPlacementFills, RawStats, WireFill, WireMessage,
-    WireMultiOrder, WireOrder, WireOrderErrors, WirePlacement,
+    IdOnly, PageSeed, RawFills, RawPage, RawPlacementFills, RawStats, WireFill, WireFillAmounts,
+    WireMessage, WireMultiOrder, WireOrder, WireOrderErrors, WirePlacement,
 };
 use crate::domain::{
     BadRow, ExecutionStats, Fill, LimitPrice, MessageLevel, MultiOrder, Order, OrderId,
@@ -249,7 +249,7 @@ fn fill_totals(raw: &RawValue, unreadable: &mut Vec<Unreadable>) -> Option<FillT
     };
     let mut complete = true;
     for (i, raw) in rows.into_iter().enumerate() {
-        let w = match decode_row::<WireFill>(raw) {
+        let w = match decode_row::<WireFillAmounts>(raw) {
             Ok(w) => w,
             Err(reason) => {
                 // `decode_row` says `field: message` (just `message` for the fill itself).

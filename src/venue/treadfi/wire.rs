@@ -363,6 +363,23 @@ pub(super) struct WireFill {
     pub timestamp: Option<Timestamp>,
 }
 
+/// Just the amounts of one fill (any shape of [`WireFill`]), for an order row's totals on the
+/// hot path: the other fields are skipped unread (no strings allocated, no times parsed), so a
+/// fill with, say, an odd `timestamp` still counts.
+#[derive(Debug, Deserialize)]
+pub(super) struct WireFillAmounts {
+    #[serde(default, deserialize_with = "opt_decimal")]
+    pub executed_price: Option<Decimal>,
+    #[serde(default, deserialize_with = "opt_decimal")]
+    pub price: Option<Decimal>,
+    #[serde(default, deserialize_with = "opt_decimal")]
+    pub executed_qty: Option<Decimal>,
+    #[serde(default, deserialize_with = "opt_decimal")]
+    pub quantity: Option<Decimal>,
+    #[serde(default, deserialize_with = "opt_decimal")]
+    pub executed_notional: Option<Decimal>,
+}
+
 /// The fills of an order document, rows left raw for per-row decoding: its own `fills` and
 /// those nested under `placements[].fills[]` (order detail's 200 tab).
 #[derive(Debug, Deserialize)]
