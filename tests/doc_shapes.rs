@@ -311,6 +311,12 @@ fn an_unreadable_fill_costs_the_derived_figures_not_the_row() {
             reason: r#"invalid decimal "lots""#.into()
         }]
     );
+    // A field the totals don't use cannot cost them.
+    let o = row(
+        r#""buy_token_amount": "1", "fills": [{"quantity": "0.5", "price": "10", "timestamp": "yesterday"}]"#,
+    );
+    assert_eq!(o.fill_ratio, Some(dec("0.5")));
+    assert!(o.unreadable.is_empty(), "{:?}", o.unreadable);
     // `fills` that is not a list is said, too.
     let o = row(r#""buy_token_amount": "1", "fills": "none""#);
     assert_eq!(o.unreadable.len(), 1);
