@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::extract::Query;
+use axum::response::IntoResponse;
 use axum::routing::get;
 use blotter::app::{FeedEvent, Msg, State, Tab, update};
 use blotter::feed::{self, FeedConfig};
@@ -21,6 +22,8 @@ const ACTIVE: &str = include_str!("fixtures/treadfi/active_orders.json");
 const PLACEMENTS: &str = include_str!("fixtures/treadfi/placements.json");
 const ERRORS: &str = include_str!("fixtures/treadfi/order_errors.json");
 const MULTI: &str = include_str!("fixtures/treadfi/multi_orders.json");
+/// `GET /api/order/{id}` 200 tab: its fills are nested under `placements[].fills[]`.
+const DETAIL_200: &str = include_str!("fixtures/treadfi/order_detail_200.json");
 
 async fn doc_server() -> String {
     let json = |body: &'static str| {
@@ -46,6 +49,19 @@ async fn doc_server() -> String {
             }),
         )
         .route("/api/order_errors/", get(json(ERRORS)))
+        .route(
+            "/api/order/{id}",
+            get(|axum::extract::Path(id): axum::extract::Path<String>| async move {
+                // The 200 tab's order has the first documented order's id.
+                if id == "6debb950-614a-4366-b73b-7d7574fd9e15" {
+                    ([(axum::http::header::CONTENT_TYPE, "application/json")], DETAIL_200)
+                        .into_response()
+                } else {
+                    (axum::http::StatusCode::NOT_FOUND, "No order found with given ID!")
+                        .into_response()
+                }
+            }),
+        )
         .route("/api/multi_orders/", get(json(MULTI)));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
@@ -167,4 +183,64 @@ async fn dump_json_prints_exact_decimals_and_null_for_no_limit() {
         text.contains(r#""id": "7fecb061-725b-5477-c84c-8e8685ge0f26""#),
         "{text}"
     );
+}
+
+/// Issue 14: against a server that answers like the documents, the active table shows what the
+/// first order's own `fills` say has executed (its row has no `executed_qty`, `pct_filled` or
+/// `target_*`), and its detail shows the fills of `GET /api/order/{id}?include_fills=true`
+/// as the 200 tab nests them (`placements[].fills[]`, numbers as floats) — not `— @ — = —`.
+#[tokio::test]
+async fn the_documented_orders_show_what_executed_and_their_nested_fills() {
+    let url = doc_server().await;
+    let venue: Arc<dyn Venue> = Arc::new(
+        TreadfiClient::new(&url, None, Duration::from_secs(5)).unwrap_or_else(|e| panic!("{e}")),
+    );
+    let (tx, mut rx) = tokio::sync::mpsc::channel(64);
+    let handle = feed::spawn(venue.clone(), FeedConfig::default(), tx);
+    let mut state = State::new(venue.name(), venue.capabilities(), jiff::Timestamp::now());
+    state.size = (200, 40);
+    let id = blotter::domain::OrderId::new("6debb950-614a-4366-b73b-7d7574fd9e15");
+    let mut asked = false;
+    loop {
+        let ev = tokio::time::timeout(Duration::from_secs(10), rx.recv())
+            .await
+            .unwrap_or_else(|_| panic!("feed stalled"))
+            .unwrap_or_else(|| panic!("feed ended"));
+        let done = matches!(&ev, FeedEvent::Fills { .. });
+        let active = matches!(&ev, FeedEvent::ActiveOrders { .. });
+        if let FeedEvent::FetchFailed { error, tab, .. } = &ev {
+            panic!("{tab:?}: {error}");
+        }
+        update(&mut state, Msg::Feed(ev));
+        if active && !asked {
+            let table = screen(&state);
+            let row = table
+                .lines()
+                .find(|l| l.contains("6debb950"))
+                .unwrap_or_else(|| panic!("no row:\n{table}"));
+            for needle in ["0.1", "█░░░░ 20.0%", "44950", "0.5 BTC"] {
+                assert!(row.contains(needle), "{needle:?} not in {row:?}");
+            }
+            state.modal = Some(blotter::app::Modal::Detail(id.clone()));
+            state.fills = Some((id.clone(), None));
+            handle
+                .send(feed::FeedCommand::FetchFills(id.clone()))
+                .unwrap_or_else(|e| panic!("{e:?}"));
+            asked = true;
+        }
+        if done {
+            break;
+        }
+    }
+    handle.stop();
+    let detail = screen(&state);
+    assert!(
+        detail.contains("fills (1) · VWAP 1658.4 · fees 0.0443"),
+        "{detail}"
+    );
+    assert!(
+        detail.contains("08:25:31 MAKE Binance      3.5 @ 1658.40 = —"),
+        "{detail}"
+    );
+    assert!(!detail.contains("— @ —"), "{detail}");
 }

@@ -361,3 +361,34 @@ fn a_multi_order_detail_with_an_unreadable_child_field_keeps_every_child() {
     // Without a readable id there is nothing to show it under: still an error.
     assert!(blotter::venue::treadfi::decode_multi_order(br#"{"id":null}"#).is_err());
 }
+
+/// Issue 14: a field found unreadable by the conversion rather than the row repair (here a
+/// `stats` value) is logged too, once across polls, and listed on the order.
+#[test]
+fn a_field_only_the_conversion_finds_unreadable_is_logged_once() {
+    let body = br#"{"orders":[{"id":"stats-bad-1","pair":"ETH-USDT","side":"buy",
+        "status":"COMPLETE","stats":{"arrival_price":"1650.5","vwap":{"x":1}}}]}"#;
+    let logs = LogSink::default();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer({
+            let logs = logs.clone();
+            move || logs.clone()
+        })
+        .with_ansi(false)
+        .finish();
+    let page = tracing::subscriber::with_default(subscriber, || {
+        tracing::callsite::rebuild_interest_cache();
+        let _ = blotter::venue::treadfi::decode_orders_page(body);
+        blotter::venue::treadfi::decode_orders_page(body)
+    })
+    .unwrap();
+    let paths: Vec<&str> = page.rows[0]
+        .unreadable
+        .iter()
+        .map(|u| u.path.as_str())
+        .collect();
+    assert_eq!(paths, ["stats.vwap"]);
+    let log = String::from_utf8_lossy(&logs.0.lock().unwrap()).into_owned();
+    assert_eq!(log.matches("path=stats.vwap").count(), 1, "{log}");
+    assert!(log.contains("stats-bad-1"), "{log}");
+}

@@ -44,8 +44,10 @@ pub fn render(state: &State, id: &OrderId, theme: &Theme, frame: &mut Frame) {
     // The execution chart when there is room for it and for the lists under it.
     let chart_rows = if inner.height >= 32 { 9 } else { 0 };
     let mut field_text = unreadable_lines(&order.unreadable, theme);
-    let field_rows = 11 + u16::try_from(field_text.len()).unwrap_or(0);
+    let stats = stats_line(order, theme);
+    let field_rows = 11 + u16::try_from(field_text.len()).unwrap_or(0) + u16::from(stats.is_some());
     field_text.extend(field_lines(order, state, theme));
+    field_text.extend(stats);
     let [fields, progress, chart, lists] = Layout::vertical([
         Constraint::Length(field_rows),
         Constraint::Length(4),
@@ -237,6 +239,22 @@ fn field_lines<'a>(o: &Order, state: &State, theme: &Theme) -> Vec<Line<'a>> {
             ),
         ]),
     ]
+}
+
+/// The venue's execution statistics for the order (Tread.fi `stats`: `orders_with_stats`,
+/// `order_summary`), one line: the market's VWAP over the order's interval, its departure
+/// price (quote per base) and the interval's volume (base). The arrival price is on the line
+/// above. `None` (no line) when the venue gave none.
+fn stats_line<'a>(o: &Order, theme: &Theme) -> Option<Line<'a>> {
+    let s = o.stats.as_deref()?;
+    Some(kv(
+        theme,
+        &[
+            ("stats: interval VWAP", format::decimal(s.interval_vwap)),
+            ("departure", format::decimal(s.departure_price)),
+            ("interval volume", format::decimal(s.interval_volume)),
+        ],
+    ))
 }
 
 /// Executed against a straight-line schedule from start to end (TWAP's plan).

@@ -792,29 +792,34 @@ where
 {
     let (wire, unreadable) = decode_row_keeping::<W>(raw)?;
     let mut row = convert(wire)?;
-    if unreadable.is_empty() {
-        return Ok(row);
+    if !unreadable.is_empty() {
+        let Some(list) = row.unreadable_mut() else {
+            let first = &unreadable[0];
+            return Err(format!("{}: {}", first.path, first.reason));
+        };
+        list.extend(unreadable);
     }
-    let Some(list) = row.unreadable_mut() else {
-        let first = &unreadable[0];
-        return Err(format!("{}: {}", first.path, first.reason));
-    };
-    let id = serde_json::from_str::<serde_json::Value>(raw.get())
-        .ok()
-        .and_then(|v| row_id_of(&v))
-        .unwrap_or_default();
-    for u in &unreadable {
-        if first_sighting(format!("{venue}\u{0}{id}\u{0}{}", u.path)) {
-            tracing::warn!(
-                venue,
-                id = %id,
-                path = %crate::sanitize::clean(&u.path),
-                reason = %crate::sanitize::clean(&u.reason),
-                "field could not be read; the order stays listed with it shown as ?"
-            );
+    // Every unreadable field is logged once, whether the repair found it or the conversion
+    // did (e.g. a `stats` value or one of the row's fills).
+    if let Some(list) = row.unreadable_mut()
+        && !list.is_empty()
+    {
+        let id = serde_json::from_str::<serde_json::Value>(raw.get())
+            .ok()
+            .and_then(|v| row_id_of(&v))
+            .unwrap_or_default();
+        for u in list.iter() {
+            if first_sighting(format!("{venue}\u{0}{id}\u{0}{}", u.path)) {
+                tracing::warn!(
+                    venue,
+                    id = %id,
+                    path = %crate::sanitize::clean(&u.path),
+                    reason = %crate::sanitize::clean(&u.reason),
+                    "field could not be read; the order stays listed with it shown as ?"
+                );
+            }
         }
     }
-    list.extend(unreadable);
     Ok(row)
 }
 

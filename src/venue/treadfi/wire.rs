@@ -66,10 +66,16 @@ pub(super) struct WireOrder {
     /// in `stats`). Populated on completion.
     #[serde(default, deserialize_with = "opt_decimal")]
     pub arrival_price: Option<Decimal>,
-    /// `/api/orders_with_stats/`'s `stats` object, kept loose: a malformed one must not
-    /// cost the row.
+    /// `/api/orders_with_stats/`'s `stats` object, kept as its raw text and read in
+    /// `convert` (see [`RawStats`]): a malformed one must not cost the row, and rows without
+    /// one (the common case) cost nothing.
     #[serde(default)]
-    pub stats: Option<serde_json::Value>,
+    pub stats: Option<Box<RawValue>>,
+    /// The row's own `fills` (`/api/active_orders/`, `/api/orders_with_stats/`, order detail),
+    /// kept raw and read in `convert` into totals when the row has no executed figures of its
+    /// own; a malformed fill costs only itself. `[]` is kept: it says nothing has executed.
+    #[serde(default)]
+    pub fills: Option<Box<RawValue>>,
 
     #[serde(default, deserialize_with = "opt_string")]
     pub buy_token: Option<String>,
@@ -313,7 +319,15 @@ impl<'de> Visitor<'de> for PageSeed {
     }
 }
 
-/// One row of an order's `fills` (`GET /api/order/{id}?include_fills=true`).
+/// One fill, in any of the three shapes the Tread.fi documents show (aliases are separate
+/// fields, see the module doc):
+/// - `GET /api/order/{id}?include_fills=true` → `fills[]`: `placement_id, exchange, role,
+///   executed_price, executed_qty, executed_notional, fee, fill_time` (decimals as strings);
+/// - `GET /api/active_orders/` → `orders[].fills[]`: `id, order_id, exchange, pair, side,
+///   quantity, price, timestamp, fee, fee_currency`;
+/// - order detail's 200 tab → `placements[].fills[]`: `id, created_at, fill_time, role,
+///   external_id, executed_price, executed_qty, exchange, fee` (numbers as floats), the
+///   placement being the enclosing object.
 #[derive(Debug, Deserialize)]
 pub(super) struct WireFill {
     #[serde(default, deserialize_with = "opt_string")]
@@ -322,21 +336,79 @@ pub(super) struct WireFill {
     pub exchange: Option<String>,
     #[serde(default, deserialize_with = "opt_string")]
     pub role: Option<String>,
+    /// Quote per base.
     #[serde(default, deserialize_with = "opt_decimal")]
     pub executed_price: Option<Decimal>,
+    /// Alias of `executed_price` (active-orders fills).
+    #[serde(default, deserialize_with = "opt_decimal")]
+    pub price: Option<Decimal>,
+    /// Base asset.
     #[serde(default, deserialize_with = "opt_decimal")]
     pub executed_qty: Option<Decimal>,
+    /// Alias of `executed_qty` (active-orders fills).
+    #[serde(default, deserialize_with = "opt_decimal")]
+    pub quantity: Option<Decimal>,
+    /// Quote asset.
     #[serde(default, deserialize_with = "opt_decimal")]
     pub executed_notional: Option<Decimal>,
     #[serde(default, deserialize_with = "opt_decimal")]
     pub fee: Option<Decimal>,
+    /// The asset `fee` is charged in (active-orders fills).
+    #[serde(default, deserialize_with = "opt_string")]
+    pub fee_currency: Option<String>,
     #[serde(default, deserialize_with = "opt_timestamp")]
     pub fill_time: Option<Timestamp>,
+    /// Alias of `fill_time` (active-orders fills).
+    #[serde(default, deserialize_with = "opt_timestamp")]
+    pub timestamp: Option<Timestamp>,
 }
 
-/// Just the `fills` of an order document, rows left raw for per-row decoding.
+/// Just the amounts of one fill (any shape of [`WireFill`]), for an order row's totals on the
+/// hot path: the other fields are skipped unread (no strings allocated, no times parsed), so a
+/// fill with, say, an odd `timestamp` still counts.
+#[derive(Debug, Deserialize)]
+pub(super) struct WireFillAmounts {
+    #[serde(default, deserialize_with = "opt_decimal")]
+    pub executed_price: Option<Decimal>,
+    #[serde(default, deserialize_with = "opt_decimal")]
+    pub price: Option<Decimal>,
+    #[serde(default, deserialize_with = "opt_decimal")]
+    pub executed_qty: Option<Decimal>,
+    #[serde(default, deserialize_with = "opt_decimal")]
+    pub quantity: Option<Decimal>,
+    #[serde(default, deserialize_with = "opt_decimal")]
+    pub executed_notional: Option<Decimal>,
+}
+
+/// The fills of an order document, rows left raw for per-row decoding: its own `fills` and
+/// those nested under `placements[].fills[]` (order detail's 200 tab).
 #[derive(Debug, Deserialize)]
 pub(super) struct RawFills<'a> {
     #[serde(borrow, default)]
-    pub fills: Option<Vec<&'a serde_json::value::RawValue>>,
+    pub fills: Option<Vec<&'a RawValue>>,
+    #[serde(borrow, default)]
+    pub placements: Option<Vec<&'a RawValue>>,
+}
+
+/// A placement seen only for its fills: its `id` (the fills' placement) and its raw `fills`.
+#[derive(Debug, Deserialize)]
+pub(super) struct RawPlacementFills<'a> {
+    #[serde(default, deserialize_with = "opt_string")]
+    pub id: Option<String>,
+    #[serde(borrow, default)]
+    pub fills: Option<Vec<&'a RawValue>>,
+}
+
+/// The `stats` object of `/api/orders_with_stats/` rows, each value left raw so that one
+/// malformed value costs only itself. Other keys (`order_id`, `stat_id`) are ignored.
+#[derive(Debug, Default, Deserialize)]
+pub(super) struct RawStats<'a> {
+    #[serde(borrow, default)]
+    pub arrival_price: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    pub vwap: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    pub departure_price: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    pub interval_volume: Option<&'a RawValue>,
 }
