@@ -211,3 +211,37 @@ fn clicking_a_tab_title_hits_that_tab_while_errors_are_grouped() {
         assert_eq!(blotter::ui::tab_at(&s, x as u16), Some(tab), "{bar}");
     }
 }
+
+/// The tab bar says `(N+ · capped)` when a read stopped at a page cap; a click on any column
+/// of a tab's label still lands on that tab (the renderer and the hit-test share one label
+/// source).
+#[test]
+fn clicking_a_tab_title_hits_that_tab_while_a_read_is_capped() {
+    let mut s = incident();
+    for venue in &mut s.venues {
+        venue.freshness[Tab::Active.index()].capped = true;
+        venue.freshness[Tab::Placements.index()].capped = true;
+    }
+    let t = screen(&s);
+    let bar = t
+        .lines()
+        .nth(blotter::ui::TAB_BAR_ROW as usize)
+        .unwrap_or_default();
+    assert!(bar.contains("+ · capped)"), "{bar}");
+    // Column by column: the tab drawn there is the one after as many `│` as precede it.
+    let mut seen = 0;
+    for (x, c) in bar.chars().enumerate() {
+        let Some(&drawn) = Tab::ALL.get(seen) else {
+            break;
+        };
+        assert_eq!(
+            blotter::ui::tab_at(&s, x as u16),
+            Some(drawn),
+            "column {x} of {bar}"
+        );
+        if c == '│' {
+            seen += 1;
+        }
+    }
+    assert_eq!(seen, Tab::ALL.len(), "{bar}");
+}

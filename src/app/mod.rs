@@ -5,6 +5,8 @@
 
 pub mod amend;
 pub mod keymap;
+pub mod layout;
+pub mod prefs;
 mod state;
 mod update;
 pub mod view;

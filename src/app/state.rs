@@ -159,7 +159,7 @@ pub struct Prefs {
     /// The default keys with `[keys]` applied.
     pub keymap: Keymap,
     /// `--theme` / `[ui] theme` / `NO_COLOR`, resolved.
-    pub theme: crate::ui::theme::ThemeName,
+    pub theme: super::prefs::ThemeName,
     /// `[alerts]`.
     pub alerts: Alerts,
 }
@@ -571,7 +571,7 @@ pub struct State {
     /// `theme` says).
     pub color: bool,
     /// Named colour theme (`dark`, `light`, `mono`), from `--theme` or `[ui] theme`.
-    pub theme: crate::ui::theme::ThemeName,
+    pub theme: super::prefs::ThemeName,
     /// Refresh interval in seconds (data older than 3 intervals is shown as stale).
     pub refresh_secs: u64,
     /// When true, data updates are queued instead of applied.
@@ -732,7 +732,7 @@ impl State {
             size: (120, 40),
             quit: false,
             color: true,
-            theme: crate::ui::theme::ThemeName::Dark,
+            theme: super::prefs::ThemeName::Dark,
             refresh_secs: 2,
             frozen: false,
             pending: Vec::new(),
@@ -759,7 +759,7 @@ impl State {
     /// Rows the table of the current tab can show (terminal height minus header, tab bar,
     /// table header, detail strip and footer).
     pub fn table_rows(&self) -> usize {
-        usize::from(self.size.1.saturating_sub(crate::ui::CHROME_ROWS)).max(1)
+        usize::from(self.size.1.saturating_sub(super::layout::CHROME_ROWS)).max(1)
     }
 
     /// Number of rows in a tab.

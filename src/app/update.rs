@@ -63,15 +63,15 @@ fn on_mouse(state: &mut State, m: crossterm::event::MouseEvent) {
     match m.kind {
         MouseEventKind::ScrollDown => move_selection(state, tab, 1),
         MouseEventKind::ScrollUp => move_selection(state, tab, -1),
-        MouseEventKind::Down(MouseButton::Left) if m.row == crate::ui::TAB_BAR_ROW => {
-            if let Some(t) = crate::ui::tab_at(state, m.column) {
+        MouseEventKind::Down(MouseButton::Left) if m.row == super::layout::TAB_BAR_ROW => {
+            if let Some(t) = super::layout::tab_at(state, m.column) {
                 state.tab = t;
             }
         }
-        MouseEventKind::Down(MouseButton::Left) if m.row >= crate::ui::FIRST_ROW => {
-            let i = state.views[tab.index()].offset + usize::from(m.row - crate::ui::FIRST_ROW);
+        MouseEventKind::Down(MouseButton::Left) if m.row >= super::layout::FIRST_ROW => {
+            let i = state.views[tab.index()].offset + usize::from(m.row - super::layout::FIRST_ROW);
             if i < state.row_count(tab)
-                && usize::from(m.row - crate::ui::FIRST_ROW) < state.table_rows()
+                && usize::from(m.row - super::layout::FIRST_ROW) < state.table_rows()
             {
                 select_index(state, tab, i);
             }

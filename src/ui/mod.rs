@@ -21,51 +21,8 @@ use crate::format;
 use crate::sanitize::clean_truncated;
 use theme::Theme;
 
-/// Rows used by everything but the table body: header, tab bar, table borders and header,
-/// detail strip (2), banner and footer.
-pub const CHROME_ROWS: u16 = 9;
-
-/// Screen row of the tab bar (for mouse clicks).
-pub const TAB_BAR_ROW: u16 = 1;
-/// Screen row of the first table row (header line, tab bar, border, column titles above it).
-pub const FIRST_ROW: u16 = 4;
-
-/// The tab whose title is at column `x` of the tab bar (same text as `render_tabs`).
-pub fn tab_at(state: &State, x: u16) -> Option<Tab> {
-    let mut start = 0u16;
-    for tab in Tab::ALL {
-        let mut label = format!(
-            " {} {} ({}) ",
-            tab.index() + 1,
-            tab.title(),
-            tab_count(state, tab)
-        );
-        let unread = if tab == Tab::Errors {
-            state.unread_errors()
-        } else {
-            0
-        };
-        if unread > 0 {
-            label.push_str(&format!("{unread} new ERROR "));
-        }
-        let end = start + Span::raw(label).width() as u16 + 1;
-        if x < end {
-            return Some(tab);
-        }
-        start = end;
-    }
-    None
-}
-
-/// The count in a tab's title: multi-orders (not tree rows), messages (grouped or not), else
-/// rows. The tab bar and mouse hit-testing both use it, so clicks land where the text is.
-fn tab_count(state: &State, tab: Tab) -> usize {
-    match tab {
-        Tab::Multi => state.multi_orders.len(),
-        Tab::Errors => state.messages.len(),
-        _ => state.row_count(tab),
-    }
-}
+pub use crate::app::layout::{CHROME_ROWS, FIRST_ROW, TAB_BAR_ROW, tab_at};
+use crate::app::layout::{TAB_SEPARATOR, tab_labels};
 
 /// Data older than this many refresh intervals is shown as stale.
 const STALE_AFTER_INTERVALS: i64 = 3;
@@ -204,39 +161,17 @@ fn connection_text(connection: &Connection, theme: &Theme, max_error: usize) -> 
 
 fn render_tabs(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
     let mut spans = Vec::new();
-    for tab in Tab::ALL {
-        let style = if tab == state.tab {
+    for label in tab_labels(state) {
+        let style = if label.tab == state.tab {
             theme.tab_active()
         } else {
             Style::new()
         };
-        // A read that stopped at a cap says so: "Placements (100+ · capped)".
-        let capped = if state.freshness(tab).capped {
-            "+ · capped"
-        } else {
-            ""
-        };
-        spans.push(Span::styled(
-            format!(
-                " {} {} ({}{capped}) ",
-                tab.index() + 1,
-                tab.title(),
-                tab_count(state, tab)
-            ),
-            style,
-        ));
-        let unread = if tab == Tab::Errors {
-            state.unread_errors()
-        } else {
-            0
-        };
-        if unread > 0 {
-            spans.push(Span::styled(
-                format!("{unread} new ERROR "),
-                theme.banner(BannerLevel::Error),
-            ));
+        spans.push(Span::styled(label.title, style));
+        if let Some(badge) = label.badge {
+            spans.push(Span::styled(badge, theme.banner(BannerLevel::Error)));
         }
-        spans.push(Span::styled("│", theme.dim()));
+        spans.push(Span::styled(TAB_SEPARATOR, theme.dim()));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
