@@ -609,3 +609,110 @@ async fn write_bodies_must_be_json_as_the_documents_say() {
     );
     s.shutdown().await;
 }
+
+/// The placements of `order_id` the simulator lists with `extra` query parameters:
+/// (status, body).
+async fn placements(s: &SimHandle, order_id: &str, extra: &str) -> (u16, Value) {
+    api(
+        s,
+        "GET",
+        &format!("/api/placements/?order_id={order_id}&page_size=1000{extra}"),
+        None,
+    )
+    .await
+}
+
+fn placement_times(body: &Value) -> Vec<(String, jiff::Timestamp)> {
+    body["placements"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no placements list: {body}"))
+        .iter()
+        .map(|p| {
+            let at = p["created_at"].as_str().unwrap();
+            (p["id"].as_str().unwrap().to_owned(), at.parse().unwrap())
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn placements_honour_after_and_before_with_and_without_a_zone() {
+    let s = sim().await;
+    // Several steps far enough apart that placements get distinct creation times.
+    for _ in 0..6 {
+        s.advance(1);
+        tokio::time::sleep(Duration::from_millis(15)).await;
+    }
+    // An order with placements from at least three distinct times.
+    let mut found = None;
+    for o in open_orders(&s).await {
+        let (status, body) = placements(&s, &id_of(&o), "").await;
+        assert_eq!(status, 200, "{body}");
+        let mut times: Vec<jiff::Timestamp> =
+            placement_times(&body).iter().map(|(_, t)| *t).collect();
+        times.sort();
+        times.dedup();
+        if times.len() >= 3 {
+            found = Some((id_of(&o), placement_times(&body), times));
+            break;
+        }
+    }
+    let (order_id, all, times) = found.expect("an order with placements at 3 distinct times");
+    let cut = times[1];
+    let later: Vec<&String> = all
+        .iter()
+        .filter(|(_, t)| *t > cut)
+        .map(|(id, _)| id)
+        .collect();
+    let earlier: Vec<&String> = all
+        .iter()
+        .filter(|(_, t)| *t < cut)
+        .map(|(id, _)| id)
+        .collect();
+    assert!(!later.is_empty() && !earlier.is_empty());
+    assert!(
+        later.len() + earlier.len() < all.len(),
+        "some at the cut itself"
+    );
+
+    let naive = cut.strftime("%Y-%m-%dT%H:%M:%S%.6f").to_string();
+    let plus_two = cut
+        .to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(2)))
+        .strftime("%Y-%m-%dT%H:%M:%S%.6f%:z")
+        .to_string()
+        .replace('+', "%2B");
+    for written in [cut.to_string(), naive.clone(), plus_two] {
+        let (status, body) = placements(&s, &order_id, &format!("&after={written}")).await;
+        assert_eq!(status, 200, "after={written}: {body}");
+        let ids: Vec<String> = placement_times(&body)
+            .into_iter()
+            .map(|(id, _)| id)
+            .collect();
+        assert_eq!(ids.iter().collect::<Vec<_>>(), later, "after={written}");
+        assert_eq!(body["count"], later.len(), "after={written}");
+
+        let (status, body) = placements(&s, &order_id, &format!("&before={written}")).await;
+        assert_eq!(status, 200, "before={written}: {body}");
+        let ids: Vec<String> = placement_times(&body)
+            .into_iter()
+            .map(|(id, _)| id)
+            .collect();
+        assert_eq!(ids.iter().collect::<Vec<_>>(), earlier, "before={written}");
+    }
+    // A bare date long ago: everything.
+    let (status, body) = placements(&s, &order_id, "&after=2020-01-01").await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(placement_times(&body).len(), all.len());
+
+    // Not ISO 8601: the document's 400 for a bad date parameter.
+    for bad in ["yesterday", "2024-13-01T00:00:00Z", "1700000000000"] {
+        assert_eq!(
+            placements(&s, &order_id, &format!("&after={bad}")).await,
+            (400, json!({"message": "Invalid after date format"})),
+            "after={bad}"
+        );
+    }
+    assert_eq!(
+        placements(&s, &order_id, "&before=soon").await,
+        (400, json!({"message": "Invalid before date format"}))
+    );
+}

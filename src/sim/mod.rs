@@ -239,7 +239,9 @@ impl SimHandle {
     }
 
     /// Base URL of the Anboto-style endpoints (`http://127.0.0.1:PORT/anboto`); they accept
-    /// [`anboto::DEMO_KEY`] signed with [`anboto::DEMO_SECRET_B64`].
+    /// [`anboto::DEMO_KEY`] signed with [`anboto::DEMO_SECRET_B64`] (HMAC-SHA256, `X-SIGN` in
+    /// hex or base64) and [`anboto::DEMO_RSA_KEY`] signed with the RSA key whose public half is
+    /// [`anboto::DEMO_RSA_PUBLIC_PEM`].
     pub fn anboto_url(&self) -> String {
         format!("http://{}/anboto", self.addr)
     }
