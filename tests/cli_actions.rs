@@ -141,6 +141,48 @@ async fn cancel_all_of_an_account() {
 }
 
 #[tokio::test]
+async fn resume_all_is_one_resume_all_orders_request_and_audited() {
+    let s = sim().await;
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let (code, _, _) = run(&s, dir.path(), &["pause", ID, "--yes"], "").await;
+    assert_eq!(code, 0);
+    s.clear_requests();
+    let (code, out, _) = run(&s, dir.path(), &["resume", "--all", "--yes"], "").await;
+    assert_eq!(code, 0, "{out}");
+    // The plan lists the paused orders (ours among them), then one venue-wide request.
+    assert!(out.contains(&format!("  {ID}")), "{out}");
+    assert!(
+        out.contains("as one request (POST /api/resume_all_orders/)"),
+        "{out}"
+    );
+    let writes: Vec<_> = s
+        .requests()
+        .into_iter()
+        .filter(|r| r.method != "GET")
+        .map(|r| (r.method, r.path, r.query, r.body))
+        .collect();
+    assert_eq!(
+        writes,
+        [(
+            "POST".to_string(),
+            "/api/resume_all_orders/".to_string(),
+            None,
+            String::new()
+        )]
+    );
+    assert!(out.contains("all orders: Successfully resumed"), "{out}");
+    let audit = std::fs::read_to_string(dir.path().join("audit.jsonl")).unwrap_or_default();
+    let lines: Vec<serde_json::Value> = audit
+        .lines()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .collect();
+    assert_eq!(lines.len(), 2, "{audit}");
+    assert_eq!(lines[1]["action"], "resume all");
+    assert_eq!(lines[1]["source"], "cli");
+    s.shutdown().await;
+}
+
+#[tokio::test]
 async fn read_only_lets_no_write_request_leave() {
     let s = sim().await;
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
