@@ -149,7 +149,10 @@ fn the_bulk_reply_is_counted_per_order_and_frees_every_order() {
     mark(&mut s, &["7001", "7003"]);
     ch(&mut s, 'c');
     let lines = confirm_lines(&s);
-    assert!(lines.contains(&"Cancel 2 marked order(s)".to_string()), "{lines:?}");
+    assert!(
+        lines.contains(&"Cancel 2 marked order(s)".to_string()),
+        "{lines:?}"
+    );
     let cmds = ch(&mut s, 'y');
     assert_eq!(cmds, vec![cancel_many("anboto", &["7001", "7003"])]);
     assert!(s.in_flight.contains(&id("7001")) && s.in_flight.contains(&id("7003")));
@@ -201,7 +204,8 @@ fn the_bulk_reply_is_counted_per_order_and_frees_every_order() {
     let b = s.banner.clone().unwrap();
     assert_eq!(b.level, blotter::app::BannerLevel::Error);
     assert!(
-        b.text.starts_with("Cancel of 2 order(s) on Anboto in one request failed:")
+        b.text
+            .starts_with("Cancel of 2 order(s) on Anboto in one request failed:")
             && b.text.contains("7003: INVALID_ORDER"),
         "{}",
         b.text
@@ -217,7 +221,10 @@ fn marked_rows_are_split_at_the_venues_maximum_and_tread_rows_cancel_one_by_one(
     mark(&mut s, &["7001", "7002", "7003", "tf-1"]);
     ch(&mut s, 'c');
     let lines = confirm_lines(&s);
-    assert!(lines.contains(&"Cancel 4 marked order(s)".to_string()), "{lines:?}");
+    assert!(
+        lines.contains(&"Cancel 4 marked order(s)".to_string()),
+        "{lines:?}"
+    );
     assert!(
         lines
             .iter()
@@ -337,6 +344,7 @@ async fn marked_anboto_rows_reach_the_simulator_as_one_signed_cancel_many() {
         .send_to(venue, blotter::feed::FeedCommand::Act(action.clone()))
         .unwrap();
     pump(&mut s, &mut rx, 30, |s| s.in_flight.is_empty()).await;
+    assert!(s.in_flight.is_empty(), "{:?}", s.in_flight);
     let banner = s.banner.clone().unwrap().text;
     assert!(
         banner.starts_with(&format!(
@@ -369,5 +377,36 @@ async fn marked_anboto_rows_reach_the_simulator_as_one_signed_cancel_many() {
         "exactly one signed cancelMany, to Anboto, and nothing else"
     );
     feed_handle.stop();
+    sim.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_order_in_a_cancel_many_is_named_in_the_error() {
+    let sim = blotter::sim::spawn(blotter::sim::SimConfig {
+        auto_advance: false,
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    let venues = blotter::desk::demo_venues(&sim, Duration::from_secs(5)).unwrap();
+    let (_, anboto) = venues
+        .into_iter()
+        .find(|(id, _)| id.as_str() == "anboto")
+        .unwrap();
+    // 7002 is open; 7005 was rejected by the venue, so its cancel is refused.
+    let result = anboto
+        .act(&Action::CancelMany {
+            venue: v("anboto"),
+            order_ids: vec![id("7002"), id("7005")],
+        })
+        .await;
+    assert_eq!(
+        result,
+        Err(VenueError::Http {
+            status: 200,
+            message: "1 of 2 cancels refused: 7005: INVALID_ORDER: Order is REJECTED".into(),
+            retry_after_secs: None,
+        })
+    );
     sim.shutdown().await;
 }

@@ -498,8 +498,16 @@ fn kill_actions(
             None if cancel => {
                 let on_venue: Vec<&Order> = orders.iter().filter(|o| &o.venue == venue).collect();
                 let cancels = cancel_actions(venue, caps, &on_venue);
-                if cancels.iter().any(|a| matches!(a, Action::CancelMany { .. })) {
-                    notes.push(bulk_cancel_note(state, venue, on_venue.len(), cancels.len()));
+                if cancels
+                    .iter()
+                    .any(|a| matches!(a, Action::CancelMany { .. }))
+                {
+                    notes.push(bulk_cancel_note(
+                        state,
+                        venue,
+                        on_venue.len(),
+                        cancels.len(),
+                    ));
                 }
                 actions.extend(cancels);
             }
@@ -1021,7 +1029,10 @@ fn ask_action(state: &mut State, action: KeyAction) {
                         let on_venue: Vec<&Order> =
                             targets.iter().filter(|o| &o.venue == venue).collect();
                         let cancels = cancel_actions(venue, caps, &on_venue);
-                        if cancels.iter().any(|a| matches!(a, Action::CancelMany { .. })) {
+                        if cancels
+                            .iter()
+                            .any(|a| matches!(a, Action::CancelMany { .. }))
+                        {
                             bulk_notes.push(bulk_cancel_note(
                                 state,
                                 venue,
