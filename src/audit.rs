@@ -100,7 +100,12 @@ pub fn entry(
         Action::PauseMulti(_) | Action::ResumeMulti(_) | Action::CancelMulti(_) => {
             ("multi-order", Value::Null)
         }
-        Action::PauseAll { .. } => ("all orders", Value::Null),
+        Action::PauseAll { .. } | Action::ResumeAll { .. } => ("all orders", Value::Null),
+        // A bulk cancel names every order it carried (`order_id` only says how many).
+        Action::CancelMany { order_ids, .. } => (
+            "orders",
+            json!({ "order_ids": order_ids.iter().map(|i| clean(i.as_str()).into_owned()).collect::<Vec<_>>() }),
+        ),
         Action::CancelAll { account_names, .. } if account_names.is_empty() => {
             ("all orders", Value::Null)
         }
@@ -142,7 +147,7 @@ pub struct AuditEntry {
     pub venue: String,
     /// `pause`, `resume`, `cancel`, `amend`, … (`action`).
     pub action: String,
-    /// `order`, `multi-order`, `account`, `all orders` (`scope`).
+    /// `order`, `orders` (a bulk cancel by id), `multi-order`, `account`, `all orders` (`scope`).
     pub scope: String,
     /// The order or multi-order id, or the stand-in for a venue-wide action (`order_id`).
     pub order_id: String,

@@ -469,8 +469,9 @@ enum Verb {
     Cancel,
 }
 
-/// `blotter pause|resume|cancel`: plan, confirm (unless --yes), act one order at a time,
-/// print each reply, audit each, exit 1 if any failed.
+/// `blotter pause|resume|cancel`: plan, confirm (unless --yes), act (one venue-wide request for
+/// `--all` where the venue has one, bulk cancels by id where it has those, else one request
+/// per order), print each reply, audit each request, exit 1 if any failed.
 async fn run_actions(cfg: Config, verb: Verb, args: ActArgs, venue: Option<String>) -> Result<i32> {
     use blotter::domain::OrderId;
     use blotter::venue::Action;
@@ -483,6 +484,10 @@ async fn run_actions(cfg: Config, verb: Verb, args: ActArgs, venue: Option<Strin
                 args.account
                     .as_ref()
                     .is_none_or(|a| o.account_names.contains(a))
+            })
+            // Only paused orders can be resumed.
+            .filter(|o| {
+                !matches!(verb, Verb::Resume) || o.status == blotter::domain::OrderStatus::Paused
             })
             .map(|o| o.id)
             .collect()
@@ -503,7 +508,9 @@ async fn run_actions(cfg: Config, verb: Verb, args: ActArgs, venue: Option<Strin
         println!("  {id}");
     }
     // `--all` goes out as one venue-wide request where the venue has one for that scope
-    // (cancel_all_orders takes accounts; pause_all_orders has no account filter).
+    // (cancel_all_orders takes accounts; pause_all_orders and resume_all_orders have no account
+    // filter); else a cancel goes out as bulk cancels by id where the venue has them
+    // (Anboto cancelMany), else one request per order. Each venue spells its own paths.
     let caps = venue.capabilities();
     let wide = match (args.all, verb, &args.account) {
         (true, Verb::Cancel, account) if caps.cancel_all => Some(Action::CancelAll {
@@ -513,27 +520,51 @@ async fn run_actions(cfg: Config, verb: Verb, args: ActArgs, venue: Option<Strin
         (true, Verb::Pause, None) if caps.pause_all => Some(Action::PauseAll {
             venue: Default::default(),
         }),
+        (true, Verb::Resume, None) if caps.resume_all => Some(Action::ResumeAll {
+            venue: Default::default(),
+        }),
         _ => None,
+    };
+    let describe = |a: &Action| {
+        venue
+            .describe_request(a)
+            .unwrap_or_else(|| a.verb().to_string())
     };
     let actions: Vec<Action> = match wide {
         Some(a) => {
+            let also = match a {
+                Action::CancelAll { .. } => ", paused orders included",
+                _ => "",
+            };
             println!(
-                "  as one request ({}): also reaches orders placed since this list was fetched",
-                match a {
-                    Action::PauseAll { .. } => "POST /api/pause_all_orders/",
-                    _ => "POST /api/cancel_all_orders/, paused orders included",
-                }
+                "  as one request ({}{also}): also reaches orders placed since this list was fetched",
+                describe(&a)
             );
             vec![a]
         }
-        None => ids
-            .iter()
-            .map(|id| match verb {
-                Verb::Pause => Action::Pause(id.clone()),
-                Verb::Resume => Action::Resume(id.clone()),
-                Verb::Cancel => Action::Cancel(id.clone()),
-            })
-            .collect(),
+        None => match (verb, caps.cancel_many_chunks(&ids)) {
+            (Verb::Cancel, Some(chunks)) => {
+                let bulk: Vec<Action> = chunks
+                    .into_iter()
+                    .map(|order_ids| Action::CancelMany {
+                        venue: Default::default(),
+                        order_ids,
+                    })
+                    .collect();
+                for a in &bulk {
+                    println!("  as one request: {}", describe(a));
+                }
+                bulk
+            }
+            _ => ids
+                .iter()
+                .map(|id| match verb {
+                    Verb::Pause => Action::Pause(id.clone()),
+                    Verb::Resume => Action::Resume(id.clone()),
+                    Verb::Cancel => Action::Cancel(id.clone()),
+                })
+                .collect(),
+        },
     };
     if !args.yes && !confirm_on_stdin()? {
         eprintln!("not confirmed: nothing sent");

@@ -141,6 +141,98 @@ async fn cancel_all_of_an_account() {
 }
 
 #[tokio::test]
+async fn resume_all_is_one_resume_all_orders_request_and_audited() {
+    let s = sim().await;
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let (code, _, _) = run(&s, dir.path(), &["pause", ID, "--yes"], "").await;
+    assert_eq!(code, 0);
+    s.clear_requests();
+    let (code, out, _) = run(&s, dir.path(), &["resume", "--all", "--yes"], "").await;
+    assert_eq!(code, 0, "{out}");
+    // The plan lists the paused orders (ours among them), then one venue-wide request.
+    assert!(out.contains(&format!("  {ID}")), "{out}");
+    assert!(
+        out.contains("as one request (POST /api/resume_all_orders/)"),
+        "{out}"
+    );
+    let writes: Vec<_> = s
+        .requests()
+        .into_iter()
+        .filter(|r| r.method != "GET")
+        .map(|r| (r.method, r.path, r.query, r.body))
+        .collect();
+    assert_eq!(
+        writes,
+        [(
+            "POST".to_string(),
+            "/api/resume_all_orders/".to_string(),
+            None,
+            String::new()
+        )]
+    );
+    assert!(out.contains("all orders: Successfully resumed"), "{out}");
+    let audit = std::fs::read_to_string(dir.path().join("audit.jsonl")).unwrap_or_default();
+    let lines: Vec<serde_json::Value> = audit
+        .lines()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .collect();
+    assert_eq!(lines.len(), 2, "{audit}");
+    assert_eq!(lines[1]["action"], "resume all");
+    assert_eq!(lines[1]["scope"], "all orders");
+    assert_eq!(lines[1]["source"], "cli");
+    s.shutdown().await;
+}
+
+/// `cancel --all` on Anboto (the embedded demo desk: no config, no venue URL) is one
+/// `cancelMany` carrying every open order, printed once and audited once with every id.
+#[tokio::test]
+async fn cancel_all_on_anboto_is_one_cancel_many_naming_every_order() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_blotter"))
+        .arg("--log-file")
+        .arg(dir.path().join("log"))
+        .arg("--audit-file")
+        .arg(dir.path().join("audit.jsonl"))
+        .args(["--venue", "anboto", "cancel", "--all", "--yes"])
+        .env("HOME", dir.path())
+        .env_remove("TREADFI_API_KEY")
+        .stdin(Stdio::null())
+        .output()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    let listed: Vec<&str> = stdout
+        .lines()
+        .filter_map(|l| l.strip_prefix("  "))
+        .filter(|l| !l.starts_with("as one request"))
+        .collect();
+    assert!(listed.len() >= 2, "{stdout}");
+    assert!(
+        stdout.contains(&format!(
+            "  as one request: POST /api/v2/trading/order/cancelMany ({} order id(s))",
+            listed.len()
+        )),
+        "{stdout}"
+    );
+    assert_eq!(
+        stdout.matches("Cancel requested for").count(),
+        1,
+        "one reply for one request: {stdout}"
+    );
+    let audit = std::fs::read_to_string(dir.path().join("audit.jsonl")).unwrap_or_default();
+    let lines: Vec<serde_json::Value> = audit
+        .lines()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .collect();
+    assert_eq!(lines.len(), 1, "{audit}");
+    assert_eq!(lines[0]["action"], "cancel many");
+    assert_eq!(lines[0]["scope"], "orders");
+    assert_eq!(lines[0]["changes"]["order_ids"], serde_json::json!(listed));
+    assert_eq!(lines[0]["outcome"]["ok"], true);
+}
+
+#[tokio::test]
 async fn read_only_lets_no_write_request_leave() {
     let s = sim().await;
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));

@@ -495,16 +495,64 @@ fn kill_actions(
                 ));
                 actions.push(a);
             }
-            None => actions.extend(orders.iter().filter(|o| &o.venue == venue).map(|o| {
-                if cancel {
-                    Action::Cancel(o.id.clone())
-                } else {
-                    Action::Pause(o.id.clone())
+            None if cancel => {
+                let on_venue: Vec<&Order> = orders.iter().filter(|o| &o.venue == venue).collect();
+                let cancels = cancel_actions(venue, caps, &on_venue);
+                if cancels
+                    .iter()
+                    .any(|a| matches!(a, Action::CancelMany { .. }))
+                {
+                    notes.push(bulk_cancel_note(
+                        state,
+                        venue,
+                        on_venue.len(),
+                        cancels.len(),
+                    ));
                 }
-            })),
+                actions.extend(cancels);
+            }
+            None => actions.extend(
+                orders
+                    .iter()
+                    .filter(|o| &o.venue == venue)
+                    .map(|o| Action::Pause(o.id.clone())),
+            ),
         }
     }
     (actions, notes)
+}
+
+/// The requests that cancel `orders` (all of `venue`): where the venue has a bulk cancel by id
+/// ([`crate::venue::Capabilities::cancel_many`]), one [`Action::CancelMany`] per chunk of at
+/// most `cancel_many_max` ids; else one [`Action::Cancel`] per order.
+fn cancel_actions(
+    venue: &VenueId,
+    caps: crate::venue::Capabilities,
+    orders: &[&Order],
+) -> Vec<Action> {
+    let ids: Vec<OrderId> = orders.iter().map(|o| o.id.clone()).collect();
+    match caps.cancel_many_chunks(&ids) {
+        Some(chunks) => chunks
+            .into_iter()
+            .map(|order_ids| match <[OrderId; 1]>::try_from(order_ids) {
+                // One id: the plain cancel (same request count, per-order reply).
+                Ok([one]) => Action::Cancel(one),
+                Err(order_ids) => Action::CancelMany {
+                    venue: venue.clone(),
+                    order_ids,
+                },
+            })
+            .collect(),
+        None => ids.into_iter().map(Action::Cancel).collect(),
+    }
+}
+
+/// The confirmation line for a bulk cancel by id: how many orders in how many requests.
+fn bulk_cancel_note(state: &State, venue: &VenueId, orders: usize, requests: usize) -> String {
+    format!(
+        "{}: {orders} order(s) cancelled by id in {requests} bulk request(s)",
+        state.venue_name(venue)
+    )
 }
 
 /// `12,345.00 USDT + 500 USD`-style total notional per quote asset (executed, else target).
@@ -709,6 +757,29 @@ fn send_all(state: &mut State, confirm: Confirm) -> Vec<Command> {
 }
 
 fn send(state: &mut State, action: Action) -> Vec<Command> {
+    let action = match action {
+        // A bulk cancel is in flight for each of its orders: orders with an action still
+        // pending are dropped from it (never sent twice), the rest are marked in flight.
+        Action::CancelMany { venue, order_ids } => {
+            let total = order_ids.len();
+            let order_ids: Vec<OrderId> = order_ids
+                .into_iter()
+                .filter(|id| !state.in_flight.contains(id))
+                .collect();
+            if order_ids.is_empty() {
+                state.banner = Some(error(
+                    state,
+                    format!(
+                        "An action on each of those {total} orders is still waiting for the venue; not sent again."
+                    ),
+                ));
+                return Vec::new();
+            }
+            state.in_flight.extend(order_ids.iter().cloned());
+            Action::CancelMany { venue, order_ids }
+        }
+        other => other,
+    };
     let id = action.order_id();
     let Some(venue) = action.venue().cloned().or_else(|| state.venue_of(&id)) else {
         state.banner = Some(error(
@@ -721,7 +792,8 @@ fn send(state: &mut State, action: Action) -> Vec<Command> {
         ));
         return Vec::new();
     };
-    if !state.in_flight.insert(id.clone()) {
+    // A bulk cancel's orders were marked in flight above.
+    if !matches!(action, Action::CancelMany { .. }) && !state.in_flight.insert(id.clone()) {
         state.banner = Some(error(
             state,
             format!(
@@ -932,14 +1004,47 @@ fn ask_action(state: &mut State, action: KeyAction) {
                 state.banner = Some(error(state, format!("Nothing sent: {why}")));
                 return;
             }
-            let actions: Vec<Action> = targets
-                .iter()
-                .map(|o| match action {
-                    KeyAction::Pause => Action::Pause(o.id.clone()),
-                    KeyAction::Resume => Action::Resume(o.id.clone()),
-                    _ => Action::Cancel(o.id.clone()),
-                })
-                .collect();
+            let mut bulk_notes = Vec::new();
+            let actions: Vec<Action> = match action {
+                KeyAction::Pause | KeyAction::Resume => targets
+                    .iter()
+                    .map(|o| match action {
+                        KeyAction::Pause => Action::Pause(o.id.clone()),
+                        _ => Action::Resume(o.id.clone()),
+                    })
+                    .collect(),
+                _ => {
+                    // Per venue, in first-seen order: a bulk cancel by id where the venue has one.
+                    let mut venues: Vec<&VenueId> = Vec::new();
+                    for o in &targets {
+                        if !venues.contains(&&o.venue) {
+                            venues.push(&o.venue);
+                        }
+                    }
+                    let mut out = Vec::new();
+                    for venue in venues {
+                        let caps = state
+                            .capabilities(venue)
+                            .unwrap_or(crate::venue::Capabilities::NONE);
+                        let on_venue: Vec<&Order> =
+                            targets.iter().filter(|o| &o.venue == venue).collect();
+                        let cancels = cancel_actions(venue, caps, &on_venue);
+                        if cancels
+                            .iter()
+                            .any(|a| matches!(a, Action::CancelMany { .. }))
+                        {
+                            bulk_notes.push(bulk_cancel_note(
+                                state,
+                                venue,
+                                on_venue.len(),
+                                cancels.len(),
+                            ));
+                        }
+                        out.extend(cancels);
+                    }
+                    out
+                }
+            };
             let Some((first, rest)) = actions.split_first() else {
                 state.banner = Some(error(
                     state,
@@ -949,9 +1054,10 @@ fn ask_action(state: &mut State, action: KeyAction) {
             };
             let verb = action.footer_word().unwrap_or("act");
             let mut lines = vec![
-                format!("{} {} marked order(s)", capitalise(verb), actions.len()),
+                format!("{} {} marked order(s)", capitalise(verb), targets.len()),
                 format!("Notional affected: {}", notional_summary(&targets)),
             ];
+            lines.extend(bulk_notes);
             lines.extend(left_out);
             lines.extend(targets.iter().take(6).map(format::order_summary));
             if targets.len() > 6 {
@@ -959,7 +1065,7 @@ fn ask_action(state: &mut State, action: KeyAction) {
             }
             state.modal = Some(Modal::Confirm(Confirm {
                 action: first.clone(),
-                title: format!("{} {} marked orders?", capitalise(verb), actions.len()),
+                title: format!("{} {} marked orders?", capitalise(verb), targets.len()),
                 lines,
                 yes: false,
                 more: rest.to_vec(),
@@ -1400,11 +1506,41 @@ fn on_feed(state: &mut State, ev: FeedEvent) -> Vec<Command> {
         FeedEvent::ActionDone { action, result, at } => {
             let target = action.order_id();
             state.in_flight.remove(&target);
+            if let Action::CancelMany { order_ids, .. } = &action {
+                for id in order_ids {
+                    state.in_flight.remove(id);
+                }
+            }
             let id = if action.venue().is_some() {
                 target.to_string()
             } else {
                 target.short().to_string()
             };
+            if let Action::CancelMany { venue, order_ids } = &action {
+                // Counted per order; a success is "requested", never "cancelled": the venue
+                // only starts the cancels (its orders go PENDING_CANCEL).
+                let head = format!(
+                    "Cancel of {} order(s) on {} in one request",
+                    order_ids.len(),
+                    state.venue_name(venue)
+                );
+                state.banner = Some(match result {
+                    Ok(reply) => Banner {
+                        text: format!(
+                            "{head}: {}. Each order's final state shows on the next refresh.",
+                            reply.message
+                        ),
+                        level: BannerLevel::Success,
+                        at,
+                    },
+                    Err(e) => Banner {
+                        text: format!("{head} failed: {}", describe(&e)),
+                        level: BannerLevel::Error,
+                        at,
+                    },
+                });
+                return cmds;
+            }
             state.banner = Some(match result {
                 Ok(reply) => Banner {
                     text: format!("{} {}: {}", capitalise(action.verb()), id, reply.message),

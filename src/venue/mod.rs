@@ -36,10 +36,24 @@ pub struct Capabilities {
     /// One request cancels every open order, optionally of some accounts
     /// (`POST /api/cancel_all_orders/` with `account_names`).
     pub cancel_all: bool,
+    /// One request resumes every paused order ([`Action::ResumeAll`]; Tread:
+    /// `POST /api/resume_all_orders/`, no account filter).
+    #[serde(default)]
+    pub resume_all: bool,
+    /// One request cancels a list of orders by id ([`Action::CancelMany`]; Anboto:
+    /// `POST /api/v2/trading/order/cancelMany`).
+    #[serde(default)]
+    pub cancel_many: bool,
+    /// Most order ids one [`Action::CancelMany`] may carry (callers split longer lists);
+    /// `None`: the venue documents no limit.
+    #[serde(default)]
+    pub cancel_many_max: Option<usize>,
 }
 
 impl Capabilities {
-    /// Everything supported (Tread.fi).
+    /// Everything Tread.fi supports: every single-order action, multi-orders, push, and the
+    /// venue-wide `pause_all_orders`, `resume_all_orders`, `cancel_all_orders`. No bulk cancel
+    /// by id ([`Capabilities::cancel_many`]): the Tread documents have none for single orders.
     pub const ALL: Capabilities = Capabilities {
         pause: true,
         resume: true,
@@ -49,6 +63,9 @@ impl Capabilities {
         push: true,
         pause_all: true,
         cancel_all: true,
+        resume_all: true,
+        cancel_many: false,
+        cancel_many_max: None,
     };
 
     /// Nothing supported: read-only, no multi-orders, no push channel.
@@ -61,7 +78,22 @@ impl Capabilities {
         push: false,
         pause_all: false,
         cancel_all: false,
+        resume_all: false,
+        cancel_many: false,
+        cancel_many_max: None,
     };
+
+    /// The bulk requests cancelling `ids` takes on this venue: `None` without
+    /// [`Capabilities::cancel_many`] (one cancel per order instead), else the ids in chunks of
+    /// at most [`Capabilities::cancel_many_max`] (one chunk when the venue documents no limit),
+    /// input order kept. No ids → no chunks.
+    pub fn cancel_many_chunks(&self, ids: &[OrderId]) -> Option<Vec<Vec<OrderId>>> {
+        if !self.cancel_many {
+            return None;
+        }
+        let size = self.cancel_many_max.unwrap_or(usize::MAX).max(1);
+        Some(ids.chunks(size).map(<[OrderId]>::to_vec).collect())
+    }
 }
 
 /// The fields of an amend (`POST /api/amend_order/` `changes`). Only set fields are sent.
@@ -320,6 +352,8 @@ impl Venue for ReadOnly {
             cancel: false,
             pause_all: false,
             cancel_all: false,
+            resume_all: false,
+            cancel_many: false,
             ..self.inner.capabilities()
         }
     }
@@ -365,6 +399,10 @@ impl Venue for ReadOnly {
 
     fn fills(&self, order_id: &OrderId) -> BoxFuture<'_, VenueResult<Page<Fill>>> {
         self.inner.fills(order_id)
+    }
+
+    fn describe_request(&self, action: &Action) -> Option<String> {
+        self.inner.describe_request(action)
     }
 
     fn act(&self, action: &Action) -> BoxFuture<'_, VenueResult<ActionReply>> {
@@ -473,6 +511,14 @@ pub trait Venue: Send + Sync {
                 .collect()
                 .await
         })
+    }
+
+    /// The request [`Venue::act`] would send for `action`, as `METHOD /path` (e.g. Tread
+    /// `POST /api/pause_all_orders/`), for plans and confirmations: each venue spells its own
+    /// paths. `None` when the venue does not say (or has no such request).
+    fn describe_request(&self, action: &Action) -> Option<String> {
+        let _ = action;
+        None
     }
 
     /// Carry out one action; one request.

@@ -30,7 +30,9 @@ pub const DEFAULT_RECV_WINDOW_MS: u64 = 5000;
 const NAME: &str = "Anboto";
 
 /// What Anboto supports: cancel only (no pause/resume/amend endpoints, no multi-orders, no push
-/// channel in the v2 trading API).
+/// channel in the v2 trading API), one order at a time (`order/cancel`) or many by id in one
+/// request (`order/cancelMany`, `CancelManyParentOrdersRequest.orders`: the document gives the
+/// list no maximum). No venue-wide cancel/pause/resume.
 pub const ANBOTO_CAPABILITIES: Capabilities = Capabilities {
     pause: false,
     resume: false,
@@ -40,6 +42,9 @@ pub const ANBOTO_CAPABILITIES: Capabilities = Capabilities {
     push: false,
     pause_all: false,
     cancel_all: false,
+    resume_all: false,
+    cancel_many: true,
+    cancel_many_max: None,
 };
 
 /// An Anboto connection: base URL, API key, decoded HMAC secret, signature encoding, receive
@@ -479,7 +484,23 @@ impl AnbotoClient {
             });
         }
         let summaries = self.cancel_many(ids).await?;
-        let failures: Vec<String> = summaries.iter().filter_map(|s| s.failure()).collect();
+        // Each refusal names its order where the summary does (`order_id`, else
+        // `client_order_id`), so the banner can say which orders were not cancelled.
+        let failures: Vec<String> = summaries
+            .iter()
+            .filter_map(|s| {
+                let failure = s.failure()?;
+                let who = s
+                    .order_id
+                    .as_ref()
+                    .map(ToString::to_string)
+                    .or_else(|| s.client_order_id.clone());
+                Some(match who {
+                    Some(id) => format!("{id}: {failure}"),
+                    None => failure,
+                })
+            })
+            .collect();
         if !failures.is_empty() {
             return Err(VenueError::Http {
                 status: 200,
@@ -506,6 +527,19 @@ impl Venue for AnbotoClient {
 
     fn capabilities(&self) -> Capabilities {
         ANBOTO_CAPABILITIES
+    }
+
+    /// `POST /api/v2/trading/order/cancel` and `POST /api/v2/trading/order/cancelMany` (with
+    /// the number of ids); `None` for actions Anboto does not have.
+    fn describe_request(&self, action: &Action) -> Option<String> {
+        match action {
+            Action::Cancel(_) => Some("POST /api/v2/trading/order/cancel".into()),
+            Action::CancelMany { order_ids, .. } => Some(format!(
+                "POST /api/v2/trading/order/cancelMany ({} order id(s))",
+                order_ids.len()
+            )),
+            _ => None,
+        }
     }
 
     /// `GET /api/v2/trading/order/open`, without rows in a final state (`FILLED`,

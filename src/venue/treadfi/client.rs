@@ -368,6 +368,14 @@ impl Venue for TreadfiClient {
         Capabilities::ALL
     }
 
+    /// `METHOD /path` of the request [`Venue::act`] sends (query included, e.g.
+    /// `POST /api/cancel_all_orders/?exclude_paused=false`); `None` for
+    /// [`Action::CancelMany`], which Tread does not have.
+    fn describe_request(&self, action: &Action) -> Option<String> {
+        let (method, path, _) = action_request(action);
+        (!path.is_empty()).then(|| format!("{method} {path}"))
+    }
+
     fn active_orders(&self) -> BoxFuture<'_, VenueResult<Page<Order>>> {
         Box::pin(async move {
             let body = self.get("/api/active_orders/?exclude_paused=false").await?;
