@@ -649,7 +649,10 @@ async fn run_tui(cfg: Config, record: Option<PathBuf>) -> Result<()> {
     let Desk { venues, demo } = connect_desk(&cfg, true).await?;
     let states = venues
         .iter()
-        .map(|(id, v)| blotter::app::VenueState::new(id.clone(), v.name(), v.capabilities()))
+        .map(|(id, v)| {
+            blotter::app::VenueState::new(id.clone(), v.name(), v.capabilities())
+                .described_by(v.as_ref())
+        })
         .collect();
     let mut state = State::with_venues(states, jiff::Timestamp::now());
     state.apply_prefs(&cfg.prefs().map_err(|e| eyre!(e))?);

@@ -679,6 +679,19 @@ pub struct VenueState {
     pub push: PushStatus,
     /// Per-tab freshness of this venue's data.
     pub freshness: [Freshness; 4],
+    /// How its venue-wide requests read on screen, in the venue's own words.
+    pub wide_requests: WideRequests,
+}
+
+/// How a venue's venue-wide requests read in a confirmation, from
+/// [`crate::venue::Venue::describe_request`] (e.g. `POST /api/pause_all_orders/`), so no venue
+/// path is spelled outside its adapter. `None`: the venue did not say (shown generically).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct WideRequests {
+    /// The pause-everything request.
+    pub pause_all: Option<String>,
+    /// The cancel-everything request (paused orders included).
+    pub cancel_all: Option<String>,
 }
 
 impl VenueState {
@@ -691,7 +704,22 @@ impl VenueState {
             connection: Connection::Connecting,
             push: PushStatus::Connecting,
             freshness: Default::default(),
+            wide_requests: WideRequests::default(),
         }
+    }
+
+    /// This venue with its venue-wide requests described by the venue itself.
+    pub fn described_by(mut self, venue: &dyn crate::venue::Venue) -> Self {
+        use crate::venue::Action;
+        let id = self.id.clone();
+        self.wide_requests = WideRequests {
+            pause_all: venue.describe_request(&Action::PauseAll { venue: id.clone() }),
+            cancel_all: venue.describe_request(&Action::CancelAll {
+                venue: id,
+                account_names: Vec::new(),
+            }),
+        };
+        self
     }
 }
 

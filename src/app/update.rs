@@ -485,9 +485,16 @@ fn kill_actions(
         };
         match wide {
             Some(a) => {
+                let wide = state
+                    .venue(venue)
+                    .map(|v| v.wide_requests.clone())
+                    .unwrap_or_default();
                 let what = match &a {
-                    Action::PauseAll { .. } => "POST /api/pause_all_orders/".to_string(),
-                    _ => "POST /api/cancel_all_orders/ (paused orders too)".to_string(),
+                    Action::PauseAll { .. } => wide.pause_all.unwrap_or_else(|| "pause all".into()),
+                    _ => format!(
+                        "{} (paused orders too)",
+                        wide.cancel_all.unwrap_or_else(|| "cancel all".into())
+                    ),
                 };
                 notes.push(format!(
                     "{}: one request, {what} — also reaches orders not on screen yet",

@@ -469,7 +469,10 @@ fn session_state(
 ) -> State {
     let venues = hubs
         .iter()
-        .map(|h| VenueState::new(h.id().clone(), h.venue().name(), h.venue().capabilities()))
+        .map(|h| {
+            VenueState::new(h.id().clone(), h.venue().name(), h.venue().capabilities())
+                .described_by(h.venue().as_ref())
+        })
         .collect();
     let mut state = State::with_venues(venues, Timestamp::now());
     state.who = Some(who(identity));

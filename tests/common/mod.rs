@@ -192,6 +192,14 @@ pub fn messages() -> Vec<OrderMessage> {
 pub fn loaded_state() -> State {
     let now = ts(NOW);
     let mut s = State::new("Tread.fi", Capabilities::ALL, now);
+    // The venue-wide requests as the Tread.fi adapter itself describes them.
+    let tread = blotter::venue::treadfi::TreadfiClient::new(
+        "http://127.0.0.1:9",
+        None,
+        std::time::Duration::from_secs(1),
+    )
+    .unwrap();
+    s.venues[0] = s.venues[0].clone().described_by(&tread);
     s.size = (160, 30);
     let at = ts("2024-01-15T10:29:58Z");
     feed(
