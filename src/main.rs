@@ -924,7 +924,7 @@ async fn run_sim(listen: SocketAddr, cfg: SimConfig, faults: sim::Faults) -> Res
         handle.base_url(),
     );
     println!(
-        "simulated Anboto v2 venue on {} (demo key {}; the demo secret is DEMO_SECRET_B64 in src/sim/anboto.rs; hex signatures)",
+        "simulated Anboto v2 venue on {} (demo key {}; the demo secret is DEMO_SECRET_B64 in src/sim/anboto.rs; HMAC signatures in hex or base64, or RSA-SHA256 with the RSA demo key)",
         handle.anboto_url(),
         sim::anboto::DEMO_KEY,
     );
