@@ -1,0 +1,384 @@
+//! Keys and the mouse in normal mode (no dialog open): tabs, navigation, filter, the actions a
+//! key asks for, the multi-order tree, freeze, copy and saved views.
+
+use super::*;
+
+/// Wheel scrolls the selection; a left click on the tab bar switches tab, on a table row
+/// selects it (only when no dialog is open).
+pub(super) fn on_mouse(state: &mut State, m: crossterm::event::MouseEvent) {
+    use crossterm::event::{MouseButton, MouseEventKind};
+    if state.modal.is_some() || state.filter_editing {
+        return;
+    }
+    let tab = state.tab;
+    match m.kind {
+        MouseEventKind::ScrollDown => move_selection(state, tab, 1),
+        MouseEventKind::ScrollUp => move_selection(state, tab, -1),
+        MouseEventKind::Down(MouseButton::Left) if m.row == crate::app::layout::TAB_BAR_ROW => {
+            if let Some(t) = crate::app::layout::tab_at(state, m.column) {
+                state.tab = t;
+            }
+        }
+        MouseEventKind::Down(MouseButton::Left) if m.row >= crate::app::layout::FIRST_ROW => {
+            let i = state.views[tab.index()].offset
+                + usize::from(m.row - crate::app::layout::FIRST_ROW);
+            if i < state.row_count(tab)
+                && usize::from(m.row - crate::app::layout::FIRST_ROW) < state.table_rows()
+            {
+                select_index(state, tab, i);
+            }
+        }
+        _ => {}
+    }
+}
+
+pub(super) fn on_key(state: &mut State, key: KeyEvent) -> Vec<Command> {
+    if key.kind == KeyEventKind::Release {
+        return Vec::new();
+    }
+    // Ctrl-C always quits, even from a dialog.
+    if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
+        state.quit = true;
+        return vec![Command::Quit];
+    }
+    if state.filter_editing {
+        return on_filter_key(state, key);
+    }
+    match state.modal.take() {
+        Some(Modal::Detail(id)) => on_detail_key(state, id, key),
+        Some(Modal::Kill { scope }) => on_kill_key(state, scope, key),
+        Some(Modal::Audit(view)) => on_audit_key(state, view, key),
+        Some(Modal::Help) => {
+            // Any key closes help; `q` still quits.
+            if matches!(key.code, KeyCode::Char('q')) {
+                state.quit = true;
+                return vec![Command::Quit];
+            }
+            Vec::new()
+        }
+        Some(Modal::Confirm(confirm)) => on_confirm_key(state, confirm, key),
+        Some(Modal::Amend(form)) => on_amend_key(state, form, key),
+        None => match state.keymap.action_for(&key) {
+            Some(action) => on_action(state, action),
+            None => Vec::new(),
+        },
+    }
+}
+
+pub(super) fn on_filter_key(state: &mut State, key: KeyEvent) -> Vec<Command> {
+    match key.code {
+        KeyCode::Enter => state.filter_editing = false,
+        KeyCode::Esc => {
+            state.filter_editing = false;
+            set_filter(state, String::new());
+        }
+        KeyCode::Backspace => {
+            let mut t = state.filter_text.clone();
+            t.pop();
+            set_filter(state, t);
+        }
+        KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) && !c.is_control() => {
+            let mut t = state.filter_text.clone();
+            t.push(c);
+            set_filter(state, t);
+        }
+        _ => {}
+    }
+    Vec::new()
+}
+
+pub(super) fn set_filter(state: &mut State, text: String) {
+    state.current_view = None;
+    state.filter = crate::app::view::Filter::parse(&text);
+    state.filter_text = text;
+    rebuild_view(state);
+}
+
+pub(super) fn on_action(state: &mut State, action: KeyAction) -> Vec<Command> {
+    let cmds = on_action_inner(state, action);
+    if state.tab == Tab::Errors {
+        state.errors_seen_until = state.messages.first().and_then(|m| m.created_at);
+    }
+    cmds
+}
+
+/// Asks the runtime to write the current tab to a file (CSV and JSON, exact decimals).
+pub(super) fn export(state: &mut State) -> Vec<Command> {
+    state.banner = Some(info(state, format!("Exporting {}…", state.tab.title())));
+    vec![Command::Export(state.tab)]
+}
+
+pub(super) fn on_action_inner(state: &mut State, action: KeyAction) -> Vec<Command> {
+    let tab = state.tab;
+    match action {
+        KeyAction::Quit => {
+            state.quit = true;
+            return vec![Command::Quit];
+        }
+        KeyAction::NextTab => state.tab = Tab::ALL[(tab.index() + 1) % 4],
+        KeyAction::PrevTab => state.tab = Tab::ALL[(tab.index() + 3) % 4],
+        KeyAction::GoTab(i) => state.tab = Tab::ALL[i.min(3)],
+        KeyAction::Export => return export(state),
+        KeyAction::NextView => return next_view(state),
+        KeyAction::Copy => return copy_id(state),
+        KeyAction::GroupErrors => {
+            state.tab = Tab::Errors;
+            state.errors_grouping = state.errors_grouping.next();
+            regroup_errors(state);
+            state.views[Tab::Errors.index()] = Default::default();
+            keep_visible(state, Tab::Errors);
+            let text = match state.errors_grouping {
+                ErrorGrouping::None => "Errors: one row per message, newest first.".to_string(),
+                g => format!(
+                    "Errors {}: {} group(s), worst first; Enter jumps to the order.",
+                    g.label(),
+                    state.error_groups.len()
+                ),
+            };
+            state.banner = Some(info(state, text));
+        }
+        KeyAction::AuditLog => {
+            state.modal = Some(Modal::Audit(AuditView::default()));
+            return vec![Command::LoadAudit];
+        }
+        KeyAction::Up => move_selection(state, tab, -1),
+        KeyAction::Down => move_selection(state, tab, 1),
+        KeyAction::PageUp => {
+            let n = state.table_rows() as isize;
+            move_selection(state, tab, -n)
+        }
+        KeyAction::PageDown => {
+            let n = state.table_rows() as isize;
+            move_selection(state, tab, n)
+        }
+        KeyAction::Top => select_index(state, tab, 0),
+        KeyAction::Bottom => {
+            let last = state.row_count(tab).saturating_sub(1);
+            select_index(state, tab, last)
+        }
+        KeyAction::Help => state.modal = Some(Modal::Help),
+        KeyAction::Freeze => return toggle_freeze(state),
+        KeyAction::Mark => {
+            if let (Tab::Active, Some(id)) = (tab, state.selected_order().map(|o| o.id.clone())) {
+                if !state.marks.remove(&id) {
+                    state.marks.insert(id);
+                }
+                move_selection(state, tab, 1);
+            }
+        }
+        KeyAction::MarkAll => {
+            let ids: Vec<_> = (0..state.active_view.len())
+                .filter_map(|i| state.active_row(i).map(|o| o.id.clone()))
+                .collect();
+            let n = ids.len();
+            state.marks.extend(ids);
+            state.banner = Some(info(
+                state,
+                format!("Marked {n} order(s) matching the filter."),
+            ));
+        }
+        KeyAction::UnmarkAll => state.marks.clear(),
+        KeyAction::KillSwitch => {
+            state.tab = Tab::Active;
+            state.modal = Some(Modal::Kill { scope: None });
+        }
+        KeyAction::Filter => {
+            state.tab = Tab::Active;
+            state.filter_editing = true;
+        }
+        KeyAction::ClearFilter => {
+            if !state.filter_text.is_empty() {
+                set_filter(state, String::new());
+            }
+        }
+        KeyAction::Sort => {
+            state.current_view = None;
+            state.sort.key = state.sort.key.next();
+            state.sort.reverse = false;
+            rebuild_view(state);
+        }
+        KeyAction::SortReverse => {
+            state.current_view = None;
+            state.sort.reverse = !state.sort.reverse;
+            rebuild_view(state);
+        }
+        KeyAction::Detail => match (tab, state.selected_order()) {
+            (Tab::Active, Some(o)) => {
+                let id = o.id.clone();
+                return open_detail(state, id);
+            }
+            (Tab::Active, None) => state.banner = Some(error(state, "No order selected.".into())),
+            (Tab::Multi, _) => return toggle_tree(state),
+            (Tab::Errors, _) => return jump_to_order(state),
+            _ => {}
+        },
+        KeyAction::Refresh => {
+            state.banner = Some(info(state, "Refreshing…".into()));
+            return vec![Command::Refresh];
+        }
+        KeyAction::Pause | KeyAction::Resume | KeyAction::Cancel | KeyAction::Amend => {
+            ask_action(state, action)
+        }
+    }
+    Vec::new()
+}
+
+/// `y`: the selected order id to the clipboard (the terminal does it: OSC 52).
+pub(super) fn copy_id(state: &mut State) -> Vec<Command> {
+    match state.selected_order_id() {
+        Some(id) => {
+            let text = id.as_str().to_string();
+            state.banner = Some(info(
+                state,
+                format!(
+                    "Copied {} to the clipboard (if your terminal allows OSC 52).",
+                    id.short()
+                ),
+            ));
+            vec![Command::Copy(text)]
+        }
+        None => {
+            state.banner = Some(error(state, "Nothing to copy: no order selected.".into()));
+            Vec::new()
+        }
+    }
+}
+
+/// `v`: the next saved view's filter and sort on the active-orders tab; after the last, all
+/// orders newest first again.
+pub(super) fn next_view(state: &mut State) -> Vec<Command> {
+    if state.saved_views.is_empty() {
+        state.banner = Some(info(
+            state,
+            "No saved views: add [[views]] (name, filter, sort) to the config.".into(),
+        ));
+        return Vec::new();
+    }
+    let next = match state.current_view {
+        None => Some(0),
+        Some(i) if i + 1 < state.saved_views.len() => Some(i + 1),
+        Some(_) => None,
+    };
+    state.tab = Tab::Active;
+    let text = match next.and_then(|i| state.saved_views.get(i).cloned()) {
+        Some(view) => {
+            state.sort = view.sort;
+            set_filter(state, view.filter.clone());
+            state.current_view = next;
+            format!(
+                "View {}: {} · sorted by {}{} ({} of {})",
+                view.name,
+                if view.filter.is_empty() {
+                    "no filter"
+                } else {
+                    view.filter.as_str()
+                },
+                view.sort.key.label(),
+                if view.sort.reverse { ", reversed" } else { "" },
+                state.active_view.len(),
+                state.orders.len()
+            )
+        }
+        None => {
+            state.sort = crate::app::view::Sort::default();
+            set_filter(state, String::new());
+            "All orders, newest first (no view).".to_string()
+        }
+    };
+    state.banner = Some(info(state, text));
+    Vec::new()
+}
+
+pub(super) fn move_selection(state: &mut State, tab: Tab, delta: isize) {
+    let count = state.row_count(tab);
+    if count == 0 {
+        return;
+    }
+    let cur = state.selected_index(tab).unwrap_or(0) as isize;
+    let next = (cur + delta).clamp(0, count as isize - 1) as usize;
+    select_index(state, tab, next);
+}
+
+pub(super) fn select_index(state: &mut State, tab: Tab, i: usize) {
+    state.views[tab.index()].selected = state.row_key(tab, i);
+    keep_visible(state, tab);
+}
+
+/// `Enter` on the errors tab: the message's (or group's) order, selected on the active-orders
+/// tab — clearing a filter that hides it, and saying so — or a banner when it is not active.
+pub(super) fn jump_to_order(state: &mut State) -> Vec<Command> {
+    let Some(id) = state.selected_order_id() else {
+        state.banner = Some(error(state, "No message selected.".into()));
+        return Vec::new();
+    };
+    if state.find_order(&id).is_none() {
+        state.banner = Some(info(
+            state,
+            format!(
+                "Order {} is not among the active orders (finished or not listed); its messages stay here.",
+                id.short()
+            ),
+        ));
+        return Vec::new();
+    }
+    state.tab = Tab::Active;
+    let row =
+        |s: &State| (0..s.active_view.len()).find(|&i| s.active_row(i).is_some_and(|o| o.id == id));
+    let at = row(state).or_else(|| {
+        set_filter(state, String::new());
+        state.banner = Some(info(state, "Filter cleared to show the order.".into()));
+        row(state)
+    });
+    if let Some(i) = at {
+        select_index(state, Tab::Active, i);
+    }
+    Vec::new()
+}
+
+pub(super) fn toggle_freeze(state: &mut State) -> Vec<Command> {
+    let mut cmds = Vec::new();
+    if state.frozen {
+        state.frozen = false;
+        let n = state.pending_count;
+        for ev in std::mem::take(&mut state.pending) {
+            cmds.extend(on_feed(state, ev));
+        }
+        state.pending_count = 0;
+        state.banner = Some(info(
+            state,
+            format!("Unfrozen: applied {n} queued update(s)."),
+        ));
+    } else {
+        state.frozen = true;
+        state.banner = Some(info(
+            state,
+            "Frozen: updates are queued; press f to apply.".into(),
+        ));
+    }
+    // One bell for a whole batch of queued alerts.
+    cmds.dedup();
+    cmds
+}
+
+/// Expands or collapses the selected multi-order; expanding fetches its child orders.
+pub(super) fn toggle_tree(state: &mut State) -> Vec<Command> {
+    match state.selected_tree_row().cloned() {
+        Some(TreeRow::Multi(i)) => {
+            let Some(m) = state.multi_orders.get(i) else {
+                return Vec::new();
+            };
+            let (id, venue) = (m.id.clone(), m.venue.clone());
+            if state.expanded.remove(&id) {
+                rebuild_multi_view(state);
+                return Vec::new();
+            }
+            state.expanded.insert(id.clone());
+            rebuild_multi_view(state);
+            vec![Command::FetchMulti { venue, id }]
+        }
+        Some(TreeRow::Child { id, .. } | TreeRow::Placement { order: id, .. }) => {
+            open_detail(state, id)
+        }
+        None => Vec::new(),
+    }
+}
