@@ -10,6 +10,7 @@ use blotter::venue::treadfi::decode_orders_page;
 use common::*;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use proptest::prelude::*;
+use proptest::test_runner::TestCaseError;
 
 /// Arbitrary JSON values (as text), including huge numbers, nesting and odd strings.
 fn json_value() -> impl Strategy<Value = String> {
@@ -235,9 +236,14 @@ proptest! {
             }
             typed(&mut s, v);
         }
+        // Valid for this order: the field rules above plus the order's own (what has executed,
+        // time left, child of a multi-order), as the form checks them.
+        let valid = match &s.modal {
+            Some(blotter::app::Modal::Amend(form)) => form.validate(now).is_ok(),
+            other => return Err(TestCaseError::fail(format!("no amend form: {other:?}"))),
+        };
         let cmds = key(&mut s, KeyCode::Enter);
         prop_assert!(cmds.is_empty());
-        let valid = validate(&values, Some(start), now).is_ok();
         prop_assert_eq!(matches!(s.modal, Some(blotter::app::Modal::Confirm(_))), valid);
     }
 }

@@ -139,3 +139,65 @@ fn a_typed_filter_with_field_terms_is_shown_in_the_title() {
     key(&mut s, KeyCode::Esc);
     assert_eq!(s.active_view.len(), 3, "Esc clears it");
 }
+
+/// `s` / `S` sort every tab, not only the first: each tab cycles its own columns, says so in
+/// its title, keeps the selection on its row, and leaves the other tabs' order alone.
+#[test]
+fn s_and_shift_s_sort_every_tab_and_only_that_tab() {
+    use blotter::app::Tab;
+    let mut s = loaded_state();
+    let active_before: Vec<_> = (0..s.row_count(Tab::Active))
+        .filter_map(|i| s.row_key(Tab::Active, i))
+        .collect();
+
+    // Placements: natural order newest first (pl-3 ACTIVE MAKE, pl-2 FAILED TAKE, pl-1 FILLED
+    // MAKE); `s` → status A–Z, `s` → type A–Z (ties newest first), `S` → reversed.
+    ch(&mut s, '3');
+    let ids = |s: &blotter::app::State| -> Vec<String> {
+        s.placements.iter().map(|p| p.id.clone()).collect()
+    };
+    assert_eq!(ids(&s), ["pl-3", "pl-2", "pl-1"]);
+    ch(&mut s, 'j');
+    assert_eq!(
+        s.row_key(Tab::Placements, s.selected_index(Tab::Placements).unwrap())
+            .as_deref(),
+        Some("pl-2")
+    );
+    ch(&mut s, 's');
+    assert!(screen(&s).contains("sort: status ↓"), "{}", screen(&s));
+    ch(&mut s, 's');
+    assert_eq!(
+        ids(&s),
+        ["pl-3", "pl-1", "pl-2"],
+        "by type: MAKE, MAKE, TAKE"
+    );
+    assert!(screen(&s).contains("sort: type ↓"), "{}", screen(&s));
+    assert_eq!(
+        s.row_key(Tab::Placements, s.selected_index(Tab::Placements).unwrap())
+            .as_deref(),
+        Some("pl-2"),
+        "the selection stays on its placement"
+    );
+    ch(&mut s, 'S');
+    assert_eq!(ids(&s), ["pl-2", "pl-1", "pl-3"]);
+    assert!(screen(&s).contains("sort: type ↑"));
+
+    // Errors: `s` → by level, worst first.
+    ch(&mut s, '4');
+    ch(&mut s, 's');
+    let levels: Vec<u8> = (0..s.row_count(Tab::Errors))
+        .filter_map(|i| s.message_row(i))
+        .map(|m| m.level.severity())
+        .collect();
+    let mut worst_first = levels.clone();
+    worst_first.sort_by(|a, b| b.cmp(a));
+    assert_eq!(levels, worst_first);
+    assert!(screen(&s).contains("sort: level ↓"), "{}", screen(&s));
+
+    // The active tab's sort never moved.
+    let active_after: Vec<_> = (0..s.row_count(Tab::Active))
+        .filter_map(|i| s.row_key(Tab::Active, i))
+        .collect();
+    assert_eq!(active_before, active_after);
+    assert!(s.sort.is_default());
+}

@@ -590,6 +590,13 @@ pub struct State {
     pub filter_editing: bool,
     /// Sort of the active-orders tab.
     pub sort: Sort,
+    /// Sort of each other tab (`s` / `S` there), by [`Tab::index`]; the active tab's entry is
+    /// unused (it has [`State::sort`]).
+    pub tab_sorts: [super::view::TabSort; 4],
+    /// The errors tab's rows when it is sorted by something else than arrival (indices into
+    /// [`State::messages`], which stay newest first); empty: arrival order. Read rows through
+    /// [`State::message_row`].
+    pub errors_order: Vec<usize>,
     /// Named filter + sort presets from the config (`[[views]]`), cycled with `v`.
     pub saved_views: Vec<SavedView>,
     /// The saved view applied last, while its filter and sort are unchanged.
@@ -770,6 +777,8 @@ impl State {
             filter: Filter::default(),
             filter_editing: false,
             sort: Sort::default(),
+            tab_sorts: Default::default(),
+            errors_order: Vec::new(),
             active_view: Vec::new(),
             order_index: std::collections::HashMap::new(),
             paused_count: 0,
@@ -810,7 +819,7 @@ impl State {
             Tab::Errors if self.errors_grouping != ErrorGrouping::None => {
                 self.error_groups.get(i).map(|g| format!("group:{}", g.key))
             }
-            Tab::Errors => self.messages.get(i).map(message_key),
+            Tab::Errors => self.message_row(i).map(message_key),
         }
     }
 
@@ -841,7 +850,8 @@ impl State {
                 .error_groups
                 .iter()
                 .position(|g| key.strip_prefix("group:") == Some(g.key.as_str())),
-            Tab::Errors => self.messages.iter().position(|m| message_key(m) == key),
+            Tab::Errors => (0..self.messages.len())
+                .position(|i| self.message_row(i).is_some_and(|m| message_key(m) == key)),
         }
     }
 
@@ -930,7 +940,7 @@ impl State {
                 .map(|g| g.order_id.clone()),
             Tab::Errors => self
                 .selected_index(Tab::Errors)
-                .and_then(|i| self.messages.get(i))
+                .and_then(|i| self.message_row(i))
                 .map(|m| m.order_id.clone()),
         }
     }
@@ -954,6 +964,15 @@ impl State {
             .enumerate()
             .map(|(i, o)| (o.id.clone(), i))
             .collect();
+    }
+
+    /// Row `i` of the (ungrouped) errors tab, in the tab's sort.
+    pub fn message_row(&self, i: usize) -> Option<&OrderMessage> {
+        match self.errors_order.get(i) {
+            Some(&j) => self.messages.get(j),
+            None if self.errors_order.is_empty() => self.messages.get(i),
+            None => None,
+        }
     }
 
     /// ERROR messages newer than what the user has seen on the errors tab.

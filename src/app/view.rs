@@ -9,7 +9,7 @@
 
 use std::cmp::Ordering;
 
-use crate::domain::Order;
+use crate::domain::{MultiOrder, Order, OrderMessage, Placement};
 
 /// Columns the active-orders tab can be sorted by (`s` cycles, `S` reverses).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -328,4 +328,148 @@ mod tests {
         );
         assert_eq!(rev, [0, 2, 1]);
     }
+}
+
+/// How a tab other than active orders is sorted: `s` cycles the column, `S` reverses it. The
+/// active-orders tab has its own, richer [`Sort`] (saved views use it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct TabSort {
+    /// Index into [`tab_sort_columns`]; 0 is the tab's natural order (multi-orders as the venue
+    /// lists them, placements and messages newest first, error groups worst first).
+    pub column: usize,
+    /// Reverse the column's natural direction.
+    pub reverse: bool,
+}
+
+impl TabSort {
+    /// True for the tab's natural order.
+    pub fn is_default(&self) -> bool {
+        *self == Self::default()
+    }
+
+    /// The next column of `tab`, in its natural direction.
+    pub fn next(self, tab: super::Tab) -> Self {
+        let n = tab_sort_columns(tab).len().max(1);
+        Self {
+            column: (self.column + 1) % n,
+            reverse: false,
+        }
+    }
+
+    /// The column's name on `tab`, for the table title.
+    pub fn label(self, tab: super::Tab) -> &'static str {
+        tab_sort_columns(tab)
+            .get(self.column)
+            .copied()
+            .unwrap_or("default")
+    }
+}
+
+/// The columns `s` cycles through on `tab`, the natural order first. Natural directions:
+/// status, type and order A–Z; fill, notional, price, quantity and level largest (worst) first;
+/// times newest first. (Active orders use [`SortKey`].)
+pub fn tab_sort_columns(tab: super::Tab) -> &'static [&'static str] {
+    match tab {
+        super::Tab::Active => &[],
+        super::Tab::Multi => &["default", "status", "fill", "notional", "created"],
+        super::Tab::Placements => &["default", "status", "type", "price", "qty"],
+        super::Tab::Errors => &["default", "level", "time", "order"],
+    }
+}
+
+/// A boxed comparator of rows.
+type Cmp<'a, T> = Box<dyn Fn(&T, &T) -> Ordering + 'a>;
+
+/// Applies a column's ordering, then the direction; ties keep their order (stable sort).
+fn ordered<T>(rows: &mut [T], s: TabSort, cmp: Option<impl Fn(&T, &T) -> Ordering>) {
+    if let Some(cmp) = cmp {
+        rows.sort_by(cmp);
+    }
+    if s.reverse {
+        rows.reverse();
+    }
+}
+
+/// Orders `multi_orders` indices for the multi-order tree (the rows themselves keep their
+/// positions, which tree rows point at).
+pub fn sort_multi_orders(multi: &[MultiOrder], s: TabSort) -> Vec<usize> {
+    let mut idx: Vec<usize> = (0..multi.len()).collect();
+    let by = |f: fn(&MultiOrder, &MultiOrder) -> Ordering| {
+        move |a: &usize, b: &usize| f(&multi[*a], &multi[*b])
+    };
+    let cmp: Option<Cmp<'_, usize>> = match s.column {
+        1 => Some(Box::new(by(|a, b| {
+            a.status.as_str().cmp(b.status.as_str())
+        }))),
+        2 => Some(Box::new(by(|a, b| b.fill_ratio.cmp(&a.fill_ratio)))),
+        3 => Some(Box::new(by(|a, b| {
+            b.executed_notional.cmp(&a.executed_notional)
+        }))),
+        4 => Some(Box::new(by(|a, b| b.created_at.cmp(&a.created_at)))),
+        _ => None,
+    };
+    ordered(&mut idx, s, cmp);
+    idx
+}
+
+/// Sorts placements; the natural order is newest first (ties by id).
+pub fn sort_placements(rows: &mut [Placement], s: TabSort) {
+    let newest = |a: &Placement, b: &Placement| {
+        b.created_at
+            .cmp(&a.created_at)
+            .then_with(|| a.id.cmp(&b.id))
+    };
+    let cmp: Cmp<'_, Placement> = match s.column {
+        1 => Box::new(move |a, b| a.status.cmp(&b.status).then_with(|| newest(a, b))),
+        2 => Box::new(move |a, b| {
+            a.placement_type
+                .cmp(&b.placement_type)
+                .then_with(|| newest(a, b))
+        }),
+        3 => Box::new(move |a, b| b.price.cmp(&a.price).then_with(|| newest(a, b))),
+        4 => Box::new(move |a, b| b.qty.cmp(&a.qty).then_with(|| newest(a, b))),
+        _ => Box::new(newest),
+    };
+    ordered(rows, s, Some(cmp));
+}
+
+/// The order of `rows` (indices) under the errors tab's sort. The natural order is as they
+/// arrived (newest first).
+pub fn sort_messages(rows: &[OrderMessage], s: TabSort) -> Vec<usize> {
+    let mut idx: Vec<usize> = (0..rows.len()).collect();
+    let newest = |a: &OrderMessage, b: &OrderMessage| b.created_at.cmp(&a.created_at);
+    let by = |f: Cmp<'static, OrderMessage>| move |a: &usize, b: &usize| f(&rows[*a], &rows[*b]);
+    let cmp: Option<Cmp<'_, usize>> = match s.column {
+        1 => Some(Box::new(by(Box::new(move |a, b| {
+            b.level
+                .severity()
+                .cmp(&a.level.severity())
+                .then_with(|| newest(a, b))
+        })))),
+        2 => Some(Box::new(by(Box::new(newest)))),
+        3 => Some(Box::new(by(Box::new(move |a, b| {
+            a.order_id.cmp(&b.order_id).then_with(|| newest(a, b))
+        })))),
+        _ => None,
+    };
+    ordered(&mut idx, s, cmp);
+    idx
+}
+
+/// Sorts grouped errors. The natural order is worst level first, then newest, then key.
+pub fn sort_error_groups(rows: &mut [super::ErrorGroup], s: TabSort) {
+    use super::ErrorGroup;
+    let worst = |a: &ErrorGroup, b: &ErrorGroup| {
+        b.worst
+            .severity()
+            .cmp(&a.worst.severity())
+            .then(b.latest.cmp(&a.latest))
+            .then(a.key.cmp(&b.key))
+    };
+    let cmp: Cmp<'_, ErrorGroup> = match s.column {
+        2 => Box::new(move |a, b| b.latest.cmp(&a.latest).then_with(|| worst(a, b))),
+        3 => Box::new(move |a, b| a.key.cmp(&b.key)),
+        _ => Box::new(worst),
+    };
+    ordered(rows, s, Some(cmp));
 }

@@ -5,9 +5,9 @@
 //! to the UI as [`FeedEvent`]s over a bounded channel; the UI never awaits the network.
 //! Actions run in their own task, are sent exactly once, and trigger an immediate refresh.
 //!
-//! - [`poll`]: the four pollers and the one loop that drives them;
-//! - [`push`]: the venue's push channel (optional, never worse than polling);
-//! - [`commands`]: actions and on-demand fetches (fills, a multi-order's children).
+//! - `poll`: the four pollers and the one loop that drives them;
+//! - `push`: the venue's push channel (optional, never worse than polling);
+//! - `commands`: actions and on-demand fetches (fills, a multi-order's children).
 
 mod commands;
 mod poll;

@@ -46,14 +46,14 @@ pub fn render(state: &State, theme: &Theme, frame: &mut Frame, body: Rect, detai
         return render_groups(state, theme, frame, body, detail);
     }
     super::render_table(state, theme, frame, body, (Tab::Errors, &COLS), |range| {
-        state.messages[range]
-            .iter()
+        range
+            .filter_map(|i| state.message_row(i))
             .map(|m| super::with_venue(state, &m.venue, row(state, theme, m)))
             .collect()
     });
     let lines = match state
         .selected_index(Tab::Errors)
-        .and_then(|i| state.messages.get(i))
+        .and_then(|i| state.message_row(i))
     {
         Some(m) => vec![
             Line::from(vec![

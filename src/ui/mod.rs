@@ -301,6 +301,14 @@ fn block_title<'a>(state: &State, theme: &Theme, tab: Tab) -> Line<'a> {
             ));
         }
     }
+    let sort = state.tab_sorts[tab.index()];
+    if tab != Tab::Active && !sort.is_default() {
+        let arrow = if sort.reverse { "↑" } else { "↓" };
+        spans.push(Span::styled(
+            format!("sort: {} {arrow} ", sort.label(tab)),
+            theme.key(),
+        ));
+    }
     if f.bad_rows > 0 {
         spans.push(Span::styled(
             format!("⚠ {} undecodable row(s), see log ", f.bad_rows),

@@ -12,6 +12,7 @@ pub(super) fn rebuild_view(state: &mut State) {
 /// Rebuilds the grouped errors rows from `messages` (worst level first, then newest; ties by
 /// key, so the order is stable across refreshes).
 pub(super) fn regroup_errors(state: &mut State) {
+    sort_messages(state);
     let by_order = match state.errors_grouping {
         ErrorGrouping::None => {
             state.error_groups.clear();
@@ -51,13 +52,7 @@ pub(super) fn regroup_errors(state: &mut State) {
         g.orders = orders.len();
     }
     let mut rows: Vec<ErrorGroup> = groups.into_values().map(|(g, _)| g).collect();
-    rows.sort_by(|a, b| {
-        b.worst
-            .severity()
-            .cmp(&a.worst.severity())
-            .then(b.latest.cmp(&a.latest))
-            .then(a.key.cmp(&b.key))
-    });
+    crate::app::view::sort_error_groups(&mut rows, state.tab_sorts[Tab::Errors.index()]);
     state.error_groups = rows;
 }
 
@@ -94,7 +89,14 @@ pub(super) fn keep_visible(state: &mut State, tab: Tab) {
 /// orders, each followed by its placements.
 pub(super) fn rebuild_multi_view(state: &mut State) {
     let mut rows = Vec::with_capacity(state.multi_orders.len());
-    for (i, m) in state.multi_orders.iter().enumerate() {
+    let order = crate::app::view::sort_multi_orders(
+        &state.multi_orders,
+        state.tab_sorts[Tab::Multi.index()],
+    );
+    for i in order {
+        let Some(m) = state.multi_orders.get(i) else {
+            continue;
+        };
         rows.push(TreeRow::Multi(i));
         if !state.expanded.contains(&m.id) {
             continue;
@@ -128,14 +130,34 @@ pub(super) fn rebuild_placements(state: &mut State) {
         .flatten()
         .cloned()
         .collect();
-    all.sort_by(|a, b| {
-        b.created_at
-            .cmp(&a.created_at)
-            .then_with(|| a.id.cmp(&b.id))
-    });
+    crate::app::view::sort_placements(&mut all, state.tab_sorts[Tab::Placements.index()]);
     state.placements = all;
     keep_visible(state, Tab::Placements);
     if !state.expanded.is_empty() {
         rebuild_multi_view(state);
     }
+}
+
+/// Re-sorts `tab` after its sort changed (`s` / `S`), keeping the selection on its row.
+pub(super) fn resort(state: &mut State, tab: Tab) {
+    match tab {
+        Tab::Active => rebuild_view(state),
+        Tab::Multi => rebuild_multi_view(state),
+        Tab::Placements => rebuild_placements(state),
+        Tab::Errors => {
+            regroup_errors(state);
+            keep_visible(state, Tab::Errors);
+        }
+    }
+}
+
+/// The errors tab's row order under its sort; `messages` themselves stay newest first (unread
+/// counts and "seen until" rely on it).
+pub(super) fn sort_messages(state: &mut State) {
+    let sort = state.tab_sorts[Tab::Errors.index()];
+    state.errors_order = if sort.is_default() {
+        Vec::new()
+    } else {
+        crate::app::view::sort_messages(&state.messages, sort)
+    };
 }

@@ -191,16 +191,26 @@ pub(super) fn on_action_inner(state: &mut State, action: KeyAction) -> Vec<Comma
                 set_filter(state, String::new());
             }
         }
-        KeyAction::Sort => {
+        KeyAction::Sort if tab == Tab::Active => {
             state.current_view = None;
             state.sort.key = state.sort.key.next();
             state.sort.reverse = false;
             rebuild_view(state);
         }
-        KeyAction::SortReverse => {
+        KeyAction::SortReverse if tab == Tab::Active => {
             state.current_view = None;
             state.sort.reverse = !state.sort.reverse;
             rebuild_view(state);
+        }
+        KeyAction::Sort => {
+            let s = &mut state.tab_sorts[tab.index()];
+            *s = s.next(tab);
+            resort(state, tab);
+        }
+        KeyAction::SortReverse => {
+            let s = &mut state.tab_sorts[tab.index()];
+            s.reverse = !s.reverse;
+            resort(state, tab);
         }
         KeyAction::Detail => match (tab, state.selected_order()) {
             (Tab::Active, Some(o)) => {
