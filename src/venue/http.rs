@@ -133,33 +133,28 @@ mod tests {
         }
     }
 
+    /// Per set: (input, AlphaSec form, Tread.fi/Anboto form). Unreserved characters, commas,
+    /// spaces, `/`, `%`, the other reserved characters and non-ASCII text.
     #[test]
-    fn unreserved_keeps_unreserved_and_encodes_the_rest() {
-        assert_eq!(encode_unreserved("aZ09-_.~"), "aZ09-_.~");
-        assert_eq!(encode_unreserved("1,2"), "1%2C2");
-        assert_eq!(encode_unreserved("a b"), "a%20b");
-        assert_eq!(encode_unreserved("a/b"), "a%2Fb");
-        assert_eq!(encode_unreserved("100%"), "100%25");
-        assert_eq!(
-            encode_unreserved(":?#[]@!$&'()*+;="),
-            "%3A%3F%23%5B%5D%40%21%24%26%27%28%29%2A%2B%3B%3D"
-        );
-        assert_eq!(encode_unreserved("é"), "%C3%A9");
-        assert_eq!(encode_unreserved("🚀"), "%F0%9F%9A%80");
-    }
-
-    #[test]
-    fn unreserved_and_comma_keeps_commas_only_extra() {
-        assert_eq!(encode_unreserved_and_comma("aZ09-_.~"), "aZ09-_.~");
-        assert_eq!(encode_unreserved_and_comma("1,2,x"), "1,2,x");
-        assert_eq!(encode_unreserved_and_comma("a b"), "a%20b");
-        assert_eq!(encode_unreserved_and_comma("a/b"), "a%2Fb");
-        assert_eq!(encode_unreserved_and_comma("100%"), "100%25");
-        assert_eq!(
-            encode_unreserved_and_comma(":?#[]@!$&'()*+;="),
-            "%3A%3F%23%5B%5D%40%21%24%26%27%28%29%2A%2B%3B%3D"
-        );
-        assert_eq!(encode_unreserved_and_comma("é,日"), "%C3%A9,%E6%97%A5");
+    fn each_set_on_reserved_unicode_commas_spaces_slash_percent() {
+        let cases = [
+            ("aZ09-_.~", "aZ09-_.~", "aZ09-_.~"),
+            ("1,2,x", "1%2C2%2Cx", "1,2,x"),
+            ("a b", "a%20b", "a%20b"),
+            ("a/b", "a%2Fb", "a%2Fb"),
+            ("100%", "100%25", "100%25"),
+            (
+                ":?#[]@!$&'()*+;=",
+                "%3A%3F%23%5B%5D%40%21%24%26%27%28%29%2A%2B%3B%3D",
+                "%3A%3F%23%5B%5D%40%21%24%26%27%28%29%2A%2B%3B%3D",
+            ),
+            ("é,日", "%C3%A9%2C%E6%97%A5", "%C3%A9,%E6%97%A5"),
+            ("🚀", "%F0%9F%9A%80", "%F0%9F%9A%80"),
+        ];
+        for (input, unreserved, with_comma) in cases {
+            assert_eq!(encode_unreserved(input), unreserved, "{input:?}");
+            assert_eq!(encode_unreserved_and_comma(input), with_comma, "{input:?}");
+        }
     }
 
     #[test]
@@ -170,6 +165,20 @@ mod tests {
         assert_eq!(cut, format!("{}…", "é".repeat(MAX_RAW_CHARS)));
         let exact = "x".repeat(MAX_RAW_CHARS);
         assert_eq!(truncate(&exact), exact);
+    }
+
+    /// A refused connection (nothing listens on port 1) is `could not connect: …`, for every
+    /// venue: Anboto and AlphaSec used to say only the reqwest text.
+    #[tokio::test]
+    async fn network_error_names_a_refused_connection() {
+        let e = match reqwest::get("http://127.0.0.1:1/").await {
+            Ok(r) => panic!("port 1 answered: {}", r.status()),
+            Err(e) => e,
+        };
+        match network_error(e) {
+            VenueError::Network(m) => assert!(m.starts_with(CONNECT_PREFIX), "{m}"),
+            other => panic!("not a network error: {other:?}"),
+        }
     }
 
     #[test]
