@@ -4,6 +4,7 @@
 pub mod alphasec;
 pub mod anboto;
 pub mod decode;
+mod http;
 pub mod treadfi;
 
 use futures_util::StreamExt;

@@ -12,6 +12,8 @@ use super::convert::{
     order_messages,
 };
 use crate::domain::{Fill, MultiOrder, Order, OrderId, OrderMessage, Page, Placement};
+// Query values and the order id path segment: RFC 3986 unreserved characters only.
+use crate::venue::http::{encode_unreserved as encode, network_error};
 use crate::venue::{Action, ActionReply, Capabilities, Venue, VenueError, VenueResult};
 
 /// Venue name shown in the UI and in [`VenueError::Unsupported`].
@@ -96,27 +98,6 @@ fn windows(now_ms: i64, since_ms: Option<i64>) -> Vec<Window> {
         to = Some(from);
     }
     out
-}
-
-/// Percent-encodes a query value or path segment (RFC 3986 unreserved kept).
-fn encode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
-
-fn network_error(e: reqwest::Error) -> VenueError {
-    if e.is_timeout() {
-        VenueError::Network(format!("timed out: {e}"))
-    } else {
-        VenueError::Network(e.to_string())
-    }
 }
 
 impl AlphaSecClient {

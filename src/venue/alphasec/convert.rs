@@ -41,6 +41,7 @@ use crate::domain::{
     BadRow, LimitPrice, MessageLevel, Order, OrderId, OrderMessage, OrderStatus, Page, Placement,
     Side,
 };
+use crate::venue::http::truncate;
 use crate::venue::{VenueError, VenueResult};
 
 /// Token id → symbol (e.g. `"1"` → `"ALP"`, `"2"` → `"USDT"`), given to the client.
@@ -356,17 +357,6 @@ fn row_id(raw: &RawValue) -> Option<String> {
     serde_json::from_str::<RowIds>(raw.get())
         .ok()
         .and_then(|r| r.order_id.or(r.trade_id))
-}
-
-/// Longest raw (non-JSON) body text shown, in characters.
-const MAX_RAW_CHARS: usize = 200;
-
-fn truncate(text: &str) -> String {
-    let text = text.trim();
-    match text.char_indices().nth(MAX_RAW_CHARS) {
-        Some((cut, _)) => format!("{}…", &text[..cut]),
-        None => text.to_owned(),
-    }
 }
 
 /// The error of an envelope whose `code` is not 200: status = `code` when it looks like an HTTP

@@ -17,6 +17,8 @@ use super::convert::{
 };
 use super::sign::{SignatureEncoding, Signer, canonical_query};
 use crate::domain::{MultiOrder, Order, OrderId, OrderMessage, Page, Placement};
+// Query keys and values keep `,` (lists are comma-joined); the signature is over the raw values.
+use crate::venue::http::{encode_unreserved_and_comma as encode, network_error};
 use crate::venue::{Action, ActionReply, Capabilities, Venue, VenueError, VenueResult};
 
 /// Anboto mainnet base URL (document introduction: "Mainnet").
@@ -76,28 +78,6 @@ impl fmt::Debug for AnbotoClient {
             .field("recv_window_ms", &self.recv_window_ms)
             .field("offset_ms", &self.offset_ms.load(Ordering::Relaxed))
             .finish_non_exhaustive()
-    }
-}
-
-/// Percent-encodes a query value, keeping RFC 3986 unreserved characters and `,` (lists are
-/// comma-joined, as the vendor's client sends them). The signature is over the raw value.
-fn encode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~' | b',') {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
-
-fn network_error(e: reqwest::Error) -> VenueError {
-    if e.is_timeout() {
-        VenueError::Network(format!("timed out: {e}"))
-    } else {
-        VenueError::Network(e.to_string())
     }
 }
 

@@ -31,6 +31,7 @@ use serde_json::value::RawValue;
 
 use super::wire::{RawOrders, RowIds, WireOrderDetails, WireOrderSummary};
 use crate::domain::{BadRow, MessageLevel, Order, OrderId, OrderMessage, OrderStatus, Page, Side};
+use crate::venue::http::truncate;
 use crate::venue::{VenueError, VenueResult};
 
 /// Maps an Anboto `OrderStatus` word (any case) onto [`OrderStatus`]; see the module table.
@@ -324,17 +325,6 @@ pub fn order_messages(orders: &[Order]) -> Vec<OrderMessage> {
             })
         })
         .collect()
-}
-
-/// Longest raw (non-JSON) body text shown, in characters.
-const MAX_RAW_CHARS: usize = 200;
-
-fn truncate(text: &str) -> String {
-    let text = text.trim();
-    match text.char_indices().nth(MAX_RAW_CHARS) {
-        Some((cut, _)) => format!("{}…", &text[..cut]),
-        None => text.to_owned(),
-    }
 }
 
 fn str_field<'a>(map: &'a serde_json::Map<String, Value>, key: &str) -> Option<&'a str> {

@@ -17,6 +17,8 @@ use super::convert::{
 };
 use super::error::{decode_error_message, reply_message};
 use crate::domain::{Fill, MultiOrder, Order, OrderId, OrderMessage, Page, Placement};
+// Query values and path segments keep `,` (comma-joined `order_ids`).
+use crate::venue::http::{encode_unreserved_and_comma as encode, network_error, unknown_if_sent};
 use crate::venue::{
     Action, ActionReply, AmendChanges, Capabilities, Venue, VenueError, VenueResult,
 };
@@ -42,20 +44,6 @@ impl fmt::Debug for TreadfiClient {
             .field("key", &self.key.as_ref().map(|_| "[redacted]"))
             .finish_non_exhaustive()
     }
-}
-
-/// Percent-encodes a query value or path segment, keeping RFC 3986 unreserved characters and
-/// `,` (so comma-joined lists read `a,b` on the wire, as the venue's own client sends them).
-fn encode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~' | b',') {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }
 
 /// A decimal as a JSON number carrying its exact text (`arbitrary_precision`), e.g. `0.50`.
@@ -154,25 +142,6 @@ fn action_request(action: &Action) -> (Method, String, Option<Value>) {
     }
 }
 
-fn network_error(e: reqwest::Error) -> VenueError {
-    if e.is_connect() {
-        VenueError::Network(format!("{CONNECT_PREFIX}{e}"))
-    } else if e.is_timeout() {
-        VenueError::Network(format!("timed out: {e}"))
-    } else {
-        VenueError::Network(e.to_string())
-    }
-}
-
-/// For actions: a network failure other than "could not connect" means the request may have
-/// reached the venue, so its outcome is unknown.
-fn unknown_if_sent(e: VenueError) -> VenueError {
-    match e {
-        VenueError::Network(m) if !m.starts_with(CONNECT_PREFIX) => VenueError::OutcomeUnknown(m),
-        other => other,
-    }
-}
-
 /// Page size asked of the paged list endpoints (`page_size`; the documented default, 100).
 pub const PAGE_SIZE: u32 = 100;
 
@@ -195,9 +164,6 @@ fn merge_page<T>(all: &mut Page<T>, next: Page<T>, read: u32) {
         all.num_pages = next.num_pages;
     }
 }
-
-/// Prefix of network errors where the connection was never made (nothing was sent).
-const CONNECT_PREFIX: &str = "could not connect: ";
 
 impl TreadfiClient {
     /// A client for the Tread.fi API at `base_url` (e.g. `https://app.tread.fi` or

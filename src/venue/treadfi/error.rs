@@ -6,19 +6,10 @@
 
 use serde_json::Value;
 
-/// Longest raw (non-JSON) body text shown, in characters.
-const MAX_RAW_CHARS: usize = 200;
+use crate::venue::http::truncate;
 
 /// Keys read for a message, in order of preference.
 const MESSAGE_KEYS: [&str; 4] = ["error", "detail", "message", "errors"];
-
-fn truncate(text: &str) -> String {
-    let text = text.trim();
-    match text.char_indices().nth(MAX_RAW_CHARS) {
-        Some((cut, _)) => format!("{}…", &text[..cut]),
-        None => text.to_owned(),
-    }
-}
 
 /// Text of a JSON message value: a string as is, a list joined with `"; "`, other values
 /// as compact JSON.
@@ -69,6 +60,7 @@ pub(super) fn reply_message(bytes: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::venue::http::MAX_RAW_CHARS;
 
     #[test]
     fn error_shapes() {
