@@ -190,7 +190,11 @@ async fn an_allowed_action_is_sent_once_timed_and_audited_before_execute_returns
 
     let out = execute(&venue, &action, &trader("cli"), Some(&log)).await;
 
-    assert_eq!(venue.acts(), [action.clone()], "exactly one request");
+    assert_eq!(
+        venue.acts(),
+        std::slice::from_ref(&action),
+        "exactly one request"
+    );
     assert!(out.sent);
     assert_eq!(out.result.unwrap().message, "Successfully paused order.");
     assert_eq!(out.audit_error, None);
