@@ -9,6 +9,7 @@
 //! [`sim`] is the embedded Tread.fi-compatible venue used by demo mode and tests; [`serve`]
 //! runs sessions of the same app over SSH, all fed by one shared feed per venue.
 
+pub mod actions;
 pub mod app;
 pub mod audit;
 pub mod config;

@@ -14,7 +14,8 @@ pub(crate) enum Verb {
     Cancel,
 }
 
-/// `blotter pause|resume|cancel`: plan, confirm (unless --yes), act (one venue-wide request for
+/// `blotter pause|resume|cancel`: plan, confirm (unless --yes), act through
+/// [`blotter::actions::execute`] (one venue-wide request for
 /// `--all` where the venue has one, bulk cancels by id where it has those, else one request
 /// per order), print each reply, audit each request, exit 1 if any failed.
 pub(crate) async fn run_actions(
@@ -122,17 +123,16 @@ pub(crate) async fn run_actions(
     }
     let audit = open_audit(&cfg);
     let mut failed = 0;
+    let who = blotter::actions::Actor::cli();
     for action in actions {
         let id = action.order_id();
-        let started = std::time::Instant::now();
-        let result = venue.act(&action).await;
-        if let Some(log) = &audit
-            && let Err(e) = log.record(venue.name(), &action, &result, started.elapsed(), "cli")
-        {
-            eprintln!("AUDIT LOG WRITE FAILED: {e}");
+        let outcome =
+            blotter::actions::execute(venue.as_ref(), &action, &who, audit.as_ref()).await;
+        if let Some(text) = outcome.audit_error {
+            eprintln!("{text}");
             failed += 1;
         }
-        match result {
+        match outcome.result {
             Ok(r) => println!("{id}: {}", blotter::sanitize::clean(&r.message)),
             Err(e) => {
                 failed += 1;

@@ -1,17 +1,17 @@
-//! Actions and on-demand fetches: each action is sent exactly once in its own task, timed,
-//! audited (fsync) before its result is shown, and followed by a refresh; fills and a
+//! Actions and on-demand fetches: each action goes through [`crate::actions::execute`] (sent
+//! exactly once, timed, audited with fsync) in its own task before its result is shown, and is
+//! followed by a refresh; fills and a
 //! multi-order's children are fetched when the user opens them.
 
-use std::sync::Arc;
-use std::time::Duration;
-
 use jiff::Timestamp;
+use std::sync::Arc;
 use tokio::sync::{mpsc, watch};
 
 use super::{Ctx, FeedCommand, log_bad_rows};
+use crate::actions::Actor;
 use crate::app::{FeedEvent, Tab};
 use crate::domain::{OrderId, VenueId};
-use crate::venue::{Action, Venue, VenueError};
+use crate::venue::Venue;
 
 pub(super) async fn run(
     ctx: Ctx,
@@ -47,25 +47,20 @@ pub(super) async fn run(
                 let ctx = ctx.clone();
                 let refresh = refresh.clone();
                 tokio::spawn(async move {
-                    tracing::info!(action = action.verb(), order = %crate::sanitize::clean(action.order_id().as_str()), "sending action");
-                    let started = std::time::Instant::now();
-                    let result = ctx.venue.act(&action).await;
-                    let audit_error = audit(&ctx, &action, &result, started.elapsed()).await;
-                    match &result {
-                        Ok(r) => {
-                            tracing::info!(action = action.verb(), order = %crate::sanitize::clean(action.order_id().as_str()), status = r.status, reply = %crate::sanitize::clean(&r.message), "action done")
-                        }
-                        Err(e) => {
-                            tracing::warn!(action = action.verb(), order = %crate::sanitize::clean(action.order_id().as_str()), error = %crate::sanitize::clean(&e.to_string()), "action failed")
-                        }
-                    }
+                    let outcome = crate::actions::execute(
+                        ctx.venue.as_ref(),
+                        &action,
+                        &Actor::tui(),
+                        ctx.cfg.audit.as_ref(),
+                    )
+                    .await;
                     ctx.emit(FeedEvent::ActionDone {
                         action,
-                        result,
+                        result: outcome.result,
                         at: Timestamp::now(),
                     })
                     .await;
-                    if let Some(text) = audit_error {
+                    if let Some(text) = outcome.audit_error {
                         ctx.emit(FeedEvent::Notice {
                             text,
                             at: Timestamp::now(),
@@ -76,28 +71,6 @@ pub(super) async fn run(
                 });
             }
         }
-    }
-}
-
-/// Writes the audit line (fsynced, off the async threads); returns a message if that failed.
-async fn audit(
-    ctx: &Ctx,
-    action: &Action,
-    result: &Result<crate::venue::ActionReply, VenueError>,
-    latency: Duration,
-) -> Option<String> {
-    let log = ctx.cfg.audit.clone()?;
-    let (venue, action, result) = (ctx.venue.name().to_string(), action.clone(), result.clone());
-    let written =
-        tokio::task::spawn_blocking(move || log.record(&venue, &action, &result, latency, "tui"))
-            .await;
-    match written {
-        Ok(Ok(())) => None,
-        Ok(Err(e)) => {
-            tracing::error!(error = %e, "audit log write failed");
-            Some(format!("AUDIT LOG WRITE FAILED: {e}"))
-        }
-        Err(e) => Some(format!("AUDIT LOG WRITE FAILED: {e}")),
     }
 }
 

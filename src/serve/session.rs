@@ -5,7 +5,7 @@ use std::io;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use crossterm::event::Event;
 use futures_util::Stream;
@@ -24,7 +24,7 @@ use super::{ServeOptions, ServeStats, Venues, spawn_counted};
 use crate::app::{FeedEvent, State, VenueState};
 use crate::audit::AuditLog;
 use crate::feed::{self, FeedCommand, FeedHandle};
-use crate::venue::{Action, VenueError};
+use crate::venue::Action;
 
 /// Key presses queued per session before the connection's reader waits.
 const INPUT_QUEUE: usize = 256;
@@ -685,21 +685,6 @@ impl Actor {
     }
 }
 
-/// Whether `role` may send `action` (pure). A viewer's action is refused here, before any
-/// request exists, whatever the screen offered.
-///
-/// # Errors
-/// [`VenueError::Unsupported`] naming the action and `read-only (viewer)`.
-pub fn authorize(role: Role, action: &Action, venue: &str) -> Result<(), VenueError> {
-    match role {
-        Role::Trader => Ok(()),
-        Role::Viewer => Err(VenueError::Unsupported {
-            venue: venue.to_string(),
-            what: format!("{} — read-only (viewer)", action.verb()),
-        }),
-    }
-}
-
 /// One venue's commands from the session. Refreshes go to the shared feed (rate-limited);
 /// actions pass the role check; a multi-order's children or an order's fills (asked for when
 /// the user opens them) are fetched for this session alone and answered to it alone.
@@ -735,53 +720,26 @@ async fn run_commands(
     }
 }
 
-/// Carries out (or refuses) one action, audits it with the SSH user, reports it to the session
-/// only, and refreshes the shared feed after anything that reached the venue.
+/// Carries out (or refuses) one action through [`crate::actions::execute`] (role check,
+/// audited with the SSH user), reports it to the session only, and refreshes the shared feed
+/// after anything that reached the venue.
 async fn act(actor: Arc<Actor>, hub: Arc<Hub>, action: Action, events: mpsc::Sender<FeedEvent>) {
     let venue = hub.venue().clone();
-    let started = Instant::now();
-    let allowed = authorize(actor.role, &action, venue.name());
-    let sent = allowed.is_ok();
-    let result = match allowed {
-        Ok(()) => venue.act(&action).await,
-        Err(e) => Err(e),
+    let who = crate::actions::Actor {
+        user: actor.user.clone(),
+        source: actor.source.clone(),
+        role: actor.role,
     };
-    let order = crate::sanitize::clean(action.order_id().as_str()).into_owned();
-    match &result {
-        Ok(r) => {
-            tracing::info!(user = %actor.user, action = action.verb(), order = %order, status = r.status, "ssh action done")
-        }
-        Err(e) => {
-            tracing::warn!(user = %actor.user, action = action.verb(), order = %order, sent, error = %crate::sanitize::clean(&e.to_string()), "ssh action failed or refused")
-        }
-    }
-    let audit_error = match actor.audit.clone() {
-        None => None,
-        Some(log) => {
-            let (name, a, r, source) = (
-                venue.name().to_string(),
-                action.clone(),
-                result.clone(),
-                actor.source.clone(),
-            );
-            let latency = started.elapsed();
-            match tokio::task::spawn_blocking(move || log.record(&name, &a, &r, latency, &source))
-                .await
-            {
-                Ok(Ok(())) => None,
-                Ok(Err(e)) => Some(format!("AUDIT LOG WRITE FAILED: {e}")),
-                Err(e) => Some(format!("AUDIT LOG WRITE FAILED: {e}")),
-            }
-        }
-    };
+    let outcome =
+        crate::actions::execute(venue.as_ref(), &action, &who, actor.audit.as_ref()).await;
     let _ = events
         .send(FeedEvent::ActionDone {
             action,
-            result,
+            result: outcome.result,
             at: Timestamp::now(),
         })
         .await;
-    if let Some(text) = audit_error {
+    if let Some(text) = outcome.audit_error {
         let _ = events
             .send(FeedEvent::Notice {
                 text,
@@ -789,7 +747,7 @@ async fn act(actor: Arc<Actor>, hub: Arc<Hub>, action: Action, events: mpsc::Sen
             })
             .await;
     }
-    if sent {
+    if outcome.sent {
         hub.refresh_after_action();
     }
 }
@@ -797,6 +755,7 @@ async fn act(actor: Arc<Actor>, hub: Arc<Hub>, action: Action, events: mpsc::Sen
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::actions::authorize;
     use crate::domain::OrderId;
 
     #[test]
