@@ -191,18 +191,13 @@ impl AlphaSecClient {
                 requests += 1;
                 let page = self.trades(w.from, to, Some(MAX_LIMIT)).await?;
                 let full = page.rows.len() + page.bad_rows.len() >= MAX_LIMIT as usize;
-                let oldest = page
-                    .rows
-                    .iter()
-                    .filter_map(|t| t.created_at)
-                    .min()
-                    .map(|t| t.as_millisecond());
-                all.bad_rows.extend(page.bad_rows);
-                for t in page.rows {
-                    if seen.insert(t.trade_id.clone()) {
-                        all.rows.push(t);
-                    }
-                }
+                let oldest = merge_new(
+                    &mut all,
+                    page,
+                    &mut seen,
+                    |t| t.trade_id.clone(),
+                    |t| t.created_at,
+                );
                 match oldest {
                     // A full page with room before its oldest row: read on from there.
                     Some(o) if full && Some(o) != to && w.from.is_none_or(|f| o > f) => {
@@ -299,18 +294,13 @@ impl AlphaSecClient {
                 .await?;
             let page = decode_orders_page(&body, &self.tokens)?;
             let full = page.rows.len() + page.bad_rows.len() >= self.limit as usize;
-            let oldest = page
-                .rows
-                .iter()
-                .filter_map(|o| o.created_at)
-                .min()
-                .map(|t| t.as_millisecond());
-            all.bad_rows.extend(page.bad_rows);
-            for o in page.rows {
-                if seen.insert(o.id.clone()) {
-                    all.rows.push(o);
-                }
-            }
+            let oldest = merge_new(
+                &mut all,
+                page,
+                &mut seen,
+                |o| o.id.clone(),
+                |o| o.created_at,
+            );
             match oldest {
                 Some(o) if full && Some(o) != to && o > from => {
                     if n == MAX_REQUESTS_PER_READ {
@@ -560,4 +550,29 @@ impl Venue for AlphaSecClient {
             })
         })
     }
+}
+
+/// Adds the rows of `page` not seen before (by `key`) to `all`, and its bad rows; returns the
+/// oldest row's creation time in milliseconds: where the next request pages back from (`to`).
+/// AlphaSec pages newest first and a row at the boundary can come twice.
+fn merge_new<T, K: Eq + std::hash::Hash>(
+    all: &mut Page<T>,
+    page: Page<T>,
+    seen: &mut std::collections::HashSet<K>,
+    key: impl Fn(&T) -> K,
+    created: impl Fn(&T) -> Option<jiff::Timestamp>,
+) -> Option<i64> {
+    let oldest = page
+        .rows
+        .iter()
+        .filter_map(&created)
+        .min()
+        .map(|t| t.as_millisecond());
+    all.bad_rows.extend(page.bad_rows);
+    for row in page.rows {
+        if seen.insert(key(&row)) {
+            all.rows.push(row);
+        }
+    }
+    oldest
 }
