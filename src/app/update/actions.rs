@@ -218,11 +218,7 @@ pub(super) fn ask_action(state: &mut State, action: KeyAction) {
                 state.banner = Some(error(state, "No order selected.".into()));
                 return;
             };
-            if let Some(why) = refusal(state, &order.venue, action) {
-                state.banner = Some(error(state, why));
-                return;
-            }
-            ask_order_action(state, action, &order);
+            refuse_or_ask(state, action, &order);
         }
         Tab::Multi
             if let Some(TreeRow::Child { id, .. } | TreeRow::Placement { order: id, .. }) =
@@ -235,11 +231,7 @@ pub(super) fn ask_action(state: &mut State, action: KeyAction) {
                 ));
                 return;
             };
-            if let Some(why) = refusal(state, &order.venue, action) {
-                state.banner = Some(error(state, why));
-                return;
-            }
-            ask_order_action(state, action, &order);
+            refuse_or_ask(state, action, &order);
         }
         Tab::Multi => {
             let Some(multi) = state.selected_multi().cloned() else {
@@ -286,6 +278,15 @@ pub(super) fn ask_action(state: &mut State, action: KeyAction) {
                 "Actions apply to orders: switch to Active orders (1) or Multi-orders (2).".into(),
             ));
         }
+    }
+}
+
+/// Refuses `action` on `order` with a banner when its venue can't carry it out, else asks for
+/// it ([`ask_order_action`]).
+fn refuse_or_ask(state: &mut State, action: KeyAction, order: &Order) {
+    match refusal(state, &order.venue, action) {
+        Some(why) => state.banner = Some(error(state, why)),
+        None => ask_order_action(state, action, order),
     }
 }
 
