@@ -6,10 +6,12 @@
 pub mod amend;
 pub mod keymap;
 pub mod layout;
+mod msg;
 pub mod prefs;
 mod state;
 mod update;
 pub mod view;
 
+pub use msg::*;
 pub use state::*;
 pub use update::{kill_targets, update};

@@ -15,6 +15,7 @@ use jiff::Timestamp;
 
 use super::amend::AmendForm;
 use super::keymap::KeyAction;
+use super::msg::*;
 use super::state::*;
 use crate::domain::{Order, OrderId, OrderStatus, VenueId};
 use crate::format;
