@@ -25,6 +25,7 @@ pub mod serve;
 // The embedded simulator computes on its own book, not on venue payloads.
 #[allow(clippy::arithmetic_side_effects)]
 pub mod sim;
+pub mod tca;
 pub mod tui;
 pub mod ui;
 pub mod venue;
