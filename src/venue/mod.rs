@@ -419,6 +419,16 @@ impl Venue for ReadOnly {
     fn push(&self) -> BoxFuture<'_, VenueResult<Option<PushStream>>> {
         self.inner.push()
     }
+
+    fn history(&self, since: Timestamp) -> BoxFuture<'_, VenueResult<Page<Order>>> {
+        self.inner.history(since)
+    }
+}
+
+/// Keeps only the finished rows of a history read ([`crate::domain::OrderStatus::is_terminal`]):
+/// a venue's history list may also carry orders still working.
+pub fn keep_finished(page: &mut Page<Order>) {
+    page.rows.retain(|o| o.status.is_terminal());
 }
 
 /// Result of a venue call.
@@ -534,6 +544,23 @@ pub trait Venue: Send + Sync {
             Err(VenueError::Unsupported {
                 venue,
                 what: "fills".into(),
+            })
+        })
+    }
+
+    /// Orders that finished (complete, canceled, failed, expired) since `since` (UTC), every
+    /// page up to the client's cap (a capped read is partial, see [`is_partial`]), for the
+    /// History tab. Tread: `GET /api/orders/?statuses=…&after=…&page=N&page_size=100`; Anboto:
+    /// `GET /api/v2/trading/order/find?startMs=…`; AlphaSec: `GET /api/v1/order?from=…`. Only
+    /// finished rows are returned. The default answers [`VenueError::Unsupported`] (no
+    /// request): the History tab then says the venue has no history.
+    fn history(&self, since: Timestamp) -> BoxFuture<'_, VenueResult<Page<Order>>> {
+        let _ = since;
+        let venue = self.name().to_string();
+        Box::pin(async move {
+            Err(VenueError::Unsupported {
+                venue,
+                what: "order history".into(),
             })
         })
     }

@@ -33,6 +33,7 @@
 
 mod client;
 mod convert;
+mod history;
 pub mod sign;
 mod wire;
 
@@ -43,4 +44,5 @@ pub use convert::{
     OrderSummary, decode_error_message, decode_order_summary, decode_orders_page, decode_summaries,
     map_status, order_messages,
 };
+pub use history::{HISTORY_LIMIT, HISTORY_MAX_REQUESTS};
 pub use sign::{SignatureEncoding, Signer};
