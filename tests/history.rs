@@ -1,0 +1,256 @@
+//! Issue 15, the History tab's reads: every venue's history endpoint requested as its document
+//! says (method, path, query asserted), every page read, finished rows only; Tread's finished
+//! orders get their `stats` from the order detail once. The real clients run against the
+//! recording stub.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests may fail loudly
+
+mod recording;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use blotter::domain::{OrderId, OrderStatus};
+use blotter::venue::alphasec::{AlphaSecClient, MAX_LIMIT, TokenMap};
+use blotter::venue::anboto::{
+    AnbotoClient, DEFAULT_RECV_WINDOW_MS, HISTORY_LIMIT, SignatureEncoding,
+};
+use blotter::venue::treadfi::TreadfiClient;
+use blotter::venue::{Venue, is_partial};
+use jiff::Timestamp;
+use recording::{Recording, envelope, start};
+use rust_decimal::Decimal;
+use secrecy::SecretString;
+use serde_json::json;
+
+fn d(s: &str) -> Decimal {
+    s.parse().unwrap()
+}
+
+/// 00:00 UTC of a fixed day, the History window's start in these tests.
+fn midnight() -> Timestamp {
+    "2026-12-01T00:00:00Z".parse().unwrap()
+}
+
+/// One finished Tread order (`GET /api/orders/` row, no stats: "basic info, no stats").
+fn tread_finished(id: &str, status: &str) -> serde_json::Value {
+    json!({
+        "id": id, "pair": "BTC-USDT", "side": "buy", "status": status,
+        "buy_token": "BTC", "sell_token": "USDT", "target_token": "BTC",
+        "target_order_qty": "1", "executed_qty": "1", "average_executed_price": "101",
+        "executed_notional": "101", "total_fee": "0.101", "strategy": "TWAP", "duration": 600,
+        "time_start": "2026-12-01T08:00:00Z", "created_at": "2026-12-01T08:00:00Z",
+        "updated_at": "2026-12-01T08:09:00Z", "limit_price": "", "active": false
+    })
+}
+
+fn param<'a>(query: &'a str, key: &str) -> Option<&'a str> {
+    query
+        .split('&')
+        .filter_map(|p| p.split_once('='))
+        .find(|(k, _)| *k == key)
+        .map(|(_, v)| v)
+}
+
+/// A Tread stub: `/api/orders/` in 3 pages (two finished rows and, on page 2, one row still
+/// active, which the client must drop); `/api/order/{id}` answers with the documented
+/// completion fields for `o-1a` only.
+async fn tread_stub() -> Recording {
+    start(Arc::new(|_, path, q| {
+        if path == "/api/orders/" {
+            let n: u32 = param(q, "page").unwrap().parse().unwrap();
+            let mut rows = vec![
+                tread_finished(&format!("o-{n}a"), "COMPLETE"),
+                tread_finished(&format!("o-{n}b"), "CANCELED"),
+            ];
+            if n == 2 {
+                rows.push(json!({"id": "live", "pair": "BTC-USDT", "side": "buy",
+                                 "status": "ACTIVE"}));
+            }
+            let body = json!({"orders": rows, "page_number": n, "page_size": 100,
+                              "num_pages": 3, "order_count": 7});
+            return (200, body.to_string());
+        }
+        if let Some(id) = path.strip_prefix("/api/order/") {
+            let mut o = tread_finished(id, "COMPLETE");
+            if id == "o-1a" {
+                o["stats"] = json!({"arrival_price": "100", "vwap": "100.5",
+                                    "departure_price": "102", "interval_volume": "40"});
+            }
+            return (200, o.to_string());
+        }
+        (404, "\"No such path\"".into())
+    }))
+    .await
+}
+
+#[tokio::test]
+async fn tread_history_reads_every_page_with_statuses_and_after() {
+    let r = tread_stub().await;
+    let c = TreadfiClient::new(&r.base, None, Duration::from_secs(5)).unwrap();
+    let page = c.history(midnight()).await.unwrap();
+    let ids: Vec<&str> = page.rows.iter().map(|o| o.id.as_str()).collect();
+    assert_eq!(ids, ["o-1a", "o-1b", "o-2a", "o-2b", "o-3a", "o-3b"]);
+    assert!(!is_partial(&page));
+    let seen = r.to("/api/orders/");
+    assert_eq!(seen.len(), 3);
+    for (i, s) in seen.iter().enumerate() {
+        assert_eq!(s.method, "GET");
+        assert_eq!(
+            s.query,
+            format!(
+                "statuses=COMPLETE,COMPLETED,CANCELED,CANCELLED,FAILED\
+                 &after=2026-12-01T00%3A00%3A00Z&page={}&page_size=100",
+                i + 1
+            )
+        );
+    }
+}
+
+#[tokio::test]
+async fn tread_history_reads_stats_from_the_order_detail_once() {
+    let r = tread_stub().await;
+    let c = TreadfiClient::new(&r.base, None, Duration::from_secs(5)).unwrap();
+    let page = c.history(midnight()).await.unwrap();
+    let o = page.rows.iter().find(|o| o.id.as_str() == "o-1a").unwrap();
+    let stats = o.stats.as_deref().unwrap();
+    assert_eq!(stats.interval_vwap, Some(d("100.5")));
+    assert_eq!(stats.interval_volume, Some(d("40")));
+    assert_eq!(o.arrival_price, Some(d("100")));
+    let t = blotter::tca::Tca::of(o, midnight());
+    assert_eq!(t.slippage_arrival_bps, Some(d("100")));
+    assert_eq!(t.participation, Some(d("0.025")));
+    // No figures for the others: left at None, never invented.
+    let other = page.rows.iter().find(|o| o.id.as_str() == "o-2a").unwrap();
+    assert_eq!(other.stats, None);
+    assert_eq!(other.arrival_price, None);
+    let details = |r: &Recording| {
+        r.log
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|s| s.path.starts_with("/api/order/"))
+            .map(|s| (s.method.clone(), s.path.clone()))
+            .collect::<Vec<_>>()
+    };
+    let first = details(&r);
+    assert_eq!(first.len(), 6, "{first:?}");
+    assert!(first.contains(&("GET".into(), "/api/order/o-1a".into())));
+    // Next read: o-1a's figures are remembered (not asked again) and still on the row.
+    let again = c.history(midnight()).await.unwrap();
+    let o = again.rows.iter().find(|o| o.id.as_str() == "o-1a").unwrap();
+    assert_eq!(o.stats.as_deref().unwrap().interval_vwap, Some(d("100.5")));
+    let second = details(&r);
+    assert_eq!(
+        second[first.len()..]
+            .iter()
+            .filter(|(_, p)| p == "/api/order/o-1a")
+            .count(),
+        0
+    );
+}
+
+/// One AlphaSec completed order (`GET /api/v1/order` row) created at `ms`.
+fn alphasec_done(id: &str, status: &str, ms: i64) -> serde_json::Value {
+    json!({
+        "orderId": id, "accountAddress": "0xabc", "marketId": "1_2", "side": "SELL",
+        "orderType": "LIMIT", "price": "2.5", "origQty": "8.0", "origQuoteOrderQty": "0",
+        "status": status, "txHash": id, "createdAt": ms, "updatedAt": ms + 1000,
+        "executedQty": "8.0", "executedQuoteQty": "20.0"
+    })
+}
+
+#[tokio::test]
+async fn alphasec_history_from_the_window_start_paged_back_by_to() {
+    let since = Timestamp::now()
+        .checked_sub(jiff::SignedDuration::from_hours(6))
+        .unwrap();
+    let since_ms = since.as_millisecond();
+    // First answer: a full page (MAX_LIMIT rows) down to since + 1000 s; second: the rest.
+    let r = start(Arc::new(move |_, _, q| {
+        let to = param(q, "to").map(|t| t.parse::<i64>().unwrap());
+        let rows: Vec<_> = match to {
+            None => (0..MAX_LIMIT as i64)
+                .map(|i| {
+                    let status = if i % 2 == 0 { "FILLED" } else { "CANCELED" };
+                    alphasec_done(&format!("0x{i}"), status, since_ms + 1_000_000 + i)
+                })
+                .collect(),
+            Some(_) => vec![
+                alphasec_done("0xold", "REJECTED", since_ms + 10),
+                alphasec_done("0xopen", "NEW", since_ms + 5),
+            ],
+        };
+        (200, envelope(json!(rows)))
+    }))
+    .await;
+    let c = AlphaSecClient::new(
+        &r.base,
+        "0xabc".into(),
+        TokenMap::new(),
+        Duration::from_secs(5),
+    )
+    .unwrap();
+    let page = Venue::history(&c, since).await.unwrap();
+    assert_eq!(
+        page.rows.len(),
+        MAX_LIMIT as usize + 1,
+        "open order dropped"
+    );
+    assert!(page.rows.iter().all(|o| o.status.is_terminal()));
+    assert!(page.rows.iter().any(|o| o.status == OrderStatus::Failed));
+    let seen = r.to("/api/v1/order");
+    assert_eq!(seen.len(), 2);
+    assert!(seen.iter().all(|s| s.method == "GET"));
+    assert_eq!(
+        seen[0].query,
+        format!("address=0xabc&from={since_ms}&limit=500")
+    );
+    assert_eq!(
+        seen[1].query,
+        format!(
+            "address=0xabc&from={since_ms}&to={}&limit=500",
+            since_ms + 1_000_000
+        )
+    );
+}
+
+#[tokio::test]
+async fn anboto_history_is_order_find_from_the_window_start() {
+    let r = start(Arc::new(|_, _, _| {
+        let body = json!({"orders": [
+            {"order_id": 1, "client_order_id": "a", "symbol": "BTC-USDT", "status": "FILLED",
+             "filled_quantity": "1", "leaves_quantity": "0", "side": "BUY",
+             "average_price": "100"},
+            {"order_id": 2, "client_order_id": "b", "symbol": "BTC-USDT",
+             "status": "CANCELLED", "filled_quantity": "0", "leaves_quantity": "1",
+             "side": "SELL"},
+            {"order_id": 3, "client_order_id": "c", "symbol": "BTC-USDT", "status": "ACCEPTED",
+             "filled_quantity": "0", "leaves_quantity": "1", "side": "SELL"}
+        ]});
+        (200, body.to_string())
+    }))
+    .await;
+    let c = AnbotoClient::new(
+        &r.base,
+        SecretString::from("key"),
+        SecretString::from("c2VjcmV0"),
+        SignatureEncoding::Hex,
+        DEFAULT_RECV_WINDOW_MS,
+        Duration::from_secs(5),
+    )
+    .unwrap();
+    let page = c.finished_since(midnight()).await.unwrap();
+    let ids: Vec<&OrderId> = page.rows.iter().map(|o| &o.id).collect();
+    assert_eq!(ids, [&OrderId::new("1"), &OrderId::new("2")]);
+    assert!(!is_partial(&page));
+    let seen = r.to("/api/v2/trading/order/find");
+    assert_eq!(seen.len(), 1);
+    assert_eq!(seen[0].method, "GET");
+    assert_eq!(
+        seen[0].query,
+        format!(
+            "limit={HISTORY_LIMIT}&startMs={}",
+            midnight().as_millisecond()
+        )
+    );
+}
