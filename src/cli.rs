@@ -117,6 +117,10 @@ pub(crate) enum Cmd {
         /// For placements/errors: only this order (default: every active order).
         #[arg(long, value_name = "ID")]
         order_id: Option<String>,
+        /// For history: the window, `today`, `<n>h` or `<n>d` (default: `[history] window`,
+        /// else `today`, since 00:00 UTC).
+        #[arg(long, value_name = "WINDOW")]
+        since: Option<String>,
     },
 }
 
@@ -210,6 +214,9 @@ pub(crate) enum DumpWhat {
     Placements,
     /// Order errors, warnings and info.
     Errors,
+    /// Orders finished in the History window (`--since`, else `[history] window`, else since
+    /// 00:00 UTC today), newest first, each with its transaction-cost figures.
+    History,
     /// The audit log (`--audit-file`, else the default path), newest first: read locally, no
     /// venue is contacted.
     Audit,

@@ -8,13 +8,27 @@ use blotter::dump::{self, DumpFormat};
 use blotter::venue::{Venue, VenueError};
 use color_eyre::eyre::{Result, WrapErr, eyre};
 
-pub(crate) async fn run_dump(
-    cfg: &Config,
-    what: DumpWhat,
-    format: DumpFormat,
-    order_id: Option<String>,
-    venue: Option<&str>,
-) -> Result<i32> {
+/// What `blotter dump` was asked for.
+pub(crate) struct DumpArgs {
+    pub what: DumpWhat,
+    pub format: DumpFormat,
+    /// `--order-id` (placements, errors).
+    pub order_id: Option<String>,
+    /// `--since` (history): `today`, `<n>h`, `<n>d`.
+    pub since: Option<String>,
+}
+
+pub(crate) async fn run_dump(cfg: &Config, args: DumpArgs, venue: Option<&str>) -> Result<i32> {
+    let DumpArgs {
+        what,
+        format,
+        order_id,
+        since,
+    } = args;
+    let window = match since.as_deref() {
+        Some(s) => blotter::history::Window::parse(s).map_err(|e| eyre!(e))?,
+        None => blotter::history::Window::default(),
+    };
     if what == DumpWhat::Audit {
         let Some(path) = cfg
             .actions
@@ -39,7 +53,13 @@ pub(crate) async fn run_dump(
         return Ok(0);
     }
     let Connected { venue, demo } = connect(cfg, false, venue).await?;
-    let result = dump_once(venue.as_ref(), what, format, order_id).await;
+    let request = DumpRequest {
+        what,
+        format,
+        order_id,
+        window,
+    };
+    let result = dump_once(venue.as_ref(), request, jiff::Timestamp::now()).await;
     if let Some(sim) = demo {
         sim.shutdown().await;
     }
@@ -55,12 +75,26 @@ pub(crate) async fn run_dump(
     }
 }
 
+/// One `dump` read, after the arguments were checked.
+pub(crate) struct DumpRequest {
+    pub what: DumpWhat,
+    pub format: DumpFormat,
+    pub order_id: Option<String>,
+    /// The History window (`dump history`).
+    pub window: blotter::history::Window,
+}
+
 pub(crate) async fn dump_once(
     venue: &dyn Venue,
-    what: DumpWhat,
-    format: DumpFormat,
-    order_id: Option<String>,
+    request: DumpRequest,
+    now: jiff::Timestamp,
 ) -> Result<String, VenueError> {
+    let DumpRequest {
+        what,
+        format,
+        order_id,
+        window,
+    } = request;
     Ok(match what {
         // Read locally by run_dump before any venue is connected.
         DumpWhat::Audit => {
@@ -92,6 +126,25 @@ pub(crate) async fn dump_once(
                 report_bad_rows(&page.bad_rows);
                 rows.extend(page.rows);
             }
+            dump::render(&rows, format)
+        }
+        DumpWhat::History => {
+            let start = window.start(now);
+            let mut page = venue.history(start).await?;
+            report_bad_rows(&page.bad_rows);
+            if blotter::venue::is_partial(&page) {
+                eprintln!(
+                    "history capped at {} page(s) of {}: older orders are not listed",
+                    page.page_number.unwrap_or(0),
+                    page.num_pages.unwrap_or(0)
+                );
+            }
+            blotter::history::in_window(&mut page.rows, start);
+            let rows: Vec<blotter::history::Record> = page
+                .rows
+                .into_iter()
+                .map(|o| blotter::history::Record::of(o, now))
+                .collect();
             dump::render(&rows, format)
         }
         DumpWhat::Errors => {

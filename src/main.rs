@@ -66,8 +66,18 @@ fn main() -> Result<()> {
             what,
             format,
             order_id,
+            since,
         }) => {
-            let code = rt.block_on(run_dump(&cfg, what, format, order_id, cli.venue.as_deref()))?;
+            let code = rt.block_on(run_dump(
+                &cfg,
+                DumpArgs {
+                    what,
+                    format,
+                    order_id,
+                    since,
+                },
+                cli.venue.as_deref(),
+            ))?;
             drop(rt);
             std::process::exit(code);
         }
