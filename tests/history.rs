@@ -254,3 +254,71 @@ async fn anboto_history_is_order_find_from_the_window_start() {
         )
     );
 }
+
+/// Raw `GET /alphasec/api/v1/order?…` against the simulator: the envelope's `code`, `errMsg`.
+async fn alphasec_sim_get(base: &str, query: &str) -> (i64, String, serde_json::Value) {
+    let url = format!(
+        "{base}/api/v1/order?address={}&{query}",
+        blotter::sim::alphasec::DEMO_ADDRESS
+    );
+    let v: serde_json::Value = reqwest::get(url).await.unwrap().json().await.unwrap();
+    (
+        v["code"].as_i64().unwrap(),
+        v["errMsg"].as_str().unwrap_or_default().to_string(),
+        v["result"].clone(),
+    )
+}
+
+#[tokio::test]
+async fn alphasec_sim_serves_finished_orders_and_refuses_what_the_document_refuses() {
+    let sim = blotter::sim::spawn(blotter::sim::SimConfig {
+        auto_advance: false,
+        ..blotter::sim::SimConfig::default()
+    })
+    .await
+    .unwrap();
+    let base = sim.alphasec_url();
+    let now = Timestamp::now().as_millisecond();
+    const DAY: i64 = 86_400_000;
+    for (query, why) in [
+        (format!("from={}", now + 60_000), "future"),
+        (
+            format!("from={}&to={}", now - 92 * DAY, now - DAY),
+            "90 days",
+        ),
+        ("limit=501".to_string(), "500"),
+        ("limit=0".to_string(), "500"),
+    ] {
+        let (code, msg, _) = alphasec_sim_get(&base, &query).await;
+        assert_ne!(code, 200, "{query}");
+        assert!(msg.contains(why), "{query}: {msg}");
+    }
+    let (code, _, rows) = alphasec_sim_get(&base, "limit=1").await;
+    assert_eq!(code, 200);
+    assert_eq!(rows.as_array().unwrap().len(), 1, "limit honoured");
+    // The client, from an hour ago: the two seeded finished orders, nothing open.
+    let tokens: TokenMap = blotter::sim::alphasec::DEMO_TOKENS
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    let c = AlphaSecClient::new(
+        &base,
+        blotter::sim::alphasec::DEMO_ADDRESS.into(),
+        tokens,
+        Duration::from_secs(5),
+    )
+    .unwrap();
+    let since = Timestamp::now()
+        .checked_sub(jiff::SignedDuration::from_hours(1))
+        .unwrap();
+    let page = Venue::history(&c, since).await.unwrap();
+    let statuses: Vec<&OrderStatus> = page.rows.iter().map(|o| &o.status).collect();
+    assert_eq!(statuses, [&OrderStatus::Complete, &OrderStatus::Canceled]);
+    assert_eq!(page.rows[0].pair, "WETH-USDT");
+    // Ten minutes back: created before that, so not listed.
+    let recent = Timestamp::now()
+        .checked_sub(jiff::SignedDuration::from_mins(10))
+        .unwrap();
+    assert!(Venue::history(&c, recent).await.unwrap().rows.is_empty());
+    sim.shutdown().await;
+}

@@ -2,9 +2,11 @@
 //! `http://127.0.0.1:PORT/alphasec`): `GET /api/v1/order/open`, `/api/v1/order` (history),
 //! `/api/v1/order/{orderId}` and `/api/v1/order/trade`, every answer in the documented
 //! `{code, errMsg, result}` envelope, for the wallet [`DEMO_ADDRESS`]. Read-only: AlphaSec
-//! writes are signed on-chain transactions. Seeded orders: a partly filled limit order, a
-//! quote-mode market order (`orderMode` 1) and a limit order with take-profit / stop-loss legs
-//! (same `txHash`).
+//! writes are signed on-chain transactions. Seeded orders: a partly filled limit order (filled
+//! over time), a quote-mode market order (`orderMode` 1), a limit order with take-profit /
+//! stop-loss legs (same `txHash`), and two finished ones (a filled sell, a partly filled buy
+//! that was canceled) for the History tab. The history endpoint checks `from`/`to`/`limit` as
+//! the document states them.
 
 use std::sync::{Arc, Mutex};
 
@@ -113,8 +115,17 @@ impl AlphaBook {
         sl.contingency = "OTO";
         sl.trigger_price = d("3590");
         sl.tx_hash = tx;
+        // Finished earlier: served by the history endpoint (`GET /api/v1/order`).
+        let mut filled = base(1_011_301, "3_2", "SELL", "3395.2", "0.8", 25);
+        filled.executed = d("0.8");
+        filled.status = "FILLED";
+        filled.updated_ms = now_ms - 20 * 60_000;
+        let mut canceled = base(1_011_322, "1_2", "BUY", "2.28", "40", 50);
+        canceled.executed = d("12.5");
+        canceled.status = "CANCELED";
+        canceled.updated_ms = now_ms - 35 * 60_000;
         Self {
-            orders: vec![partly, quote, working, tp, sl],
+            orders: vec![partly, quote, working, tp, sl, filled, canceled],
         }
     }
 
@@ -182,7 +193,7 @@ fn is_open(o: &AlphaOrder) -> bool {
     matches!(o.status, "NEW" | "PARTIALLY_FILLED" | "PENDING_NEW")
 }
 
-/// The orders that are (`open`) or are no longer (history) open, in the envelope.
+/// The open orders (`open`) or the finished ones, all of them, in the envelope.
 fn listed(s: &Shared, q: &std::collections::HashMap<String, String>, open: bool) -> Response {
     if let Err(r) = check_address(q) {
         return *r;
@@ -201,8 +212,72 @@ async fn open(State(s): State<Arc<Shared>>, Query(q): Params) -> Response {
     listed(&s, &q, true)
 }
 
+/// What the document says of `from`, `to` and `limit` on the history endpoint, as the sim
+/// checks it: the range (default: the last 30 days when both are 0 or absent; `to` defaults to
+/// now) is at most 90 days, reaches back at most 730 days and holds no future time; `limit`
+/// 1–500 (default 100). Refusals carry the envelope's `errMsg` (the document shows no error
+/// texts; these are ours).
+fn history_range(
+    q: &std::collections::HashMap<String, String>,
+    now_ms: i64,
+) -> Result<(i64, i64, usize), &'static str> {
+    const DAY: i64 = 86_400_000;
+    let num = |k: &str| -> Result<Option<i64>, &'static str> {
+        match q.get(k) {
+            None => Ok(None),
+            Some(v) => v
+                .parse::<i64>()
+                .map(Some)
+                .map_err(|_| "from/to/limit must be integers"),
+        }
+    };
+    let from = num("from")?.unwrap_or(0);
+    let to = num("to")?.unwrap_or(0);
+    let limit = num("limit")?.unwrap_or(100);
+    if !(1..=500).contains(&limit) {
+        return Err("limit must be between 1 and 500");
+    }
+    if from > now_ms || to > now_ms {
+        return Err("future timestamps are not allowed");
+    }
+    let (from, to) = match (from, to) {
+        (0, 0) => (now_ms - 30 * DAY, now_ms),
+        (f, 0) => (f, now_ms),
+        (f, t) => (f, t),
+    };
+    if to < from {
+        return Err("from must not be after to");
+    }
+    if to - from > 90 * DAY {
+        return Err("time range must not exceed 90 days");
+    }
+    if from < now_ms - 730 * DAY {
+        return Err("history is limited to 730 days");
+    }
+    Ok((from, to, limit as usize))
+}
+
+/// `GET /api/v1/order`: the orders no longer open, created within the range, newest first,
+/// at most `limit` (see [`history_range`]).
 async fn history(State(s): State<Arc<Shared>>, Query(q): Params) -> Response {
-    listed(&s, &q, false)
+    if let Err(r) = check_address(&q) {
+        return *r;
+    }
+    let now_ms = jiff::Timestamp::now().as_millisecond();
+    let (from, to, limit) = match history_range(&q, now_ms) {
+        Ok(r) => r,
+        Err(msg) => return refuse(msg),
+    };
+    let book = lock(&s.alphasec);
+    let mut rows: Vec<&AlphaOrder> = book
+        .orders
+        .iter()
+        .filter(|o| !is_open(o) && (from..=to).contains(&o.created_ms))
+        .collect();
+    rows.sort_by_key(|o| std::cmp::Reverse(o.created_ms));
+    envelope(Value::Array(
+        rows.into_iter().take(limit).map(wire).collect(),
+    ))
 }
 
 async fn by_id(State(s): State<Arc<Shared>>, Path(id): Path<String>, Query(q): Params) -> Response {
