@@ -66,6 +66,12 @@ async fn tread_stub() -> Recording {
                 rows.push(json!({"id": "live", "pair": "BTC-USDT", "side": "buy",
                                  "status": "ACTIVE"}));
             }
+            if n == 3 {
+                // Canceled before anything executed: no figures to read.
+                let mut zero = tread_finished("o-zero", "CANCELED");
+                zero["executed_qty"] = json!("0");
+                rows.push(zero);
+            }
             let body = json!({"orders": rows, "page_number": n, "page_size": 100,
                               "num_pages": 3, "order_count": 7});
             return (200, body.to_string());
@@ -89,7 +95,10 @@ async fn tread_history_reads_every_page_with_statuses_and_after() {
     let c = TreadfiClient::new(&r.base, None, Duration::from_secs(5)).unwrap();
     let page = c.history(midnight()).await.unwrap();
     let ids: Vec<&str> = page.rows.iter().map(|o| o.id.as_str()).collect();
-    assert_eq!(ids, ["o-1a", "o-1b", "o-2a", "o-2b", "o-3a", "o-3b"]);
+    assert_eq!(
+        ids,
+        ["o-1a", "o-1b", "o-2a", "o-2b", "o-3a", "o-3b", "o-zero"]
+    );
     assert!(!is_partial(&page));
     let seen = r.to("/api/orders/");
     assert_eq!(seen.len(), 3);
@@ -133,7 +142,11 @@ async fn tread_history_reads_stats_from_the_order_detail_once() {
             .collect::<Vec<_>>()
     };
     let first = details(&r);
-    assert_eq!(first.len(), 6, "{first:?}");
+    assert_eq!(
+        first.len(),
+        6,
+        "one per finished order that executed: {first:?}"
+    );
     assert!(first.contains(&("GET".into(), "/api/order/o-1a".into())));
     // Next read: o-1a's figures are remembered (not asked again) and still on the row.
     let again = c.history(midnight()).await.unwrap();

@@ -374,7 +374,8 @@ impl TreadfiClient {
         Ok(all)
     }
 
-    /// Fills in the arrival price and `stats` of finished orders that came without them from
+    /// Fills in the arrival price and `stats` of finished orders (that executed something) that
+    /// came without them from
     /// `GET /api/order/{id}` (documented fields `arrival_price`, `vwap`, `interval_volume`,
     /// `departure_price`, "populated on completion"): an order's figures are read once and
     /// remembered; one without figures is read again on later calls, at most
@@ -384,7 +385,8 @@ impl TreadfiClient {
         let mut due: Vec<usize> = Vec::new();
         if let Ok(known) = self.finished_stats.lock() {
             for (i, o) in rows.iter_mut().enumerate() {
-                if o.stats.is_some() {
+                // Nothing executed: no slippage or participation to compute, no request.
+                if o.stats.is_some() || o.executed_qty.is_some_and(|q| q.is_zero()) {
                     continue;
                 }
                 match known.get(&o.id) {
