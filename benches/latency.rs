@@ -46,7 +46,7 @@ impl Venue for PollOnly {
 }
 
 fn executed_total(s: &State) -> Decimal {
-    s.orders.iter().filter_map(|o| o.executed_qty).sum()
+    s.book.orders().iter().filter_map(|o| o.executed_qty).sum()
 }
 
 async fn measure(
@@ -67,7 +67,7 @@ async fn measure(
         let Some(ev) = rx.recv().await else { break };
         update(&mut state, Msg::Feed(ev));
         let live = state.venues[0].push == blotter::app::PushStatus::Live;
-        if !state.orders.is_empty() && (live || !wait_live) {
+        if !state.book.orders().is_empty() && (live || !wait_live) {
             break;
         }
     }

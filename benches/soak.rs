@@ -129,7 +129,7 @@ fn main() {
             }
             if t >= next_action {
                 next_action += 2;
-                if let Some(o) = state.orders.get((t as usize * 7) % state.orders.len().max(1)) {
+                if let Some(o) = state.book.orders().get((t as usize * 7) % state.book.orders().len().max(1)) {
                     let a = if o.status == blotter::domain::OrderStatus::Paused { Action::Resume(o.id.clone()) } else { Action::Pause(o.id.clone()) };
                     if handle.send(FeedCommand::Act(a)).is_ok() {
                         actions += 1;
@@ -164,19 +164,19 @@ fn main() {
             update(&mut state, Msg::Feed(ev));
         }
         let truth = client().active_orders().await.map(|p| p.rows).unwrap_or_default();
-        let mine: std::collections::HashMap<_, _> = state.orders.iter().map(|o| (o.id.clone(), o)).collect();
+        let mine: std::collections::HashMap<_, _> = state.book.orders().iter().map(|o| (o.id.clone(), o)).collect();
         let lost = truth.iter().filter(|o| !mine.contains_key(&o.id)).count();
-        let duplicated = state.orders.len() - mine.len();
+        let duplicated = state.book.orders().len() - mine.len();
         let stale = truth
             .iter()
             .filter(|o| mine.get(&o.id).is_some_and(|m| m.executed_qty != o.executed_qty || m.status != o.status))
             .count();
-        let extra = state.orders.iter().filter(|o| !truth.iter().any(|t| t.id == o.id)).count();
+        let extra = state.book.orders().iter().filter(|o| !truth.iter().any(|t| t.id == o.id)).count();
         tokio::time::sleep(Duration::from_secs(3)).await;
         let tasks_end = metrics.num_alive_tasks();
         let audited = std::fs::read_to_string(dir.join("audit.jsonl")).map(|s| s.lines().count() as u64).unwrap_or(0);
         println!("soak {secs}s: {events} events applied, {actions} actions sent, {audited} audited");
-        println!("orders: simulator {} / blotter {}; lost {lost}, duplicated {duplicated}, stale {stale}, extra {extra}", truth.len(), state.orders.len());
+        println!("orders: simulator {} / blotter {}; lost {lost}, duplicated {duplicated}, stale {stale}, extra {extra}", truth.len(), state.book.orders().len());
         println!("rss: {} MB after warm-up, {} MB at end; tasks alive: {tasks_warm} after warm-up, {tasks_end} at end", rss_warm / 1024, rss_kb() / 1024);
         println!("panics: 0 (a panic aborts this run)");
         handle.stop();

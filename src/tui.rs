@@ -62,14 +62,14 @@ pub fn tab_export(state: &State, tab: app::Tab) -> ExportJob {
     let what = tab.title().to_lowercase().replace(' ', "-");
     match tab {
         app::Tab::Active => {
-            let rows: Vec<_> = (0..state.active_view.len())
+            let rows: Vec<_> = (0..state.book.active_view().len())
                 .filter_map(|i| state.active_row(i).cloned())
                 .collect();
             ExportJob::new(rows, &what, state.now)
         }
-        app::Tab::Multi => ExportJob::new(state.multi_orders.clone(), &what, state.now),
-        app::Tab::Placements => ExportJob::new(state.placements.clone(), &what, state.now),
-        app::Tab::Errors => ExportJob::new(state.messages.clone(), &what, state.now),
+        app::Tab::Multi => ExportJob::new(state.book.multi_orders().to_vec(), &what, state.now),
+        app::Tab::Placements => ExportJob::new(state.book.placements().to_vec(), &what, state.now),
+        app::Tab::Errors => ExportJob::new(state.book.messages().to_vec(), &what, state.now),
     }
 }
 

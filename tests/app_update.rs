@@ -303,7 +303,7 @@ fn failed_fetch_keeps_last_good_data_and_reports() {
             at: ts(NOW),
         },
     );
-    assert_eq!(s.orders.len(), 3);
+    assert_eq!(s.book.orders().len(), 3);
     assert!(matches!(
         s.venues[0].connection,
         Connection::AuthFailed { .. }
@@ -343,7 +343,7 @@ fn quit_keys() {
 #[test]
 fn placements_of_orders_that_left_are_dropped() {
     let mut s = loaded_state();
-    assert_eq!(s.placements.len(), 3);
+    assert_eq!(s.book.placements().len(), 3);
     let rows: Vec<_> = orders()
         .into_iter()
         .filter(|o| !o.id.0.starts_with("6deb"))
@@ -356,7 +356,7 @@ fn placements_of_orders_that_left_are_dropped() {
             at: ts(NOW),
         },
     );
-    assert!(s.placements.is_empty());
+    assert!(s.book.placements().is_empty());
 }
 
 #[test]
@@ -383,11 +383,11 @@ fn freeze_queues_updates_and_unfreeze_keeps_the_cursor() {
             },
         );
     }
-    assert_eq!(s.orders.len(), 3, "frozen view unchanged");
+    assert_eq!(s.book.orders().len(), 3, "frozen view unchanged");
     assert_eq!(s.pending_count, 3);
     ch(&mut s, 'f');
     assert!(!s.frozen);
-    assert_eq!(s.orders.len(), 4);
+    assert_eq!(s.book.orders().len(), 4);
     assert_eq!(
         selected(&s).as_deref(),
         Some("7fecb061-725b-5477-c84c-8e8685ge0f26")
@@ -446,7 +446,10 @@ fn pushed_updates_apply_in_place_insert_and_remove() {
     a.executed_qty = Some(dec("0.40"));
     push(&mut s, a, "fill_received");
     assert_eq!(
-        s.orders[0].executed_qty.map(|d| d.to_string()).as_deref(),
+        s.book.orders()[0]
+            .executed_qty
+            .map(|d| d.to_string())
+            .as_deref(),
         Some("0.40")
     );
     assert!(
@@ -466,7 +469,7 @@ fn pushed_updates_apply_in_place_insert_and_remove() {
         ),
         "order_created",
     );
-    assert_eq!(s.orders[0].id.as_str(), "new-1");
+    assert_eq!(s.book.orders()[0].id.as_str(), "new-1");
     assert_eq!(
         selected(&s).as_deref(),
         Some("7fecb061-725b-5477-c84c-8e8685ge0f26")
@@ -476,11 +479,12 @@ fn pushed_updates_apply_in_place_insert_and_remove() {
     done.status = OrderStatus::Complete;
     push(&mut s, done, "order_completed");
     assert!(
-        s.orders
+        s.book
+            .orders()
             .iter()
             .all(|o| o.id.as_str() != "6debb950-614a-4366-b73b-7d7574fd9e15")
     );
-    assert_eq!(s.orders.len(), 3);
+    assert_eq!(s.book.orders().len(), 3);
 }
 
 #[test]
@@ -491,12 +495,18 @@ fn pushed_updates_wait_while_frozen() {
     a.executed_qty = Some(dec("0.40"));
     push(&mut s, a, "fill_received");
     assert_eq!(
-        s.orders[0].executed_qty.map(|d| d.to_string()).as_deref(),
+        s.book.orders()[0]
+            .executed_qty
+            .map(|d| d.to_string())
+            .as_deref(),
         Some("0.25")
     );
     ch(&mut s, 'f');
     assert_eq!(
-        s.orders[0].executed_qty.map(|d| d.to_string()).as_deref(),
+        s.book.orders()[0]
+            .executed_qty
+            .map(|d| d.to_string())
+            .as_deref(),
         Some("0.40")
     );
 }
@@ -583,7 +593,7 @@ fn marks_then_bulk_pause_sends_each_once() {
     let mut s = loaded_state();
     ch(&mut s, ' '); // marks 6deb…, moves down
     ch(&mut s, ' '); // marks 7fec…
-    assert_eq!(s.marks.len(), 2);
+    assert_eq!(s.book.marks().len(), 2);
     ch(&mut s, 'c');
     let lines = match &s.modal {
         Some(Modal::Confirm(c)) => {
@@ -597,10 +607,10 @@ fn marks_then_bulk_pause_sends_each_once() {
     assert!(lines.contains("Notional affected: 11250.00 USD"), "{lines}");
     let cmds = ch(&mut s, 'y');
     assert_eq!(cmds.len(), 2);
-    assert!(s.marks.is_empty());
+    assert!(s.book.marks().is_empty());
     // Marks only ever name existing orders.
     ch(&mut s, 'V');
-    assert_eq!(s.marks.len(), 3);
+    assert_eq!(s.book.marks().len(), 3);
     let rows: Vec<_> = orders().into_iter().skip(1).collect();
     feed(
         &mut s,
@@ -610,7 +620,7 @@ fn marks_then_bulk_pause_sends_each_once() {
             at: ts(NOW),
         },
     );
-    assert_eq!(s.marks.len(), 2);
+    assert_eq!(s.book.marks().len(), 2);
 }
 
 #[test]

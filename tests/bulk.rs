@@ -72,7 +72,7 @@ fn id(s: &str) -> OrderId {
 
 fn select(s: &mut State, id: &str) {
     ch(s, 'g');
-    for _ in 0..s.active_view.len() {
+    for _ in 0..s.book.active_view().len() {
         if s.selected_order().is_some_and(|o| o.id.as_str() == id) {
             return;
         }
@@ -320,11 +320,12 @@ async fn marked_anboto_rows_reach_the_simulator_as_one_signed_cancel_many() {
             .collect::<Vec<_>>(),
     );
     pump(&mut s, &mut rx, 30, |s| {
-        s.orders.iter().any(|o| o.venue.as_str() == "anboto")
+        s.book.orders().iter().any(|o| o.venue.as_str() == "anboto")
     })
     .await;
     let mut anboto: Vec<String> = s
-        .orders
+        .book
+        .orders()
         .iter()
         .filter(|o| o.venue.as_str() == "anboto" && !o.status.is_terminal())
         .map(|o| o.id.to_string())

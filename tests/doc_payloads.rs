@@ -116,7 +116,7 @@ async fn every_documented_order_placement_and_error_is_on_screen_exactly() {
     }
     handle.stop();
 
-    assert_eq!(state.orders.len(), 2);
+    assert_eq!(state.book.orders().len(), 2);
     let active = screen(&state);
     for needle in [
         "6debb950",

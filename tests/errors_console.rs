@@ -63,12 +63,13 @@ fn the_title_counts_each_level() {
 fn b_groups_by_order_then_by_message_then_not_at_all() {
     let mut s = incident();
     ch(&mut s, 'b');
-    assert_eq!(s.errors_grouping, ErrorGrouping::ByOrder);
+    assert_eq!(s.book.errors_grouping(), ErrorGrouping::ByOrder);
     let t = screen(&s);
     insta::assert_snapshot!("by_order", t);
     // One row per order, worst level first, then newest.
     let rows: Vec<(&str, &str, usize)> = s
-        .error_groups
+        .book
+        .error_groups()
         .iter()
         .map(|g| (g.order_id.short(), g.worst.as_str(), g.count))
         .collect();
@@ -83,11 +84,12 @@ fn b_groups_by_order_then_by_message_then_not_at_all() {
     assert!(t.contains("grouped by order"), "{t}");
 
     ch(&mut s, 'b');
-    assert_eq!(s.errors_grouping, ErrorGrouping::ByMessage);
+    assert_eq!(s.book.errors_grouping(), ErrorGrouping::ByMessage);
     let t = screen(&s);
     insta::assert_snapshot!("by_message", t);
     let rows: Vec<(&str, usize, usize)> = s
-        .error_groups
+        .book
+        .error_groups()
         .iter()
         .map(|g| (g.message.as_str(), g.count, g.orders))
         .collect();
@@ -106,7 +108,7 @@ fn b_groups_by_order_then_by_message_then_not_at_all() {
     );
 
     ch(&mut s, 'b');
-    assert_eq!(s.errors_grouping, ErrorGrouping::None);
+    assert_eq!(s.book.errors_grouping(), ErrorGrouping::None);
     assert_eq!(s.row_count(Tab::Errors), 5);
 }
 
@@ -122,7 +124,7 @@ fn the_selected_group_survives_a_refresh() {
         Some("7fecb061")
     );
     // A new ERROR on the last order moves it up; the selection stays on its order.
-    let mut msgs = s.messages.clone();
+    let mut msgs = s.book.messages().to_vec();
     msgs.push(message(
         "0000dead-0000-0000-0000-000000000000",
         MessageLevel::Error,
@@ -138,7 +140,7 @@ fn the_selected_group_survives_a_refresh() {
         },
     );
     assert_eq!(
-        s.error_groups[0].order_id.short(),
+        s.book.error_groups()[0].order_id.short(),
         "0000dead",
         "newest ERROR first"
     );
@@ -181,7 +183,7 @@ fn enter_jumps_to_the_order_clearing_a_filter_that_hides_it() {
 fn clicking_a_tab_title_hits_that_tab_while_errors_are_grouped() {
     let mut s = incident();
     // Twelve messages in three groups: the title says (12), the grouped table has 3 rows.
-    let mut msgs = s.messages.clone();
+    let mut msgs = s.book.messages().to_vec();
     for minute in 0..7 {
         let mut m = msgs[0].clone();
         m.created_at = Some(ts(&format!("2024-01-15T10:0{minute}:00Z")));
@@ -197,7 +199,10 @@ fn clicking_a_tab_title_hits_that_tab_while_errors_are_grouped() {
     );
     s.tab = Tab::Errors;
     ch(&mut s, 'b');
-    assert_eq!((s.messages.len(), s.error_groups.len()), (12, 3));
+    assert_eq!(
+        (s.book.messages().len(), s.book.error_groups().len()),
+        (12, 3)
+    );
     let t = screen(&s);
     let bar = t
         .lines()

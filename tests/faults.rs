@@ -106,8 +106,8 @@ impl Rig {
 
 async fn fault_then_recover(faults: Faults, expect: &str) {
     let mut r = rig(Duration::from_secs(10)).await;
-    r.until("first data", |s| !s.orders.is_empty()).await;
-    let before = r.state.orders.len();
+    r.until("first data", |s| !s.book.orders().is_empty()).await;
+    let before = r.state.book.orders().len();
     r.sim.set_faults(faults);
     r.until(expect, |s| {
         s.venues[0].freshness[0]
@@ -117,7 +117,7 @@ async fn fault_then_recover(faults: Faults, expect: &str) {
     })
     .await;
     assert_eq!(
-        r.state.orders.len(),
+        r.state.book.orders().len(),
         before,
         "last good data stays on screen"
     );
@@ -196,7 +196,7 @@ async fn latency_beyond_the_timeout() {
 #[tokio::test]
 async fn unauthorized_after_a_while_shows_auth_failed() {
     let mut r = rig(Duration::from_secs(10)).await;
-    r.until("first data", |s| !s.orders.is_empty()).await;
+    r.until("first data", |s| !s.book.orders().is_empty()).await;
     r.sim.set_faults(Faults {
         unauthorized_after: Some(0),
         ..Faults::default()
@@ -315,14 +315,16 @@ async fn an_action_that_times_out_is_reported_as_unknown_sent_once_and_refetched
     )
     .await;
     r.until("first data", |s| {
-        s.orders
+        s.book
+            .orders()
             .iter()
             .any(|o| o.status == blotter::domain::OrderStatus::Active)
     })
     .await;
     let id = r
         .state
-        .orders
+        .book
+        .orders()
         .iter()
         .find(|o| o.status == blotter::domain::OrderStatus::Active)
         .map(|o| o.id.clone())
@@ -377,7 +379,7 @@ async fn no_task_outlives_the_feed_and_the_venue() {
     let baseline = metrics.num_alive_tasks();
     let mut r = rig(Duration::from_millis(200)).await;
     r.until("live", |s| {
-        s.venues[0].push == PushStatus::Live && !s.orders.is_empty()
+        s.venues[0].push == PushStatus::Live && !s.book.orders().is_empty()
     })
     .await;
     for f in [

@@ -165,15 +165,15 @@ fn exports_escape_hostile_text() {
     for format in [DumpFormat::Table, DumpFormat::Csv, DumpFormat::Json] {
         assert_clean(
             &format!("orders {format:?}"),
-            dump::render(&s.orders, format).as_bytes(),
+            dump::render(s.book.orders(), format).as_bytes(),
         );
         assert_clean(
             &format!("placements {format:?}"),
-            dump::render(&s.placements, format).as_bytes(),
+            dump::render(s.book.placements(), format).as_bytes(),
         );
         assert_clean(
             &format!("messages {format:?}"),
-            dump::render(&s.messages, format).as_bytes(),
+            dump::render(s.book.messages(), format).as_bytes(),
         );
     }
 }

@@ -183,14 +183,18 @@ proptest! {
                     prop_assert!(s.selected_index(tab).is_some_and(|i| i < n), "selection off the rows on {tab:?}");
                 }
             }
-            prop_assert!(s.active_view.iter().all(|&i| i < s.orders.len()));
-            prop_assert_eq!(s.order_index.len(), s.orders.len());
+            prop_assert!(s.book.active_view().iter().all(|&i| i < s.book.orders().len()));
+            prop_assert_eq!(s.book.index_len(), s.book.orders().len());
             prop_assert!(
-                s.marks.iter().all(|m| s.order_index.contains_key(m)),
+                s.book.orders().iter().enumerate().all(|(i, o)| s.book.position(&o.id) == Some(i)),
+                "the id index points at another row"
+            );
+            prop_assert!(
+                s.book.marks().iter().all(|m| s.book.position(m).is_some()),
                 "a mark names a missing order"
             );
-            let paused = s.orders.iter().filter(|o| o.status == OrderStatus::Paused).count();
-            prop_assert_eq!(s.paused_count, paused);
+            let paused = s.book.orders().iter().filter(|o| o.status == OrderStatus::Paused).count();
+            prop_assert_eq!(s.book.paused_count(), paused);
         }
     }
 }
@@ -459,10 +463,10 @@ proptest! {
         }
         prop_assert_eq!(exported, 2);
         for format in [DumpFormat::Table, DumpFormat::Csv, DumpFormat::Json] {
-            let out = render(&s.orders, format);
+            let out = render(s.book.orders(), format);
             prop_assert!(out.contains("edge-000"), "{format:?}: {out}");
-            let _ = render(&s.multi_orders, format);
-            let _ = render(&s.placements, format);
+            let _ = render(s.book.multi_orders(), format);
+            let _ = render(s.book.placements(), format);
         }
     }
 }

@@ -253,7 +253,7 @@ async fn missing_endpoint_polls_at_full_rate_and_retries_only_after_minutes() {
             matches!(s.venues[0].push, PushStatus::NoChannel { .. })
         })
         .await;
-    r.until("orders", |s| !s.orders.is_empty()).await;
+    r.until("orders", |s| !s.book.orders().is_empty()).await;
     r.run_for(Duration::from_millis(1500)).await;
 
     let header = r.header();
@@ -439,7 +439,7 @@ async fn unknown_types_and_error_frames_are_logged_once_and_updates_still_apply(
     let mut r = start(client(&base, push));
     r.until("both pushed updates applied", |s| {
         let filled = |id: &str| {
-            s.orders.iter().any(|o| {
+            s.book.orders().iter().any(|o| {
                 o.id.as_str() == id
                     && o.executed_qty.map(|d| d.to_string()).as_deref() == Some("0.25")
             })
@@ -484,7 +484,7 @@ async fn push_off_in_a_venue_section_never_asks_for_an_upgrade() {
     let (venue, _) = blotter::desk::venue_from_config(section).unwrap_or_else(|e| panic!("{e}"));
     let mut r = start(venue);
     r.until("polling only", |s| {
-        s.venues[0].push == PushStatus::Unavailable && !s.orders.is_empty()
+        s.venues[0].push == PushStatus::Unavailable && !s.book.orders().is_empty()
     })
     .await;
     r.run_for(Duration::from_millis(800)).await;

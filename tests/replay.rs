@@ -47,7 +47,7 @@ async fn replaying_the_recorded_demo_reproduces_its_final_screen() {
     }
     update(&mut state, Msg::Tick(last));
     assert!(n > 20);
-    assert!(!state.orders.is_empty());
+    assert!(!state.book.orders().is_empty());
     insta::assert_snapshot!(screen(&state));
 }
 

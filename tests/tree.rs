@@ -18,7 +18,8 @@ const LIVE_CHILD: &str = "6debb950-614a-4366-b73b-7d7574fd9e15";
 const DONE_CHILD: &str = "54509111-7204-4626-8513-d7f040f76bf3";
 
 fn kinds(s: &blotter::app::State) -> Vec<String> {
-    s.multi_view
+    s.book
+        .multi_view()
         .iter()
         .map(|r| match r {
             TreeRow::Multi(_) => "multi".to_string(),
@@ -85,7 +86,7 @@ fn enter_again_collapses_without_a_request() {
     key(&mut s, KeyCode::Enter);
     assert!(key(&mut s, KeyCode::Enter).is_empty());
     assert_eq!(kinds(&s), ["multi"]);
-    assert!(s.expanded.is_empty());
+    assert!(s.book.expanded().is_empty());
 }
 
 #[test]
@@ -143,7 +144,7 @@ fn the_expansion_and_fetched_children_survive_a_refresh() {
             at: ts(NOW),
         },
     );
-    assert!(s.expanded.is_empty() && s.multi_view.is_empty());
+    assert!(s.book.expanded().is_empty() && s.book.multi_view().is_empty());
     assert_eq!(s.row_count(Tab::Multi), 0);
 }
 
@@ -171,7 +172,7 @@ async fn expanding_fetches_the_multi_order_with_its_children_from_the_venue() {
     let feed = blotter::feed::spawn(venue, cfg, tx);
     let mut s = blotter::app::State::new("Tread.fi", blotter::venue::Capabilities::ALL, ts(NOW));
     let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
-    while s.multi_orders.is_empty() {
+    while s.book.multi_orders().is_empty() {
         let Ok(Some(ev)) = tokio::time::timeout_at(deadline, rx.recv()).await else {
             panic!("no multi-orders");
         };
@@ -196,7 +197,7 @@ async fn expanding_fetches_the_multi_order_with_its_children_from_the_venue() {
             break;
         }
     }
-    let m = s.multi_orders.iter().find(|m| m.id == id).unwrap();
+    let m = s.book.multi_orders().iter().find(|m| m.id == id).unwrap();
     assert!(!m.child_orders.is_empty(), "children fetched");
     let asked: Vec<_> = sim
         .requests()

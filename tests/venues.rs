@@ -82,7 +82,7 @@ fn loaded() -> State {
 }
 
 fn ids(s: &State) -> Vec<String> {
-    (0..s.active_view.len())
+    (0..s.book.active_view().len())
         .filter_map(|i| s.active_row(i))
         .map(|o| format!("{}:{}", o.venue, o.id))
         .collect()
@@ -90,7 +90,7 @@ fn ids(s: &State) -> Vec<String> {
 
 fn select(s: &mut State, id: &str) {
     ch(s, 'g');
-    for _ in 0..s.active_view.len() {
+    for _ in 0..s.book.active_view().len() {
         if s.selected_order().is_some_and(|o| o.id.as_str() == id) {
             return;
         }
@@ -345,7 +345,11 @@ fn spawn_desk(
 }
 
 fn venues_with_rows(s: &State) -> std::collections::BTreeSet<String> {
-    s.orders.iter().map(|o| o.venue.to_string()).collect()
+    s.book
+        .orders()
+        .iter()
+        .map(|o| o.venue.to_string())
+        .collect()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -368,19 +372,27 @@ async fn the_demo_desk_shows_all_three_venues_and_routes_a_cancel_to_anboto() {
             .collect()
     );
     // AlphaSec market ids are shown through the token map; Anboto symbols as sent.
-    assert!(s.orders.iter().any(|o| o.pair == "ALP-USDT"), "token map");
     assert!(
-        s.orders
+        s.book.orders().iter().any(|o| o.pair == "ALP-USDT"),
+        "token map"
+    );
+    assert!(
+        s.book
+            .orders()
             .iter()
             .any(|o| o.venue.as_str() == "anboto" && o.pair == "BTC/USDT")
     );
     // Anboto rejection reasons reach the errors tab, tagged with the venue.
     pump(&mut s, &mut rx, 30, |s| {
-        s.messages.iter().any(|m| m.venue.as_str() == "anboto")
+        s.book
+            .messages()
+            .iter()
+            .any(|m| m.venue.as_str() == "anboto")
     })
     .await;
     let m = s
-        .messages
+        .book
+        .messages()
         .iter()
         .find(|m| m.venue.as_str() == "anboto")
         .unwrap();
@@ -413,7 +425,8 @@ async fn the_demo_desk_shows_all_three_venues_and_routes_a_cancel_to_anboto() {
         "exactly one signed cancel, to Anboto, and nothing to the other venues"
     );
     pump(&mut s, &mut rx, 30, |s| {
-        !s.orders
+        !s.book
+            .orders()
             .iter()
             .any(|o| o.venue.as_str() == "anboto" && o.id.as_str() == "7002")
     })

@@ -34,14 +34,14 @@ reverse = true
 fn v_cycles_the_saved_views_then_back_to_all_orders() {
     let mut s = with_config(VIEWS);
     s.tab = Tab::Errors;
-    let all = s.active_view.len();
+    let all = s.book.active_view().len();
     assert!(all >= 3);
 
     ch(&mut s, 'v');
     assert_eq!(s.tab, Tab::Active, "a view is about the active orders");
     assert_eq!(s.current_view, Some(0));
     assert_eq!(s.filter_text, "status:paused");
-    assert_eq!(s.active_view.len(), 1);
+    assert_eq!(s.book.active_view().len(), 1);
     let t = screen(&s);
     assert!(
         t.contains("view: paused filter: status:paused (1 of 3)"),
@@ -55,12 +55,13 @@ fn v_cycles_the_saved_views_then_back_to_all_orders() {
     ch(&mut s, 'v');
     assert_eq!(s.current_view, Some(1));
     assert_eq!(s.filter_text, "");
-    assert_eq!(s.active_view.len(), all);
-    assert!(s.sort.reverse);
+    assert_eq!(s.book.active_view().len(), all);
+    assert!(s.book.sort().reverse);
     let pairs: Vec<&str> = s
-        .active_view
+        .book
+        .active_view()
         .iter()
-        .map(|&i| s.orders[i].pair.as_str())
+        .map(|&i| s.book.orders()[i].pair.as_str())
         .collect();
     let mut want = pairs.clone();
     want.sort_unstable_by(|a, b| b.cmp(a));
@@ -68,7 +69,7 @@ fn v_cycles_the_saved_views_then_back_to_all_orders() {
 
     ch(&mut s, 'v');
     assert_eq!(s.current_view, None);
-    assert!(s.sort.is_default());
+    assert!(s.book.sort().is_default());
     assert!(screen(&s).contains("All orders, newest first (no view)."));
 }
 
@@ -137,7 +138,7 @@ fn a_typed_filter_with_field_terms_is_shown_in_the_title() {
     insta::assert_snapshot!("typing_a_filter", t);
     assert!(t.contains("filter: side:buy pair:BTC-*▏ (1 of 3)"), "{t}");
     key(&mut s, KeyCode::Esc);
-    assert_eq!(s.active_view.len(), 3, "Esc clears it");
+    assert_eq!(s.book.active_view().len(), 3, "Esc clears it");
 }
 
 /// `s` / `S` sort every tab, not only the first: each tab cycles its own columns, says so in
@@ -154,7 +155,7 @@ fn s_and_shift_s_sort_every_tab_and_only_that_tab() {
     // MAKE); `s` → status A–Z, `s` → type A–Z (ties newest first), `S` → reversed.
     ch(&mut s, '3');
     let ids = |s: &blotter::app::State| -> Vec<String> {
-        s.placements.iter().map(|p| p.id.clone()).collect()
+        s.book.placements().iter().map(|p| p.id.clone()).collect()
     };
     assert_eq!(ids(&s), ["pl-3", "pl-2", "pl-1"]);
     ch(&mut s, 'j');
@@ -199,5 +200,5 @@ fn s_and_shift_s_sort_every_tab_and_only_that_tab() {
         .filter_map(|i| s.row_key(Tab::Active, i))
         .collect();
     assert_eq!(active_before, active_after);
-    assert!(s.sort.is_default());
+    assert!(s.book.sort().is_default());
 }

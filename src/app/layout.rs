@@ -45,8 +45,8 @@ impl TabLabel {
 /// the errors are grouped; the rows of the table otherwise.
 pub fn tab_count(state: &State, tab: Tab) -> usize {
     match tab {
-        Tab::Multi => state.multi_orders.len(),
-        Tab::Errors => state.messages.len(),
+        Tab::Multi => state.book.multi_orders().len(),
+        Tab::Errors => state.book.messages().len(),
         _ => state.row_count(tab),
     }
 }

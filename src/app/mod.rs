@@ -4,6 +4,7 @@
 //! feed event), so every behaviour is a unit test.
 
 pub mod amend;
+mod book;
 pub mod keymap;
 pub mod layout;
 mod msg;
@@ -12,6 +13,7 @@ mod state;
 mod update;
 pub mod view;
 
+pub use book::{Applied, Book, ErrorGroup, ErrorGrouping, TreeRow};
 pub use msg::*;
 pub use state::*;
 pub use update::{kill_targets, update};

@@ -6,10 +6,11 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 use super::amend::AmendForm;
+use super::book::{Book, ErrorGrouping, TreeRow};
 use super::keymap::Keymap;
 use super::msg::FeedEvent;
-use super::view::{Filter, Sort};
-use crate::domain::{MultiOrder, Order, OrderId, OrderMessage, Page, Placement, VenueId};
+use super::view::Sort;
+use crate::domain::{MultiOrder, Order, OrderId, OrderMessage, Page, VenueId};
 use crate::venue::{Action, Capabilities};
 
 /// The four tabs, in key order `1`–`4`.
@@ -176,60 +177,6 @@ impl State {
     }
 }
 
-/// How the order-errors tab shows its messages.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum ErrorGrouping {
-    /// One row per message, newest first.
-    #[default]
-    None,
-    /// One row per order: its message count, worst level, newest message.
-    ByOrder,
-    /// One row per distinct message text: how often, on how many orders.
-    ByMessage,
-}
-
-impl ErrorGrouping {
-    /// The next grouping in the cycle none → by order → by message → none.
-    pub fn next(self) -> Self {
-        match self {
-            ErrorGrouping::None => ErrorGrouping::ByOrder,
-            ErrorGrouping::ByOrder => ErrorGrouping::ByMessage,
-            ErrorGrouping::ByMessage => ErrorGrouping::None,
-        }
-    }
-
-    /// Words for the table title (`None` → empty).
-    pub fn label(self) -> &'static str {
-        match self {
-            ErrorGrouping::None => "",
-            ErrorGrouping::ByOrder => "grouped by order",
-            ErrorGrouping::ByMessage => "grouped by message",
-        }
-    }
-}
-
-/// One row of the grouped errors tab.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ErrorGroup {
-    /// The order id (by order) or the message text (by message); the row's selection key.
-    pub key: String,
-    /// Venue of the newest message in the group.
-    pub venue: VenueId,
-    /// The order (by order), or the order of the newest message (by message): where `Enter`
-    /// jumps.
-    pub order_id: OrderId,
-    /// Newest message text.
-    pub message: String,
-    /// Most severe level in the group.
-    pub worst: crate::domain::MessageLevel,
-    /// Messages in the group.
-    pub count: usize,
-    /// Distinct orders in the group.
-    pub orders: usize,
-    /// Newest message time (UTC).
-    pub latest: Option<Timestamp>,
-}
-
 /// A named filter + sort for the active-orders tab (`[[views]]` in the config).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SavedView {
@@ -320,28 +267,6 @@ pub struct TabView {
 /// An order's fills as fetched for its detail view, or the error text.
 pub type FillsResult = Result<Page<crate::domain::Fill>, String>;
 
-/// One row of the multi-order tab's tree: a multi-order, one of its child orders (when the
-/// multi-order is expanded) or one of a child's placements.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum TreeRow {
-    /// `State::multi_orders[i]`.
-    Multi(usize),
-    /// A child order of `State::multi_orders[multi]`.
-    Child {
-        /// Index of the parent in `State::multi_orders`.
-        multi: usize,
-        /// The child's id (its data: the active order if listed, else the fetched child).
-        id: OrderId,
-    },
-    /// Placement `index` of child order `order` (in `State::placements_by_order`).
-    Placement {
-        /// The child order.
-        order: OrderId,
-        /// Position in that order's placements.
-        index: usize,
-    },
-}
-
 /// The whole application state. Rendered by `ui::render(&State, …)`.
 #[derive(Debug, Clone)]
 pub struct State {
@@ -357,24 +282,11 @@ pub struct State {
     pub tab: Tab,
     /// Per-tab selection and scroll.
     pub views: [TabView; 4],
-    /// Active orders, newest first.
-    pub orders: Vec<Order>,
-    /// Multi-orders, newest first.
-    pub multi_orders: Vec<MultiOrder>,
+    /// Every row and the rows derived from them (private fields, kept in step).
+    pub book: Book,
     /// Fills of the order whose detail is open: its id and the fills or the error text
     /// (`None` while loading).
     pub fills: Option<(OrderId, Option<FillsResult>)>,
-    /// Multi-orders shown expanded (children and their placements under them).
-    pub expanded: BTreeSet<OrderId>,
-    /// Rows of the multi-order tab: the tree flattened (rebuilt when data or expansion
-    /// changes).
-    pub multi_view: Vec<TreeRow>,
-    /// Placements keyed by order id.
-    pub placements_by_order: BTreeMap<OrderId, Vec<Placement>>,
-    /// All placements of `placements_by_order`, newest first (derived on update).
-    pub placements: Vec<Placement>,
-    /// Order messages, newest first.
-    pub messages: Vec<OrderMessage>,
     /// Dialog, if open.
     pub modal: Option<Modal>,
     /// Transient message line.
@@ -404,19 +316,8 @@ pub struct State {
     pub flashes: BTreeMap<OrderId, Flash>,
     /// Filter text as typed (active-orders tab).
     pub filter_text: String,
-    /// Parsed filter.
-    pub filter: Filter,
     /// True while the filter line has the keyboard.
     pub filter_editing: bool,
-    /// Sort of the active-orders tab.
-    pub sort: Sort,
-    /// Sort of each other tab (`s` / `S` there), by [`Tab::index`]; the active tab's entry is
-    /// unused (it has [`State::sort`]).
-    pub tab_sorts: [super::view::TabSort; 4],
-    /// The errors tab's rows when it is sorted by something else than arrival (indices into
-    /// [`State::messages`], which stay newest first); empty: arrival order. Read rows through
-    /// [`State::message_row`].
-    pub errors_order: Vec<usize>,
     /// Named filter + sort presets from the config (`[[views]]`), cycled with `v`.
     pub saved_views: Vec<SavedView>,
     /// The saved view applied last, while its filter and sort are unchanged.
@@ -424,23 +325,10 @@ pub struct State {
     /// Columns shown per tab (indices into the tab's columns, in display order; `[columns]`
     /// in the config). `None`: all, in the default order.
     pub columns: [Option<Vec<usize>>; 4],
-    /// Rows of the active-orders tab: indices into `orders`, filtered and sorted.
-    pub active_view: Vec<usize>,
-    /// Position of each order in `orders`, by id.
-    pub order_index: std::collections::HashMap<OrderId, usize>,
-    /// How many of `orders` are paused (kept in step with `orders`, for the header).
-    pub paused_count: usize,
-    /// Orders marked for a bulk action (only ids of current orders).
-    pub marks: BTreeSet<OrderId>,
     /// Newest message time the user has seen on the errors tab (unread = newer ERRORs).
     pub errors_seen_until: Option<Timestamp>,
     /// What new ERRORs and FAILED / COMPLETE transitions do (`[alerts]`).
     pub alerts: Alerts,
-    /// How the errors tab groups its messages (`b` cycles).
-    pub errors_grouping: ErrorGrouping,
-    /// The errors tab's rows while grouped: worst level first, then newest (derived from
-    /// `messages` on every update).
-    pub error_groups: Vec<ErrorGroup>,
 }
 
 /// A recent change to an order, highlighted briefly so the eye finds it.
@@ -572,14 +460,8 @@ impl State {
             keymap: Keymap::default(),
             tab: Tab::Active,
             views: Default::default(),
-            orders: Vec::new(),
-            multi_orders: Vec::new(),
+            book: Book::default(),
             fills: None,
-            expanded: BTreeSet::new(),
-            multi_view: Vec::new(),
-            placements_by_order: BTreeMap::new(),
-            placements: Vec::new(),
-            messages: Vec::new(),
             modal: None,
             banner: None,
             in_flight: BTreeSet::new(),
@@ -594,22 +476,12 @@ impl State {
             pending_count: 0,
             flashes: BTreeMap::new(),
             filter_text: String::new(),
-            filter: Filter::default(),
             filter_editing: false,
-            sort: Sort::default(),
-            tab_sorts: Default::default(),
-            errors_order: Vec::new(),
-            active_view: Vec::new(),
-            order_index: std::collections::HashMap::new(),
-            paused_count: 0,
-            marks: BTreeSet::new(),
             errors_seen_until: None,
             alerts: Alerts::default(),
             saved_views: Vec::new(),
             current_view: None,
             columns: Default::default(),
-            errors_grouping: ErrorGrouping::None,
-            error_groups: Vec::new(),
         }
     }
 
@@ -621,24 +493,20 @@ impl State {
 
     /// Number of rows in a tab.
     pub fn row_count(&self, tab: Tab) -> usize {
-        match tab {
-            Tab::Active => self.active_view.len(),
-            Tab::Multi => self.multi_view.len(),
-            Tab::Placements => self.placements.len(),
-            Tab::Errors if self.errors_grouping != ErrorGrouping::None => self.error_groups.len(),
-            Tab::Errors => self.messages.len(),
-        }
+        self.book.row_count(tab)
     }
 
     /// The selection key of row `i` of a tab.
     pub fn row_key(&self, tab: Tab, i: usize) -> Option<String> {
         match tab {
             Tab::Active => self.active_row(i).map(|o| o.id.0.clone()),
-            Tab::Multi => self.multi_view.get(i).map(|r| self.tree_key(r)),
-            Tab::Placements => self.placements.get(i).map(|p| p.id.clone()),
-            Tab::Errors if self.errors_grouping != ErrorGrouping::None => {
-                self.error_groups.get(i).map(|g| format!("group:{}", g.key))
-            }
+            Tab::Multi => self.book.multi_view().get(i).map(|r| self.tree_key(r)),
+            Tab::Placements => self.book.placements().get(i).map(|p| p.id.clone()),
+            Tab::Errors if self.book.errors_grouping() != ErrorGrouping::None => self
+                .book
+                .error_groups()
+                .get(i)
+                .map(|g| format!("group:{}", g.key)),
             Tab::Errors => self.message_row(i).map(message_key),
         }
     }
@@ -650,10 +518,15 @@ impl State {
         let at_hint = match tab {
             Tab::Active => self.active_row(view.hint).is_some_and(|o| o.id.0 == key),
             Tab::Multi => self
-                .multi_view
+                .book
+                .multi_view()
                 .get(view.hint)
                 .is_some_and(|r| self.tree_key(r) == key),
-            Tab::Placements => self.placements.get(view.hint).is_some_and(|p| p.id == key),
+            Tab::Placements => self
+                .book
+                .placements()
+                .get(view.hint)
+                .is_some_and(|p| p.id == key),
             Tab::Errors => self.row_key(Tab::Errors, view.hint).as_deref() == Some(key),
         };
         if at_hint {
@@ -661,16 +534,22 @@ impl State {
         }
         match tab {
             Tab::Active => self
-                .active_view
+                .book
+                .active_view()
                 .iter()
-                .position(|&i| self.orders.get(i).is_some_and(|o| o.id.0 == key)),
-            Tab::Multi => self.multi_view.iter().position(|r| self.tree_key(r) == key),
-            Tab::Placements => self.placements.iter().position(|p| p.id == key),
-            Tab::Errors if self.errors_grouping != ErrorGrouping::None => self
-                .error_groups
+                .position(|&i| self.book.orders().get(i).is_some_and(|o| o.id.0 == key)),
+            Tab::Multi => self
+                .book
+                .multi_view()
+                .iter()
+                .position(|r| self.tree_key(r) == key),
+            Tab::Placements => self.book.placements().iter().position(|p| p.id == key),
+            Tab::Errors if self.book.errors_grouping() != ErrorGrouping::None => self
+                .book
+                .error_groups()
                 .iter()
                 .position(|g| key.strip_prefix("group:") == Some(g.key.as_str())),
-            Tab::Errors => (0..self.messages.len())
+            Tab::Errors => (0..self.book.messages().len())
                 .position(|i| self.message_row(i).is_some_and(|m| message_key(m) == key)),
         }
     }
@@ -678,7 +557,8 @@ impl State {
     /// Messages per level on the errors tab: (ERROR, WARN, INFO, other).
     pub fn level_counts(&self) -> (usize, usize, usize, usize) {
         use crate::domain::MessageLevel as L;
-        self.messages
+        self.book
+            .messages()
             .iter()
             .fold((0, 0, 0, 0), |(e, w, i, o), m| match m.level {
                 L::Error => (e + 1, w, i, o),
@@ -690,7 +570,7 @@ impl State {
 
     /// Row `i` of the active-orders tab (after filter and sort).
     pub fn active_row(&self, i: usize) -> Option<&Order> {
-        self.active_view.get(i).and_then(|&j| self.orders.get(j))
+        self.book.active_row(i)
     }
 
     /// The selected active order.
@@ -706,31 +586,35 @@ impl State {
             TreeRow::Multi(i) | TreeRow::Child { multi: i, .. } => *i,
             TreeRow::Placement { order, .. } => {
                 let parent = self.child(order)?.parent_order_id.clone()?;
-                self.multi_orders.iter().position(|m| m.id == parent)?
+                self.book
+                    .multi_orders()
+                    .iter()
+                    .position(|m| m.id == parent)?
             }
         };
-        self.multi_orders.get(i)
+        self.book.multi_orders().get(i)
     }
 
     /// The selected row of the multi-order tab.
     pub fn selected_tree_row(&self) -> Option<&TreeRow> {
         self.selected_index(Tab::Multi)
-            .and_then(|i| self.multi_view.get(i))
+            .and_then(|i| self.book.multi_view().get(i))
     }
 
     /// Selection key of a tree row: the multi-order id, `child:<id>` or `placement:<id>`.
     pub fn tree_key(&self, row: &TreeRow) -> String {
         match row {
             TreeRow::Multi(i) => self
-                .multi_orders
+                .book
+                .multi_orders()
                 .get(*i)
                 .map(|m| m.id.0.clone())
                 .unwrap_or_default(),
             TreeRow::Child { id, .. } => format!("child:{id}"),
             TreeRow::Placement { order, index } => self
-                .placements_by_order
-                .get(order)
-                .and_then(|p| p.get(*index))
+                .book
+                .placements_of(order)
+                .get(*index)
                 .map(|p| format!("placement:{}", p.id))
                 .unwrap_or_default(),
         }
@@ -746,17 +630,17 @@ impl State {
         match self.tab {
             Tab::Active => self.selected_order().map(|o| o.id.clone()),
             Tab::Multi => match self.selected_tree_row()? {
-                TreeRow::Multi(i) => self.multi_orders.get(*i).map(|m| m.id.clone()),
+                TreeRow::Multi(i) => self.book.multi_orders().get(*i).map(|m| m.id.clone()),
                 TreeRow::Child { id, .. } => Some(id.clone()),
                 TreeRow::Placement { order, .. } => Some(order.clone()),
             },
             Tab::Placements => self
                 .selected_index(Tab::Placements)
-                .and_then(|i| self.placements.get(i))
+                .and_then(|i| self.book.placements().get(i))
                 .map(|p| p.order_id.clone()),
-            Tab::Errors if self.errors_grouping != ErrorGrouping::None => self
+            Tab::Errors if self.book.errors_grouping() != ErrorGrouping::None => self
                 .selected_index(Tab::Errors)
-                .and_then(|i| self.error_groups.get(i))
+                .and_then(|i| self.book.error_groups().get(i))
                 .map(|g| g.order_id.clone()),
             Tab::Errors => self
                 .selected_index(Tab::Errors)
@@ -771,33 +655,15 @@ impl State {
         self.find_order(id)
     }
 
-    /// Rebuilds [`State::order_index`] after `orders` changed shape.
-    pub fn reindex_orders(&mut self) {
-        self.paused_count = self
-            .orders
-            .iter()
-            .filter(|o| o.status == crate::domain::OrderStatus::Paused)
-            .count();
-        self.order_index = self
-            .orders
-            .iter()
-            .enumerate()
-            .map(|(i, o)| (o.id.clone(), i))
-            .collect();
-    }
-
     /// Row `i` of the (ungrouped) errors tab, in the tab's sort.
     pub fn message_row(&self, i: usize) -> Option<&OrderMessage> {
-        match self.errors_order.get(i) {
-            Some(&j) => self.messages.get(j),
-            None if self.errors_order.is_empty() => self.messages.get(i),
-            None => None,
-        }
+        self.book.message_row(i)
     }
 
     /// ERROR messages newer than what the user has seen on the errors tab.
     pub fn unread_errors(&self) -> usize {
-        self.messages
+        self.book
+            .messages()
             .iter()
             .take_while(|m| m.created_at > self.errors_seen_until)
             .filter(|m| m.level == crate::domain::MessageLevel::Error)
@@ -877,7 +743,7 @@ impl State {
         if let Some(o) = self.find_order(id) {
             return Some(o.venue.clone());
         }
-        if let Some(m) = self.multi_orders.iter().find(|m| &m.id == id) {
+        if let Some(m) = self.book.multi_orders().iter().find(|m| &m.id == id) {
             return Some(m.venue.clone());
         }
         match self.venues.as_slice() {
@@ -888,15 +754,7 @@ impl State {
 
     /// Finds an order among active orders and multi-order children.
     pub fn find_order(&self, id: &OrderId) -> Option<&Order> {
-        self.order_index
-            .get(id)
-            .and_then(|&i| self.orders.get(i))
-            .or_else(|| {
-                self.multi_orders
-                    .iter()
-                    .flat_map(|m| m.child_orders.iter())
-                    .find(|o| &o.id == id)
-            })
+        self.book.find_order(id)
     }
 }
 

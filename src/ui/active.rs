@@ -59,12 +59,12 @@ fn row(state: &State, theme: &Theme, o: &Order) -> Vec<CellText> {
     let plain = Style::new();
     let mut cells = vec![
         (
-            if state.marks.contains(&o.id) {
+            if state.book.marks().contains(&o.id) {
                 format!("●{}", clean(o.id.short()))
             } else {
                 format!(" {}", clean(o.id.short()))
             },
-            if state.marks.contains(&o.id) {
+            if state.book.marks().contains(&o.id) {
                 theme.key()
             } else {
                 plain

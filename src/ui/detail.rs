@@ -498,44 +498,42 @@ fn render_lists(o: &Order, state: &State, theme: &Theme, frame: &mut Frame, area
         Layout::vertical([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(left);
     render_fills(o, state, theme, frame, fills);
     let placements: Vec<Line> = state
-        .placements_by_order
-        .get(&o.id)
-        .map(|ps| {
-            ps.iter()
-                .take(usize::from(left.height.saturating_sub(2)))
-                .map(|p| {
-                    Line::from(vec![
-                        Span::raw(format!(
-                            "{} {:<5} ",
-                            format::clock(p.created_at),
-                            clean_truncated(&p.placement_type, 5)
-                        )),
-                        Span::raw(format!(
-                            "{} @ {} ",
-                            format::decimal(p.qty),
-                            format::decimal(p.price)
-                        )),
-                        Span::styled(
-                            clean_truncated(&p.status, 14).into_owned(),
-                            theme.placement_status(&p.status),
-                        ),
-                        Span::raw(
-                            p.failure_reason
-                                .as_deref()
-                                .map_or(String::new(), |r| format!(" {}", clean_truncated(r, 40))),
-                        ),
-                    ])
-                })
-                .collect()
+        .book
+        .placements_of(&o.id)
+        .iter()
+        .take(usize::from(left.height.saturating_sub(2)))
+        .map(|p| {
+            Line::from(vec![
+                Span::raw(format!(
+                    "{} {:<5} ",
+                    format::clock(p.created_at),
+                    clean_truncated(&p.placement_type, 5)
+                )),
+                Span::raw(format!(
+                    "{} @ {} ",
+                    format::decimal(p.qty),
+                    format::decimal(p.price)
+                )),
+                Span::styled(
+                    clean_truncated(&p.status, 14).into_owned(),
+                    theme.placement_status(&p.status),
+                ),
+                Span::raw(
+                    p.failure_reason
+                        .as_deref()
+                        .map_or(String::new(), |r| format!(" {}", clean_truncated(r, 40))),
+                ),
+            ])
         })
-        .unwrap_or_default();
+        .collect();
     frame.render_widget(
         Paragraph::new(placements)
             .block(Block::default().borders(Borders::TOP).title(" placements ")),
         left,
     );
     let messages: Vec<Line> = state
-        .messages
+        .book
+        .messages()
         .iter()
         .filter(|m| m.order_id == o.id)
         .take(usize::from(right.height.saturating_sub(2)))

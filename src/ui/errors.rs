@@ -42,7 +42,7 @@ const BY_MESSAGE: [Col; 5] = [
 
 /// Renders the order-errors table.
 pub fn render(state: &State, theme: &Theme, frame: &mut Frame, body: Rect, detail: Rect) {
-    if state.errors_grouping != ErrorGrouping::None {
+    if state.book.errors_grouping() != ErrorGrouping::None {
         return render_groups(state, theme, frame, body, detail);
     }
     super::render_table(state, theme, frame, body, (Tab::Errors, &COLS), |range| {
@@ -88,17 +88,17 @@ fn row(state: &State, theme: &Theme, m: &OrderMessage) -> Vec<CellText> {
 }
 
 fn render_groups(state: &State, theme: &Theme, frame: &mut Frame, body: Rect, detail: Rect) {
-    let by_order = state.errors_grouping == ErrorGrouping::ByOrder;
+    let by_order = state.book.errors_grouping() == ErrorGrouping::ByOrder;
     let cols: &[Col] = if by_order { &BY_ORDER } else { &BY_MESSAGE };
     super::render_table(state, theme, frame, body, (Tab::Errors, cols), |range| {
-        state.error_groups[range]
+        state.book.error_groups()[range]
             .iter()
             .map(|g| super::with_venue(state, &g.venue, group_row(state, theme, g, by_order)))
             .collect()
     });
     let lines = match state
         .selected_index(Tab::Errors)
-        .and_then(|i| state.error_groups.get(i))
+        .and_then(|i| state.book.error_groups().get(i))
     {
         Some(g) => vec![
             Line::from(vec![

@@ -106,10 +106,10 @@ fn render_header(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
             theme.demo(),
         ));
     }
-    let paused = state.paused_count;
+    let paused = state.book.paused_count();
     spans.push(Span::raw(format!(
         " │ {} active · {} paused │ {} UTC",
-        state.orders.len(),
+        state.book.orders().len(),
         paused,
         state.now.strftime("%H:%M:%S")
     )));
@@ -257,7 +257,7 @@ fn block_title<'a>(state: &State, theme: &Theme, tab: Tab) -> Line<'a> {
         }
         counts.push(Span::raw(" "));
         spans.extend(counts);
-        let label = state.errors_grouping.label();
+        let label = state.book.errors_grouping().label();
         if !label.is_empty() {
             spans.push(Span::styled(format!("{label} "), theme.key()));
         }
@@ -275,33 +275,37 @@ fn block_title<'a>(state: &State, theme: &Theme, tab: Tab) -> Line<'a> {
                     "filter: {}{} ({} of {}) ",
                     clean_truncated(&state.filter_text, 50),
                     if state.filter_editing { "▏" } else { "" },
-                    state.active_view.len(),
-                    state.orders.len()
+                    state.book.active_view().len(),
+                    state.book.orders().len()
                 ),
                 theme.key(),
             ));
         }
-        if !state.marks.is_empty() {
+        if !state.book.marks().is_empty() {
             spans.push(Span::styled(
                 format!(
                     "● {} marked (p r c act on them, U clears) ",
-                    state.marks.len()
+                    state.book.marks().len()
                 ),
                 theme.key(),
             ));
         }
-        if !state.sort.is_default() {
+        if !state.book.sort().is_default() {
             spans.push(Span::styled(
                 format!(
                     "sort: {} {} ",
-                    state.sort.key.label(),
-                    if state.sort.reverse { "↑" } else { "↓" }
+                    state.book.sort().key.label(),
+                    if state.book.sort().reverse {
+                        "↑"
+                    } else {
+                        "↓"
+                    }
                 ),
                 theme.key(),
             ));
         }
     }
-    let sort = state.tab_sorts[tab.index()];
+    let sort = state.book.tab_sort(tab);
     if tab != Tab::Active && !sort.is_default() {
         let arrow = if sort.reverse { "↑" } else { "↓" };
         spans.push(Span::styled(

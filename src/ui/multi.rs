@@ -28,7 +28,7 @@ pub(super) const COLS: [Col; 9] = [
 /// Renders the multi-orders table and the selected multi-order's legs.
 pub fn render(state: &State, theme: &Theme, frame: &mut Frame, body: Rect, detail: Rect) {
     super::render_table(state, theme, frame, body, (Tab::Multi, &COLS), |range| {
-        state.multi_view[range]
+        state.book.multi_view()[range]
             .iter()
             .filter_map(|r| tree_row(state, theme, r))
             .collect()
@@ -43,11 +43,11 @@ fn tree_row(state: &State, theme: &Theme, r: &TreeRow) -> Option<Vec<CellText>> 
     let plain = Style::new();
     match r {
         TreeRow::Multi(i) => {
-            let m = state.multi_orders.get(*i)?;
+            let m = state.book.multi_orders().get(*i)?;
             Some(super::with_venue(state, &m.venue, row(state, theme, m)))
         }
         TreeRow::Child { multi, id } => {
-            let venue = &state.multi_orders.get(*multi)?.venue;
+            let venue = &state.book.multi_orders().get(*multi)?.venue;
             let cells = match state.child(id) {
                 Some(c) => vec![
                     (format!("  ├ {}", clean(c.id.short())), plain),
@@ -77,7 +77,7 @@ fn tree_row(state: &State, theme: &Theme, r: &TreeRow) -> Option<Vec<CellText>> 
             Some(super::with_venue(state, venue, cells))
         }
         TreeRow::Placement { order, index } => {
-            let p = state.placements_by_order.get(order)?.get(*index)?;
+            let p = state.book.placements_of(order).get(*index)?;
             let cells = vec![
                 (format!("  │ · {}", clean(short(&p.id))), theme.dim()),
                 (clean(&p.status).into_owned(), theme.dim()),
@@ -120,7 +120,7 @@ fn row(state: &State, theme: &Theme, m: &MultiOrder) -> Vec<CellText> {
         m.status.as_str().to_string()
     };
     let plain = Style::new();
-    let marker = if state.expanded.contains(&m.id) {
+    let marker = if state.book.expanded().contains(&m.id) {
         "▾"
     } else {
         "▸"

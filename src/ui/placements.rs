@@ -34,7 +34,7 @@ pub fn render(state: &State, theme: &Theme, frame: &mut Frame, body: Rect, detai
         body,
         (Tab::Placements, &COLS),
         |range| {
-            state.placements[range]
+            state.book.placements()[range]
                 .iter()
                 .map(|p| super::with_venue(state, &p.venue, row(state, theme, p)))
                 .collect()
@@ -42,7 +42,7 @@ pub fn render(state: &State, theme: &Theme, frame: &mut Frame, body: Rect, detai
     );
     let lines = match state
         .selected_index(Tab::Placements)
-        .and_then(|i| state.placements.get(i))
+        .and_then(|i| state.book.placements().get(i))
     {
         Some(p) => vec![
             Line::from(vec![

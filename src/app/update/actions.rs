@@ -20,7 +20,7 @@ pub(super) fn send_all(state: &mut State, confirm: Confirm) -> Vec<Command> {
             ));
         }
         state.banner = Some(info(state, text));
-        state.marks.clear();
+        state.book.clear_marks();
     }
     cmds
 }
@@ -130,9 +130,10 @@ pub(super) fn split_supported(
 
 pub(super) fn ask_action(state: &mut State, action: KeyAction) {
     match state.tab {
-        Tab::Active if !state.marks.is_empty() && action != KeyAction::Amend => {
+        Tab::Active if !state.book.marks().is_empty() && action != KeyAction::Amend => {
             let marked: Vec<Order> = state
-                .marks
+                .book
+                .marks()
                 .iter()
                 .filter_map(|id| state.find_order(id).cloned())
                 .filter(|o| !o.status.is_terminal())

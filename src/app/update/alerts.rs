@@ -16,11 +16,7 @@ pub(super) fn flash_changes(state: &mut State, new: &[Order]) -> Vec<Command> {
     let mut flash_ids = Vec::new();
     let mut bell = false;
     for o in new {
-        if let Some(prev) = state
-            .order_index
-            .get(&o.id)
-            .and_then(|&i| state.orders.get(i))
-        {
+        if let Some(prev) = state.book.order(&o.id) {
             let fill = prev.executed_qty != o.executed_qty;
             let status = prev.status != o.status;
             let on = match (&o.status, status) {

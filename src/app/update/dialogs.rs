@@ -143,16 +143,17 @@ pub fn kill_targets<'a>(state: &'a State, scope: &KillScope) -> Vec<&'a Order> {
     let live = |o: &&Order| !o.status.is_terminal();
     match scope {
         KillScope::Account(a) => state
-            .orders
+            .book
+            .orders()
             .iter()
             .filter(|o| o.account_names.contains(a))
             .filter(live)
             .collect(),
-        KillScope::Filter => (0..state.active_view.len())
+        KillScope::Filter => (0..state.book.active_view().len())
             .filter_map(|i| state.active_row(i))
             .filter(live)
             .collect(),
-        KillScope::Everything => state.orders.iter().filter(live).collect(),
+        KillScope::Everything => state.book.orders().iter().filter(live).collect(),
     }
 }
 

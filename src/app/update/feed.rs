@@ -25,14 +25,8 @@ pub(super) fn on_feed(state: &mut State, ev: FeedEvent) -> Vec<Command> {
                 *e = (*e).max(o.updated_at);
             }
             let mut seen = std::collections::HashSet::new();
-            let index = &state.order_index;
-            let orders = &state.orders;
-            let elsewhere = |id: &OrderId| {
-                index
-                    .get(id)
-                    .and_then(|&i| orders.get(i))
-                    .is_some_and(|o| o.venue != venue)
-            };
+            let book = &state.book;
+            let elsewhere = |id: &OrderId| book.order(id).is_some_and(|o| o.venue != venue);
             page.rows.retain(|o| {
                 latest.get(&o.id) == Some(&o.updated_at)
                     && !elsewhere(&o.id)
@@ -45,17 +39,8 @@ pub(super) fn on_feed(state: &mut State, ev: FeedEvent) -> Vec<Command> {
             {
                 cmds.extend(flash_changes(state, &page.rows));
             }
-            state.orders = replace_venue_rows(
-                std::mem::take(&mut state.orders),
-                &venue,
-                page.rows,
-                |o| &o.venue,
-                newest_first,
-            );
-            state.reindex_orders();
-            let index = &state.order_index;
-            state.marks.retain(|id| index.contains_key(id));
-            state.active_view = crate::app::view::build(&state.orders, &state.filter, state.sort);
+            // Marks and placements of orders that left the active set go with them.
+            state.book.replace_venue_orders(&venue, page.rows);
             mark_fresh(
                 state,
                 &venue,
@@ -65,51 +50,15 @@ pub(super) fn on_feed(state: &mut State, ev: FeedEvent) -> Vec<Command> {
             );
             mark_capped(state, &venue, Tab::Active, capped);
             state.venue_mut(&venue).connection = Connection::Polling;
-            // Placements of orders that left the active set go with them.
-            let index = &state.order_index;
-            state
-                .placements_by_order
-                .retain(|id, _| index.contains_key(id));
-            rebuild_placements(state);
+            placements_changed(state);
             keep_visible(state, Tab::Active);
         }
-        FeedEvent::MultiOrders {
-            venue,
-            mut page,
-            at,
-        } => {
+        FeedEvent::MultiOrders { venue, page, at } => {
             let capped = crate::venue::partial_read(page.page_number, page.num_pages);
-            page.rows.sort_by(|a, b| {
-                b.created_at
-                    .cmp(&a.created_at)
-                    .then_with(|| a.id.cmp(&b.id))
-            });
-            // The list carries no child orders: keep those fetched for expanded multi-orders.
-            for m in &mut page.rows {
-                if m.child_orders.is_empty()
-                    && let Some(prev) = state.multi_orders.iter_mut().find(|p| p.id == m.id)
-                {
-                    m.child_orders = std::mem::take(&mut prev.child_orders);
-                }
-            }
-            state.multi_orders = replace_venue_rows(
-                std::mem::take(&mut state.multi_orders),
-                &venue,
-                page.rows,
-                |m| &m.venue,
-                |a, b| {
-                    b.created_at
-                        .cmp(&a.created_at)
-                        .then_with(|| a.id.cmp(&b.id))
-                },
-            );
+            state.book.replace_venue_multi_orders(&venue, page.rows);
             mark_fresh(state, &venue, Tab::Multi, page.bad_rows.len(), at);
             mark_capped(state, &venue, Tab::Multi, capped);
-            let multis = &state.multi_orders;
-            state
-                .expanded
-                .retain(|id| multis.iter().any(|m| &m.id == id));
-            rebuild_multi_view(state);
+            keep_visible(state, Tab::Multi);
         }
         FeedEvent::Fills {
             venue: _,
@@ -129,12 +78,8 @@ pub(super) fn on_feed(state: &mut State, ev: FeedEvent) -> Vec<Command> {
             multi,
             at: _,
         } => {
-            if let Some(m) = state.multi_orders.iter_mut().find(|m| m.id == multi.id) {
-                m.child_orders = multi.child_orders;
-                if !multi.child_order_ids.is_empty() {
-                    m.child_order_ids = multi.child_order_ids;
-                }
-                rebuild_multi_view(state);
+            if state.book.set_children(*multi) {
+                keep_visible(state, Tab::Multi);
             }
         }
         FeedEvent::Placements {
@@ -144,12 +89,14 @@ pub(super) fn on_feed(state: &mut State, ev: FeedEvent) -> Vec<Command> {
         } => {
             let mut bad = 0;
             let mut capped = false;
+            let mut rows = Vec::with_capacity(by_order.len());
             for (id, page) in by_order {
                 bad += page.bad_rows.len();
                 capped |= crate::venue::is_partial(&page);
-                state.placements_by_order.insert(id, page.rows);
+                rows.push((id, page.rows));
             }
-            rebuild_placements(state);
+            state.book.set_placements(rows);
+            placements_changed(state);
             mark_fresh(state, &venue, Tab::Placements, bad, at);
             mark_capped(state, &venue, Tab::Placements, capped);
         }
@@ -162,7 +109,8 @@ pub(super) fn on_feed(state: &mut State, ev: FeedEvent) -> Vec<Command> {
             // Alert on ERRORs newer than anything this venue showed before (not on its first
             // load).
             let newest_before = state
-                .messages
+                .book
+                .messages()
                 .iter()
                 .find(|m| m.venue == venue)
                 .and_then(|m| m.created_at);
@@ -198,16 +146,9 @@ pub(super) fn on_feed(state: &mut State, ev: FeedEvent) -> Vec<Command> {
                     }
                 }
             }
-            state.messages = replace_venue_rows(
-                std::mem::take(&mut state.messages),
-                &venue,
-                messages,
-                |m| &m.venue,
-                |a, b| b.created_at.cmp(&a.created_at),
-            );
-            regroup_errors(state);
+            state.book.replace_venue_messages(&venue, messages);
             if state.tab == Tab::Errors {
-                state.errors_seen_until = state.messages.first().and_then(|m| m.created_at);
+                state.errors_seen_until = state.book.messages().first().and_then(|m| m.created_at);
             }
             mark_fresh(state, &venue, Tab::Errors, 0, at);
             keep_visible(state, Tab::Errors);
@@ -316,43 +257,6 @@ pub(super) fn on_feed(state: &mut State, ev: FeedEvent) -> Vec<Command> {
     cmds
 }
 
-/// Newest first, then by id (the order of every order list).
-pub(super) fn newest_first(a: &Order, b: &Order) -> std::cmp::Ordering {
-    b.created_at
-        .cmp(&a.created_at)
-        .then_with(|| a.id.cmp(&b.id))
-}
-
-/// Replaces one venue's rows in a list holding every venue's rows: the other venues' rows are
-/// kept as they are (one venue's refresh or failure never touches another's). `fresh` must be
-/// sorted by `cmp`; the result is too. With a single venue this is just `fresh`.
-pub(super) fn replace_venue_rows<T>(
-    mut all: Vec<T>,
-    venue: &crate::domain::VenueId,
-    fresh: Vec<T>,
-    venue_of: impl Fn(&T) -> &crate::domain::VenueId,
-    cmp: impl Fn(&T, &T) -> std::cmp::Ordering,
-) -> Vec<T> {
-    all.retain(|r| venue_of(r) != venue);
-    if all.is_empty() {
-        return fresh;
-    }
-    // Merge two sorted lists (stable: on equal keys, kept rows first).
-    let mut out = Vec::with_capacity(all.len() + fresh.len());
-    let mut a = all.into_iter().peekable();
-    let mut b = fresh.into_iter().peekable();
-    loop {
-        let take_a = match (a.peek(), b.peek()) {
-            (Some(x), Some(y)) => cmp(x, y) != std::cmp::Ordering::Greater,
-            (Some(_), None) => true,
-            (None, Some(_)) => false,
-            (None, None) => break,
-        };
-        out.extend(if take_a { a.next() } else { b.next() });
-    }
-    out
-}
-
 /// Tags every row an event carries with the event's venue (adapters leave rows untagged; the
 /// event's venue is authoritative).
 pub(super) fn stamp(ev: &mut FeedEvent) {
@@ -422,43 +326,12 @@ pub(super) fn stamp(ev: &mut FeedEvent) {
 /// new, removed from the active set once terminal. Multi-order children are updated too.
 pub(super) fn apply_order(state: &mut State, order: Order) -> Vec<Command> {
     let cmds = flash_changes(state, std::slice::from_ref(&order));
-    for m in &mut state.multi_orders {
-        if let Some(child) = m.child_orders.iter_mut().find(|c| c.id == order.id) {
-            *child = order.clone();
-        }
+    match state.book.apply_order(order) {
+        Applied::Ignored => return cmds,
+        Applied::Removed => placements_changed(state),
+        Applied::Replaced | Applied::Inserted => {}
     }
-    let pos = state.order_index.get(&order.id).copied();
-    let in_place = matches!((pos, order.status.is_terminal()), (Some(_), false));
-    match (pos, order.status.is_terminal()) {
-        (Some(i), true) => {
-            state.orders.remove(i);
-            state.marks.remove(&order.id);
-            state.reindex_orders();
-            state.placements_by_order.remove(&order.id);
-            rebuild_placements(state);
-        }
-        (Some(i), false) => {
-            let paused = |o: &Order| usize::from(o.status == OrderStatus::Paused);
-            state.paused_count =
-                (state.paused_count + paused(&order)).saturating_sub(paused(&state.orders[i]));
-            state.orders[i] = order;
-        }
-        (None, true) => return cmds,
-        (None, false) => {
-            let at = state.orders.partition_point(|o| {
-                (Reverse(o.created_at), &o.id) < (Reverse(order.created_at), &order.id)
-            });
-            state.orders.insert(at, order);
-            state.reindex_orders();
-        }
-    }
-    // A replacement in place keeps every index: with no filter and the default sort the view
-    // is unchanged (the common case: a fill). Anything else recomputes it.
-    if in_place && state.filter.is_empty() && state.sort.is_default() {
-        keep_visible(state, Tab::Active);
-    } else {
-        rebuild_view(state);
-    }
+    keep_visible(state, Tab::Active);
     cmds
 }
 

@@ -89,15 +89,17 @@ pub(super) fn on_filter_key(state: &mut State, key: KeyEvent) -> Vec<Command> {
 
 pub(super) fn set_filter(state: &mut State, text: String) {
     state.current_view = None;
-    state.filter = crate::app::view::Filter::parse(&text);
+    state
+        .book
+        .set_filter(crate::app::view::Filter::parse(&text));
     state.filter_text = text;
-    rebuild_view(state);
+    keep_visible(state, Tab::Active);
 }
 
 pub(super) fn on_action(state: &mut State, action: KeyAction) -> Vec<Command> {
     let cmds = on_action_inner(state, action);
     if state.tab == Tab::Errors {
-        state.errors_seen_until = state.messages.first().and_then(|m| m.created_at);
+        state.errors_seen_until = state.book.messages().first().and_then(|m| m.created_at);
     }
     cmds
 }
@@ -123,16 +125,16 @@ pub(super) fn on_action_inner(state: &mut State, action: KeyAction) -> Vec<Comma
         KeyAction::Copy => return copy_id(state),
         KeyAction::GroupErrors => {
             state.tab = Tab::Errors;
-            state.errors_grouping = state.errors_grouping.next();
-            regroup_errors(state);
+            let grouping = state.book.errors_grouping().next();
+            state.book.set_errors_grouping(grouping);
             state.views[Tab::Errors.index()] = Default::default();
             keep_visible(state, Tab::Errors);
-            let text = match state.errors_grouping {
+            let text = match state.book.errors_grouping() {
                 ErrorGrouping::None => "Errors: one row per message, newest first.".to_string(),
                 g => format!(
                     "Errors {}: {} group(s), worst first; Enter jumps to the order.",
                     g.label(),
-                    state.error_groups.len()
+                    state.book.error_groups().len()
                 ),
             };
             state.banner = Some(info(state, text));
@@ -160,24 +162,22 @@ pub(super) fn on_action_inner(state: &mut State, action: KeyAction) -> Vec<Comma
         KeyAction::Freeze => return toggle_freeze(state),
         KeyAction::Mark => {
             if let (Tab::Active, Some(id)) = (tab, state.selected_order().map(|o| o.id.clone())) {
-                if !state.marks.remove(&id) {
-                    state.marks.insert(id);
-                }
+                state.book.toggle_mark(&id);
                 move_selection(state, tab, 1);
             }
         }
         KeyAction::MarkAll => {
-            let ids: Vec<_> = (0..state.active_view.len())
+            let ids: Vec<_> = (0..state.book.active_view().len())
                 .filter_map(|i| state.active_row(i).map(|o| o.id.clone()))
                 .collect();
             let n = ids.len();
-            state.marks.extend(ids);
+            state.book.mark_all(ids);
             state.banner = Some(info(
                 state,
                 format!("Marked {n} order(s) matching the filter."),
             ));
         }
-        KeyAction::UnmarkAll => state.marks.clear(),
+        KeyAction::UnmarkAll => state.book.clear_marks(),
         KeyAction::KillSwitch => {
             state.tab = Tab::Active;
             state.modal = Some(Modal::Kill { scope: None });
@@ -193,24 +193,27 @@ pub(super) fn on_action_inner(state: &mut State, action: KeyAction) -> Vec<Comma
         }
         KeyAction::Sort if tab == Tab::Active => {
             state.current_view = None;
-            state.sort.key = state.sort.key.next();
-            state.sort.reverse = false;
-            rebuild_view(state);
+            let mut sort = state.book.sort();
+            sort.key = sort.key.next();
+            sort.reverse = false;
+            state.book.set_sort(sort);
+            keep_visible(state, Tab::Active);
         }
         KeyAction::SortReverse if tab == Tab::Active => {
             state.current_view = None;
-            state.sort.reverse = !state.sort.reverse;
-            rebuild_view(state);
+            let mut sort = state.book.sort();
+            sort.reverse = !sort.reverse;
+            state.book.set_sort(sort);
+            keep_visible(state, Tab::Active);
         }
         KeyAction::Sort => {
-            let s = &mut state.tab_sorts[tab.index()];
-            *s = s.next(tab);
-            resort(state, tab);
+            let s = state.book.tab_sort(tab).next(tab);
+            resort(state, tab, s);
         }
         KeyAction::SortReverse => {
-            let s = &mut state.tab_sorts[tab.index()];
+            let mut s = state.book.tab_sort(tab);
             s.reverse = !s.reverse;
-            resort(state, tab);
+            resort(state, tab, s);
         }
         KeyAction::Detail => match (tab, state.selected_order()) {
             (Tab::Active, Some(o)) => {
@@ -272,7 +275,7 @@ pub(super) fn next_view(state: &mut State) -> Vec<Command> {
     state.tab = Tab::Active;
     let text = match next.and_then(|i| state.saved_views.get(i).cloned()) {
         Some(view) => {
-            state.sort = view.sort;
+            state.book.set_sort(view.sort);
             set_filter(state, view.filter.clone());
             state.current_view = next;
             format!(
@@ -285,12 +288,12 @@ pub(super) fn next_view(state: &mut State) -> Vec<Command> {
                 },
                 view.sort.key.label(),
                 if view.sort.reverse { ", reversed" } else { "" },
-                state.active_view.len(),
-                state.orders.len()
+                state.book.active_view().len(),
+                state.book.orders().len()
             )
         }
         None => {
-            state.sort = crate::app::view::Sort::default();
+            state.book.set_sort(crate::app::view::Sort::default());
             set_filter(state, String::new());
             "All orders, newest first (no view).".to_string()
         }
@@ -332,8 +335,9 @@ pub(super) fn jump_to_order(state: &mut State) -> Vec<Command> {
         return Vec::new();
     }
     state.tab = Tab::Active;
-    let row =
-        |s: &State| (0..s.active_view.len()).find(|&i| s.active_row(i).is_some_and(|o| o.id == id));
+    let row = |s: &State| {
+        (0..s.book.active_view().len()).find(|&i| s.active_row(i).is_some_and(|o| o.id == id))
+    };
     let at = row(state).or_else(|| {
         set_filter(state, String::new());
         state.banner = Some(info(state, "Filter cleared to show the order.".into()));
@@ -374,17 +378,17 @@ pub(super) fn toggle_freeze(state: &mut State) -> Vec<Command> {
 pub(super) fn toggle_tree(state: &mut State) -> Vec<Command> {
     match state.selected_tree_row().cloned() {
         Some(TreeRow::Multi(i)) => {
-            let Some(m) = state.multi_orders.get(i) else {
+            let Some(m) = state.book.multi_orders().get(i) else {
                 return Vec::new();
             };
             let (id, venue) = (m.id.clone(), m.venue.clone());
-            if state.expanded.remove(&id) {
-                rebuild_multi_view(state);
-                return Vec::new();
+            let expanded = state.book.toggle_expanded(&id);
+            keep_visible(state, Tab::Multi);
+            if expanded {
+                vec![Command::FetchMulti { venue, id }]
+            } else {
+                Vec::new()
             }
-            state.expanded.insert(id.clone());
-            rebuild_multi_view(state);
-            vec![Command::FetchMulti { venue, id }]
         }
         Some(TreeRow::Child { id, .. } | TreeRow::Placement { order: id, .. }) => {
             open_detail(state, id)

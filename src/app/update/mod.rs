@@ -8,12 +8,12 @@
 //! - [`derived`]: rows that must stay in step with the data, and a selection kept visible.
 
 use std::cmp::Reverse;
-use std::collections::{BTreeMap, BTreeSet};
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use jiff::Timestamp;
 
 use super::amend::AmendForm;
+use super::book::*;
 use super::keymap::KeyAction;
 use super::msg::*;
 use super::state::*;

@@ -1,0 +1,647 @@
+//! The [`Book`]: every row the blotter shows (active orders, multi-orders, placements, order
+//! messages), how they are filtered, sorted, grouped and expanded, and the rows derived from
+//! them (the tab views, the id index, the paused count, the error groups, the multi-order
+//! tree). Its fields are private: each change goes through a method that keeps every derived
+//! row in step, so no caller can forget a reindex.
+//!
+//! Selection and scrolling are not here ([`super::TabView`], kept visible by `update` after a
+//! change): the book knows rows, not the screen.
+
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use jiff::Timestamp;
+
+use super::state::Tab;
+use super::view::{self, Filter, Sort, TabSort};
+use crate::domain::{MessageLevel, MultiOrder, Order, OrderId, OrderMessage, Placement, VenueId};
+
+/// How the order-errors tab shows its messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ErrorGrouping {
+    /// One row per message, newest first.
+    #[default]
+    None,
+    /// One row per order: its message count, worst level, newest message.
+    ByOrder,
+    /// One row per distinct message text: how often, on how many orders.
+    ByMessage,
+}
+
+impl ErrorGrouping {
+    /// The next grouping in the cycle none → by order → by message → none.
+    pub fn next(self) -> Self {
+        match self {
+            ErrorGrouping::None => ErrorGrouping::ByOrder,
+            ErrorGrouping::ByOrder => ErrorGrouping::ByMessage,
+            ErrorGrouping::ByMessage => ErrorGrouping::None,
+        }
+    }
+
+    /// Words for the table title (`None` → empty).
+    pub fn label(self) -> &'static str {
+        match self {
+            ErrorGrouping::None => "",
+            ErrorGrouping::ByOrder => "grouped by order",
+            ErrorGrouping::ByMessage => "grouped by message",
+        }
+    }
+}
+
+/// One row of the grouped errors tab.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ErrorGroup {
+    /// The order id (by order) or the message text (by message); the row's selection key.
+    pub key: String,
+    /// Venue of the newest message in the group.
+    pub venue: VenueId,
+    /// The order (by order), or the order of the newest message (by message): where `Enter`
+    /// jumps.
+    pub order_id: OrderId,
+    /// Newest message text.
+    pub message: String,
+    /// Most severe level in the group.
+    pub worst: MessageLevel,
+    /// Messages in the group.
+    pub count: usize,
+    /// Distinct orders in the group.
+    pub orders: usize,
+    /// Newest message time (UTC).
+    pub latest: Option<Timestamp>,
+}
+
+/// One row of the multi-order tab's tree: a multi-order, one of its child orders (when the
+/// multi-order is expanded) or one of a child's placements.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TreeRow {
+    /// `Book::multi_orders()[i]`.
+    Multi(usize),
+    /// A child order of `Book::multi_orders()[multi]`.
+    Child {
+        /// Index of the parent in `Book::multi_orders()`.
+        multi: usize,
+        /// The child's id (its data: the active order if listed, else the fetched child).
+        id: OrderId,
+    },
+    /// Placement `index` of child order `order` (in [`Book::placements_of`]).
+    Placement {
+        /// The child order.
+        order: OrderId,
+        /// Position in that order's placements.
+        index: usize,
+    },
+}
+
+/// What [`Book::apply_order`] did with a pushed order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Applied {
+    /// Replaced where it was listed.
+    Replaced,
+    /// Listed for the first time.
+    Inserted,
+    /// Terminal: taken off the active set (with its marks and placements).
+    Removed,
+    /// Terminal and not listed: nothing to do.
+    Ignored,
+}
+
+/// Every row on screen and the rows derived from them, always in step. See the module docs.
+#[derive(Debug, Clone, Default)]
+pub struct Book {
+    /// Active orders, newest first (then by id), every venue.
+    orders: Vec<Order>,
+    /// Position of each order in `orders`, by id.
+    order_index: HashMap<OrderId, usize>,
+    /// How many of `orders` are PAUSED.
+    paused_count: usize,
+    /// Rows of the active-orders tab: indices into `orders`, filtered and sorted.
+    active_view: Vec<usize>,
+    /// Multi-orders, newest first.
+    multi_orders: Vec<MultiOrder>,
+    /// Multi-orders shown expanded (only ids of listed multi-orders).
+    expanded: BTreeSet<OrderId>,
+    /// Rows of the multi-order tab: the tree flattened.
+    multi_view: Vec<TreeRow>,
+    /// Placements keyed by order id (only orders still active).
+    placements_by_order: BTreeMap<OrderId, Vec<Placement>>,
+    /// All placements of `placements_by_order`, in the placements tab's sort.
+    placements: Vec<Placement>,
+    /// Order messages, newest first (unread counts and "seen until" rely on it).
+    messages: Vec<OrderMessage>,
+    /// The errors tab's rows when sorted by something else than arrival (indices into
+    /// `messages`); empty: arrival order.
+    errors_order: Vec<usize>,
+    /// The errors tab's rows while grouped.
+    error_groups: Vec<ErrorGroup>,
+    /// Orders marked for a bulk action (only ids of listed orders).
+    marks: BTreeSet<OrderId>,
+    /// The active-orders filter.
+    filter: Filter,
+    /// The active-orders sort.
+    sort: Sort,
+    /// Sort of every other tab, by [`Tab::index`] (the active tab's entry is unused).
+    tab_sorts: [TabSort; 4],
+    /// How the errors tab groups its messages.
+    errors_grouping: ErrorGrouping,
+}
+
+impl Book {
+    // ---- reading -------------------------------------------------------------------------
+
+    /// Active orders, newest first (then by id), every venue.
+    pub fn orders(&self) -> &[Order] {
+        &self.orders
+    }
+
+    /// The active order with this id.
+    pub fn order(&self, id: &OrderId) -> Option<&Order> {
+        self.order_index.get(id).and_then(|&i| self.orders.get(i))
+    }
+
+    /// Position of the active order with this id in [`Book::orders`].
+    pub fn position(&self, id: &OrderId) -> Option<usize> {
+        self.order_index.get(id).copied()
+    }
+
+    /// Number of ids in the id index (always `orders().len()`: ids are unique; property tests
+    /// check it).
+    pub fn index_len(&self) -> usize {
+        self.order_index.len()
+    }
+
+    /// An order among the active orders and the fetched multi-order children.
+    pub fn find_order(&self, id: &OrderId) -> Option<&Order> {
+        self.order(id).or_else(|| {
+            self.multi_orders
+                .iter()
+                .flat_map(|m| m.child_orders.iter())
+                .find(|o| &o.id == id)
+        })
+    }
+
+    /// How many active orders are PAUSED (for the header).
+    pub fn paused_count(&self) -> usize {
+        self.paused_count
+    }
+
+    /// Rows of the active-orders tab: indices into [`Book::orders`], filtered and sorted.
+    pub fn active_view(&self) -> &[usize] {
+        &self.active_view
+    }
+
+    /// Row `i` of the active-orders tab (after filter and sort).
+    pub fn active_row(&self, i: usize) -> Option<&Order> {
+        self.active_view.get(i).and_then(|&j| self.orders.get(j))
+    }
+
+    /// Multi-orders, newest first.
+    pub fn multi_orders(&self) -> &[MultiOrder] {
+        &self.multi_orders
+    }
+
+    /// The multi-order with this id.
+    pub fn multi_order(&self, id: &OrderId) -> Option<&MultiOrder> {
+        self.multi_orders.iter().find(|m| &m.id == id)
+    }
+
+    /// Rows of the multi-order tab (the tree flattened).
+    pub fn multi_view(&self) -> &[TreeRow] {
+        &self.multi_view
+    }
+
+    /// Multi-orders shown expanded.
+    pub fn expanded(&self) -> &BTreeSet<OrderId> {
+        &self.expanded
+    }
+
+    /// All placements, in the placements tab's sort.
+    pub fn placements(&self) -> &[Placement] {
+        &self.placements
+    }
+
+    /// The placements of one order (empty when none were read).
+    pub fn placements_of(&self, id: &OrderId) -> &[Placement] {
+        self.placements_by_order.get(id).map_or(&[], Vec::as_slice)
+    }
+
+    /// Order messages, newest first.
+    pub fn messages(&self) -> &[OrderMessage] {
+        &self.messages
+    }
+
+    /// Row `i` of the (ungrouped) errors tab, in the tab's sort.
+    pub fn message_row(&self, i: usize) -> Option<&OrderMessage> {
+        match self.errors_order.get(i) {
+            Some(&j) => self.messages.get(j),
+            None if self.errors_order.is_empty() => self.messages.get(i),
+            None => None,
+        }
+    }
+
+    /// The errors tab's rows while grouped (empty when not grouped).
+    pub fn error_groups(&self) -> &[ErrorGroup] {
+        &self.error_groups
+    }
+
+    /// How the errors tab groups its messages.
+    pub fn errors_grouping(&self) -> ErrorGrouping {
+        self.errors_grouping
+    }
+
+    /// Orders marked for a bulk action.
+    pub fn marks(&self) -> &BTreeSet<OrderId> {
+        &self.marks
+    }
+
+    /// The active-orders filter.
+    pub fn filter(&self) -> &Filter {
+        &self.filter
+    }
+
+    /// The active-orders sort.
+    pub fn sort(&self) -> Sort {
+        self.sort
+    }
+
+    /// The sort of another tab (`s` / `S` there).
+    pub fn tab_sort(&self, tab: Tab) -> TabSort {
+        self.tab_sorts[tab.index()]
+    }
+
+    /// Number of rows in a tab.
+    pub fn row_count(&self, tab: Tab) -> usize {
+        match tab {
+            Tab::Active => self.active_view.len(),
+            Tab::Multi => self.multi_view.len(),
+            Tab::Placements => self.placements.len(),
+            Tab::Errors if self.errors_grouping != ErrorGrouping::None => self.error_groups.len(),
+            Tab::Errors => self.messages.len(),
+        }
+    }
+
+    // ---- changing: data ------------------------------------------------------------------
+
+    /// Replaces one venue's active orders (`rows` newest first, ids unique); the other venues'
+    /// rows stay. Marks and placements of orders no longer listed go with them.
+    pub fn replace_venue_orders(&mut self, venue: &VenueId, rows: Vec<Order>) {
+        self.orders = replace_venue_rows(
+            std::mem::take(&mut self.orders),
+            venue,
+            rows,
+            |o| &o.venue,
+            newest_first,
+        );
+        self.reindex();
+        let index = &self.order_index;
+        self.marks.retain(|id| index.contains_key(id));
+        self.placements_by_order
+            .retain(|id, _| index.contains_key(id));
+        self.rebuild_active_view();
+        self.rebuild_placements();
+    }
+
+    /// Applies one pushed order in place, keyed by id: replaced where it is, inserted in order
+    /// if new, removed from the active set once terminal. Fetched multi-order children with
+    /// its id are replaced too.
+    pub fn apply_order(&mut self, order: Order) -> Applied {
+        let mut children = false;
+        for m in &mut self.multi_orders {
+            if let Some(child) = m.child_orders.iter_mut().find(|c| c.id == order.id) {
+                *child = order.clone();
+                children = true;
+            }
+        }
+        let pos = self.order_index.get(&order.id).copied();
+        let applied = match (pos, order.status.is_terminal()) {
+            (Some(i), true) => {
+                self.orders.remove(i);
+                self.marks.remove(&order.id);
+                self.reindex();
+                self.placements_by_order.remove(&order.id);
+                self.rebuild_placements();
+                Applied::Removed
+            }
+            (Some(i), false) => {
+                let paused =
+                    |o: &Order| usize::from(o.status == crate::domain::OrderStatus::Paused);
+                let before = self.orders.get(i).map_or(0, paused);
+                self.paused_count = (self.paused_count + paused(&order)).saturating_sub(before);
+                if let Some(slot) = self.orders.get_mut(i) {
+                    *slot = order;
+                }
+                Applied::Replaced
+            }
+            (None, true) => Applied::Ignored,
+            (None, false) => {
+                let at = self.orders.partition_point(|o| {
+                    (Reverse(o.created_at), &o.id) < (Reverse(order.created_at), &order.id)
+                });
+                self.orders.insert(at, order);
+                self.reindex();
+                Applied::Inserted
+            }
+        };
+        // A replacement in place keeps every index: with no filter and the default sort the
+        // view is unchanged (the common case: a fill). Anything else recomputes it.
+        let view_unchanged =
+            applied == Applied::Replaced && self.filter.is_empty() && self.sort.is_default();
+        if applied != Applied::Ignored && !view_unchanged {
+            self.rebuild_active_view();
+        }
+        if children && !self.expanded.is_empty() {
+            self.rebuild_multi_view();
+        }
+        applied
+    }
+
+    /// Replaces one venue's multi-orders (`rows` in any order). A row without child orders
+    /// keeps the children fetched earlier for it; expansions of multi-orders no longer listed
+    /// are dropped.
+    pub fn replace_venue_multi_orders(&mut self, venue: &VenueId, mut rows: Vec<MultiOrder>) {
+        let cmp = |a: &MultiOrder, b: &MultiOrder| {
+            b.created_at
+                .cmp(&a.created_at)
+                .then_with(|| a.id.cmp(&b.id))
+        };
+        rows.sort_by(cmp);
+        // The list carries no child orders: keep those fetched for expanded multi-orders.
+        for m in &mut rows {
+            if m.child_orders.is_empty()
+                && let Some(prev) = self.multi_orders.iter_mut().find(|p| p.id == m.id)
+            {
+                m.child_orders = std::mem::take(&mut prev.child_orders);
+            }
+        }
+        self.multi_orders = replace_venue_rows(
+            std::mem::take(&mut self.multi_orders),
+            venue,
+            rows,
+            |m| &m.venue,
+            cmp,
+        );
+        let multis = &self.multi_orders;
+        self.expanded
+            .retain(|id| multis.iter().any(|m| &m.id == id));
+        self.rebuild_multi_view();
+    }
+
+    /// Sets the child orders of a listed multi-order (fetched when it was expanded). Returns
+    /// false when the multi-order is not listed (the answer is dropped).
+    pub fn set_children(&mut self, multi: MultiOrder) -> bool {
+        let Some(m) = self.multi_orders.iter_mut().find(|m| m.id == multi.id) else {
+            return false;
+        };
+        m.child_orders = multi.child_orders;
+        if !multi.child_order_ids.is_empty() {
+            m.child_order_ids = multi.child_order_ids;
+        }
+        self.rebuild_multi_view();
+        true
+    }
+
+    /// Replaces the placements of the given orders (other orders' placements stay).
+    pub fn set_placements(
+        &mut self,
+        by_order: impl IntoIterator<Item = (OrderId, Vec<Placement>)>,
+    ) {
+        for (id, rows) in by_order {
+            self.placements_by_order.insert(id, rows);
+        }
+        self.rebuild_placements();
+    }
+
+    /// Replaces one venue's order messages (`messages` in any order); the other venues' stay.
+    pub fn replace_venue_messages(&mut self, venue: &VenueId, mut messages: Vec<OrderMessage>) {
+        messages.sort_by_key(|m| Reverse(m.created_at));
+        self.messages = replace_venue_rows(
+            std::mem::take(&mut self.messages),
+            venue,
+            messages,
+            |m| &m.venue,
+            |a, b| b.created_at.cmp(&a.created_at),
+        );
+        self.regroup_errors();
+    }
+
+    // ---- changing: how rows are shown ----------------------------------------------------
+
+    /// Sets the active-orders filter.
+    pub fn set_filter(&mut self, filter: Filter) {
+        self.filter = filter;
+        self.rebuild_active_view();
+    }
+
+    /// Sets the active-orders sort.
+    pub fn set_sort(&mut self, sort: Sort) {
+        self.sort = sort;
+        self.rebuild_active_view();
+    }
+
+    /// Sets another tab's sort and re-sorts its rows.
+    pub fn set_tab_sort(&mut self, tab: Tab, sort: TabSort) {
+        self.tab_sorts[tab.index()] = sort;
+        match tab {
+            Tab::Active => {}
+            Tab::Multi => self.rebuild_multi_view(),
+            Tab::Placements => self.rebuild_placements(),
+            Tab::Errors => self.regroup_errors(),
+        }
+    }
+
+    /// Sets how the errors tab groups its messages.
+    pub fn set_errors_grouping(&mut self, grouping: ErrorGrouping) {
+        self.errors_grouping = grouping;
+        self.regroup_errors();
+    }
+
+    /// Expands a listed multi-order, or collapses it if expanded. Returns true when it is now
+    /// expanded; false when collapsed or not listed.
+    pub fn toggle_expanded(&mut self, id: &OrderId) -> bool {
+        let expanded = if self.expanded.remove(id) {
+            false
+        } else if self.multi_order(id).is_some() {
+            self.expanded.insert(id.clone());
+            true
+        } else {
+            false
+        };
+        self.rebuild_multi_view();
+        expanded
+    }
+
+    /// Marks a listed order, or unmarks it if marked.
+    pub fn toggle_mark(&mut self, id: &OrderId) {
+        if !self.marks.remove(id) && self.order_index.contains_key(id) {
+            self.marks.insert(id.clone());
+        }
+    }
+
+    /// Marks every listed order of `ids`.
+    pub fn mark_all(&mut self, ids: impl IntoIterator<Item = OrderId>) {
+        let index = &self.order_index;
+        self.marks
+            .extend(ids.into_iter().filter(|id| index.contains_key(id)));
+    }
+
+    /// Clears every mark.
+    pub fn clear_marks(&mut self) {
+        self.marks.clear();
+    }
+
+    // ---- derived rows (private: only the methods above call them) ------------------------
+
+    fn reindex(&mut self) {
+        self.paused_count = self
+            .orders
+            .iter()
+            .filter(|o| o.status == crate::domain::OrderStatus::Paused)
+            .count();
+        self.order_index = self
+            .orders
+            .iter()
+            .enumerate()
+            .map(|(i, o)| (o.id.clone(), i))
+            .collect();
+    }
+
+    fn rebuild_active_view(&mut self) {
+        self.active_view = view::build(&self.orders, &self.filter, self.sort);
+    }
+
+    /// Flattens the multi-order tree: every multi-order, and under each expanded one its child
+    /// orders, each followed by its placements.
+    fn rebuild_multi_view(&mut self) {
+        let mut rows = Vec::with_capacity(self.multi_orders.len());
+        let order = view::sort_multi_orders(&self.multi_orders, self.tab_sort(Tab::Multi));
+        for i in order {
+            let Some(m) = self.multi_orders.get(i) else {
+                continue;
+            };
+            rows.push(TreeRow::Multi(i));
+            if !self.expanded.contains(&m.id) {
+                continue;
+            }
+            let mut ids = m.child_order_ids.clone();
+            for c in &m.child_orders {
+                if !ids.contains(&c.id) {
+                    ids.push(c.id.clone());
+                }
+            }
+            for id in ids {
+                let placements = self.placements_of(&id).len();
+                rows.push(TreeRow::Child {
+                    multi: i,
+                    id: id.clone(),
+                });
+                rows.extend((0..placements).map(|index| TreeRow::Placement {
+                    order: id.clone(),
+                    index,
+                }));
+            }
+        }
+        self.multi_view = rows;
+    }
+
+    fn rebuild_placements(&mut self) {
+        let mut all: Vec<_> = self
+            .placements_by_order
+            .values()
+            .flatten()
+            .cloned()
+            .collect();
+        view::sort_placements(&mut all, self.tab_sort(Tab::Placements));
+        self.placements = all;
+        if !self.expanded.is_empty() {
+            self.rebuild_multi_view();
+        }
+    }
+
+    /// Re-sorts the errors tab (`errors_order`) and rebuilds its groups (worst level first,
+    /// then newest; ties by key, so the order is stable across refreshes).
+    fn regroup_errors(&mut self) {
+        let sort = self.tab_sort(Tab::Errors);
+        self.errors_order = if sort.is_default() {
+            Vec::new()
+        } else {
+            view::sort_messages(&self.messages, sort)
+        };
+        let by_order = match self.errors_grouping {
+            ErrorGrouping::None => {
+                self.error_groups.clear();
+                return;
+            }
+            ErrorGrouping::ByOrder => true,
+            ErrorGrouping::ByMessage => false,
+        };
+        let mut groups: BTreeMap<String, (ErrorGroup, BTreeSet<OrderId>)> = BTreeMap::new();
+        // Messages are newest first: the first one seen of a group is its newest.
+        for m in &self.messages {
+            let key = if by_order {
+                m.order_id.to_string()
+            } else {
+                m.message.clone()
+            };
+            let (g, orders) = groups.entry(key.clone()).or_insert_with(|| {
+                (
+                    ErrorGroup {
+                        key,
+                        venue: m.venue.clone(),
+                        order_id: m.order_id.clone(),
+                        message: m.message.clone(),
+                        worst: m.level.clone(),
+                        count: 0,
+                        orders: 0,
+                        latest: m.created_at,
+                    },
+                    BTreeSet::new(),
+                )
+            });
+            g.count = g.count.saturating_add(1);
+            if m.level.severity() > g.worst.severity() {
+                g.worst = m.level.clone();
+            }
+            orders.insert(m.order_id.clone());
+            g.orders = orders.len();
+        }
+        let mut rows: Vec<ErrorGroup> = groups.into_values().map(|(g, _)| g).collect();
+        view::sort_error_groups(&mut rows, self.tab_sort(Tab::Errors));
+        self.error_groups = rows;
+    }
+}
+
+/// Newest first, then by id (the order of every order list).
+pub fn newest_first(a: &Order, b: &Order) -> std::cmp::Ordering {
+    b.created_at
+        .cmp(&a.created_at)
+        .then_with(|| a.id.cmp(&b.id))
+}
+
+/// Replaces one venue's rows in a list holding every venue's rows: the other venues' rows are
+/// kept as they are (one venue's refresh or failure never touches another's). `fresh` must be
+/// sorted by `cmp`; the result is too. With a single venue this is just `fresh`.
+fn replace_venue_rows<T>(
+    mut all: Vec<T>,
+    venue: &VenueId,
+    fresh: Vec<T>,
+    venue_of: impl Fn(&T) -> &VenueId,
+    cmp: impl Fn(&T, &T) -> std::cmp::Ordering,
+) -> Vec<T> {
+    all.retain(|r| venue_of(r) != venue);
+    if all.is_empty() {
+        return fresh;
+    }
+    // Merge two sorted lists (stable: on equal keys, kept rows first).
+    let mut out = Vec::with_capacity(all.len().saturating_add(fresh.len()));
+    let mut a = all.into_iter().peekable();
+    let mut b = fresh.into_iter().peekable();
+    loop {
+        let take_a = match (a.peek(), b.peek()) {
+            (Some(x), Some(y)) => cmp(x, y) != std::cmp::Ordering::Greater,
+            (Some(_), None) => true,
+            (None, Some(_)) => false,
+            (None, None) => break,
+        };
+        out.extend(if take_a { a.next() } else { b.next() });
+    }
+    out
+}
