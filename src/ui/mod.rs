@@ -6,6 +6,7 @@ mod audit;
 mod detail;
 mod dialogs;
 mod errors;
+pub mod history;
 mod multi;
 mod placements;
 pub mod theme;
