@@ -106,6 +106,39 @@ pub fn in_window(rows: &mut Vec<Order>, start: Timestamp) {
     rows.sort_by(|a, b| finished_at(b).cmp(&finished_at(a)));
 }
 
+/// The last action this blotter took on an order, from its audit log (`src/audit.rs`): joined
+/// into the History rows (who paused or cancelled it from here, and when).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Acted {
+    /// The order (`order_id` of the audit entry).
+    pub order_id: String,
+    /// `pause`, `cancel`, `amend`, … (`action`).
+    pub action: String,
+    /// Who (`user`).
+    pub user: String,
+    /// When, as written (`at`, RFC 3339 UTC).
+    pub at: String,
+    /// The venue accepted it (`outcome.ok`).
+    pub ok: bool,
+}
+
+/// The newest audit entry per order among `entries` (newest first, as
+/// [`crate::audit::AuditTail::entries`]), for entries on one order (`scope` `order`).
+pub fn acted_by_order(entries: &[crate::audit::AuditEntry]) -> Vec<Acted> {
+    let mut seen = std::collections::HashSet::new();
+    entries
+        .iter()
+        .filter(|e| e.scope == "order" && seen.insert(e.order_id.clone()))
+        .map(|e| Acted {
+            order_id: e.order_id.clone(),
+            action: e.action.clone(),
+            user: e.user.clone(),
+            at: e.at.clone(),
+            ok: e.ok,
+        })
+        .collect()
+}
+
 /// When an order finished, as well as the venue says: `updated_at`, else `time_end`, else
 /// `created_at`.
 pub fn finished_at(o: &Order) -> Option<Timestamp> {

@@ -4,6 +4,7 @@
 
 use blotter::audit::AuditEntry;
 use blotter::domain::{ExecutionStats, Order, OrderStatus, Side};
+use blotter::history::acted_by_order;
 use blotter::ui::history::{HistoryRow, render_rows, tca_lines};
 use blotter::ui::theme::{Theme, ThemeName};
 use jiff::Timestamp;
@@ -102,12 +103,17 @@ fn cancel_by_alice() -> AuditEntry {
 #[test]
 fn history_table_with_figures_and_summary() {
     let orders = orders();
-    let audit = cancel_by_alice();
+    // The newest entry per order wins: alice's cancel, not bob's earlier pause.
+    let mut paused = cancel_by_alice();
+    paused.user = "bob".into();
+    paused.action = "pause".into();
+    paused.at = "2026-12-01T07:10:00Z".into();
+    let acted = acted_by_order(&[cancel_by_alice(), paused]);
     let rows: Vec<HistoryRow> = orders
         .iter()
         .map(|o| HistoryRow {
             order: o,
-            acted: (o.id.as_str() == audit.order_id).then_some(&audit),
+            acted: acted.iter().find(|a| a.order_id == o.id.as_str()),
             marked: false,
         })
         .collect();

@@ -17,9 +17,9 @@ use rust_decimal::Decimal;
 
 use super::theme::Theme;
 use super::{CellText, Col, left, right};
-use crate::audit::AuditEntry;
 use crate::domain::Order;
 use crate::format;
+use crate::history::Acted;
 use crate::sanitize::{clean, clean_truncated};
 use crate::tca::{Summary, Tca};
 
@@ -49,8 +49,8 @@ pub(super) const COLS: [Col; 16] = [
 pub struct HistoryRow<'a> {
     /// The order.
     pub order: &'a Order,
-    /// The newest audit entry naming the order (`order_id`), from this blotter's log.
-    pub acted: Option<&'a AuditEntry>,
+    /// The last action this blotter's audit log records on the order.
+    pub acted: Option<&'a Acted>,
     /// The row is marked (`Space`).
     pub marked: bool,
 }
@@ -94,7 +94,7 @@ pub fn durations(t: &Tca) -> String {
 }
 
 /// `cancel by alice 10:02:03` (the action, who, when — time of day of the audit `at`).
-pub fn acted_text(e: &AuditEntry) -> String {
+pub fn acted_text(e: &Acted) -> String {
     let at =
         e.at.parse::<Timestamp>()
             .map(|t| format::clock(Some(t)))
