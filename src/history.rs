@@ -103,7 +103,7 @@ impl fmt::Display for Window {
 /// venue having returned it for the window), newest first.
 pub fn in_window(rows: &mut Vec<Order>, start: Timestamp) {
     rows.retain(|o| finished_at(o).is_none_or(|t| t >= start));
-    rows.sort_by(|a, b| finished_at(b).cmp(&finished_at(a)));
+    rows.sort_by_key(|o| std::cmp::Reverse(finished_at(o)));
 }
 
 /// The last action this blotter took on an order, from its audit log (`src/audit.rs`): joined

@@ -70,6 +70,16 @@ pub fn tab_export(state: &State, tab: app::Tab) -> ExportJob {
         app::Tab::Multi => ExportJob::new(state.book.multi_orders().to_vec(), &what, state.now),
         app::Tab::Placements => ExportJob::new(state.book.placements().to_vec(), &what, state.now),
         app::Tab::Errors => ExportJob::new(state.book.messages().to_vec(), &what, state.now),
+        // Marked rows when some are marked, else every row in view; each with its figures.
+        app::Tab::History => {
+            let h = state.book.history();
+            let rows: Vec<crate::history::Record> = h
+                .in_view()
+                .filter(|o| h.marks().is_empty() || h.marks().contains(&o.id))
+                .map(|o| crate::history::Record::of(o.clone(), state.now))
+                .collect();
+            ExportJob::new(rows, &what, state.now)
+        }
     }
 }
 
@@ -318,6 +328,9 @@ where
                 }
                 Command::Refresh => {
                     let _ = feed.send(FeedCommand::Refresh);
+                }
+                Command::HistoryWindow(w) => {
+                    let _ = feed.send(FeedCommand::HistoryWindow(w));
                 }
                 Command::FetchMulti { venue, id } => {
                     let _ = feed.send_to(&venue, FeedCommand::FetchMulti(id));

@@ -22,13 +22,18 @@ fn tabs_switch_by_number_tab_and_backtab() {
     assert_eq!(s.tab, Tab::Placements);
     key(&mut s, KeyCode::Tab);
     assert_eq!(s.tab, Tab::Errors);
+    // Issue 15: a fifth tab, History, before wrapping round.
+    key(&mut s, KeyCode::Tab);
+    assert_eq!(s.tab, Tab::History);
     key(&mut s, KeyCode::Tab);
     assert_eq!(s.tab, Tab::Active);
     blotter::app::update(
         &mut s,
         blotter::app::Msg::Key(KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT)),
     );
-    assert_eq!(s.tab, Tab::Errors);
+    assert_eq!(s.tab, Tab::History);
+    ch(&mut s, '5');
+    assert_eq!(s.tab, Tab::History);
 }
 
 #[test]

@@ -416,7 +416,7 @@ proptest! {
                 Tab::Active => prop_assert!(text.contains("edge-000"), "{text}"),
                 Tab::Multi => prop_assert!(text.contains("multi-ed"), "{text}"),
                 Tab::Placements => prop_assert!(text.contains("edge-000"), "{text}"),
-                Tab::Errors => {}
+                Tab::Errors | Tab::History => {}
             }
         }
 

@@ -18,6 +18,7 @@ fn at(ev: &FeedEvent) -> Option<jiff::Timestamp> {
         | FeedEvent::Fills { at, .. }
         | FeedEvent::Placements { at, .. }
         | FeedEvent::OrderErrors { at, .. }
+        | FeedEvent::History { at, .. }
         | FeedEvent::FetchFailed { at, .. }
         | FeedEvent::Push { at, .. }
         | FeedEvent::PushUpdate { at, .. }
@@ -91,6 +92,7 @@ fn kind(ev: &FeedEvent) -> &'static str {
         FeedEvent::Fills { .. } => "Fills",
         FeedEvent::Placements { .. } => "Placements",
         FeedEvent::OrderErrors { .. } => "OrderErrors",
+        FeedEvent::History { .. } => "History",
         FeedEvent::FetchFailed { .. } => "FetchFailed",
         FeedEvent::Push { .. } => "Push",
         FeedEvent::PushUpdate { .. } => "PushUpdate",
@@ -99,13 +101,14 @@ fn kind(ev: &FeedEvent) -> &'static str {
     }
 }
 
-const EVERY_KIND: [&str; 11] = [
+const EVERY_KIND: [&str; 12] = [
     "ActiveOrders",
     "MultiOrders",
     "MultiOrderDetail",
     "Fills",
     "Placements",
     "OrderErrors",
+    "History",
     "FetchFailed",
     "Push",
     "PushUpdate",
@@ -180,6 +183,30 @@ fn every_event_kind_round_trips_through_a_recording() {
                 level: MessageLevel::Error,
                 message: "Insufficient balance".into(),
                 created_at: Some(at),
+            }],
+            at,
+        },
+        FeedEvent::History {
+            venue: venue.clone(),
+            page: Page::of(vec![{
+                let mut done = order.clone();
+                done.status = OrderStatus::Complete;
+                done.avg_price = Some(d("45000.10"));
+                done.stats = Some(Box::new(blotter::domain::ExecutionStats {
+                    arrival_price: Some(d("44950.00000000")),
+                    interval_vwap: Some(d("45000.00000000")),
+                    departure_price: None,
+                    interval_volume: Some(d("1000000.00000000")),
+                }));
+                done
+            }]),
+            since: at,
+            acted: vec![blotter::history::Acted {
+                order_id: order.id.to_string(),
+                action: "cancel".into(),
+                user: "alice".into(),
+                at: "2024-01-15T09:59:00Z".into(),
+                ok: true,
             }],
             at,
         },

@@ -140,7 +140,9 @@ pub struct Book {
     /// The active-orders sort.
     sort: Sort,
     /// Sort of every other tab, by [`Tab::index`] (the active tab's entry is unused).
-    tab_sorts: [TabSort; 4],
+    tab_sorts: [TabSort; Tab::COUNT],
+    /// The History tab's rows (finished orders) and their view.
+    history: super::history::HistoryRows,
     /// How the errors tab groups its messages.
     errors_grouping: ErrorGrouping,
 }
@@ -169,14 +171,22 @@ impl Book {
         self.order_index.len()
     }
 
-    /// An order among the active orders and the fetched multi-order children.
+    /// An order among the active orders, the fetched multi-order children and the finished
+    /// orders of the History tab.
     pub fn find_order(&self, id: &OrderId) -> Option<&Order> {
-        self.order(id).or_else(|| {
-            self.multi_orders
-                .iter()
-                .flat_map(|m| m.child_orders.iter())
-                .find(|o| &o.id == id)
-        })
+        self.order(id)
+            .or_else(|| {
+                self.multi_orders
+                    .iter()
+                    .flat_map(|m| m.child_orders.iter())
+                    .find(|o| &o.id == id)
+            })
+            .or_else(|| self.history.get(id))
+    }
+
+    /// The History tab's rows (finished orders) and their view.
+    pub fn history(&self) -> &super::history::HistoryRows {
+        &self.history
     }
 
     /// How many active orders are PAUSED (for the header).
@@ -276,6 +286,7 @@ impl Book {
             Tab::Placements => self.placements.len(),
             Tab::Errors if self.errors_grouping != ErrorGrouping::None => self.error_groups.len(),
             Tab::Errors => self.messages.len(),
+            Tab::History => self.history.len(),
         }
     }
 
@@ -354,6 +365,28 @@ impl Book {
         applied
     }
 
+    /// Replaces one venue's History rows with its history read from `since` (see
+    /// [`super::history::HistoryRows::replace_venue`]); `acted`: the audit log joined in
+    /// (empty: keep the last join).
+    pub fn replace_venue_history(
+        &mut self,
+        venue: &VenueId,
+        rows: Vec<Order>,
+        since: Timestamp,
+        acted: Vec<crate::history::Acted>,
+        at: Timestamp,
+    ) {
+        let sort = self.tab_sort(Tab::History);
+        self.history
+            .replace_venue(venue, rows, since, acted, at, (&self.filter, sort));
+    }
+
+    /// Lists an order seen finishing live (a completion push) on the History tab at once.
+    pub fn add_finished(&mut self, order: Order, at: Timestamp) {
+        let sort = self.tab_sort(Tab::History);
+        self.history.add_finished(order, at, (&self.filter, sort));
+    }
+
     /// Replaces one venue's multi-orders (`rows` in any order). A row without child orders
     /// keeps the children fetched earlier for it; expansions of multi-orders no longer listed
     /// are dropped.
@@ -429,6 +462,8 @@ impl Book {
     pub fn set_filter(&mut self, filter: Filter) {
         self.filter = filter;
         self.rebuild_active_view();
+        self.history
+            .rebuild(&self.filter, self.tab_sorts[Tab::History.index()]);
     }
 
     /// Sets the active-orders sort.
@@ -445,6 +480,7 @@ impl Book {
             Tab::Multi => self.rebuild_multi_view(),
             Tab::Placements => self.rebuild_placements(),
             Tab::Errors => self.regroup_errors(),
+            Tab::History => self.history.rebuild(&self.filter, sort),
         }
     }
 
@@ -467,6 +503,21 @@ impl Book {
         };
         self.rebuild_multi_view();
         expanded
+    }
+
+    /// Marks a History row, or unmarks it.
+    pub fn toggle_history_mark(&mut self, id: &OrderId) {
+        self.history.toggle_mark(id);
+    }
+
+    /// Marks every History row in view.
+    pub fn mark_history_in_view(&mut self) {
+        self.history.mark_all_in_view();
+    }
+
+    /// Clears the History marks.
+    pub fn clear_history_marks(&mut self) {
+        self.history.clear_marks();
     }
 
     /// Marks a listed order, or unmarks it if marked.

@@ -68,15 +68,18 @@ pub enum KeyAction {
     Copy,
     /// Errors tab: group by order, by message, or not at all.
     GroupErrors,
+    /// History tab: widen its window (today → 7 d → 30 d → 90 d → back).
+    WidenHistory,
 }
 
 impl KeyAction {
     /// Every action, in help order (the names a `[keys]` table may use).
-    pub const ALL: [KeyAction; 34] = [
+    pub const ALL: [KeyAction; 36] = [
         KeyAction::GoTab(0),
         KeyAction::GoTab(1),
         KeyAction::GoTab(2),
         KeyAction::GoTab(3),
+        KeyAction::GoTab(4),
         KeyAction::NextTab,
         KeyAction::PrevTab,
         KeyAction::Up,
@@ -105,12 +108,13 @@ impl KeyAction {
         KeyAction::NextView,
         KeyAction::Copy,
         KeyAction::GroupErrors,
+        KeyAction::WidenHistory,
         KeyAction::Help,
         KeyAction::Quit,
     ];
 
     /// The action's name in a config `[keys]` table: the variant in snake_case
-    /// (`kill_switch`, `sort_reverse`); `GoTab(n)` is `go_tab_1` … `go_tab_4`.
+    /// (`kill_switch`, `sort_reverse`); `GoTab(n)` is `go_tab_1` … `go_tab_5`.
     pub fn name(self) -> String {
         let s = match self {
             KeyAction::Quit => "quit",
@@ -144,6 +148,7 @@ impl KeyAction {
             KeyAction::NextView => "next_view",
             KeyAction::Copy => "copy",
             KeyAction::GroupErrors => "group_errors",
+            KeyAction::WidenHistory => "widen_history",
         };
         s.to_string()
     }
@@ -162,7 +167,8 @@ impl KeyAction {
             KeyAction::GoTab(0) => "active orders tab",
             KeyAction::GoTab(1) => "multi-orders tab",
             KeyAction::GoTab(2) => "placements tab",
-            KeyAction::GoTab(_) => "order errors tab",
+            KeyAction::GoTab(3) => "order errors tab",
+            KeyAction::GoTab(_) => "history tab: finished orders and their costs",
             KeyAction::Up => "move up",
             KeyAction::Down => "move down",
             KeyAction::PageUp => "page up",
@@ -192,6 +198,7 @@ impl KeyAction {
             KeyAction::NextView => "next saved view ([[views]] filter + sort), then all orders",
             KeyAction::GroupErrors => "errors tab: group by order, by message, or none",
             KeyAction::Copy => "copy the order id to the clipboard (OSC 52, also over SSH)",
+            KeyAction::WidenHistory => "history tab: widen the window (today, 7 d, 30 d, 90 d)",
         }
     }
 
@@ -408,6 +415,7 @@ impl Default for Keymap {
                 b(A::GoTab(1), &[KeyCombo::ch('2')]),
                 b(A::GoTab(2), &[KeyCombo::ch('3')]),
                 b(A::GoTab(3), &[KeyCombo::ch('4')]),
+                b(A::GoTab(4), &[KeyCombo::ch('5')]),
                 b(A::NextTab, &[KeyCombo::plain(KeyCode::Tab)]),
                 b(A::PrevTab, &[KeyCombo::plain(KeyCode::BackTab)]),
                 b(A::Up, &[KeyCombo::plain(KeyCode::Up), KeyCombo::ch('k')]),
@@ -442,6 +450,7 @@ impl Default for Keymap {
                 b(A::NextView, &[KeyCombo::ch('v')]),
                 b(A::Copy, &[KeyCombo::ch('y')]),
                 b(A::GroupErrors, &[KeyCombo::ch('b')]),
+                b(A::WidenHistory, &[KeyCombo::ch('w')]),
                 b(A::Help, &[KeyCombo::ch('?')]),
                 b(A::Quit, &[KeyCombo::ch('q'), ctrl_c]),
             ],

@@ -130,6 +130,24 @@ pub enum FeedEvent {
         /// When it arrived.
         at: Timestamp,
     },
+    /// A fresh read of the venue's finished orders for the History tab (replaces that
+    /// venue's History rows; [`crate::venue::Venue::history`]).
+    History {
+        /// The venue connection it came from.
+        #[serde(default)]
+        venue: VenueId,
+        /// Finished orders of the window (and rows that could not be decoded; a capped read
+        /// has `page_number < num_pages`).
+        page: Page<Order>,
+        /// Start of the window read (UTC).
+        since: Timestamp,
+        /// The last action this blotter's audit log records per order (empty: no audit log
+        /// read; the previous join stays).
+        #[serde(default)]
+        acted: Vec<crate::history::Acted>,
+        /// Completion time.
+        at: Timestamp,
+    },
     /// Something the user must see (e.g. the audit log could not be written).
     Notice {
         /// Text, shown as an error banner.
@@ -185,6 +203,8 @@ pub enum Command {
     ExportAudit,
     /// Ring the terminal bell (an `[alerts]` `bell`): the runtime writes BEL (`\x07`).
     Bell,
+    /// Read the History tab in this window from now on (the `w` key), every venue.
+    HistoryWindow(crate::history::Window),
     /// Leave the app.
     Quit,
 }

@@ -13,7 +13,7 @@ use super::view::Sort;
 use crate::domain::{MultiOrder, Order, OrderId, OrderMessage, Page, VenueId};
 use crate::venue::{Action, Capabilities};
 
-/// The four tabs, in key order `1`–`4`.
+/// The five tabs, in key order `1`–`5`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum Tab {
     /// Active orders (`/api/active_orders/`).
@@ -24,13 +24,25 @@ pub enum Tab {
     Placements,
     /// Order errors, warnings and info (`/api/order_errors/`).
     Errors,
+    /// Orders that finished in the History window, with their transaction-cost figures
+    /// ([`crate::venue::Venue::history`]).
+    History,
 }
 
 impl Tab {
-    /// All tabs in order.
-    pub const ALL: [Tab; 4] = [Tab::Active, Tab::Multi, Tab::Placements, Tab::Errors];
+    /// How many tabs there are.
+    pub const COUNT: usize = 5;
 
-    /// Position 0–3.
+    /// All tabs in order.
+    pub const ALL: [Tab; Tab::COUNT] = [
+        Tab::Active,
+        Tab::Multi,
+        Tab::Placements,
+        Tab::Errors,
+        Tab::History,
+    ];
+
+    /// Position 0–4.
     pub fn index(self) -> usize {
         self as usize
     }
@@ -42,6 +54,7 @@ impl Tab {
             Tab::Multi => "Multi-orders",
             Tab::Placements => "Placements",
             Tab::Errors => "Order errors",
+            Tab::History => "History",
         }
     }
 }
@@ -169,7 +182,9 @@ impl State {
     /// Applies the config's views, columns, keys, theme and alerts.
     pub fn apply_prefs(&mut self, prefs: &Prefs) {
         self.saved_views = prefs.saved_views.clone();
-        self.columns = prefs.columns.clone();
+        for (slot, picked) in self.columns.iter_mut().zip(&prefs.columns) {
+            slot.clone_from(picked);
+        }
         self.current_view = None;
         self.keymap = prefs.keymap.clone();
         self.theme = prefs.theme;
@@ -281,7 +296,7 @@ pub struct State {
     /// Current tab.
     pub tab: Tab,
     /// Per-tab selection and scroll.
-    pub views: [TabView; 4],
+    pub views: [TabView; Tab::COUNT],
     /// Every row and the rows derived from them (private fields, kept in step).
     pub book: Book,
     /// Fills of the order whose detail is open: its id and the fills or the error text
@@ -324,11 +339,17 @@ pub struct State {
     pub current_view: Option<usize>,
     /// Columns shown per tab (indices into the tab's columns, in display order; `[columns]`
     /// in the config). `None`: all, in the default order.
-    pub columns: [Option<Vec<usize>>; 4],
+    pub columns: [Option<Vec<usize>>; Tab::COUNT],
     /// Newest message time the user has seen on the errors tab (unread = newer ERRORs).
     pub errors_seen_until: Option<Timestamp>,
     /// What new ERRORs and FAILED / COMPLETE transitions do (`[alerts]`).
     pub alerts: Alerts,
+    /// The History window shown (`[history] window`, widened with `w`).
+    pub history_window: crate::history::Window,
+    /// The History window of the config, where widening comes back to.
+    pub history_window_configured: crate::history::Window,
+    /// How often the History tab is read, seconds (its data is stale after 3 of these).
+    pub history_refresh_secs: u64,
 }
 
 /// A recent change to an order, highlighted briefly so the eye finds it.
@@ -393,7 +414,7 @@ pub struct VenueState {
     /// Push channel state.
     pub push: PushStatus,
     /// Per-tab freshness of this venue's data.
-    pub freshness: [Freshness; 4],
+    pub freshness: [Freshness; Tab::COUNT],
     /// How its venue-wide requests read on screen, in the venue's own words.
     pub wide_requests: WideRequests,
 }
@@ -482,6 +503,9 @@ impl State {
             saved_views: Vec::new(),
             current_view: None,
             columns: Default::default(),
+            history_window: crate::history::Window::default(),
+            history_window_configured: crate::history::Window::default(),
+            history_refresh_secs: 60,
         }
     }
 
@@ -508,6 +532,7 @@ impl State {
                 .get(i)
                 .map(|g| format!("group:{}", g.key)),
             Tab::Errors => self.message_row(i).map(message_key),
+            Tab::History => self.book.history().row(i).map(|o| o.id.0.clone()),
         }
     }
 
@@ -528,6 +553,11 @@ impl State {
                 .get(view.hint)
                 .is_some_and(|p| p.id == key),
             Tab::Errors => self.row_key(Tab::Errors, view.hint).as_deref() == Some(key),
+            Tab::History => self
+                .book
+                .history()
+                .row(view.hint)
+                .is_some_and(|o| o.id.0 == key),
         };
         if at_hint {
             return Some(view.hint);
@@ -551,6 +581,7 @@ impl State {
                 .position(|g| key.strip_prefix("group:") == Some(g.key.as_str())),
             Tab::Errors => (0..self.book.messages().len())
                 .position(|i| self.message_row(i).is_some_and(|m| message_key(m) == key)),
+            Tab::History => self.book.history().in_view().position(|o| o.id.0 == key),
         }
     }
 
@@ -646,7 +677,14 @@ impl State {
                 .selected_index(Tab::Errors)
                 .and_then(|i| self.message_row(i))
                 .map(|m| m.order_id.clone()),
+            Tab::History => self.selected_finished().map(|o| o.id.clone()),
         }
+    }
+
+    /// The selected row of the History tab.
+    pub fn selected_finished(&self) -> Option<&Order> {
+        self.selected_index(Tab::History)
+            .and_then(|i| self.book.history().row(i))
     }
 
     /// A child order by id: the live active order when listed, else the copy fetched with its

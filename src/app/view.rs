@@ -374,7 +374,54 @@ pub fn tab_sort_columns(tab: super::Tab) -> &'static [&'static str] {
         super::Tab::Multi => &["default", "status", "fill", "notional", "created"],
         super::Tab::Placements => &["default", "status", "type", "price", "qty"],
         super::Tab::Errors => &["default", "level", "time", "order"],
+        super::Tab::History => &[
+            "default", "arr bps", "vwap bps", "notional", "status", "pair",
+        ],
     }
+}
+
+/// Indices of the History rows that pass `filter`, in the tab's sort. The rows are already
+/// newest finish first (the natural order); slippage sorts put the largest cost first and
+/// orders without the figure last.
+pub fn sort_history(rows: &[Order], filter: &Filter, s: TabSort) -> Vec<usize> {
+    use crate::tca::slippage_bps;
+    let mut idx: Vec<usize> = (0..rows.len())
+        .filter(|&i| filter.is_empty() || filter.matches(&rows[i]))
+        .collect();
+    let arrival = |o: &Order| {
+        o.avg_price
+            .zip(crate::tca::arrival_price(o))
+            .and_then(|(a, r)| slippage_bps(&o.side, a, r))
+    };
+    let vwap = |o: &Order| {
+        o.avg_price
+            .zip(o.stats.as_ref().and_then(|s| s.interval_vwap))
+            .and_then(|(a, r)| slippage_bps(&o.side, a, r))
+    };
+    // Largest first, `None` last.
+    let desc = |a: Option<rust_decimal::Decimal>, b: Option<rust_decimal::Decimal>| match (a, b) {
+        (Some(x), Some(y)) => y.cmp(&x),
+        (Some(_), None) => Ordering::Less,
+        (None, Some(_)) => Ordering::Greater,
+        (None, None) => Ordering::Equal,
+    };
+    let by = |f: Cmp<'static, Order>| move |a: &usize, b: &usize| f(&rows[*a], &rows[*b]);
+    let cmp: Option<Cmp<'_, usize>> = match s.column {
+        1 => Some(Box::new(by(Box::new(move |a, b| {
+            desc(arrival(a), arrival(b))
+        })))),
+        2 => Some(Box::new(by(Box::new(move |a, b| desc(vwap(a), vwap(b)))))),
+        3 => Some(Box::new(by(Box::new(move |a, b| {
+            desc(a.executed_notional, b.executed_notional)
+        })))),
+        4 => Some(Box::new(by(Box::new(|a, b| {
+            a.status.as_str().cmp(b.status.as_str())
+        })))),
+        5 => Some(Box::new(by(Box::new(|a, b| a.pair.cmp(&b.pair))))),
+        _ => None,
+    };
+    ordered(&mut idx, s, cmp);
+    idx
 }
 
 /// A boxed comparator of rows.

@@ -18,6 +18,7 @@ pub(super) async fn run(
     mut commands: mpsc::UnboundedReceiver<FeedCommand>,
     refresh: Arc<watch::Sender<u64>>,
     focus: watch::Sender<Option<OrderId>>,
+    window: watch::Sender<crate::history::Window>,
 ) {
     loop {
         let cmd = tokio::select! {
@@ -27,6 +28,10 @@ pub(super) async fn run(
         match cmd {
             FeedCommand::Refresh => {
                 refresh.send_modify(|n| *n += 1);
+            }
+            // The history poller reads the new window at once and from then on.
+            FeedCommand::HistoryWindow(w) => {
+                window.send_replace(w);
             }
             FeedCommand::FetchFills(_) | FeedCommand::FetchMulti(_) => {
                 // The order whose detail was opened is the one on screen: its placements are
@@ -75,8 +80,9 @@ pub(super) async fn run(
 }
 
 /// Carries out a fetch the user asked for by opening something — `FetchFills` (the detail's
-/// fills) or `FetchMulti` (a multi-order's children) — and returns the event that answers it
-/// (`Fills`, `MultiOrderDetail`, or `FetchFailed` on the multi-order tab). Used by the feed
+/// fills), `FetchMulti` (a multi-order's children) or `HistoryWindow` (the History tab in a
+/// wider window) — and returns the event that answers it (`Fills`, `MultiOrderDetail`,
+/// `History`, or `FetchFailed` on the tab). Used by the feed
 /// task and by an SSH session's own command path. `None` for any other command.
 pub async fn fetch_on_demand(
     venue: &dyn Venue,
@@ -112,6 +118,27 @@ pub async fn fetch_on_demand(
                 }
             }
         },
+        FeedCommand::HistoryWindow(w) => {
+            let since = w.start(Timestamp::now());
+            match venue.history(since).await {
+                Ok(page) => {
+                    log_bad_rows("history", &page);
+                    FeedEvent::History {
+                        venue: venue_id.clone(),
+                        page,
+                        since,
+                        acted: Vec::new(),
+                        at: Timestamp::now(),
+                    }
+                }
+                Err(error) => FeedEvent::FetchFailed {
+                    venue: venue_id.clone(),
+                    tab: Tab::History,
+                    error,
+                    at: Timestamp::now(),
+                },
+            }
+        }
         FeedCommand::Refresh | FeedCommand::Act(_) => return None,
     })
 }

@@ -1,7 +1,7 @@
 //! The feed: background tokio tasks that keep every tab fresh and carry out actions.
 //!
-//! One poller per data set (active orders, multi-orders, placements, order errors), each on its
-//! own interval, each backing off with jitter on errors without stopping the others. Results go
+//! One poller per data set (active orders, multi-orders, placements, order errors, history),
+//! each on its own interval, each backing off with jitter on errors without stopping the others. Results go
 //! to the UI as [`FeedEvent`]s over a bounded channel; the UI never awaits the network.
 //! Actions run in their own task, are sent exactly once, and trigger an immediate refresh.
 //!
@@ -51,6 +51,11 @@ pub struct FeedConfig {
     /// Stamped on every row and event of this feed (`[[venue]] name`; empty for a single
     /// venue), so the app can merge several venues and route actions back.
     pub venue_id: VenueId,
+    /// How often the History tab's finished orders are read (default 60 s: they change
+    /// rarely); an order leaving the active set triggers a read at once.
+    pub history_interval: Duration,
+    /// The History window read until the user widens it (`[history] window`).
+    pub history_window: crate::history::Window,
 }
 
 impl Default for FeedConfig {
@@ -63,6 +68,8 @@ impl Default for FeedConfig {
             audit: None,
             recorder: None,
             venue_id: VenueId::default(),
+            history_interval: Duration::from_secs(60),
+            history_window: crate::history::Window::default(),
         }
     }
 }
@@ -79,6 +86,9 @@ pub enum FeedCommand {
     FetchMulti(OrderId),
     /// Fetch the fills of one order (`fills(id)`), reported as `FeedEvent::Fills`.
     FetchFills(OrderId),
+    /// Read the History tab in this window from now on (`history(start)`), at once; reported
+    /// as `FeedEvent::History`. Sent to every venue's feed.
+    HistoryWindow(crate::history::Window),
 }
 
 /// Handle to running feeds (one per venue): send commands, stop them.
@@ -95,10 +105,10 @@ impl FeedHandle {
     /// action can't be routed); the caller must then report the action as not sent.
     pub fn send(&self, cmd: FeedCommand) -> Result<(), Box<FeedCommand>> {
         match (&cmd, self.routes.as_slice()) {
-            (FeedCommand::Refresh, routes) => {
+            (FeedCommand::Refresh | FeedCommand::HistoryWindow(_), routes) => {
                 let mut sent = false;
                 for (_, tx) in routes {
-                    sent |= tx.send(FeedCommand::Refresh).is_ok();
+                    sent |= tx.send(cmd.clone()).is_ok();
                 }
                 if sent { Ok(()) } else { Err(Box::new(cmd)) }
             }
@@ -180,6 +190,7 @@ pub fn spawn(
     let (focus_tx, focus_rx) = watch::channel(None::<OrderId>);
     let (live_tx, live_rx) = watch::channel(false);
     let (details_tx, details_rx) = watch::channel(0u64);
+    let (window_tx, window_rx) = watch::channel(cfg.history_window);
     let refresh_tx = Arc::new(refresh_tx);
     let ctx_venue_id = cfg.venue_id.clone();
     let ctx = Ctx {
@@ -206,6 +217,14 @@ pub fn spawn(
         ..ctx.clone()
     };
     tokio::spawn(poll::run(multi_ctx, poll::Multi));
+    let history_ctx = Ctx {
+        slows_when_live: false,
+        ..ctx.clone()
+    };
+    tokio::spawn(poll::run(
+        history_ctx,
+        poll::History::new(window_rx, snap_rx.clone()),
+    ));
     let placements = poll::Placements::new(snap_rx, focus_rx);
     tokio::spawn(poll::run(with_details.clone(), placements));
     tokio::spawn(poll::run(with_details, poll::Errors { ids: ids_rx }));
@@ -215,7 +234,7 @@ pub fn spawn(
         refresh_tx.clone(),
         details_tx,
     ));
-    tokio::spawn(commands::run(ctx, cmd_rx, refresh_tx, focus_tx));
+    tokio::spawn(commands::run(ctx, cmd_rx, refresh_tx, focus_tx, window_tx));
     FeedHandle {
         routes: vec![(ctx_venue_id, cmd_tx)],
         cancel,

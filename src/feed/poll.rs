@@ -383,3 +383,135 @@ impl Poller for Placements {
         }
     }
 }
+
+/// The History tab's finished orders ([`crate::venue::Venue::history`] from the window's start),
+/// read every `history_interval` (slow: they change rarely), at once when the window changes
+/// (`w`) and as soon as an order leaves the active set (it has just finished), with this
+/// blotter's audit log joined in (who paused or cancelled it from here). A venue without a
+/// history read reports it once on the tab and is not asked again.
+pub(super) struct History {
+    window: watch::Receiver<crate::history::Window>,
+    snap: watch::Receiver<Option<Snapshot>>,
+    /// Ids of the last active-orders snapshot seen.
+    active: HashSet<OrderId>,
+    /// The last cycle succeeded (wait the slow interval, not the backoff).
+    ok: bool,
+    /// The venue has no history read: stop asking.
+    unsupported: bool,
+}
+
+impl History {
+    /// A poller reading `window`, woken early by orders leaving `snap`.
+    pub fn new(
+        window: watch::Receiver<crate::history::Window>,
+        snap: watch::Receiver<Option<Snapshot>>,
+    ) -> Self {
+        Self {
+            window,
+            snap,
+            active: HashSet::new(),
+            ok: false,
+            unsupported: false,
+        }
+    }
+
+    /// True when an order of the previous snapshot is missing from the new one (it left the
+    /// active set: finished); remembers the new ids.
+    fn someone_left(&mut self) -> bool {
+        let now: HashSet<OrderId> = self
+            .snap
+            .borrow_and_update()
+            .as_ref()
+            .map(|s| s.iter().map(|(id, _)| id.clone()).collect())
+            .unwrap_or_default();
+        let left = self.active.iter().any(|id| !now.contains(id));
+        self.active = now;
+        left
+    }
+}
+
+/// This blotter's audit log joined per order (empty when there is none or it cannot be read;
+/// read off the async threads).
+async fn acted(ctx: &Ctx) -> Vec<crate::history::Acted> {
+    let Some(log) = ctx.cfg.audit.clone() else {
+        return Vec::new();
+    };
+    let path = log.path().to_path_buf();
+    tokio::task::spawn_blocking(move || crate::audit::tail(&path, 5_000))
+        .await
+        .ok()
+        .and_then(Result::ok)
+        .map(|t| crate::history::acted_by_order(&t.entries))
+        .unwrap_or_default()
+}
+
+impl Poller for History {
+    const TAB: Tab = Tab::History;
+
+    async fn cycle(&mut self, ctx: &Ctx) -> Option<Cycle> {
+        if self.unsupported {
+            // Nothing to read: wait for the feed to stop (or the window to change).
+            return Some(Cycle {
+                event: None,
+                error: None,
+            });
+        }
+        let window = *self.window.borrow_and_update();
+        let since = window.start(Timestamp::now());
+        let result = ctx.venue.history(since).await;
+        self.ok = result.is_ok();
+        Some(match result {
+            Ok(mut page) => {
+                log_bad_rows("history", &page);
+                crate::history::in_window(&mut page.rows, since);
+                Cycle::done(FeedEvent::History {
+                    venue: ctx.cfg.venue_id.clone(),
+                    page,
+                    since,
+                    acted: acted(ctx).await,
+                    at: Timestamp::now(),
+                })
+            }
+            Err(e) => {
+                if matches!(e, VenueError::Unsupported { .. }) {
+                    self.unsupported = true;
+                }
+                Cycle::failed(e)
+            }
+        })
+    }
+
+    /// The slow interval after a success (the backoff after a failure), cut short by a
+    /// refresh, a new window or an order leaving the active set.
+    async fn wait(&mut self, ctx: &mut Ctx, delay: std::time::Duration) -> bool {
+        let delay = if self.ok && !self.unsupported {
+            ctx.cfg.history_interval.max(delay)
+        } else if self.unsupported {
+            std::time::Duration::from_secs(86_400)
+        } else {
+            delay
+        };
+        let sleep = ctx.wait(delay);
+        tokio::pin!(sleep);
+        loop {
+            tokio::select! {
+                more = &mut sleep => return more,
+                r = self.window.changed() => {
+                    if r.is_err() {
+                        return false;
+                    }
+                    self.unsupported = false;
+                    return true;
+                }
+                r = self.snap.changed() => {
+                    if r.is_err() {
+                        return false;
+                    }
+                    if self.someone_left() && !self.unsupported {
+                        return true;
+                    }
+                }
+            }
+        }
+    }
+}

@@ -30,8 +30,8 @@ const REFRESH_GAP: Duration = Duration::from_secs(2);
 /// The latest state of every data set, as the events that rebuild it (pure).
 #[derive(Debug, Clone, Default)]
 pub struct Snapshot {
-    data: [Option<FeedEvent>; 4],
-    failed: [Option<FeedEvent>; 4],
+    data: [Option<FeedEvent>; Tab::COUNT],
+    failed: [Option<FeedEvent>; Tab::COUNT],
     push: Option<FeedEvent>,
     push_updates: Vec<FeedEvent>,
 }
@@ -47,6 +47,7 @@ impl Snapshot {
             FeedEvent::MultiOrders { .. } => self.set_data(Tab::Multi, ev),
             FeedEvent::Placements { .. } => self.set_data(Tab::Placements, ev),
             FeedEvent::OrderErrors { .. } => self.set_data(Tab::Errors, ev),
+            FeedEvent::History { .. } => self.set_data(Tab::History, ev),
             FeedEvent::FetchFailed { tab, .. } => self.failed[tab.index()] = Some(ev.clone()),
             FeedEvent::Push { .. } => self.push = Some(ev.clone()),
             FeedEvent::PushUpdate { .. } => {

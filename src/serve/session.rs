@@ -706,7 +706,9 @@ async fn run_commands(
                     act(actor.clone(), hub.clone(), action, events.clone()),
                 );
             }
-            cmd @ (FeedCommand::FetchMulti(_) | FeedCommand::FetchFills(_)) => {
+            cmd @ (FeedCommand::FetchMulti(_)
+            | FeedCommand::FetchFills(_)
+            | FeedCommand::HistoryWindow(_)) => {
                 let (hub, events) = (hub.clone(), events.clone());
                 spawn_counted(&stats, async move {
                     if let Some(ev) =

@@ -45,9 +45,14 @@ pub fn render(state: &State, id: &OrderId, theme: &Theme, frame: &mut Frame) {
     let chart_rows = if inner.height >= 32 { 9 } else { 0 };
     let mut field_text = unreadable_lines(&order.unreadable, theme);
     let stats = stats_line(order, theme);
-    let field_rows = 11 + u16::try_from(field_text.len()).unwrap_or(0) + u16::from(stats.is_some());
+    let tca = super::history::tca_lines(order, state.now, theme);
+    let field_rows = 11
+        + u16::try_from(field_text.len()).unwrap_or(0)
+        + u16::from(stats.is_some())
+        + u16::try_from(tca.len()).unwrap_or(0);
     field_text.extend(field_lines(order, state, theme));
     field_text.extend(stats);
+    field_text.extend(tca);
     let [fields, progress, chart, lists] = Layout::vertical([
         Constraint::Length(field_rows),
         Constraint::Length(4),

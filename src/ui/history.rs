@@ -17,6 +17,7 @@ use rust_decimal::Decimal;
 
 use super::theme::Theme;
 use super::{CellText, Col, left, right};
+use crate::app::{State, Tab};
 use crate::domain::Order;
 use crate::format;
 use crate::history::Acted;
@@ -31,7 +32,7 @@ pub(super) const COLS: [Col; 16] = [
     left("Strategy", 6),
     left("Status", 1),
     right("Filled", 2),
-    right("Avg px", 3),
+    right("Avg price", 3),
     right("Notional", 4),
     right("Arr bps", 1),
     right("VWAP bps", 2),
@@ -66,6 +67,14 @@ pub fn bps(b: Option<Decimal>) -> String {
                 format!("{r:.1}")
             }
         }
+        None => format::NONE.to_string(),
+    }
+}
+
+/// [`bps`] with its unit (`+12.3 bps`), or `—` alone.
+pub fn bps_unit(b: Option<Decimal>) -> String {
+    match b {
+        Some(_) => format!("{} bps", bps(b)),
         None => format::NONE.to_string(),
     }
 }
@@ -166,7 +175,7 @@ pub fn summary_line(s: &Summary, theme: &Theme) -> Line<'static> {
         Span::raw(format!("{} orders", s.orders)),
         Span::styled("  slippage vs arrival ", theme.dim()),
         Span::styled(
-            format!("{} bps", bps(s.weighted_slippage_arrival_bps),),
+            bps_unit(s.weighted_slippage_arrival_bps),
             cost_style(theme, s.weighted_slippage_arrival_bps),
         ),
         Span::styled(
@@ -203,31 +212,21 @@ pub fn summary_line(s: &Summary, theme: &Theme) -> Line<'static> {
 }
 
 /// The transaction-cost lines of an order's detail view (finished or live): each figure with
-/// its value or `—`.
+/// its value or `—` (the venue's arrival price, interval VWAP, departure price and volume are
+/// on the detail's own lines).
 pub fn tca_lines(o: &Order, now: Timestamp, theme: &Theme) -> Vec<Line<'static>> {
     let t = Tca::of(o, now);
-    let stats = o.stats.as_deref();
     let label = |s: &'static str| Span::styled(s, theme.dim());
     let mut lines = vec![
         Line::from(vec![
-            label(" arrival "),
-            Span::raw(format::decimal(t.arrival_price)),
-            label("  interval VWAP "),
-            Span::raw(format::decimal(stats.and_then(|s| s.interval_vwap))),
-            label("  departure "),
-            Span::raw(format::decimal(stats.and_then(|s| s.departure_price))),
-            label("  interval volume "),
-            Span::raw(format::decimal(stats.and_then(|s| s.interval_volume))),
-        ]),
-        Line::from(vec![
             label(" slippage vs arrival "),
             Span::styled(
-                format!("{} bps", bps(t.slippage_arrival_bps)),
+                bps_unit(t.slippage_arrival_bps),
                 cost_style(theme, t.slippage_arrival_bps),
             ),
             label("  vs VWAP "),
             Span::styled(
-                format!("{} bps", bps(t.slippage_vwap_bps)),
+                bps_unit(t.slippage_vwap_bps),
                 cost_style(theme, t.slippage_vwap_bps),
             ),
             label("  (+ = cost)  participation "),
@@ -237,7 +236,7 @@ pub fn tca_lines(o: &Order, now: Timestamp, theme: &Theme) -> Vec<Line<'static>>
         ]),
         Line::from(vec![
             label(" fees "),
-            Span::raw(format!("{} bps", bps(t.fees_bps))),
+            Span::raw(bps_unit(t.fees_bps)),
             label("  duration used/planned "),
             Span::raw(durations(&t)),
         ]),
@@ -261,6 +260,48 @@ pub fn tca_lines(o: &Order, now: Timestamp, theme: &Theme) -> Vec<Line<'static>>
         ]));
     }
     lines
+}
+
+/// Renders the History tab: the table of finished orders in view, and under it the summary of
+/// those rows and the selected order's full id, venue-given end and failure reason.
+pub(super) fn render(state: &State, theme: &Theme, frame: &mut Frame, body: Rect, detail: Rect) {
+    let h = state.book.history();
+    super::render_table(state, theme, frame, body, (Tab::History, &COLS), |range| {
+        range
+            .filter_map(|i| h.row(i))
+            .map(|o| {
+                let row = HistoryRow {
+                    order: o,
+                    acted: h.acted(&o.id),
+                    marked: h.marks().contains(&o.id),
+                };
+                super::with_venue(state, &o.venue, cells(&row, state.now, theme))
+            })
+            .collect()
+    });
+    let summary = Summary::of(h.in_view());
+    let mut lines = vec![summary_line(&summary, theme)];
+    lines.push(match state.selected_finished() {
+        Some(o) => {
+            let mut spans = vec![
+                Span::styled(" id ", theme.dim()),
+                Span::raw(clean(o.id.as_str()).into_owned()),
+                Span::styled("  ended ", theme.dim()),
+                Span::raw(format::datetime(crate::history::finished_at(o))),
+            ];
+            if let Some(reason) = &o.failure_reason {
+                spans.push(Span::styled("  reason ", theme.dim()));
+                spans.push(Span::styled(
+                    clean_truncated(reason, 80).into_owned(),
+                    theme.warn(),
+                ));
+            }
+            spans.push(Span::styled("  Enter: figures and fills", theme.dim()));
+            Line::from(spans)
+        }
+        None => Line::styled(" finished orders of the window appear here", theme.dim()),
+    });
+    super::render_detail(frame, detail, lines);
 }
 
 /// Draws a History table of `rows` (in the order given) with the summary of those rows on the

@@ -48,6 +48,7 @@ pub fn render(state: &State, frame: &mut Frame) {
         Tab::Multi => multi::render(state, &theme, frame, body, detail),
         Tab::Placements => placements::render(state, &theme, frame, body, detail),
         Tab::Errors => errors::render(state, &theme, frame, body, detail),
+        Tab::History => history::render(state, &theme, frame, body, detail),
     }
     render_banner(state, &theme, frame, banner);
     render_footer(state, &theme, frame, footer);
@@ -198,8 +199,13 @@ fn block_title<'a>(state: &State, theme: &Theme, tab: Tab) -> Line<'a> {
                 let Some(at) = v.freshness[tab.index()].updated_at else {
                     return false;
                 };
-                let slowed = is_live(v) && tab != Tab::Multi;
-                let interval = state.refresh_secs.max(1) as i64
+                let slowed = is_live(v) && !matches!(tab, Tab::Multi | Tab::History);
+                let every = if tab == Tab::History {
+                    state.history_refresh_secs
+                } else {
+                    state.refresh_secs
+                };
+                let interval = every.max(1) as i64
                     * if slowed {
                         i64::from(crate::feed::LIVE_POLL_SLOWDOWN)
                     } else {
@@ -262,6 +268,32 @@ fn block_title<'a>(state: &State, theme: &Theme, tab: Tab) -> Line<'a> {
         if !label.is_empty() {
             spans.push(Span::styled(format!("{label} "), theme.key()));
         }
+    }
+    if tab == Tab::History {
+        spans.push(Span::styled(
+            format!("{} (w widens) ", state.history_window),
+            theme.key(),
+        ));
+    }
+    if tab == Tab::History && !state.filter_text.is_empty() {
+        spans.push(Span::styled(
+            format!(
+                "filter: {} ({} of {}) ",
+                clean_truncated(&state.filter_text, 50),
+                state.book.history().len(),
+                state.book.history().rows().len()
+            ),
+            theme.key(),
+        ));
+    }
+    if tab == Tab::History && !state.book.history().marks().is_empty() {
+        spans.push(Span::styled(
+            format!(
+                "● {} marked (e exports them, U clears) ",
+                state.book.history().marks().len()
+            ),
+            theme.key(),
+        ));
     }
     if tab == Tab::Active {
         if let Some(view) = state.current_view.and_then(|i| state.saved_views.get(i)) {
@@ -413,6 +445,7 @@ fn tab_columns(tab: Tab) -> &'static [Col] {
         Tab::Multi => &multi::COLS,
         Tab::Placements => &placements::COLS,
         Tab::Errors => &errors::COLS,
+        Tab::History => &history::COLS,
     }
 }
 
@@ -682,9 +715,10 @@ fn render_footer(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
         A::GoTab(1),
         A::GoTab(2),
         A::GoTab(3),
+        A::GoTab(4),
         A::NextTab,
     ];
-    push(label(&tabs, "1-4/Tab"), "tabs");
+    push(label(&tabs, "1-5/Tab"), "tabs");
     push(label(&[A::Up, A::Down], "↑↓/jk"), "move");
     for a in [
         A::Detail,

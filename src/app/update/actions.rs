@@ -279,6 +279,12 @@ pub(super) fn ask_action(state: &mut State, action: KeyAction) {
                 "Actions apply to orders: switch to Active orders (1) or Multi-orders (2).".into(),
             ));
         }
+        Tab::History => {
+            state.banner = Some(error(
+                state,
+                "History lists finished orders: nothing to pause, resume, amend or cancel.".into(),
+            ));
+        }
     }
 }
 

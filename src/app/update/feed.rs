@@ -170,12 +170,33 @@ pub(super) fn on_feed(state: &mut State, ev: FeedEvent) -> Vec<Command> {
         FeedEvent::PushUpdate {
             venue,
             event: PushEvent::OrderUpdate { order, .. },
-            at: _,
+            at,
         } => {
             if let Some(mut order) = order {
                 order.venue = venue;
+                // Finished: on the History tab at once, without waiting for its poll.
+                if order.status.is_terminal() {
+                    state.book.add_finished((*order).clone(), at);
+                    keep_visible(state, Tab::History);
+                }
                 cmds.extend(apply_order(state, *order));
             }
+        }
+        FeedEvent::History {
+            venue,
+            page,
+            since,
+            acted,
+            at,
+        } => {
+            let capped = crate::venue::is_partial(&page);
+            let bad = page.bad_rows.len();
+            state
+                .book
+                .replace_venue_history(&venue, page.rows, since, acted, at);
+            mark_fresh(state, &venue, Tab::History, bad, at);
+            mark_capped(state, &venue, Tab::History, capped);
+            keep_visible(state, Tab::History);
         }
         FeedEvent::FetchFailed {
             venue,
@@ -267,6 +288,7 @@ pub(super) fn stamp(ev: &mut FeedEvent) {
         | FeedEvent::OrderErrors { venue, .. }
         | FeedEvent::PushUpdate { venue, .. }
         | FeedEvent::MultiOrderDetail { venue, .. }
+        | FeedEvent::History { venue, .. }
         | FeedEvent::Fills { venue, .. } => venue.clone(),
         _ => return,
     };
@@ -275,7 +297,7 @@ pub(super) fn stamp(ev: &mut FeedEvent) {
         return;
     }
     match ev {
-        FeedEvent::ActiveOrders { page, .. } => {
+        FeedEvent::ActiveOrders { page, .. } | FeedEvent::History { page, .. } => {
             for o in &mut page.rows {
                 o.venue = id.clone();
             }
@@ -345,6 +367,7 @@ pub(super) fn is_data(ev: &FeedEvent) -> bool {
             | FeedEvent::Placements { .. }
             | FeedEvent::OrderErrors { .. }
             | FeedEvent::PushUpdate { .. }
+            | FeedEvent::History { .. }
     )
 }
 
@@ -355,6 +378,7 @@ pub(super) fn event_venue(ev: &FeedEvent) -> Option<&crate::domain::VenueId> {
         | FeedEvent::MultiOrders { venue, .. }
         | FeedEvent::Placements { venue, .. }
         | FeedEvent::OrderErrors { venue, .. }
+        | FeedEvent::History { venue, .. }
         | FeedEvent::FetchFailed { venue, .. }
         | FeedEvent::Push { venue, .. }
         | FeedEvent::PushUpdate { venue, .. }

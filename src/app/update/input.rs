@@ -94,6 +94,17 @@ pub(super) fn set_filter(state: &mut State, text: String) {
         .set_filter(crate::app::view::Filter::parse(&text));
     state.filter_text = text;
     keep_visible(state, Tab::Active);
+    keep_visible(state, Tab::History);
+}
+
+/// `w`: the History window one step wider (today → 7 d → 30 d → 90 d → back to the configured
+/// one); the feeds read the new window at once.
+pub(super) fn widen_history(state: &mut State) -> Vec<Command> {
+    state.tab = Tab::History;
+    let window = state.history_window.widen(state.history_window_configured);
+    state.history_window = window;
+    state.banner = Some(info(state, format!("History: {window}, reading…")));
+    vec![Command::HistoryWindow(window)]
 }
 
 pub(super) fn on_action(state: &mut State, action: KeyAction) -> Vec<Command> {
@@ -117,9 +128,10 @@ pub(super) fn on_action_inner(state: &mut State, action: KeyAction) -> Vec<Comma
             state.quit = true;
             return vec![Command::Quit];
         }
-        KeyAction::NextTab => state.tab = Tab::ALL[(tab.index() + 1) % 4],
-        KeyAction::PrevTab => state.tab = Tab::ALL[(tab.index() + 3) % 4],
-        KeyAction::GoTab(i) => state.tab = Tab::ALL[i.min(3)],
+        KeyAction::NextTab => state.tab = Tab::ALL[(tab.index() + 1) % Tab::COUNT],
+        KeyAction::PrevTab => state.tab = Tab::ALL[(tab.index() + Tab::COUNT - 1) % Tab::COUNT],
+        KeyAction::GoTab(i) => state.tab = Tab::ALL[i.min(Tab::COUNT - 1)],
+        KeyAction::WidenHistory => return widen_history(state),
         KeyAction::Export => return export(state),
         KeyAction::NextView => return next_view(state),
         KeyAction::Copy => return copy_id(state),
@@ -160,12 +172,27 @@ pub(super) fn on_action_inner(state: &mut State, action: KeyAction) -> Vec<Comma
         }
         KeyAction::Help => state.modal = Some(Modal::Help),
         KeyAction::Freeze => return toggle_freeze(state),
+        KeyAction::Mark if tab == Tab::History => {
+            if let Some(id) = state.selected_finished().map(|o| o.id.clone()) {
+                state.book.toggle_history_mark(&id);
+                move_selection(state, tab, 1);
+            }
+        }
         KeyAction::Mark => {
             if let (Tab::Active, Some(id)) = (tab, state.selected_order().map(|o| o.id.clone())) {
                 state.book.toggle_mark(&id);
                 move_selection(state, tab, 1);
             }
         }
+        KeyAction::MarkAll if tab == Tab::History => {
+            state.book.mark_history_in_view();
+            let n = state.book.history().marks().len();
+            state.banner = Some(info(
+                state,
+                format!("Marked {n} finished order(s) in view: e exports them."),
+            ));
+        }
+        KeyAction::UnmarkAll if tab == Tab::History => state.book.clear_history_marks(),
         KeyAction::MarkAll => {
             let ids: Vec<_> = (0..state.book.active_view().len())
                 .filter_map(|i| state.active_row(i).map(|o| o.id.clone()))
@@ -183,7 +210,10 @@ pub(super) fn on_action_inner(state: &mut State, action: KeyAction) -> Vec<Comma
             state.modal = Some(Modal::Kill { scope: None });
         }
         KeyAction::Filter => {
-            state.tab = Tab::Active;
+            // One filter for the order tabs: it narrows History as it narrows Active orders.
+            if tab != Tab::History {
+                state.tab = Tab::Active;
+            }
             state.filter_editing = true;
         }
         KeyAction::ClearFilter => {
@@ -223,6 +253,13 @@ pub(super) fn on_action_inner(state: &mut State, action: KeyAction) -> Vec<Comma
             (Tab::Active, None) => state.banner = Some(error(state, "No order selected.".into())),
             (Tab::Multi, _) => return toggle_tree(state),
             (Tab::Errors, _) => return jump_to_order(state),
+            (Tab::History, _) => match state.selected_finished() {
+                Some(o) => {
+                    let id = o.id.clone();
+                    return open_detail(state, id);
+                }
+                None => state.banner = Some(error(state, "No order selected.".into())),
+            },
             _ => {}
         },
         KeyAction::Refresh => {

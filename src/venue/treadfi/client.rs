@@ -405,12 +405,12 @@ impl TreadfiClient {
             let Ok(detail) = self.order(&rows[i].id).await else {
                 continue;
             };
-            let figures = (detail.arrival_price.is_some() || detail.stats.is_some()).then(|| {
+            let figures = (detail.arrival_price.is_some() || detail.stats.is_some()).then_some(
                 FinishedFigures {
                     arrival_price: detail.arrival_price,
                     stats: detail.stats,
-                }
-            });
+                },
+            );
             let o = &mut rows[i];
             if let Some(f) = &figures {
                 o.arrival_price = o.arrival_price.or(f.arrival_price);
