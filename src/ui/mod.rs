@@ -99,10 +99,10 @@ fn render_header(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
             spans.push(Span::styled(text, style));
         }
     }
-    if state.frozen {
+    if state.freeze.on {
         spans.push(Span::raw(" "));
         spans.push(Span::styled(
-            format!(" FROZEN — {} updates pending ", state.pending_count),
+            format!(" FROZEN — {} updates pending ", state.freeze.pending_count),
             theme.demo(),
         ));
     }
@@ -263,7 +263,10 @@ fn block_title<'a>(state: &State, theme: &Theme, tab: Tab) -> Line<'a> {
         }
     }
     if tab == Tab::Active {
-        if let Some(view) = state.current_view.and_then(|i| state.saved_views.get(i)) {
+        if let Some(view) = state
+            .current_view
+            .and_then(|i| state.prefs.saved_views.get(i))
+        {
             spans.push(Span::styled(
                 format!("view: {} ", clean_truncated(&view.name, 24)),
                 theme.key().add_modifier(Modifier::BOLD),
@@ -527,7 +530,7 @@ fn render_table(
     // Display order: the venue column first (several venues), then the configured columns.
     let lead = usize::from(state.multi_venue());
     let order: Vec<usize> = (0..lead)
-        .chain(match &state.columns[tab.index()] {
+        .chain(match &state.prefs.columns[tab.index()] {
             // `[columns]` names the tab's standard columns (not the grouped errors views).
             Some(picked) if same_names(cols, tab_columns(tab)) => picked
                 .iter()
@@ -662,7 +665,7 @@ fn render_footer(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
         spans.push(Span::styled(keys, theme.key()));
         spans.push(Span::raw(format!(" {word}  ")));
     };
-    let km = &state.keymap;
+    let km = &state.prefs.keymap;
     let default = crate::app::keymap::Keymap::default();
     let same = |a: &[A]| a.iter().all(|&a| km.keys_label(a) == default.keys_label(a));
     let label = |a: &[A], short: &str| {
@@ -698,7 +701,7 @@ fn render_footer(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
         A::Quit,
     ] {
         if let Some(word) = a.footer_word() {
-            push(state.keymap.keys_label(a), word);
+            push(state.prefs.keymap.keys_label(a), word);
         }
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
