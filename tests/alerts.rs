@@ -97,7 +97,7 @@ fn defaults_error_and_complete_are_status_only() {
 #[test]
 fn configured_bells_and_silences() {
     let mut s = loaded_state();
-    s.alerts = Alerts {
+    s.prefs.alerts = Alerts {
         on_error: vec![AlertAction::Bell, AlertAction::Flash],
         on_failed: vec![AlertAction::Bell],
         on_complete: vec![],
@@ -124,7 +124,7 @@ fn configured_bells_and_silences() {
 #[test]
 fn the_first_load_raises_nothing() {
     let mut s = State::new("Tread.fi", blotter::venue::Capabilities::ALL, ts(NOW));
-    s.alerts = Alerts {
+    s.prefs.alerts = Alerts {
         on_error: vec![AlertAction::Bell, AlertAction::Status],
         on_failed: vec![AlertAction::Bell, AlertAction::Status],
         on_complete: vec![AlertAction::Bell],
@@ -141,11 +141,11 @@ fn the_first_load_raises_nothing() {
 #[test]
 fn alerts_queued_while_frozen_ring_once_on_unfreeze() {
     let mut s = loaded_state();
-    s.alerts.on_failed = vec![AlertAction::Bell];
+    s.prefs.alerts.on_failed = vec![AlertAction::Bell];
     ch(&mut s, 'f');
     assert!(refresh_with(&mut s, |r| r[1].status = OrderStatus::Failed).is_empty());
     assert!(new_error(&mut s, B).is_empty());
-    s.alerts.on_error = vec![AlertAction::Bell];
+    s.prefs.alerts.on_error = vec![AlertAction::Bell];
     assert_eq!(ch(&mut s, 'f'), vec![Command::Bell]);
 }
 

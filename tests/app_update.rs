@@ -369,7 +369,7 @@ fn freeze_queues_updates_and_unfreeze_keeps_the_cursor() {
     let mut s = loaded_state();
     ch(&mut s, 'j');
     ch(&mut s, 'f');
-    assert!(s.frozen);
+    assert!(s.freeze.on);
     let mut rows = orders();
     rows.push(order(
         "aaaa0000-new",
@@ -389,15 +389,15 @@ fn freeze_queues_updates_and_unfreeze_keeps_the_cursor() {
         );
     }
     assert_eq!(s.book.orders().len(), 3, "frozen view unchanged");
-    assert_eq!(s.pending_count, 3);
+    assert_eq!(s.freeze.pending_count, 3);
     ch(&mut s, 'f');
-    assert!(!s.frozen);
+    assert!(!s.freeze.on);
     assert_eq!(s.book.orders().len(), 4);
     assert_eq!(
         selected(&s).as_deref(),
         Some("7fecb061-725b-5477-c84c-8e8685ge0f26")
     );
-    assert!(s.pending.is_empty() && s.pending_count == 0);
+    assert!(s.freeze.pending.is_empty() && s.freeze.pending_count == 0);
 }
 
 #[test]
@@ -873,7 +873,7 @@ fn act(action: Action) -> Command {
 #[test]
 fn overridden_keys_drive_update() {
     let mut s = loaded_state();
-    s.keymap = blotter::app::keymap::Keymap::default()
+    s.prefs.keymap = blotter::app::keymap::Keymap::default()
         .with_overrides([("pause", vec!["F5"])])
         .unwrap_or_else(|e| panic!("{e}"));
     ch(&mut s, 'p');

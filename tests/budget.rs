@@ -232,7 +232,10 @@ async fn alphasec_trades_once_per_cycle_whatever_the_order_count() {
         let reads = r.to("/api/v1/order");
         let history = reads.iter().filter(|s| s.param("from").is_none()).count();
         assert_eq!(history, 1, "one history read for all ids (n = {n})");
-        assert!(reads.len() - history <= 1, "the History tab reads once (n = {n})");
+        assert!(
+            reads.len() - history <= 1,
+            "the History tab reads once (n = {n})"
+        );
         handle.stop();
     }
 }

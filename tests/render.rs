@@ -395,7 +395,7 @@ fn styles(b: &Buffer) -> String {
 
 fn themed(name: blotter::ui::theme::ThemeName) -> Buffer {
     let mut s = loaded_state();
-    s.theme = name;
+    s.prefs.theme = name;
     s.size = (160, 12);
     draw(&s)
 }
@@ -455,7 +455,7 @@ fn theme_mono_has_no_colour_at_all() {
 #[test]
 fn color_off_renders_mono_whatever_the_theme() {
     let mut s = loaded_state();
-    s.theme = blotter::ui::theme::ThemeName::Light;
+    s.prefs.theme = blotter::ui::theme::ThemeName::Light;
     s.color = false;
     let b = draw(&s);
     assert!(b.content().iter().all(|c| c.fg == Color::Reset));
@@ -464,7 +464,7 @@ fn color_off_renders_mono_whatever_the_theme() {
 #[test]
 fn help_and_footer_show_overridden_keys() {
     let mut s = loaded_state();
-    s.keymap = blotter::app::keymap::Keymap::default()
+    s.prefs.keymap = blotter::app::keymap::Keymap::default()
         .with_overrides([
             ("pause", vec!["p", "F5"]),
             ("kill_switch", vec!["Ctrl-k"]),

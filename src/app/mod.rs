@@ -12,9 +12,12 @@ mod msg;
 pub mod prefs;
 mod state;
 mod update;
+mod venues;
 pub mod view;
 
 pub use book::{Applied, Book, ErrorGroup, ErrorGrouping, TreeRow};
 pub use msg::*;
+pub use prefs::{AlertAction, Alerts, Prefs, SavedView};
 pub use state::*;
 pub use update::{kill_targets, update};
+pub use venues::*;

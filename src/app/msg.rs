@@ -5,7 +5,8 @@ use crossterm::event::KeyEvent;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
-use super::state::{PushStatus, Tab};
+use super::state::Tab;
+use super::venues::PushStatus;
 use crate::domain::{MultiOrder, Order, OrderId, OrderMessage, Page, Placement, VenueId};
 use crate::venue::{Action, ActionReply, VenueError};
 

@@ -1,7 +1,10 @@
 //! Preferences: what a user chose (in the config or on the command line) about how the
 //! blotter looks, as opposed to what the venues sent.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
+
+use super::keymap::Keymap;
+use super::view::Sort;
 
 /// A theme's name, as written in the config (`[ui] theme = "light"`) and on the command line
 /// (`--theme light`).
@@ -45,5 +48,67 @@ impl ThemeName {
         flag.or(config_theme)
             .or((config_color == Some(false)).then_some(ThemeName::Mono))
             .unwrap_or_default()
+    }
+}
+
+/// What a user set up in the config that shapes every session's screen — local, replay or
+/// SSH: saved views, columns, keys, theme and alerts ([`crate::config::Config::prefs`]).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Prefs {
+    /// `[[views]]`, in config order.
+    pub saved_views: Vec<SavedView>,
+    /// `[columns]` per tab (see [`State::columns`]).
+    pub columns: [Option<Vec<usize>>; 4],
+    /// The default keys with `[keys]` applied.
+    pub keymap: Keymap,
+    /// `--theme` / `[ui] theme` / `NO_COLOR`, resolved.
+    pub theme: ThemeName,
+    /// `[alerts]`.
+    pub alerts: Alerts,
+}
+
+/// A named filter + sort for the active-orders tab (`[[views]]` in the config).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SavedView {
+    /// Name shown in the table title, e.g. `eth-paused`.
+    pub name: String,
+    /// Filter text, the same language as `/` (`pair:ETH-* status:paused`).
+    pub filter: String,
+    /// Sort column and direction.
+    pub sort: Sort,
+}
+
+/// What an alert does (`[alerts]` lists).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AlertAction {
+    /// Highlight the order's row for a few seconds (`ALERT_FLASH_SECS`).
+    Flash,
+    /// Say it on the banner (status) line.
+    Status,
+    /// Ring the terminal bell (BEL), via [`Command::Bell`].
+    Bell,
+}
+
+/// `[alerts]`: what happens when a new ERROR message arrives, or an order turns FAILED or
+/// COMPLETE (never on the first load of a venue's data).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Alerts {
+    /// A new ERROR message (default: status).
+    pub on_error: Vec<AlertAction>,
+    /// An order turned FAILED (default: status and flash).
+    pub on_failed: Vec<AlertAction>,
+    /// An order turned COMPLETE (default: status).
+    pub on_complete: Vec<AlertAction>,
+}
+
+impl Default for Alerts {
+    fn default() -> Self {
+        Self {
+            on_error: vec![AlertAction::Status],
+            on_failed: vec![AlertAction::Status, AlertAction::Flash],
+            on_complete: vec![AlertAction::Status],
+        }
     }
 }

@@ -7,9 +7,9 @@ use serde::{Deserialize, Serialize};
 
 use super::amend::AmendForm;
 use super::book::{Book, ErrorGrouping, TreeRow};
-use super::keymap::Keymap;
 use super::msg::FeedEvent;
-use super::view::Sort;
+use super::prefs::Prefs;
+use super::venues::*;
 use crate::domain::{MultiOrder, Order, OrderId, OrderMessage, Page, VenueId};
 use crate::venue::{Action, Capabilities};
 
@@ -57,20 +57,6 @@ impl Tab {
             Tab::History => "History",
         }
     }
-}
-
-/// Freshness of one data set: when it last loaded, the last error and how many rows the venue
-/// sent that could not be decoded.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Freshness {
-    /// When the last successful fetch completed (UTC).
-    pub updated_at: Option<Timestamp>,
-    /// The last failure's text and time, cleared by the next success.
-    pub error: Option<(String, Timestamp)>,
-    /// Rows in the last page that failed to decode (also logged).
-    pub bad_rows: usize,
-    /// The last read stopped at a page or row cap: the venue has more rows than are shown.
-    pub capped: bool,
 }
 
 /// A transient message line (action replies, validation problems).
@@ -162,47 +148,6 @@ pub enum Modal {
     Audit(AuditView),
 }
 
-/// What a user set up in the config that shapes every session's screen — local, replay or
-/// SSH: saved views, columns, keys, theme and alerts ([`crate::config::Config::prefs`]).
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Prefs {
-    /// `[[views]]`, in config order.
-    pub saved_views: Vec<SavedView>,
-    /// `[columns]` per tab (see [`State::columns`]).
-    pub columns: [Option<Vec<usize>>; 4],
-    /// The default keys with `[keys]` applied.
-    pub keymap: Keymap,
-    /// `--theme` / `[ui] theme` / `NO_COLOR`, resolved.
-    pub theme: super::prefs::ThemeName,
-    /// `[alerts]`.
-    pub alerts: Alerts,
-}
-
-impl State {
-    /// Applies the config's views, columns, keys, theme and alerts.
-    pub fn apply_prefs(&mut self, prefs: &Prefs) {
-        self.saved_views = prefs.saved_views.clone();
-        for (slot, picked) in self.columns.iter_mut().zip(&prefs.columns) {
-            slot.clone_from(picked);
-        }
-        self.current_view = None;
-        self.keymap = prefs.keymap.clone();
-        self.theme = prefs.theme;
-        self.alerts = prefs.alerts.clone();
-    }
-}
-
-/// A named filter + sort for the active-orders tab (`[[views]]` in the config).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SavedView {
-    /// Name shown in the table title, e.g. `eth-paused`.
-    pub name: String,
-    /// Filter text, the same language as `/` (`pair:ETH-* status:paused`).
-    pub filter: String,
-    /// Sort column and direction.
-    pub sort: Sort,
-}
-
 /// The audit log viewer: the newest entries of the log file, scrolled by `offset`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AuditView {
@@ -210,60 +155,6 @@ pub struct AuditView {
     pub loaded: Option<Result<crate::audit::AuditTail, String>>,
     /// First entry shown.
     pub offset: usize,
-}
-
-/// Connection state of the venue feed, shown in the header.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub enum Connection {
-    /// No answer yet.
-    #[default]
-    Connecting,
-    /// Polling, last request succeeded.
-    Polling,
-    /// Last request failed; retrying after backoff.
-    Retrying {
-        /// Why.
-        error: String,
-    },
-    /// The venue rejected the key (401/403): retrying slowly.
-    AuthFailed {
-        /// The venue's message.
-        error: String,
-    },
-}
-
-/// State of the venue's push channel (WebSocket), shown in the header.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-pub enum PushStatus {
-    /// Not connected yet.
-    #[default]
-    Connecting,
-    /// The venue has no push channel: polling only.
-    Unavailable,
-    /// Connected and subscribed: updates arrive live.
-    Live,
-    /// The server answered the upgrade with an HTTP status (no push channel there): polling
-    /// at the normal rate; the next attempt is at `retry_at`, minutes away.
-    NoChannel {
-        /// What the server answered, e.g. `HTTP 404`.
-        error: String,
-        /// When it will try again (UTC).
-        retry_at: Timestamp,
-    },
-    /// Down; the next attempt is at `retry_at`.
-    Reconnecting {
-        /// Why it went down.
-        error: String,
-        /// When it will try again (UTC).
-        retry_at: Timestamp,
-    },
-    /// The venue rejected the key on the push channel.
-    AuthFailed {
-        /// The venue's message.
-        error: String,
-        /// When it will try again (UTC).
-        retry_at: Timestamp,
-    },
 }
 
 /// Per-tab view state: the selected row's key (order id, placement id, message key) and the
@@ -282,6 +173,26 @@ pub struct TabView {
 /// An order's fills as fetched for its detail view, or the error text.
 pub type FillsResult = Result<Page<crate::domain::Fill>, String>;
 
+/// Freeze (`f`): while on, data updates are queued (the latest snapshot per data set) instead
+/// of applied; action results and errors still show.
+#[derive(Debug, Clone, Default)]
+pub struct Freeze {
+    /// Updates are being held back.
+    pub on: bool,
+    /// Data updates queued while frozen (latest snapshot per data set).
+    pub pending: Vec<FeedEvent>,
+    /// Updates received while frozen (what the header counts).
+    pub pending_count: usize,
+}
+
+impl State {
+    /// Applies the config's views, columns, keys, theme and alerts.
+    pub fn apply_prefs(&mut self, prefs: &Prefs) {
+        self.prefs = prefs.clone();
+        self.current_view = None;
+    }
+}
+
 /// The whole application state. Rendered by `ui::render(&State, …)`.
 #[derive(Debug, Clone)]
 pub struct State {
@@ -291,8 +202,8 @@ pub struct State {
     pub demo: bool,
     /// Who is looking, shown in the header: `alice (viewer)` in an SSH session; `None` locally.
     pub who: Option<String>,
-    /// Key bindings.
-    pub keymap: Keymap,
+    /// What the user set up in the config: saved views, columns, keys, theme, alerts.
+    pub prefs: Prefs,
     /// Current tab.
     pub tab: Tab,
     /// Per-tab selection and scroll.
@@ -317,33 +228,20 @@ pub struct State {
     /// Apply colours (false under `NO_COLOR`; false renders the `mono` theme whatever
     /// `theme` says).
     pub color: bool,
-    /// Named colour theme (`dark`, `light`, `mono`), from `--theme` or `[ui] theme`.
-    pub theme: super::prefs::ThemeName,
     /// Refresh interval in seconds (data older than 3 intervals is shown as stale).
     pub refresh_secs: u64,
-    /// When true, data updates are queued instead of applied.
-    pub frozen: bool,
-    /// Data updates queued while frozen (latest snapshot per data set).
-    pub pending: Vec<FeedEvent>,
-    /// Updates received while frozen (what the header counts).
-    pub pending_count: usize,
+    /// Freeze (`f`): data updates queued instead of applied.
+    pub freeze: Freeze,
     /// Cells that changed recently: order id → what changed and until when to highlight.
     pub flashes: BTreeMap<OrderId, Flash>,
     /// Filter text as typed (active-orders tab).
     pub filter_text: String,
     /// True while the filter line has the keyboard.
     pub filter_editing: bool,
-    /// Named filter + sort presets from the config (`[[views]]`), cycled with `v`.
-    pub saved_views: Vec<SavedView>,
     /// The saved view applied last, while its filter and sort are unchanged.
     pub current_view: Option<usize>,
-    /// Columns shown per tab (indices into the tab's columns, in display order; `[columns]`
-    /// in the config). `None`: all, in the default order.
-    pub columns: [Option<Vec<usize>>; Tab::COUNT],
     /// Newest message time the user has seen on the errors tab (unread = newer ERRORs).
     pub errors_seen_until: Option<Timestamp>,
-    /// What new ERRORs and FAILED / COMPLETE transitions do (`[alerts]`).
-    pub alerts: Alerts,
     /// The History window shown (`[history] window`, widened with `w`).
     pub history_window: crate::history::Window,
     /// The History window of the config, where widening comes back to.
@@ -365,100 +263,6 @@ pub struct Flash {
     pub alert: bool,
 }
 
-/// What an alert does (`[alerts]` lists).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum AlertAction {
-    /// Highlight the order's row for a few seconds (`ALERT_FLASH_SECS`).
-    Flash,
-    /// Say it on the banner (status) line.
-    Status,
-    /// Ring the terminal bell (BEL), via [`Command::Bell`].
-    Bell,
-}
-
-/// `[alerts]`: what happens when a new ERROR message arrives, or an order turns FAILED or
-/// COMPLETE (never on the first load of a venue's data).
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct Alerts {
-    /// A new ERROR message (default: status).
-    pub on_error: Vec<AlertAction>,
-    /// An order turned FAILED (default: status and flash).
-    pub on_failed: Vec<AlertAction>,
-    /// An order turned COMPLETE (default: status).
-    pub on_complete: Vec<AlertAction>,
-}
-
-impl Default for Alerts {
-    fn default() -> Self {
-        Self {
-            on_error: vec![AlertAction::Status],
-            on_failed: vec![AlertAction::Status, AlertAction::Flash],
-            on_complete: vec![AlertAction::Status],
-        }
-    }
-}
-
-/// One venue connection as the app sees it: its name, what it supports and how it is doing.
-#[derive(Debug, Clone, PartialEq)]
-pub struct VenueState {
-    /// Key stamped on its rows (`[[venue]] name`; empty in a single-venue blotter).
-    pub id: VenueId,
-    /// Display name, e.g. `Tread.fi`, `Anboto`, `AlphaSec (read-only)`.
-    pub name: String,
-    /// What it supports (actions are refused per row from this).
-    pub capabilities: Capabilities,
-    /// Polling health (from the active-orders poller).
-    pub connection: Connection,
-    /// Push channel state.
-    pub push: PushStatus,
-    /// Per-tab freshness of this venue's data.
-    pub freshness: [Freshness; Tab::COUNT],
-    /// How its venue-wide requests read on screen, in the venue's own words.
-    pub wide_requests: WideRequests,
-}
-
-/// How a venue's venue-wide requests read in a confirmation, from
-/// [`crate::venue::Venue::describe_request`] (e.g. `POST /api/pause_all_orders/`), so no venue
-/// path is spelled outside its adapter. `None`: the venue did not say (shown generically).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct WideRequests {
-    /// The pause-everything request.
-    pub pause_all: Option<String>,
-    /// The cancel-everything request (paused orders included).
-    pub cancel_all: Option<String>,
-}
-
-impl VenueState {
-    /// A venue that has not answered yet.
-    pub fn new(id: VenueId, name: impl Into<String>, capabilities: Capabilities) -> Self {
-        Self {
-            id,
-            name: name.into(),
-            capabilities,
-            connection: Connection::Connecting,
-            push: PushStatus::Connecting,
-            freshness: Default::default(),
-            wide_requests: WideRequests::default(),
-        }
-    }
-
-    /// This venue with its venue-wide requests described by the venue itself.
-    pub fn described_by(mut self, venue: &dyn crate::venue::Venue) -> Self {
-        use crate::venue::Action;
-        let id = self.id.clone();
-        self.wide_requests = WideRequests {
-            pause_all: venue.describe_request(&Action::PauseAll { venue: id.clone() }),
-            cancel_all: venue.describe_request(&Action::CancelAll {
-                venue: id,
-                account_names: Vec::new(),
-            }),
-        };
-        self
-    }
-}
-
 impl State {
     /// A fresh state for a single venue (its rows carry an empty [`VenueId`]).
     pub fn new(venue_name: impl Into<String>, capabilities: Capabilities, now: Timestamp) -> Self {
@@ -478,7 +282,7 @@ impl State {
             venues,
             demo: false,
             who: None,
-            keymap: Keymap::default(),
+            prefs: Prefs::default(),
             tab: Tab::Active,
             views: Default::default(),
             book: Book::default(),
@@ -490,22 +294,16 @@ impl State {
             size: (120, 40),
             quit: false,
             color: true,
-            theme: super::prefs::ThemeName::Dark,
             refresh_secs: 2,
-            frozen: false,
-            pending: Vec::new(),
-            pending_count: 0,
+            freeze: Freeze::default(),
             flashes: BTreeMap::new(),
             filter_text: String::new(),
             filter_editing: false,
             errors_seen_until: None,
-            alerts: Alerts::default(),
-            saved_views: Vec::new(),
-            current_view: None,
-            columns: Default::default(),
             history_window: crate::history::Window::default(),
             history_window_configured: crate::history::Window::default(),
             history_refresh_secs: 60,
+            current_view: None,
         }
     }
 

@@ -39,8 +39,8 @@ fn warning_popup(frame: &mut Frame, theme: &Theme, title: &str, text: Vec<Line>,
 /// Help overlay: one line per binding, from the keymap.
 pub fn help(state: &State, theme: &Theme, frame: &mut Frame) {
     let mut lines = Vec::new();
-    for b in &state.keymap.bindings {
-        let keys = state.keymap.keys_label(b.action);
+    for b in &state.prefs.keymap.bindings {
+        let keys = state.prefs.keymap.keys_label(b.action);
         if keys.is_empty() || lines.iter().any(|(k, _): &(String, &str)| *k == keys) {
             continue;
         }

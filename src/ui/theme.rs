@@ -118,7 +118,7 @@ impl Theme {
     /// The theme for a state: its `theme`, or `mono` when its colour switch is off.
     pub fn for_state(state: &crate::app::State) -> Self {
         Self::new(if state.color {
-            state.theme
+            state.prefs.theme
         } else {
             ThemeName::Mono
         })

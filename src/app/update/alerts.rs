@@ -20,8 +20,8 @@ pub(super) fn flash_changes(state: &mut State, new: &[Order]) -> Vec<Command> {
             let fill = prev.executed_qty != o.executed_qty;
             let status = prev.status != o.status;
             let on = match (&o.status, status) {
-                (OrderStatus::Failed, true) => Some(&state.alerts.on_failed),
-                (OrderStatus::Complete, true) => Some(&state.alerts.on_complete),
+                (OrderStatus::Failed, true) => Some(&state.prefs.alerts.on_failed),
+                (OrderStatus::Complete, true) => Some(&state.prefs.alerts.on_complete),
                 _ => None,
             };
             if let Some(on) = on {

@@ -319,7 +319,7 @@ pub(super) fn on_detail_key(
             state.fills = None;
             Vec::new()
         }
-        _ => match state.keymap.action_for(&key) {
+        _ => match state.prefs.keymap.action_for(&key) {
             Some(
                 a @ (KeyAction::Up
                 | KeyAction::Down

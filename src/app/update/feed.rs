@@ -124,7 +124,7 @@ pub(super) fn on_feed(state: &mut State, ev: FeedEvent) -> Vec<Command> {
                     .filter(|m| m.level == crate::domain::MessageLevel::Error)
                     .map(|m| (m.order_id.clone(), m.message.clone()))
                     .collect();
-                let on = state.alerts.on_error.clone();
+                let on = state.prefs.alerts.on_error.clone();
                 if let Some((order, message)) = fresh.first() {
                     if on.contains(&AlertAction::Status) {
                         let more = match fresh.len() {
@@ -392,19 +392,19 @@ pub(super) fn event_venue(ev: &FeedEvent) -> Option<&crate::domain::VenueId> {
 /// of each kind is kept (placements are per order and all kept, up to a bound).
 pub(super) fn queue(state: &mut State, ev: FeedEvent) {
     const MAX_PLACEMENT_BATCHES: usize = 64;
-    state.pending_count += 1;
+    state.freeze.pending_count += 1;
     let same_kind = |a: &FeedEvent| {
         std::mem::discriminant(a) == std::mem::discriminant(&ev)
             && event_venue(a) == event_venue(&ev)
     };
     if !matches!(ev, FeedEvent::Placements { .. }) {
-        state.pending.retain(|p| !same_kind(p));
-    } else if state.pending.iter().filter(|p| same_kind(p)).count() >= MAX_PLACEMENT_BATCHES
-        && let Some(i) = state.pending.iter().position(same_kind)
+        state.freeze.pending.retain(|p| !same_kind(p));
+    } else if state.freeze.pending.iter().filter(|p| same_kind(p)).count() >= MAX_PLACEMENT_BATCHES
+        && let Some(i) = state.freeze.pending.iter().position(same_kind)
     {
-        state.pending.remove(i);
+        state.freeze.pending.remove(i);
     }
-    state.pending.push(ev);
+    state.freeze.pending.push(ev);
 }
 
 pub(super) fn mark_fresh(

@@ -58,7 +58,7 @@ pub(super) fn on_key(state: &mut State, key: KeyEvent) -> Vec<Command> {
         }
         Some(Modal::Confirm(confirm)) => on_confirm_key(state, confirm, key),
         Some(Modal::Amend(form)) => on_amend_key(state, form, key),
-        None => match state.keymap.action_for(&key) {
+        None => match state.prefs.keymap.action_for(&key) {
             Some(action) => on_action(state, action),
             None => Vec::new(),
         },
@@ -297,7 +297,7 @@ pub(super) fn copy_id(state: &mut State) -> Vec<Command> {
 /// `v`: the next saved view's filter and sort on the active-orders tab; after the last, all
 /// orders newest first again.
 pub(super) fn next_view(state: &mut State) -> Vec<Command> {
-    if state.saved_views.is_empty() {
+    if state.prefs.saved_views.is_empty() {
         state.banner = Some(info(
             state,
             "No saved views: add [[views]] (name, filter, sort) to the config.".into(),
@@ -306,11 +306,11 @@ pub(super) fn next_view(state: &mut State) -> Vec<Command> {
     }
     let next = match state.current_view {
         None => Some(0),
-        Some(i) if i + 1 < state.saved_views.len() => Some(i + 1),
+        Some(i) if i + 1 < state.prefs.saved_views.len() => Some(i + 1),
         Some(_) => None,
     };
     state.tab = Tab::Active;
-    let text = match next.and_then(|i| state.saved_views.get(i).cloned()) {
+    let text = match next.and_then(|i| state.prefs.saved_views.get(i).cloned()) {
         Some(view) => {
             state.book.set_sort(view.sort);
             set_filter(state, view.filter.clone());
@@ -388,19 +388,19 @@ pub(super) fn jump_to_order(state: &mut State) -> Vec<Command> {
 
 pub(super) fn toggle_freeze(state: &mut State) -> Vec<Command> {
     let mut cmds = Vec::new();
-    if state.frozen {
-        state.frozen = false;
-        let n = state.pending_count;
-        for ev in std::mem::take(&mut state.pending) {
+    if state.freeze.on {
+        state.freeze.on = false;
+        let n = state.freeze.pending_count;
+        for ev in std::mem::take(&mut state.freeze.pending) {
             cmds.extend(on_feed(state, ev));
         }
-        state.pending_count = 0;
+        state.freeze.pending_count = 0;
         state.banner = Some(info(
             state,
             format!("Unfrozen: applied {n} queued update(s)."),
         ));
     } else {
-        state.frozen = true;
+        state.freeze.on = true;
         state.banner = Some(info(
             state,
             "Frozen: updates are queued; press f to apply.".into(),

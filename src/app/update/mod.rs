@@ -16,7 +16,9 @@ use super::amend::AmendForm;
 use super::book::*;
 use super::keymap::KeyAction;
 use super::msg::*;
+use super::prefs::AlertAction;
 use super::state::*;
+use super::venues::*;
 use crate::domain::{Order, OrderId, OrderStatus, VenueId};
 use crate::format;
 use crate::venue::{Action, PushEvent, VenueError};
@@ -66,7 +68,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Command> {
         }
         Msg::Feed(mut ev) => {
             stamp(&mut ev);
-            if state.frozen && is_data(&ev) {
+            if state.freeze.on && is_data(&ev) {
                 queue(state, ev);
                 Vec::new()
             } else {

@@ -10,100 +10,16 @@
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use jiff::Timestamp;
+mod merge;
+mod rows;
+
+pub use merge::newest_first;
+use merge::replace_venue_rows;
+pub use rows::*;
 
 use super::state::Tab;
 use super::view::{self, Filter, Sort, TabSort};
-use crate::domain::{MessageLevel, MultiOrder, Order, OrderId, OrderMessage, Placement, VenueId};
-
-/// How the order-errors tab shows its messages.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum ErrorGrouping {
-    /// One row per message, newest first.
-    #[default]
-    None,
-    /// One row per order: its message count, worst level, newest message.
-    ByOrder,
-    /// One row per distinct message text: how often, on how many orders.
-    ByMessage,
-}
-
-impl ErrorGrouping {
-    /// The next grouping in the cycle none → by order → by message → none.
-    pub fn next(self) -> Self {
-        match self {
-            ErrorGrouping::None => ErrorGrouping::ByOrder,
-            ErrorGrouping::ByOrder => ErrorGrouping::ByMessage,
-            ErrorGrouping::ByMessage => ErrorGrouping::None,
-        }
-    }
-
-    /// Words for the table title (`None` → empty).
-    pub fn label(self) -> &'static str {
-        match self {
-            ErrorGrouping::None => "",
-            ErrorGrouping::ByOrder => "grouped by order",
-            ErrorGrouping::ByMessage => "grouped by message",
-        }
-    }
-}
-
-/// One row of the grouped errors tab.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ErrorGroup {
-    /// The order id (by order) or the message text (by message); the row's selection key.
-    pub key: String,
-    /// Venue of the newest message in the group.
-    pub venue: VenueId,
-    /// The order (by order), or the order of the newest message (by message): where `Enter`
-    /// jumps.
-    pub order_id: OrderId,
-    /// Newest message text.
-    pub message: String,
-    /// Most severe level in the group.
-    pub worst: MessageLevel,
-    /// Messages in the group.
-    pub count: usize,
-    /// Distinct orders in the group.
-    pub orders: usize,
-    /// Newest message time (UTC).
-    pub latest: Option<Timestamp>,
-}
-
-/// One row of the multi-order tab's tree: a multi-order, one of its child orders (when the
-/// multi-order is expanded) or one of a child's placements.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum TreeRow {
-    /// `Book::multi_orders()[i]`.
-    Multi(usize),
-    /// A child order of `Book::multi_orders()[multi]`.
-    Child {
-        /// Index of the parent in `Book::multi_orders()`.
-        multi: usize,
-        /// The child's id (its data: the active order if listed, else the fetched child).
-        id: OrderId,
-    },
-    /// Placement `index` of child order `order` (in [`Book::placements_of`]).
-    Placement {
-        /// The child order.
-        order: OrderId,
-        /// Position in that order's placements.
-        index: usize,
-    },
-}
-
-/// What [`Book::apply_order`] did with a pushed order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Applied {
-    /// Replaced where it was listed.
-    Replaced,
-    /// Listed for the first time.
-    Inserted,
-    /// Terminal: taken off the active set (with its marks and placements).
-    Removed,
-    /// Terminal and not listed: nothing to do.
-    Ignored,
-}
+use crate::domain::{MultiOrder, Order, OrderId, OrderMessage, Placement, VenueId};
 
 /// Every row on screen and the rows derived from them, always in step. See the module docs.
 #[derive(Debug, Clone, Default)]
@@ -372,9 +288,9 @@ impl Book {
         &mut self,
         venue: &VenueId,
         rows: Vec<Order>,
-        since: Timestamp,
+        since: jiff::Timestamp,
         acted: Vec<crate::history::Acted>,
-        at: Timestamp,
+        at: jiff::Timestamp,
     ) {
         let sort = self.tab_sort(Tab::History);
         self.history
@@ -382,7 +298,7 @@ impl Book {
     }
 
     /// Lists an order seen finishing live (a completion push) on the History tab at once.
-    pub fn add_finished(&mut self, order: Order, at: Timestamp) {
+    pub fn add_finished(&mut self, order: Order, at: jiff::Timestamp) {
         let sort = self.tab_sort(Tab::History);
         self.history.add_finished(order, at, (&self.filter, sort));
     }
@@ -658,41 +574,4 @@ impl Book {
         view::sort_error_groups(&mut rows, self.tab_sort(Tab::Errors));
         self.error_groups = rows;
     }
-}
-
-/// Newest first, then by id (the order of every order list).
-pub fn newest_first(a: &Order, b: &Order) -> std::cmp::Ordering {
-    b.created_at
-        .cmp(&a.created_at)
-        .then_with(|| a.id.cmp(&b.id))
-}
-
-/// Replaces one venue's rows in a list holding every venue's rows: the other venues' rows are
-/// kept as they are (one venue's refresh or failure never touches another's). `fresh` must be
-/// sorted by `cmp`; the result is too. With a single venue this is just `fresh`.
-fn replace_venue_rows<T>(
-    mut all: Vec<T>,
-    venue: &VenueId,
-    fresh: Vec<T>,
-    venue_of: impl Fn(&T) -> &VenueId,
-    cmp: impl Fn(&T, &T) -> std::cmp::Ordering,
-) -> Vec<T> {
-    all.retain(|r| venue_of(r) != venue);
-    if all.is_empty() {
-        return fresh;
-    }
-    // Merge two sorted lists (stable: on equal keys, kept rows first).
-    let mut out = Vec::with_capacity(all.len().saturating_add(fresh.len()));
-    let mut a = all.into_iter().peekable();
-    let mut b = fresh.into_iter().peekable();
-    loop {
-        let take_a = match (a.peek(), b.peek()) {
-            (Some(x), Some(y)) => cmp(x, y) != std::cmp::Ordering::Greater,
-            (Some(_), None) => true,
-            (None, Some(_)) => false,
-            (None, None) => break,
-        };
-        out.extend(if take_a { a.next() } else { b.next() });
-    }
-    out
 }
