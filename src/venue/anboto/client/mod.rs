@@ -1,25 +1,21 @@
-//! [`AnbotoClient`]: the Anboto Trading API v2 REST client behind [`Venue`].
+//! [`AnbotoClient`]: the Anboto Trading API v2 REST client behind [`Venue`](crate::venue::Venue).
+//!
+//! Here: the client, its constructors and the documented endpoints; `transport.rs`: signing and
+//! sending; `as_venue.rs`: the [`Venue`](crate::venue::Venue) implementation.
 
 use std::fmt;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::Duration;
 
-use futures_util::future::BoxFuture;
-use reqwest::header::{ACCEPT, CONTENT_TYPE, DATE, HeaderMap, HeaderValue, RETRY_AFTER};
-use reqwest::{Method, RequestBuilder};
+use reqwest::header::{ACCEPT, HeaderValue};
 use secrecy::{ExposeSecret, SecretString};
 use serde_json::{Map, Value};
 
-use super::convert::{
-    OrderSummary, decode_error_message, decode_order_summary, decode_orders_page, decode_summaries,
-    error_code, order_messages,
-};
-use super::sign::{SignatureEncoding, Signer, canonical_query};
-use crate::domain::{MultiOrder, Order, OrderId, OrderMessage, Page, Placement};
-// Query keys and values keep `,` (lists are comma-joined); the signature is over the raw values.
-use crate::venue::http::{encode_unreserved_and_comma as encode, network_error};
-use crate::venue::{Action, ActionReply, Capabilities, Venue, VenueError, VenueResult};
+use super::convert::{OrderSummary, decode_order_summary, decode_orders_page, decode_summaries};
+use super::sign::{SignatureEncoding, Signer};
+use crate::domain::{Order, OrderId, Page};
+use crate::venue::{Capabilities, VenueError, VenueResult};
 
 /// Anboto mainnet base URL (document introduction: "Mainnet").
 pub const MAINNET_URL: &str = "https://api.anboto.xyz";
@@ -81,19 +77,6 @@ impl fmt::Debug for AnbotoClient {
     }
 }
 
-fn now_ms() -> i64 {
-    jiff::Timestamp::now().as_millisecond()
-}
-
-/// Server time from an HTTP `Date` header (`Sun, 06 Nov 1994 08:49:37 GMT`), ms since epoch.
-fn server_ms(headers: &HeaderMap) -> Option<i64> {
-    let text = headers.get(DATE)?.to_str().ok()?;
-    jiff::fmt::rfc2822::DateTimeParser::new()
-        .parse_timestamp(text.trim())
-        .ok()
-        .map(|t| t.as_millisecond())
-}
-
 /// The cancel target of an order id: Anboto ids are int64, so an integer id is sent as
 /// `order_id`, anything else as `client_order_id` (rows without an Anboto id are keyed by
 /// their client order id).
@@ -107,17 +90,6 @@ fn cancel_target(id: &OrderId) -> Value {
         ),
     };
     Value::Object(m)
-}
-
-/// Error text marker of the documented `INVALID_TIMESTAMP` error code.
-const INVALID_TIMESTAMP: &str = "INVALID_TIMESTAMP";
-/// Error text marker of the documented `INVALID_SIGNATURE` error code.
-const INVALID_SIGNATURE: &str = "INVALID_SIGNATURE";
-
-/// What one failed request did to the clock offset.
-struct Failure {
-    error: VenueError,
-    clock_adjusted: bool,
 }
 
 impl AnbotoClient {
@@ -192,146 +164,6 @@ impl AnbotoClient {
     /// answered `INVALID_TIMESTAMP`).
     pub fn clock_offset_ms(&self) -> i64 {
         self.offset_ms.load(Ordering::Relaxed)
-    }
-
-    /// Builds one signed request. `query` values are raw (signed as is, percent-encoded on the
-    /// wire); `body` is the exact JSON bytes sent and signed.
-    fn signed(
-        &self,
-        method: Method,
-        path: &str,
-        query: &[(&str, String)],
-        body: Option<Vec<u8>>,
-    ) -> VenueResult<RequestBuilder> {
-        // One sorted list for both the signature and the wire, so the venue sees the query in
-        // exactly the order it was signed (keys sorted; values percent-encoded on the wire).
-        let mut pairs: Vec<(&str, &str)> = query.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        pairs.sort_by(|a, b| a.0.cmp(b.0));
-        let payload = match &body {
-            Some(b) => String::from_utf8_lossy(b).into_owned(),
-            None => canonical_query(&pairs),
-        };
-        let timestamp = now_ms().saturating_add(self.clock_offset_ms());
-        let signature = self.signer.sign(
-            timestamp,
-            self.api_key.expose_secret(),
-            self.recv_window_ms,
-            &payload,
-        );
-        let mut url = format!("{}{}", self.base, path);
-        if !pairs.is_empty() {
-            let q: Vec<String> = pairs
-                .iter()
-                .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
-                .collect();
-            url.push('?');
-            url.push_str(&q.join("&"));
-        }
-        let mut key = HeaderValue::from_str(self.api_key.expose_secret()).map_err(|_| {
-            VenueError::Network("API key contains characters not allowed in a header".into())
-        })?;
-        key.set_sensitive(true);
-        let mut req = self
-            .http
-            .request(method, url)
-            .header(ACCEPT, "application/json")
-            .header("X-API-KEY", key)
-            .header("X-TIMESTAMP", timestamp.to_string())
-            .header("X-RECV-WINDOW", self.recv_window_ms.to_string())
-            .header("X-SIGN", signature);
-        if let Some(b) = body {
-            req = req.header(CONTENT_TYPE, "application/json").body(b);
-        }
-        Ok(req)
-    }
-
-    /// Sends one request; the status and body of a 2xx answer, else the error with the
-    /// venue's text. On `INVALID_TIMESTAMP` the clock offset is re-learned from `Date`.
-    async fn send_once(&self, req: RequestBuilder) -> Result<(u16, Vec<u8>), Failure> {
-        let sent_at = now_ms();
-        let failure = |error| Failure {
-            error,
-            clock_adjusted: false,
-        };
-        let resp = req.send().await.map_err(|e| failure(network_error(e)))?;
-        let status = resp.status();
-        let headers = resp.headers().clone();
-        let body = resp
-            .bytes()
-            .await
-            .map_err(|e| failure(network_error(e)))?
-            .to_vec();
-        if status.is_success() {
-            return Ok((status.as_u16(), body));
-        }
-        let retry_after_secs = headers
-            .get(RETRY_AFTER)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|s| s.trim().parse::<u64>().ok());
-        let code = error_code(&body);
-        let mut message = decode_error_message(&body);
-        if message.is_empty() {
-            message = status.canonical_reason().unwrap_or_default().to_owned();
-        }
-        let mut clock_adjusted = false;
-        match code.as_deref() {
-            Some(INVALID_SIGNATURE) => {
-                message
-                    .push_str(" (check the API secret and the signature encoding: hex or base64)");
-            }
-            Some(INVALID_TIMESTAMP) => {
-                if let Some(server) = server_ms(&headers) {
-                    // Midpoint of send and receipt approximates when the server stamped `Date`.
-                    let local = sent_at + (now_ms() - sent_at) / 2;
-                    let offset = server - local;
-                    let old = self.offset_ms.swap(offset, Ordering::Relaxed);
-                    clock_adjusted = old != offset;
-                    message.push_str(&format!(
-                        " (local clock is {}ms off the server's; corrected for the next request)",
-                        -offset
-                    ));
-                }
-            }
-            _ => {}
-        }
-        Err(Failure {
-            error: VenueError::Http {
-                status: status.as_u16(),
-                message,
-                retry_after_secs,
-            },
-            clock_adjusted,
-        })
-    }
-
-    /// A signed GET read; retried once (newly signed) when the first answer was
-    /// `INVALID_TIMESTAMP` and the clock offset was corrected from it.
-    async fn read(&self, path: &str, query: &[(&str, String)]) -> VenueResult<Vec<u8>> {
-        let req = self.signed(Method::GET, path, query, None)?;
-        match self.send_once(req).await {
-            Ok((_, body)) => Ok(body),
-            Err(Failure {
-                clock_adjusted: true,
-                ..
-            }) => {
-                let req = self.signed(Method::GET, path, query, None)?;
-                self.send_once(req)
-                    .await
-                    .map(|(_, body)| body)
-                    .map_err(|f| f.error)
-            }
-            Err(f) => Err(f.error),
-        }
-    }
-
-    /// A signed POST with a JSON body; never retried.
-    async fn post(&self, path: &str, body: &Value) -> VenueResult<(u16, Vec<u8>)> {
-        let bytes = serde_json::to_vec(body).map_err(|e| VenueError::Decode {
-            path: "$".into(),
-            message: e.to_string(),
-        })?;
-        let req = self.signed(Method::POST, path, &[], Some(bytes))?;
-        self.send_once(req).await.map_err(|f| f.error)
     }
 
     /// `GET /status/ping` (unauthenticated): the venue's status string (documented as a JSON
@@ -454,228 +286,7 @@ impl AnbotoClient {
     }
 }
 
-impl AnbotoClient {
-    /// [`Action::CancelMany`]: one `POST order/cancelMany`; the summaries folded into one reply.
-    async fn act_cancel_many(&self, ids: &[OrderId]) -> VenueResult<ActionReply> {
-        if ids.is_empty() {
-            return Ok(ActionReply {
-                status: 200,
-                message: "Nothing to cancel".into(),
-            });
-        }
-        let summaries = self.cancel_many(ids).await?;
-        // Each refusal names its order where the summary does (`order_id`, else
-        // `client_order_id`), so the banner can say which orders were not cancelled.
-        let failures: Vec<String> = summaries
-            .iter()
-            .filter_map(|s| {
-                let failure = s.failure()?;
-                let who = s
-                    .order_id
-                    .as_ref()
-                    .map(ToString::to_string)
-                    .or_else(|| s.client_order_id.clone());
-                Some(match who {
-                    Some(id) => format!("{id}: {failure}"),
-                    None => failure,
-                })
-            })
-            .collect();
-        if !failures.is_empty() {
-            return Err(VenueError::Http {
-                status: 200,
-                message: format!(
-                    "{} of {} cancels refused: {}",
-                    failures.len(),
-                    ids.len(),
-                    failures.join("; ")
-                ),
-                retry_after_secs: None,
-            });
-        }
-        Ok(ActionReply {
-            status: 200,
-            message: format!("Cancel requested for {} order(s)", ids.len()),
-        })
-    }
-}
-
-impl Venue for AnbotoClient {
-    fn name(&self) -> &str {
-        NAME
-    }
-
-    fn capabilities(&self) -> Capabilities {
-        ANBOTO_CAPABILITIES
-    }
-
-    /// `POST /api/v2/trading/order/cancel` and `POST /api/v2/trading/order/cancelMany` (with
-    /// the number of ids); `None` for actions Anboto does not have.
-    fn describe_request(&self, action: &Action) -> Option<String> {
-        match action {
-            Action::Cancel(_) => Some("POST /api/v2/trading/order/cancel".into()),
-            Action::CancelMany { order_ids, .. } => Some(format!(
-                "POST /api/v2/trading/order/cancelMany ({} order id(s))",
-                order_ids.len()
-            )),
-            _ => None,
-        }
-    }
-
-    /// `GET /api/v2/trading/order/open`, without rows in a final state (`FILLED`,
-    /// `CANCELLED`, `REJECTED`, `EXPIRED`) should the venue list one: those have left the
-    /// active set.
-    fn active_orders(&self) -> BoxFuture<'_, VenueResult<Page<Order>>> {
-        Box::pin(async move {
-            let mut page = self.open_orders().await?;
-            page.rows.retain(|o| !o.status.is_terminal());
-            Ok(page)
-        })
-    }
-
-    /// Anboto has no multi-orders: an empty page, no request.
-    fn multi_orders(&self, _page_number: u32) -> BoxFuture<'_, VenueResult<Page<MultiOrder>>> {
-        Box::pin(async { Ok(Page::default()) })
-    }
-
-    /// Anboto has no multi-orders: [`VenueError::Unsupported`], no request.
-    fn multi_order(&self, _id: &OrderId) -> BoxFuture<'_, VenueResult<MultiOrder>> {
-        Box::pin(async {
-            Err(VenueError::Unsupported {
-                venue: NAME.into(),
-                what: "multi-orders".into(),
-            })
-        })
-    }
-
-    /// The v2 trading API exposes no child orders or fills: an empty page, no request.
-    fn placements(&self, _order_id: &OrderId) -> BoxFuture<'_, VenueResult<Page<Placement>>> {
-        Box::pin(async { Ok(Page::default()) })
-    }
-
-    /// Derived: `GET order/byId` for these ids, then [`super::order_messages`] (rejection codes
-    /// and messages, rejected statuses). No ids → empty, no request.
-    fn order_errors(&self, order_ids: &[OrderId]) -> BoxFuture<'_, VenueResult<Vec<OrderMessage>>> {
-        let ids = order_ids.to_vec();
-        Box::pin(async move {
-            let page = self.orders_by_id(&ids).await?;
-            Ok(order_messages(&page.rows))
-        })
-    }
-
-    /// [`Action::CancelMany`] → `POST order/cancelMany`, once (see
-    /// [`AnbotoClient::cancel_many`]); a summary reporting a rejection makes the whole reply a
-    /// [`VenueError::Http`] naming the failures.
-    /// [`Action::Cancel`] → `POST order/cancel`, once (no retry, also not after a clock
-    /// correction). A 2xx summary reporting a rejection (`error_code`, `REJECTED`,
-    /// `CANCEL_REJECTED`) is a [`VenueError::Http`] with `CODE: message`. Every other action is
-    /// [`VenueError::Unsupported`] without a request.
-    fn act(&self, action: &Action) -> BoxFuture<'_, VenueResult<ActionReply>> {
-        let action = action.clone();
-        Box::pin(async move {
-            if let Action::CancelMany { order_ids, .. } = &action {
-                return self.act_cancel_many(order_ids).await;
-            }
-            let Action::Cancel(id) = &action else {
-                return Err(VenueError::Unsupported {
-                    venue: NAME.into(),
-                    what: action.verb().into(),
-                });
-            };
-            let (status, body) = self
-                .post("/api/v2/trading/order/cancel", &cancel_target(id))
-                .await?;
-            match decode_order_summary(&body) {
-                Ok(s) => match s.failure() {
-                    Some(failure) => Err(VenueError::Http {
-                        status,
-                        message: failure,
-                        retry_after_secs: None,
-                    }),
-                    None => {
-                        let text = s.text();
-                        Ok(ActionReply {
-                            status,
-                            message: if text.is_empty() {
-                                "Cancel requested".into()
-                            } else {
-                                text
-                            },
-                        })
-                    }
-                },
-                Err(_) => Ok(ActionReply {
-                    status,
-                    message: decode_error_message(&body),
-                }),
-            }
-        })
-    }
-}
-
+mod as_venue;
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn client() -> AnbotoClient {
-        AnbotoClient::new(
-            "http://127.0.0.1:1/",
-            SecretString::from("sekrit-key"),
-            SecretString::from("c2VjcmV0LXZhbHVl"),
-            SignatureEncoding::Hex,
-            DEFAULT_RECV_WINDOW_MS,
-            Duration::from_secs(1),
-        )
-        .unwrap()
-    }
-
-    #[test]
-    fn debug_hides_secrets() {
-        let d = format!("{:?}", client());
-        assert!(!d.contains("sekrit"), "{d}");
-        assert!(!d.contains("c2VjcmV0"), "{d}");
-        assert!(d.contains("[redacted]"), "{d}");
-    }
-
-    #[test]
-    fn bad_secret_is_refused_without_echoing_it() {
-        let e = AnbotoClient::new(
-            MAINNET_URL,
-            SecretString::from("k"),
-            SecretString::from("!!not-base64!!"),
-            SignatureEncoding::Hex,
-            DEFAULT_RECV_WINDOW_MS,
-            Duration::from_secs(1),
-        )
-        .unwrap_err();
-        assert!(!e.to_string().contains("!!not-base64!!"), "{e}");
-    }
-
-    #[test]
-    fn cancel_targets() {
-        assert_eq!(
-            cancel_target(&OrderId::new("123456")).to_string(),
-            r#"{"order_id":123456}"#
-        );
-        assert_eq!(
-            cancel_target(&OrderId::new("xxx-yyy")).to_string(),
-            r#"{"client_order_id":"xxx-yyy"}"#
-        );
-    }
-
-    #[test]
-    fn date_header() {
-        let mut h = HeaderMap::new();
-        h.insert(
-            DATE,
-            HeaderValue::from_static("Sun, 06 Nov 1994 08:49:37 GMT"),
-        );
-        assert_eq!(server_ms(&h), Some(784_111_777_000));
-    }
-
-    #[test]
-    fn query_encoding() {
-        assert_eq!(encode("ABC-12345^12-10-23"), "ABC-12345%5E12-10-23");
-        assert_eq!(encode("1,2"), "1,2");
-    }
-}
+mod tests;
+mod transport;
