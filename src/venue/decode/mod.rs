@@ -1,0 +1,410 @@
+//! Tolerant field decoders shared by venue adapters, for use with
+//! `#[serde(default, deserialize_with = "...")]` on private wire structs.
+//!
+//! Venues send the same field as a JSON string in one endpoint and a JSON number in another
+//! (`"0.5"` vs `0.5`), use `null` and `""` interchangeably for "not given", and write timestamps
+//! with and without a zone. Each decoder here accepts every such spelling and turns it into one
+//! Rust value, and names the offending value in its error otherwise.
+//!
+//! Exact decimals: the crate enables serde_json's `arbitrary_precision`, under which a JSON
+//! number reaches a visitor as a one-entry map `{"$serde_json::private::Number": "<text>"}`.
+//! [`opt_decimal`] reads that text directly, so `0.02` becomes the decimal `0.02` and
+//! `"45000.00"` keeps its scale; it never goes through `f64` when the text is available.
+//!
+//! Rows of a page are decoded one at a time. A row with a field that cannot be read (a number
+//! past the decimal range, an object where a price belongs, a required field missing) is kept:
+//! [`decode_row_into`] leaves that field out (or gives it a neutral stand-in the wire type
+//! accepts), lists it as an [`Unreadable`](crate::domain::Unreadable) with its path and reason, and logs it once. Only a
+//! row whose id cannot be read is dropped as a `BadRow` (issue 14: no order hidden).
+//!
+//! Here: the field decoders; `rows.rs`: the row repair machinery.
+
+use std::fmt;
+use std::str::FromStr;
+
+use jiff::Timestamp;
+use jiff::civil::DateTime;
+use jiff::tz::TimeZone;
+use rust_decimal::Decimal;
+use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
+
+/// The map key under which serde_json (`arbitrary_precision`) hands a JSON number's text to a
+/// visitor.
+const NUMBER_TOKEN: &str = "$serde_json::private::Number";
+
+/// One JSON scalar as text, with where it came from. Used by every decoder below.
+enum Scalar {
+    /// `null` or a missing value.
+    Null,
+    /// A JSON string (untrimmed).
+    Str(String),
+    /// A JSON number, as its exact text.
+    Num(String),
+    /// A JSON boolean.
+    Bool(bool),
+}
+
+/// Reads any JSON scalar as [`Scalar`]; arrays and objects (other than the
+/// `arbitrary_precision` number map) are an error mentioning `expecting`.
+struct ScalarVisitor {
+    expecting: &'static str,
+}
+
+impl<'de> Visitor<'de> for ScalarVisitor {
+    type Value = Scalar;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.expecting)
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<Scalar, E> {
+        Ok(Scalar::Null)
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Scalar, E> {
+        Ok(Scalar::Null)
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Scalar, D::Error> {
+        d.deserialize_any(self)
+    }
+
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Scalar, E> {
+        Ok(Scalar::Bool(v))
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Scalar, E> {
+        Ok(Scalar::Num(v.to_string()))
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Scalar, E> {
+        Ok(Scalar::Num(v.to_string()))
+    }
+
+    fn visit_i128<E: de::Error>(self, v: i128) -> Result<Scalar, E> {
+        Ok(Scalar::Num(v.to_string()))
+    }
+
+    fn visit_u128<E: de::Error>(self, v: u128) -> Result<Scalar, E> {
+        Ok(Scalar::Num(v.to_string()))
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Scalar, E> {
+        // Only reached without `arbitrary_precision`; `{}` prints the shortest text that
+        // round-trips, so 0.02 prints as "0.02".
+        if v.is_finite() {
+            Ok(Scalar::Num(format!("{v}")))
+        } else {
+            Err(E::invalid_value(de::Unexpected::Float(v), &self))
+        }
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Scalar, E> {
+        Ok(Scalar::Str(v.to_owned()))
+    }
+
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Scalar, E> {
+        Ok(Scalar::Str(v))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Scalar, A::Error> {
+        match map.next_key::<String>()? {
+            Some(k) if k == NUMBER_TOKEN => {
+                let text: String = map.next_value()?;
+                Ok(Scalar::Num(text))
+            }
+            _ => Err(de::Error::invalid_type(de::Unexpected::Map, &self)),
+        }
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, _seq: A) -> Result<Scalar, A::Error> {
+        Err(de::Error::invalid_type(de::Unexpected::Seq, &self))
+    }
+}
+
+fn scalar<'de, D: Deserializer<'de>>(d: D, expecting: &'static str) -> Result<Scalar, D::Error> {
+    d.deserialize_any(ScalarVisitor { expecting })
+}
+
+/// Parses decimal text exactly (scale kept: `"45000.00"` → `45000.00`); scientific notation
+/// (`1e-8`, `2.5E3`) is accepted. More digits than a [`Decimal`] holds (28–29 significant)
+/// are rounded rather than rejected. `None` when the text is not a number.
+pub fn parse_decimal(text: &str) -> Option<Decimal> {
+    let t = text.trim();
+    if t.is_empty() {
+        return None;
+    }
+    let t = t.strip_prefix('+').unwrap_or(t);
+    if t.contains(['e', 'E']) {
+        return Decimal::from_scientific(t).ok();
+    }
+    Decimal::from_str_exact(t)
+        .or_else(|_| Decimal::from_str(t))
+        .ok()
+}
+
+/// `Option<Decimal>` from a JSON string (`"0.5"`, `" 45000.00 "`, `"1e-8"`), a JSON number
+/// (exact text under `arbitrary_precision`), `null`, `""` or a missing field (with
+/// `#[serde(default)]`). Anything else is an error naming the value, e.g.
+/// `invalid decimal "abc"`.
+pub fn opt_decimal<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Decimal>, D::Error> {
+    d.deserialize_any(DecimalVisitor)
+}
+
+/// Hot-path visitor for [`opt_decimal`]: parses straight from the borrowed text (no
+/// allocation) for strings and `arbitrary_precision` numbers.
+struct DecimalVisitor;
+
+fn decimal_from<E: de::Error>(text: &str) -> Result<Option<Decimal>, E> {
+    if text.trim().is_empty() {
+        return Ok(None);
+    }
+    parse_decimal(text)
+        .map(Some)
+        .ok_or_else(|| E::custom(format_args!("invalid decimal {text:?}")))
+}
+
+impl<'de> Visitor<'de> for DecimalVisitor {
+    type Value = Option<Decimal>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a decimal as a JSON number or string")
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
+        Err(E::custom(format_args!("invalid decimal {v} (a boolean)")))
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+        Ok(Some(Decimal::from(v)))
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+        Ok(Some(Decimal::from(v)))
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+        // Only without `arbitrary_precision`: the shortest round-trip text.
+        decimal_from(&format!("{v}"))
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        decimal_from(v)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        // `arbitrary_precision` hands a number over as {"$serde_json::private::Number": text}.
+        // Any other key is an object: rejected here (not while reading the key), so the error
+        // names the field rather than the object's first key.
+        match map.next_key::<NumberKey>()? {
+            Some(NumberKey(true)) => map.next_value_seed(NumberText),
+            Some(NumberKey(false)) => Err(de::Error::invalid_type(
+                de::Unexpected::Map,
+                &"a decimal, not an object",
+            )),
+            None => Err(de::Error::invalid_type(de::Unexpected::Map, &self)),
+        }
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, _seq: A) -> Result<Self::Value, A::Error> {
+        Err(de::Error::invalid_type(de::Unexpected::Seq, &self))
+    }
+}
+
+/// Whether a map key is the private number key of `arbitrary_precision` (any other key: the
+/// value is an object).
+struct NumberKey(bool);
+
+impl<'de> serde::Deserialize<'de> for NumberKey {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = NumberKey;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a number")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<NumberKey, E> {
+                Ok(NumberKey(v == NUMBER_TOKEN))
+            }
+        }
+        d.deserialize_identifier(V)
+    }
+}
+
+/// The number's text, parsed without copying.
+struct NumberText;
+
+impl<'de> de::DeserializeSeed<'de> for NumberText {
+    type Value = Option<Decimal>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_str(DecimalVisitor)
+    }
+}
+
+/// `Option<String>`: `null` and `""` (after trimming) → `None`; strings are kept as sent;
+/// numbers and booleans → their JSON text (`12` → `"12"`). Arrays and objects are an error.
+pub fn opt_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    match scalar(d, "a string or scalar")? {
+        Scalar::Null => Ok(None),
+        Scalar::Str(s) if s.trim().is_empty() => Ok(None),
+        Scalar::Str(s) | Scalar::Num(s) => Ok(Some(s)),
+        Scalar::Bool(b) => Ok(Some(b.to_string())),
+    }
+}
+
+/// A required id-like string: a JSON string or a number (its text). `null` is an error.
+pub fn id_string<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    match scalar(d, "an id as a string or number")? {
+        Scalar::Str(s) | Scalar::Num(s) => Ok(s),
+        Scalar::Null => Err(de::Error::custom("id is null")),
+        Scalar::Bool(b) => Err(de::Error::invalid_type(de::Unexpected::Bool(b), &"an id")),
+    }
+}
+
+/// Parses a timestamp: RFC 3339 / ISO 8601 with `Z` or an offset (`+00:00`), any fraction of
+/// seconds, or without a zone (`2023-08-08T23:59:06.300319`, read as UTC). Space instead of
+/// `T` is accepted. `None` when the text is not a timestamp.
+pub fn parse_timestamp(text: &str) -> Option<Timestamp> {
+    let t = text.trim();
+    if let Ok(ts) = t.parse::<Timestamp>() {
+        return Some(ts);
+    }
+    let dt = t.parse::<DateTime>().ok()?;
+    dt.to_zoned(TimeZone::UTC).ok().map(|z| z.timestamp())
+}
+
+/// `Option<jiff::Timestamp>` (UTC) from an ISO 8601 string with `Z`, an offset, or no zone
+/// (treated as UTC); `null`/`""` → `None`. Other values are an error naming the text.
+pub fn opt_timestamp<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Timestamp>, D::Error> {
+    match scalar(d, "an ISO 8601 timestamp string")? {
+        Scalar::Null => Ok(None),
+        Scalar::Str(s) if s.trim().is_empty() => Ok(None),
+        Scalar::Str(s) => parse_timestamp(&s)
+            .map(Some)
+            .ok_or_else(|| de::Error::custom(format_args!("invalid timestamp {s:?}"))),
+        Scalar::Num(s) => Err(de::Error::custom(format_args!(
+            "invalid timestamp {s} (a number, expected ISO 8601 text)"
+        ))),
+        Scalar::Bool(b) => Err(de::Error::custom(format_args!("invalid timestamp {b}"))),
+    }
+}
+
+/// `Option<i64>` from an integer (`120`), an integral float (`120.0`), or a numeric string
+/// (`"120"`, `"120.0"`); `null`/`""` → `None`. Fractions (`1.5`) and out-of-range values are an
+/// error naming the value.
+pub fn opt_i64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+    let text = match scalar(d, "an integer")? {
+        Scalar::Null => return Ok(None),
+        Scalar::Str(s) if s.trim().is_empty() => return Ok(None),
+        Scalar::Str(s) | Scalar::Num(s) => s,
+        Scalar::Bool(b) => return Err(de::Error::custom(format_args!("invalid integer {b}"))),
+    };
+    if let Ok(v) = text.trim().parse::<i64>() {
+        return Ok(Some(v));
+    }
+    let bad = || de::Error::custom(format_args!("invalid integer {text:?}"));
+    let dec = parse_decimal(&text).ok_or_else(bad)?;
+    if dec.fract().is_zero() {
+        i64::try_from(dec).map(Some).map_err(|_| bad())
+    } else {
+        Err(bad())
+    }
+}
+
+/// `Option<u32>` (page numbers, counts): as [`opt_i64`], then range-checked.
+pub fn opt_u32<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
+    match opt_i64(d)? {
+        None => Ok(None),
+        Some(v) => u32::try_from(v)
+            .map(Some)
+            .map_err(|_| de::Error::custom(format_args!("invalid count {v}"))),
+    }
+}
+
+struct StringListVisitor;
+
+impl<'de> Visitor<'de> for StringListVisitor {
+    type Value = Vec<String>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an array of strings or a comma-joined string")
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<Vec<String>, E> {
+        Ok(Vec::new())
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Vec<String>, E> {
+        Ok(Vec::new())
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Vec<String>, D::Error> {
+        d.deserialize_any(self)
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Vec<String>, E> {
+        Ok(v.split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+            .collect())
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<String>, A::Error> {
+        let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+        while let Some(item) = seq.next_element::<ListItem>()? {
+            if let Some(s) = item.0 {
+                out.push(s);
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// One element of a string list: a string or scalar's text; `null`/`""` skipped.
+struct ListItem(Option<String>);
+
+impl<'de> de::Deserialize<'de> for ListItem {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        opt_string(d).map(ListItem)
+    }
+}
+
+/// `Vec<String>` from a JSON array of strings (`["a","b"]`; numbers kept as text, `null`/`""`
+/// elements skipped), a comma-joined string (`"BTC-USDT,ETH-USDT"` or `"a, b"`, each trimmed),
+/// or `null`/missing → empty.
+pub fn string_list<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    d.deserialize_any(StringListVisitor)
+}
+
+/// `bool` from `true`/`false`, the strings `"true"`/`"false"`/`"yes"`/`"no"`/`"1"`/`"0"`
+/// (any case, Python's `"True"` included), the numbers `1`/`0`, or `null`/`""`/missing → `false`.
+pub fn bool_lenient<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+    match scalar(d, "a boolean")? {
+        Scalar::Null => Ok(false),
+        Scalar::Bool(b) => Ok(b),
+        Scalar::Str(s) | Scalar::Num(s) => match s.trim().to_ascii_lowercase().as_str() {
+            "" | "false" | "no" | "0" | "0.0" | "f" | "n" => Ok(false),
+            "true" | "yes" | "1" | "1.0" | "t" | "y" => Ok(true),
+            _ => Err(de::Error::custom(format_args!("invalid boolean {s:?}"))),
+        },
+    }
+}
+
+mod rows;
+#[cfg(test)]
+mod tests;
+
+pub(crate) use rows::{KeepsUnreadable, decode_doc, decode_doc_into, decode_row, decode_row_into};
