@@ -252,7 +252,7 @@ async fn anboto_history_is_order_find_from_the_window_start() {
         Duration::from_secs(5),
     )
     .unwrap();
-    let page = c.finished_since(midnight()).await.unwrap();
+    let page = Venue::history(&c, midnight()).await.unwrap();
     let ids: Vec<&OrderId> = page.rows.iter().map(|o| &o.id).collect();
     assert_eq!(ids, [&OrderId::new("1"), &OrderId::new("2")]);
     assert!(!is_partial(&page));

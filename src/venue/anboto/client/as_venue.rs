@@ -88,6 +88,12 @@ impl Venue for AnbotoClient {
         })
     }
 
+    /// [`AnbotoClient::finished_since`]: `GET /api/v2/trading/order/find?startMs=…`, finished
+    /// rows only.
+    fn history(&self, since: jiff::Timestamp) -> BoxFuture<'_, VenueResult<Page<Order>>> {
+        Box::pin(self.finished_since(since))
+    }
+
     /// Anboto has no multi-orders: an empty page, no request.
     fn multi_orders(&self, _page_number: u32) -> BoxFuture<'_, VenueResult<Page<MultiOrder>>> {
         Box::pin(async { Ok(Page::default()) })
