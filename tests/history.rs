@@ -335,3 +335,24 @@ async fn alphasec_sim_serves_finished_orders_and_refuses_what_the_document_refus
     assert!(Venue::history(&c, recent).await.unwrap().rows.is_empty());
     sim.shutdown().await;
 }
+
+/// The order detail's own completion fields (`vwap`, `interval_volume`, `arrival_price`,
+/// `departure_price`, "populated on completion") are the order's execution statistics; `null`
+/// (an order still working, as the document's example) gives none.
+#[test]
+fn tread_order_detail_completion_fields_are_its_stats() {
+    let done = json!({"id": "o-1", "pair": "BTC:PERP-USDT", "side": "buy", "status": "COMPLETED",
+        "vwap": "89392.75", "interval_volume": "125847.32", "arrival_price": "89411.25",
+        "departure_price": "89378.50"});
+    let o = blotter::venue::treadfi::decode_order(done.to_string().as_bytes()).unwrap();
+    let s = o.stats.as_deref().unwrap();
+    assert_eq!(s.interval_vwap, Some(d("89392.75")));
+    assert_eq!(s.interval_volume, Some(d("125847.32")));
+    assert_eq!(s.departure_price, Some(d("89378.50")));
+    assert_eq!(s.arrival_price, Some(d("89411.25")));
+    assert_eq!(o.arrival_price, Some(d("89411.25")));
+    let working = json!({"id": "o-2", "pair": "BTC:PERP-USDT", "side": "buy", "status": "ACTIVE",
+        "vwap": null, "interval_volume": null, "arrival_price": null, "departure_price": null});
+    let o = blotter::venue::treadfi::decode_order(working.to_string().as_bytes()).unwrap();
+    assert_eq!(o.stats, None);
+}

@@ -66,6 +66,17 @@ pub(super) struct WireOrder {
     /// in `stats`). Populated on completion.
     #[serde(default, deserialize_with = "opt_decimal")]
     pub arrival_price: Option<Decimal>,
+    /// The market's VWAP over the order's window (order detail `GET /api/order/{id}`, a
+    /// field of the order; "Populated on completion").
+    #[serde(default, deserialize_with = "opt_decimal")]
+    pub vwap: Option<Decimal>,
+    /// The market's volume over the order's window (order detail; "Populated on
+    /// completion").
+    #[serde(default, deserialize_with = "opt_decimal")]
+    pub interval_volume: Option<Decimal>,
+    /// Market price at order end (order detail; "Populated on completion").
+    #[serde(default, deserialize_with = "opt_decimal")]
+    pub departure_price: Option<Decimal>,
     /// `/api/orders_with_stats/`'s `stats` object, kept as its raw text and read in
     /// `convert` (see [`RawStats`]): a malformed one must not cost the row, and rows without
     /// one (the common case) cost nothing.

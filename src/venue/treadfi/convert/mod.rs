@@ -74,6 +74,19 @@ pub(super) fn order(w: WireOrder) -> Order {
         .stats
         .as_deref()
         .and_then(|raw| execution_stats(raw, &mut unreadable));
+    // The order detail carries the same figures as fields of the order (`vwap`,
+    // `interval_volume`, `departure_price`, `arrival_price`); `stats` wins where both say.
+    let stats = match (stats, w.vwap, w.interval_volume, w.departure_price) {
+        (None, None, None, None) => None,
+        (s, vwap, volume, departure) => {
+            let mut s = s.unwrap_or_default();
+            s.interval_vwap = s.interval_vwap.or(vwap);
+            s.interval_volume = s.interval_volume.or(volume);
+            s.departure_price = s.departure_price.or(departure);
+            s.arrival_price = s.arrival_price.or(w.arrival_price);
+            Some(s)
+        }
+    };
     let from_fills = w
         .fills
         .as_deref()
