@@ -22,6 +22,8 @@ const ACTIVE: &str = include_str!("fixtures/treadfi/active_orders.json");
 const PLACEMENTS: &str = include_str!("fixtures/treadfi/placements.json");
 const ERRORS: &str = include_str!("fixtures/treadfi/order_errors.json");
 const MULTI: &str = include_str!("fixtures/treadfi/multi_orders.json");
+/// `GET /api/orders/` (the History tab's read since issue 15).
+const ORDERS: &str = include_str!("fixtures/treadfi/orders_list.json");
 /// `GET /api/order/{id}` 200 tab: its fills are nested under `placements[].fills[]`.
 const DETAIL_200: &str = include_str!("fixtures/treadfi/order_detail_200.json");
 
@@ -49,6 +51,7 @@ async fn doc_server() -> String {
             }),
         )
         .route("/api/order_errors/", get(json(ERRORS)))
+        .route("/api/orders/", get(json(ORDERS)))
         .route(
             "/api/order/{id}",
             get(|axum::extract::Path(id): axum::extract::Path<String>| async move {
