@@ -377,6 +377,27 @@ pub fn placement(p: &SimPlacement, shapes: Shapes) -> Value {
     Value::Object(m)
 }
 
+/// The order detail's completion fields (`GET /api/order/{id}`): `arrival_price`, `vwap`
+/// (market notional ÷ volume over the order's life), `interval_volume` and `departure_price`,
+/// as decimal strings once the order has finished, `null` while it works ("Populated on
+/// completion").
+pub fn completion(o: &SimOrder) -> [(String, Value); 4] {
+    let done = !o.is_open();
+    let text = |d: Option<Decimal>| match d {
+        Some(d) if done => Value::String(d.normalize().to_string()),
+        _ => Value::Null,
+    };
+    let vwap =
+        (!o.market_volume.is_zero()).then(|| (o.market_notional / o.market_volume).round_dp(2));
+    let volume = (!o.market_volume.is_zero()).then(|| o.market_volume.round_dp(4));
+    [
+        ("arrival_price".into(), text(o.arrival)),
+        ("vwap".into(), text(vwap)),
+        ("interval_volume".into(), text(volume)),
+        ("departure_price".into(), text(o.departure)),
+    ]
+}
+
 /// One order message as in `/api/order_errors/`.
 pub fn message(m: &SimMessage) -> Value {
     json!({

@@ -62,11 +62,13 @@ impl Book {
         }
         let mut changes = Vec::new();
         for cid in ids {
+            let mid = self.order(&cid).map(|c| self.mid_of(c));
             if let Some(c) = self.order_mut(&cid)
                 && c.is_open()
             {
                 c.status = "CANCELED".into();
                 c.updated_at = now;
+                c.departure = mid;
                 changes.push((cid, "order_canceled"));
             }
         }

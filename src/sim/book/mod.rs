@@ -46,6 +46,14 @@ pub struct SimOrder {
     pub fail_at: Option<u64>,
     /// Step at which a SCHEDULED order starts.
     pub start_at: Option<u64>,
+    /// Market mid when the order started (`arrival_price`, served on completion).
+    pub arrival: Option<Decimal>,
+    /// Market mid when the order finished (`departure_price`), once finished.
+    pub departure: Option<Decimal>,
+    /// Market volume over the order's life so far, base asset (`interval_volume`).
+    pub market_volume: Decimal,
+    /// Market notional over the order's life so far, quote asset (`vwap` = notional ÷ volume).
+    pub market_notional: Decimal,
 }
 
 impl SimOrder {
@@ -143,6 +151,11 @@ pub struct Book {
     pub step: u64,
     rng: fastrand::Rng,
     mids: Vec<(&'static str, Decimal)>,
+    /// The mids before the last step's move (the market trades between the two).
+    prev_mids: Vec<Decimal>,
+    /// Draws for what the History tab shows (finished orders, cancels), apart from `rng` so
+    /// the seeded book and its progression stay what they were.
+    history_rng: fastrand::Rng,
     next_id: u64,
 }
 
@@ -176,6 +189,8 @@ impl Book {
             step: 0,
             rng: fastrand::Rng::with_seed(seed),
             mids: PAIRS.iter().map(|p| (p.0, d(p.3))).collect(),
+            prev_mids: PAIRS.iter().map(|p| d(p.3)).collect(),
+            history_rng: fastrand::Rng::with_seed(seed ^ 0x4849_5354_4f52_5921),
             next_id: 0,
         };
         let plan: [(usize, &str, &str, &str, i64, usize); 10] = [
@@ -254,7 +269,96 @@ impl Book {
         for o in b.orders.clone() {
             b.message(&o.id, "INFO", "Generating execution schedule", o.created_at);
         }
+        b.seed_finished(now);
         b
+    }
+
+    /// Orders that finished earlier (complete, canceled, failed), with the figures the venue
+    /// fills in on completion, so the History tab has rows from the start. Their ids and
+    /// prices come from `history_rng`: the rest of the seeded book is unchanged.
+    fn seed_finished(&mut self, now: Timestamp) {
+        // (pair, side, strategy, qty, duration s, ended minutes ago, status, fraction filled,
+        // slippage vs arrival in bps as the venue would see it, positive = cost)
+        let plan: [(usize, &str, &str, &str, i64, i64, &str, &str, i64); 6] = [
+            (0, "buy", "TWAP", "0.40", 1800, 6, "COMPLETE", "1", 4),
+            (1, "sell", "VWAP", "10.0", 2700, 14, "COMPLETE", "1", -3),
+            (2, "buy", "POV", "200", 1200, 22, "CANCELED", "0.45", 7),
+            (3, "sell", "TWAP", "0.80", 900, 31, "COMPLETE", "1", 12),
+            (4, "buy", "Limit", "5.0", 600, 38, "FAILED", "0.10", 2),
+            (1, "buy", "TWAP", "6.0", 1800, 47, "COMPLETE", "1", -1),
+        ];
+        for (n, (pair, side, strat, qty, dur, ago, status, filled, slip)) in
+            plan.into_iter().enumerate()
+        {
+            let (base, quote, perp, mid) = PAIRS[pair];
+            let arrival = d(mid);
+            let sign = if side == "buy" { 1 } else { -1 };
+            let bps = |b: i64| Decimal::from(b) / Decimal::from(10_000);
+            let avg = (arrival * (Decimal::ONE + bps(sign * slip))).round_dp(2);
+            let vwap_drift = self.history_rng.i64(-6..=6);
+            let vwap = (arrival * (Decimal::ONE + bps(sign * slip + vwap_drift))).round_dp(2);
+            let departure =
+                (arrival * (Decimal::ONE + bps(self.history_rng.i64(-25..=25)))).round_dp(2);
+            let target = d(qty);
+            let executed = (target * d(filled)).round_dp(8).normalize();
+            let notional = (executed * avg).round_dp(2);
+            let participation = Decimal::from(self.history_rng.u32(3..=12)) / Decimal::from(100);
+            let volume = (executed / participation).round_dp(4);
+            let ended = now
+                .checked_sub(SignedDuration::from_mins(ago))
+                .unwrap_or(now);
+            // A finished order ran for (a share of) its duration before it ended.
+            let ran = if status == "COMPLETE" { dur } else { dur / 3 };
+            let start = ended
+                .checked_sub(SignedDuration::from_secs(ran))
+                .unwrap_or(ended);
+            let (acct, exch) = ACCOUNTS[n % ACCOUNTS.len()];
+            let r = self.history_rng.u64(..);
+            self.orders.push(SimOrder {
+                id: format!(
+                    "{:08x}-{:04x}-4{:03x}-9{:03x}-{:012x}",
+                    (r >> 32) as u32,
+                    (r >> 16) as u16,
+                    n,
+                    (r >> 4) & 0xfff,
+                    r & 0xffff_ffff_ffff
+                ),
+                custom_order_id: String::new(),
+                parent: None,
+                base: base.into(),
+                quote: quote.into(),
+                perp,
+                side,
+                strategy: strat,
+                status: status.into(),
+                target_qty: target,
+                quote_sized: false,
+                executed_qty: executed,
+                executed_base: executed,
+                executed_notional: notional,
+                total_fee: (notional * d("0.0004")).round_dp(4),
+                limit: None,
+                account: acct,
+                exchange: exch,
+                duration: dur,
+                pov_target: (strat == "POV").then(|| d("0.10")),
+                time_start: start,
+                created_at: start,
+                updated_at: ended,
+                notes: String::new(),
+                failure_reason: if status == "FAILED" {
+                    "Insufficient balance".into()
+                } else {
+                    String::new()
+                },
+                fail_at: None,
+                start_at: None,
+                arrival: Some(arrival),
+                departure: Some(departure),
+                market_volume: volume,
+                market_notional: (volume * vwap).round_dp(2),
+            });
+        }
     }
 
     fn fresh_id(&mut self) -> String {
@@ -318,6 +422,10 @@ impl Book {
             failure_reason: String::new(),
             fail_at: None,
             start_at: None,
+            arrival: Some(mid),
+            departure: None,
+            market_volume: Decimal::ZERO,
+            market_notional: Decimal::ZERO,
         }
     }
 }

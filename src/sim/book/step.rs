@@ -11,12 +11,29 @@ use super::{
 };
 
 impl Book {
+    /// The order's market mid now.
+    pub(super) fn mid_of(&self, o: &SimOrder) -> Decimal {
+        self.mid(o)
+    }
+
     fn mid(&self, o: &SimOrder) -> Decimal {
         let i = PAIRS
             .iter()
             .position(|p| p.0 == o.base && p.2 == o.perp)
             .unwrap_or(0);
         self.mids[i].1
+    }
+
+    /// The pair's mid before the last step's move.
+    fn prev_mid(&self, o: &SimOrder) -> Decimal {
+        let i = PAIRS
+            .iter()
+            .position(|p| p.0 == o.base && p.2 == o.perp)
+            .unwrap_or(0);
+        self.prev_mids
+            .get(i)
+            .copied()
+            .unwrap_or_else(|| self.mids[i].1)
     }
 
     /// Fills `fraction` (0–1) of the order's target at the current mid, recording a placement.
@@ -39,6 +56,13 @@ impl Book {
         o.executed_qty += slice;
         o.executed_base += base_qty;
         o.executed_notional += notional;
+        // The market around the order: it was `participation` of what traded, at prices between
+        // the last mid and this one (so the interval VWAP is near, not at, the fills).
+        let participation = o.pov_target.unwrap_or(d("0.08"));
+        let volume = (base_qty / participation).round_dp(8);
+        let before = self.prev_mid(o);
+        o.market_volume += volume;
+        o.market_notional += (volume * (before + price) / Decimal::TWO).round_dp(8);
         o.total_fee += (notional * d("0.0004")).round_dp(4);
         o.updated_at = now;
         let make = self.rng.bool();
@@ -80,6 +104,7 @@ impl Book {
     pub fn step(&mut self, now: Timestamp) -> Changes {
         self.step += 1;
         let mut changes = Vec::new();
+        self.prev_mids = self.mids.iter().map(|m| m.1).collect();
         for i in 0..self.mids.len() {
             let bps = Decimal::from(self.rng.i64(-15..=15)) / Decimal::from(10_000);
             let m = self.mids[i].1;
@@ -101,6 +126,7 @@ impl Book {
                     o.status = "ACTIVE".into();
                     o.time_start = now;
                     o.updated_at = now;
+                    o.arrival = Some(self.mid(o));
                     self.message(&o.id, "INFO", "Order activated: schedule started", now);
                     changes.push((o.id.clone(), "order_activated"));
                 }
@@ -108,6 +134,7 @@ impl Book {
                     o.status = "FAILED".into();
                     o.failure_reason = "Insufficient balance".into();
                     o.updated_at = now;
+                    o.departure = Some(self.mid(o));
                     self.message(
                         &o.id,
                         "ERROR",
@@ -115,6 +142,19 @@ impl Book {
                         now,
                     );
                     changes.push((o.id.clone(), "order_failed"));
+                }
+                // Now and then the desk cancels a working order (about one order-step in
+                // 200; not the legs of a multi-order, not the order that is to fail).
+                "ACTIVE"
+                    if o.parent.is_none()
+                        && o.fail_at.is_none()
+                        && self.history_rng.u32(0..200) == 0 =>
+                {
+                    o.status = "CANCELED".into();
+                    o.updated_at = now;
+                    o.departure = Some(self.mid(o));
+                    self.message(&o.id, "INFO", "Order canceled by user", now);
+                    changes.push((o.id.clone(), "order_canceled"));
                 }
                 "ACTIVE" => {
                     // Demo pace: about 10× real time (a 30-minute order completes in ~3 minutes
@@ -136,6 +176,7 @@ impl Book {
                     self.fill(o, pct, now);
                     if o.executed_qty >= o.target_qty {
                         o.status = "COMPLETE".into();
+                        o.departure = Some(self.mid(o));
                         self.message(&o.id, "INFO", "Order execution completed", now);
                         changes.push((o.id.clone(), "order_completed"));
                     } else {

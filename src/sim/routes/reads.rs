@@ -36,6 +36,14 @@ pub(super) async fn active_orders(State(shared): S, Query(q): Params) -> Respons
 pub(super) async fn orders(State(shared): S, Query(q): Params) -> Response {
     let statuses = list(&q, "statuses");
     let (page, size) = page_params(&q, "page");
+    // `after` / `before`: "ISO 8601 format timestamp, orders after (before) this timestamp" —
+    // read as the order's creation time, like the placements' filters; a bad date is refused
+    // as there.
+    let (after, before) = match (time_param(&q, "after"), time_param(&q, "before")) {
+        (Ok(after), Ok(before)) => (after, before),
+        (Err(()), _) => return bad_date("after"),
+        (_, Err(())) => return bad_date("before"),
+    };
     let book = shared.book();
     let all: Vec<&_> = book
         .orders
@@ -43,6 +51,8 @@ pub(super) async fn orders(State(shared): S, Query(q): Params) -> Response {
         .filter(|o| {
             statuses.is_empty() || statuses.iter().any(|s| s.eq_ignore_ascii_case(&o.status))
         })
+        .filter(|o| after.is_none_or(|t| o.created_at > t))
+        .filter(|o| before.is_none_or(|t| o.created_at < t))
         .collect();
     let rows: Vec<Value> = all
         .iter()
@@ -66,6 +76,10 @@ pub(super) async fn order(State(shared): S, Path(id): Path<String>, Query(q): Pa
         );
     };
     let mut v = wire::order(o, shared.cfg.shapes);
+    // The order's own completion figures ("populated on completion"; `null` before).
+    if let Some(obj) = v.as_object_mut() {
+        obj.extend(wire::completion(o));
+    }
     if flag(&q, "include_fills", false)
         && let Some(obj) = v.as_object_mut()
     {
