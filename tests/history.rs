@@ -453,3 +453,55 @@ async fn tread_sim_serves_finished_orders_with_their_figures() {
     );
     sim.shutdown().await;
 }
+
+/// The embedded Anboto venue: `order/find` honours `startMs`, `endMs` and `limit`, newest
+/// first; the client's History read keeps the finished ones (the seeded rejected and filled
+/// orders).
+#[tokio::test]
+async fn anboto_sim_find_honours_its_parameters() {
+    let sim = blotter::sim::spawn(blotter::sim::SimConfig {
+        auto_advance: false,
+        ..blotter::sim::SimConfig::default()
+    })
+    .await
+    .unwrap();
+    let c = AnbotoClient::new(
+        &sim.anboto_url(),
+        SecretString::from(blotter::sim::anboto::DEMO_KEY),
+        SecretString::from(blotter::sim::anboto::DEMO_SECRET_B64),
+        SignatureEncoding::Hex,
+        DEFAULT_RECV_WINDOW_MS,
+        Duration::from_secs(5),
+    )
+    .unwrap();
+    let now = Timestamp::now().as_millisecond();
+    let all = c.find_orders(None, None, None).await.unwrap();
+    assert_eq!(all.rows.len(), 6);
+    let created: Vec<_> = all.rows.iter().map(|o| o.created_at).collect();
+    let mut newest_first = created.clone();
+    newest_first.sort_by(|a, b| b.cmp(a));
+    assert_eq!(created, newest_first);
+    assert_eq!(
+        c.find_orders(None, None, Some(2)).await.unwrap().rows.len(),
+        2
+    );
+    // Created in the last 30 minutes: 7001 (20 min), 7002 (8), 7003 (1).
+    let recent = c
+        .find_orders(Some(now - 30 * 60_000), None, None)
+        .await
+        .unwrap();
+    assert_eq!(recent.rows.len(), 3);
+    let older = c
+        .find_orders(None, Some(now - 30 * 60_000), None)
+        .await
+        .unwrap();
+    assert_eq!(older.rows.len(), 3);
+    let since = Timestamp::now()
+        .checked_sub(jiff::SignedDuration::from_hours(2))
+        .unwrap();
+    let page = Venue::history(&c, since).await.unwrap();
+    let mut statuses: Vec<&str> = page.rows.iter().map(|o| o.status.as_str()).collect();
+    statuses.sort_unstable();
+    assert_eq!(statuses, ["COMPLETE", "FAILED"]);
+    sim.shutdown().await;
+}

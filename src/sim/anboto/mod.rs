@@ -66,7 +66,8 @@ fn d(s: &str) -> Decimal {
 }
 
 impl AnbotoBook {
-    /// Five orders: three working, one with a slippage warning, one rejected (in history).
+    /// Six orders: three working, one with a slippage warning, one rejected and one filled
+    /// (both in history).
     pub(super) fn seeded(now_ms: i64) -> Self {
         let o = |order_id: i64,
                  symbol: &'static str,
@@ -129,6 +130,10 @@ impl AnbotoBook {
                 ),
                 slipping,
                 rejected,
+                // Filled earlier: on the History tab from the start.
+                o(
+                    7000, "BTC/USDT", "SELL", "FILLED", "1.2", "1.2", "64188.0", "0", 70,
+                ),
             ],
         }
     }
@@ -230,12 +235,29 @@ async fn open(State(s): State<Arc<Shared>>, headers: HeaderMap, Query(q): Params
     )
 }
 
+/// `GET order/find`: every order created between `startMs` and `endMs` (ms since the epoch;
+/// each bound optional), newest first, at most `limit` (the document's three parameters; no
+/// default limit is documented: all of them).
 async fn find(State(s): State<Arc<Shared>>, headers: HeaderMap, Query(q): Params) -> Response {
     if let Err(r) = verify(&headers, &q, "") {
         return *r;
     }
+    let num = |k: &str| {
+        q.iter()
+            .find(|(key, _)| key == k)
+            .and_then(|(_, v)| v.trim().parse::<i64>().ok())
+    };
+    let (start, end) = (num("startMs"), num("endMs"));
+    let limit = num("limit").map_or(usize::MAX, |l| usize::try_from(l).unwrap_or(0));
     let book = lock(&s.anboto);
-    list(book.orders.iter().map(details))
+    let mut rows: Vec<&AnbotoOrder> = book
+        .orders
+        .iter()
+        .filter(|o| start.is_none_or(|t| o.created_ms >= t))
+        .filter(|o| end.is_none_or(|t| o.created_ms <= t))
+        .collect();
+    rows.sort_by_key(|o| std::cmp::Reverse(o.created_ms));
+    list(rows.into_iter().take(limit).map(details))
 }
 
 async fn by_id(State(s): State<Arc<Shared>>, headers: HeaderMap, Query(q): Params) -> Response {

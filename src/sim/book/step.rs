@@ -10,6 +10,10 @@ use super::{
     d,
 };
 
+/// Steps (seconds of a demo) before the desk starts cancelling working orders: the seeded book
+/// keeps its scripted cases (paused, scheduled, failing, no limit, …) meanwhile.
+const CANCELS_FROM_STEP: u64 = 60;
+
 impl Book {
     /// The order's market mid now.
     pub(super) fn mid_of(&self, o: &SimOrder) -> Decimal {
@@ -143,10 +147,12 @@ impl Book {
                     );
                     changes.push((o.id.clone(), "order_failed"));
                 }
-                // Now and then the desk cancels a working order (about one order-step in
-                // 200; not the legs of a multi-order, not the order that is to fail).
+                // Now and then, after the first minute, the desk cancels a working order
+                // (about one order-step in 200; not the legs of a multi-order, not the order
+                // that is to fail).
                 "ACTIVE"
-                    if o.parent.is_none()
+                    if self.step > CANCELS_FROM_STEP
+                        && o.parent.is_none()
                         && o.fail_at.is_none()
                         && self.history_rng.u32(0..200) == 0 =>
                 {

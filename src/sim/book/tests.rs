@@ -100,3 +100,44 @@ fn action_rules() {
     );
     assert_eq!(b.cancel("nope", t0()).err().map(|r| r.status), Some(404));
 }
+
+#[test]
+fn orders_finish_with_the_market_around_them() {
+    let mut b = Book::seeded(7, t0());
+    // Seeded finished orders: the History tab has rows from the start, with every figure.
+    let finished: Vec<&SimOrder> = b.orders.iter().filter(|o| !o.is_open()).collect();
+    assert_eq!(finished.len(), 6);
+    assert!(finished.iter().all(|o| o.arrival.is_some()
+        && o.departure.is_some()
+        && o.market_volume > o.executed_base));
+    for _ in 0..600 {
+        b.step(t0());
+    }
+    let done = |status: &str| {
+        b.orders
+            .iter()
+            .filter(|o| o.status == status && o.market_volume > Decimal::ZERO)
+            .count()
+    };
+    // Over ten demo minutes the book completes, fails and cancels orders, each with its
+    // arrival, departure and the market's volume (participation below 100 %).
+    assert!(done("COMPLETE") > 6, "{}", done("COMPLETE"));
+    assert!(done("FAILED") >= 2);
+    assert!(done("CANCELED") >= 2, "{}", done("CANCELED"));
+    for o in b
+        .orders
+        .iter()
+        .filter(|o| !o.is_open() && !o.executed_base.is_zero())
+    {
+        assert!(o.arrival.is_some(), "{}", o.id);
+        assert!(o.market_volume > o.executed_base, "{}", o.id);
+        let vwap = o.market_notional / o.market_volume;
+        let avg = o.executed_notional / o.executed_base;
+        // The interval VWAP is near the fills (within 1 %), not equal to a made-up number.
+        assert!(
+            ((vwap - avg) / avg).abs() < d("0.01"),
+            "{} {vwap} {avg}",
+            o.id
+        );
+    }
+}
