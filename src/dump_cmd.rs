@@ -27,7 +27,7 @@ pub(crate) async fn run_dump(cfg: &Config, args: DumpArgs, venue: Option<&str>) 
     } = args;
     let window = match since.as_deref() {
         Some(s) => blotter::history::Window::parse(s).map_err(|e| eyre!(e))?,
-        None => blotter::history::Window::default(),
+        None => cfg.history.window().map_err(|e| eyre!(e))?,
     };
     if what == DumpWhat::Audit {
         let Some(path) = cfg

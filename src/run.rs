@@ -67,6 +67,7 @@ pub(crate) async fn run_tui(cfg: Config, record: Option<PathBuf>) -> Result<()> 
     state.apply_prefs(&cfg.prefs().map_err(|e| eyre!(e))?);
     state.demo = demo.is_some();
     state.refresh_secs = cfg.refresh.interval_secs.ceil().max(1.0) as u64;
+    state.history_refresh_secs = cfg.history.interval().as_secs().max(1);
     let (tx, rx) = tokio::sync::mpsc::channel(1024);
     let recorder = match &record {
         Some(path) => Some(Arc::new(

@@ -142,6 +142,8 @@ pub(crate) fn feed_config(cfg: &Config) -> FeedConfig {
         interval: Duration::from_secs_f64(cfg.refresh.interval_secs.max(0.1)),
         max_backoff: Duration::from_secs_f64(cfg.refresh.max_backoff_secs.max(1.0)),
         placements_max_orders: cfg.refresh.placements_max_orders,
+        history_interval: cfg.history.interval(),
+        history_window: cfg.history.window().unwrap_or_default(),
         ..FeedConfig::default()
     }
 }

@@ -505,3 +505,26 @@ async fn anboto_sim_find_honours_its_parameters() {
     assert_eq!(statuses, ["COMPLETE", "FAILED"]);
     sim.shutdown().await;
 }
+
+/// `[history]`: the window and the poll interval from the config; a window that is not
+/// `today`, `<n>h` or `<n>d` is an error at start, naming the section.
+#[test]
+fn history_config_window_and_interval() {
+    use blotter::config::Config;
+    use blotter::history::Window;
+    let path = std::path::Path::new("test.toml");
+    let cfg = Config::parse("[history]\nwindow = \"7d\"\npoll_secs = 120\n", path).unwrap();
+    assert_eq!(cfg.history.window(), Ok(Window::Hours(168)));
+    assert_eq!(cfg.history.interval(), Duration::from_secs(120));
+    assert_eq!(cfg.prefs().unwrap().history_window, Window::Hours(168));
+    let default = Config::parse("", path).unwrap();
+    assert_eq!(default.history.window(), Ok(Window::Today));
+    assert_eq!(default.history.interval(), Duration::from_secs(60));
+    let bad = Config::parse("[history]\nwindow = \"7w\"\n", path).unwrap_err();
+    assert!(bad.to_string().contains("[history]"), "{bad}");
+    // A session built from these prefs starts on that window and widens from it.
+    let mut s = blotter::app::State::new("x", blotter::venue::Capabilities::NONE, Timestamp::now());
+    s.apply_prefs(&cfg.prefs().unwrap());
+    assert_eq!(s.history_window, Window::Hours(168));
+    assert_eq!(s.history_window_configured, Window::Hours(168));
+}

@@ -65,6 +65,8 @@ pub struct Prefs {
     pub theme: ThemeName,
     /// `[alerts]`.
     pub alerts: Alerts,
+    /// `[history] window`: the History tab's window (where `w` comes back to).
+    pub history_window: crate::history::Window,
 }
 
 /// A named filter + sort for the active-orders tab (`[[views]]` in the config).

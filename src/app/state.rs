@@ -190,6 +190,8 @@ impl State {
     pub fn apply_prefs(&mut self, prefs: &Prefs) {
         self.prefs = prefs.clone();
         self.current_view = None;
+        self.history_window = prefs.history_window;
+        self.history_window_configured = prefs.history_window;
     }
 }
 

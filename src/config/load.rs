@@ -46,6 +46,7 @@ impl Config {
             ));
         }
         cfg.keymap().map_err(invalid)?;
+        cfg.history.window().map_err(invalid)?;
         let mut names = std::collections::BTreeSet::new();
         for v in &cfg.venues {
             if !names.insert(v.name()) {
@@ -130,6 +131,7 @@ impl Config {
                 std::env::var_os("NO_COLOR").as_deref(),
             ),
             alerts: self.alerts.clone(),
+            history_window: self.history.window()?,
         })
     }
 

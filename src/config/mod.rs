@@ -38,6 +38,8 @@ pub struct Config {
     pub saved_views: Vec<ViewConfig>,
     /// `[columns]`: which columns each tab shows, in which order.
     pub columns: ColumnsConfig,
+    /// `[history]`: the History tab's window and how often it is read.
+    pub history: HistoryConfig,
     /// `[[venue]]` sections: several venues side by side. When present, `[treadfi]`'s `url`
     /// must be unset (one way to name a venue).
     #[serde(rename = "venue")]
@@ -147,6 +149,44 @@ impl Default for RefreshConfig {
             max_backoff_secs: 30.0,
             placements_max_orders: 100,
         }
+    }
+}
+
+/// `[history]` section: the History tab (finished orders and their transaction-cost
+/// figures).
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct HistoryConfig {
+    /// Which finished orders are shown: `"today"` (since 00:00 UTC, the default), `"<n>h"` or
+    /// `"<n>d"`; `w` widens it on screen ([`crate::history::Window`]).
+    pub window: String,
+    /// Seconds between reads of each venue's history (finished orders change rarely; an order
+    /// leaving the active set is read at once). At least 5.
+    pub poll_secs: f64,
+}
+
+impl Default for HistoryConfig {
+    fn default() -> Self {
+        Self {
+            window: "today".into(),
+            poll_secs: 60.0,
+        }
+    }
+}
+
+impl HistoryConfig {
+    /// The window, parsed ([`crate::history::Window::parse`]).
+    ///
+    /// # Errors
+    /// A window that is not `today`, `<n>h` or `<n>d`.
+    pub fn window(&self) -> Result<crate::history::Window, String> {
+        crate::history::Window::parse(&self.window).map_err(|e| format!("[history] {e}"))
+    }
+
+    /// The poll interval (at least 5 s).
+    pub fn interval(&self) -> std::time::Duration {
+        std::time::Duration::try_from_secs_f64(self.poll_secs.max(5.0))
+            .unwrap_or(std::time::Duration::from_secs(60))
     }
 }
 
