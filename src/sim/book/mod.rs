@@ -176,6 +176,21 @@ const ACCOUNTS: [(&str, &str); 3] = [
     ("bybit_perp", "Bybit"),
 ];
 
+/// One seeded finished order: pair, side, strategy, quantity, duration (s), ended minutes ago,
+/// status, fraction filled, slippage vs arrival in bps as the venue would see it (positive =
+/// cost).
+type FinishedPlan = (
+    usize,
+    &'static str,
+    &'static str,
+    &'static str,
+    i64,
+    i64,
+    &'static str,
+    &'static str,
+    i64,
+);
+
 impl Book {
     /// The seeded starting book: a dozen orders across TWAP/VWAP/POV/Limit, one paused, one
     /// scheduled, one that will fail, one with no limit, one quote-sized, one with an id that
@@ -277,9 +292,7 @@ impl Book {
     /// fills in on completion, so the History tab has rows from the start. Their ids and
     /// prices come from `history_rng`: the rest of the seeded book is unchanged.
     fn seed_finished(&mut self, now: Timestamp) {
-        // (pair, side, strategy, qty, duration s, ended minutes ago, status, fraction filled,
-        // slippage vs arrival in bps as the venue would see it, positive = cost)
-        let plan: [(usize, &str, &str, &str, i64, i64, &str, &str, i64); 6] = [
+        let plan: [FinishedPlan; 6] = [
             (0, "buy", "TWAP", "0.40", 1800, 6, "COMPLETE", "1", 4),
             (1, "sell", "VWAP", "10.0", 2700, 14, "COMPLETE", "1", -3),
             (2, "buy", "POV", "200", 1200, 22, "CANCELED", "0.45", 7),
