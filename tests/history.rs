@@ -528,3 +528,62 @@ fn history_config_window_and_interval() {
     assert_eq!(s.history_window, Window::Hours(168));
     assert_eq!(s.history_window_configured, Window::Hours(168));
 }
+
+/// `blotter dump history` against the embedded venue: every finished order of the window with
+/// the venue's figures and the computed ones, exact decimals, as JSON.
+#[tokio::test]
+async fn dump_history_prints_the_finished_orders_with_their_figures() {
+    use secrecy::ExposeSecret;
+    let sim = blotter::sim::spawn(blotter::sim::SimConfig {
+        auto_advance: false,
+        ..blotter::sim::SimConfig::default()
+    })
+    .await
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_blotter"))
+        .args(["--treadfi-url", &sim.base_url(), "--log-file"])
+        .arg(dir.path().join("log"))
+        .args(["dump", "history", "--since", "2h", "--format", "json"])
+        .env("TREADFI_API_KEY", sim.token().expose_secret())
+        .env("HOME", dir.path())
+        .output()
+        .await
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let rows: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(rows.len(), 6);
+    for r in &rows {
+        for key in [
+            "arrival_price",
+            "vwap",
+            "interval_volume",
+            "slippage_vs_arrival_bps",
+        ] {
+            assert!(r[key].is_string(), "{key} in {r}");
+        }
+    }
+    let buy = rows
+        .iter()
+        .find(|r| r["side"] == "buy" && r["strategy"] == "TWAP" && r["pair"] == "BTC-USDT")
+        .unwrap();
+    // (97051.3 − 97012.5) ÷ 97012.5 × 10 000 = 3.9995 bps, a cost.
+    assert_eq!(buy["slippage_vs_arrival_bps"], "3.9995");
+    // A window the blotter cannot read is refused before any request.
+    let bad = tokio::process::Command::new(env!("CARGO_BIN_EXE_blotter"))
+        .args(["--treadfi-url", &sim.base_url(), "--log-file"])
+        .arg(dir.path().join("log"))
+        .args(["dump", "history", "--since", "yesterday"])
+        .env("TREADFI_API_KEY", sim.token().expose_secret())
+        .env("HOME", dir.path())
+        .output()
+        .await
+        .unwrap();
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("history window"));
+    sim.shutdown().await;
+}
