@@ -259,7 +259,7 @@ pub(crate) async fn run_sim(listen: SocketAddr, cfg: SimConfig, faults: sim::Fau
         handle.base_url(),
     );
     println!(
-        "simulated Anboto v2 venue on {} (demo key {}; the demo secret is DEMO_SECRET_B64 in src/sim/anboto.rs; HMAC signatures in hex or base64, or RSA-SHA256 with the RSA demo key)",
+        "simulated Anboto v2 venue on {} (demo key {}; the demo secret is DEMO_SECRET_B64 in src/sim/anboto/mod.rs; HMAC signatures in hex or base64, or RSA-SHA256 with the RSA demo key)",
         handle.anboto_url(),
         sim::anboto::DEMO_KEY,
     );

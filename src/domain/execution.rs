@@ -37,7 +37,7 @@ pub struct Placement {
     pub external_id: Option<String>,
     /// `created_at`, UTC.
     pub created_at: Option<Timestamp>,
-    /// Fields that could not be read (see [`Order::unreadable`]).
+    /// Fields that could not be read (see [`Order::unreadable`](super::Order::unreadable)).
     #[serde(default)]
     pub unreadable: Vec<Unreadable>,
 }

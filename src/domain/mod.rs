@@ -7,7 +7,7 @@
 //! - "not given" is `None`, never `0` or `-1` (Tread's `limit_price: -1.0` decodes to `None`);
 //! - percentages are stored as **ratios 0–1** ([`Ratio`]); venues that send 0–100 are converted
 //!   at the adapter edge;
-//! - times are UTC [`Timestamp`]s.
+//! - times are UTC [`Timestamp`](jiff::Timestamp)s.
 //!
 //! Here: ids and the vocabulary (side, status, limit price); `order.rs`: orders and
 //! multi-orders; `execution.rs`: placements and fills; `messages.rs`: order messages;

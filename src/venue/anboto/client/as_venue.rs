@@ -114,7 +114,7 @@ impl Venue for AnbotoClient {
         Box::pin(async { Ok(Page::default()) })
     }
 
-    /// Derived: `GET order/byId` for these ids, then [`super::order_messages`] (rejection codes
+    /// Derived: `GET order/byId` for these ids, then [`order_messages`] (rejection codes
     /// and messages, rejected statuses). No ids → empty, no request.
     fn order_errors(&self, order_ids: &[OrderId]) -> BoxFuture<'_, VenueResult<Vec<OrderMessage>>> {
         let ids = order_ids.to_vec();
