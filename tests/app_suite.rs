@@ -25,6 +25,10 @@ mod clipboard;
 mod doc_shapes;
 #[path = "errors_console.rs"]
 mod errors_console;
+#[path = "history_app.rs"]
+mod history_app;
+#[path = "history_render.rs"]
+mod history_render;
 #[path = "loop_io.rs"]
 mod loop_io;
 #[path = "properties.rs"]

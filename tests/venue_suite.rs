@@ -31,6 +31,8 @@ mod faults;
 mod feed;
 #[path = "fills.rs"]
 mod fills;
+#[path = "history.rs"]
+mod history;
 #[path = "paging.rs"]
 mod paging;
 #[path = "push.rs"]
