@@ -36,6 +36,9 @@ pub struct HistoryRows {
     acted: HashMap<String, Acted>,
     /// Rows marked (`Space`), ids of listed rows only.
     marks: BTreeSet<OrderId>,
+    /// The summary of the rows in view (the line under the table), rebuilt with the view so a
+    /// frame does not recompute it.
+    summary: crate::tca::Summary,
 }
 
 /// Newest finish first, then by id.
@@ -89,6 +92,11 @@ impl HistoryRows {
     /// Marked rows.
     pub fn marks(&self) -> &BTreeSet<OrderId> {
         &self.marks
+    }
+
+    /// The summary of the rows in view ([`crate::tca::Summary`]).
+    pub fn summary(&self) -> &crate::tca::Summary {
+        &self.summary
     }
 
     /// Replaces one venue's rows with a history read from `since` (finished rows, any order),
@@ -168,5 +176,6 @@ impl HistoryRows {
         let index = &self.index;
         self.marks.retain(|id| index.contains_key(id));
         self.view = super::view::sort_history(&self.rows, filter, sort);
+        self.summary = crate::tca::Summary::of(self.view.iter().filter_map(|&i| self.rows.get(i)));
     }
 }

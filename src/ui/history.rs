@@ -279,8 +279,7 @@ pub(super) fn render(state: &State, theme: &Theme, frame: &mut Frame, body: Rect
             })
             .collect()
     });
-    let summary = Summary::of(h.in_view());
-    let mut lines = vec![summary_line(&summary, theme)];
+    let mut lines = vec![summary_line(h.summary(), theme)];
     lines.push(match state.selected_finished() {
         Some(o) => {
             let mut spans = vec![
