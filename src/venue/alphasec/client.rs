@@ -342,8 +342,8 @@ impl AlphaSecClient {
 
     /// The orders that finished since `since_ms` (ms since the Unix epoch, UTC), for the
     /// History tab: `GET /api/v1/order?address=…&from=<since>&limit=500` (no `to`: the venue's
-    /// "current time"; older than [`MAX_RANGE_DAYS`] days: one window per 89 days, as
-    /// [`windows`]), each window paged back by `to` = the oldest `createdAt` of a full page
+    /// "current time"; older than [`MAX_RANGE_DAYS`] days: one window per 89 days, as the
+    /// trades read), each window paged back by `to` = the oldest `createdAt` of a full page
     /// (rows seen twice at the edge dropped by order id), newest first. At most
     /// [`MAX_REQUESTS_PER_READ`] requests: beyond that the page is partial. Finished rows only.
     ///

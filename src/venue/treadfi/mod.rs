@@ -15,7 +15,10 @@ mod error;
 mod wire;
 pub mod ws;
 
-pub use client::{PAGE_SIZE, PLACEMENTS_MAX_PAGES, TreadfiClient};
+pub use client::{
+    HISTORY_DETAIL_TRIES, HISTORY_DETAILS_PER_READ, HISTORY_MAX_PAGES, HISTORY_STATUSES, PAGE_SIZE,
+    PLACEMENTS_MAX_PAGES, TreadfiClient,
+};
 pub use convert::{
     decode_fills, decode_multi_order, decode_multi_orders_page, decode_order, decode_order_errors,
     decode_orders_page, decode_placements_page,
