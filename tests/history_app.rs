@@ -251,3 +251,44 @@ fn completed_order_detail_snapshot() {
     assert!(text.contains("vs VWAP -2.2 bps"), "{text}");
     assert!(text.contains("participation 2.5%"), "{text}");
 }
+
+/// An ERROR on an order that has since finished: `Enter` on the errors tab goes to its History
+/// row; in a History row's detail, `↓` moves to the next finished order.
+#[test]
+fn errors_jump_to_a_finished_order_and_the_detail_walks_history() {
+    let mut s = loaded_state();
+    history_read(&mut s, finished(), Vec::new());
+    feed(
+        &mut s,
+        FeedEvent::PushUpdate {
+            venue: Default::default(),
+            event: PushEvent::OrderUpdate {
+                order_id: OrderId::new(BTC),
+                update_type: "order_completed".into(),
+                order: Some(Box::new(btc_completed())),
+            },
+            at: ts("2024-01-15T10:30:00Z"),
+        },
+    );
+    // The fixtures' newest ERROR is on the BTC order.
+    ch(&mut s, '4');
+    key(&mut s, KeyCode::Home);
+    assert_eq!(
+        s.selected_order_id().map(|i| i.to_string()).as_deref(),
+        Some(BTC)
+    );
+    key(&mut s, KeyCode::Enter);
+    assert_eq!(s.tab, Tab::History);
+    assert_eq!(
+        s.selected_finished().map(|o| o.id.to_string()).as_deref(),
+        Some(BTC)
+    );
+    key(&mut s, KeyCode::Enter);
+    assert!(matches!(&s.modal, Some(Modal::Detail(d)) if d.as_str() == BTC));
+    ch(&mut s, 'j');
+    assert!(
+        matches!(&s.modal, Some(Modal::Detail(d)) if d.as_str() == "aa11bb22-sell"),
+        "{:?}",
+        s.modal
+    );
+}

@@ -327,9 +327,14 @@ pub(super) fn on_detail_key(
                 | KeyAction::PageDown
                 | KeyAction::Top
                 | KeyAction::Bottom),
-            ) if state.tab == Tab::Active => {
+            ) if matches!(state.tab, Tab::Active | Tab::History) => {
                 let mut cmds = on_action(state, a);
-                match state.selected_order().map(|o| o.id.clone()) {
+                let next = if state.tab == Tab::History {
+                    state.selected_finished()
+                } else {
+                    state.selected_order()
+                };
+                match next.map(|o| o.id.clone()) {
                     Some(next) => cmds.extend(open_detail(state, next)),
                     None => state.modal = None,
                 }

@@ -355,12 +355,27 @@ pub(super) fn select_index(state: &mut State, tab: Tab, i: usize) {
 }
 
 /// `Enter` on the errors tab: the message's (or group's) order, selected on the active-orders
-/// tab — clearing a filter that hides it, and saying so — or a banner when it is not active.
+/// tab (or, finished, on the History tab) — clearing a filter that hides it, and saying so — or
+/// a banner when it is neither active nor in the History window.
 pub(super) fn jump_to_order(state: &mut State) -> Vec<Command> {
     let Some(id) = state.selected_order_id() else {
         state.banner = Some(error(state, "No message selected.".into()));
         return Vec::new();
     };
+    // Finished: on the History tab (clearing a filter that hides it).
+    if state.book.order(&id).is_none() && state.book.history().get(&id).is_some() {
+        state.tab = Tab::History;
+        let row = |s: &State| s.book.history().in_view().position(|o| o.id == id);
+        let at = row(state).or_else(|| {
+            set_filter(state, String::new());
+            state.banner = Some(info(state, "Filter cleared to show the order.".into()));
+            row(state)
+        });
+        if let Some(i) = at {
+            select_index(state, Tab::History, i);
+        }
+        return Vec::new();
+    }
     if state.find_order(&id).is_none() {
         state.banner = Some(info(
             state,
