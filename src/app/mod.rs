@@ -8,6 +8,7 @@ mod book;
 pub mod history;
 pub mod keymap;
 pub mod layout;
+mod modal;
 mod msg;
 pub mod prefs;
 mod state;
@@ -16,6 +17,7 @@ mod venues;
 pub mod view;
 
 pub use book::{Applied, Book, ErrorGroup, ErrorGrouping, TreeRow};
+pub use modal::*;
 pub use msg::*;
 pub use prefs::{AlertAction, Alerts, Prefs, SavedView};
 pub use state::*;

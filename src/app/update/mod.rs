@@ -15,6 +15,7 @@ use jiff::Timestamp;
 use super::amend::AmendForm;
 use super::book::*;
 use super::keymap::KeyAction;
+use super::modal::*;
 use super::msg::*;
 use super::prefs::AlertAction;
 use super::state::*;
