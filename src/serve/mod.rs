@@ -20,6 +20,7 @@
 //! - [`input`]: bytes → crossterm events.
 //! - `session`: the russh handler and the session task (private).
 
+pub mod commands;
 pub mod config;
 pub mod hub;
 pub mod input;

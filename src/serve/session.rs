@@ -16,20 +16,15 @@ use russh::{Channel, ChannelId, MethodKind, MethodSet, Pty};
 use tokio::sync::mpsc;
 
 use super::config::Role;
-use super::hub::{self, Hub};
+use super::hub::Hub;
 use super::input::InputParser;
 use super::keys::{AuthorizedKey, AuthorizedKeys};
 use super::term::{self, ColorDepth, SharedSize, SshBackend};
 use super::{ServeOptions, ServeStats, Venues, spawn_counted};
-use crate::app::{FeedEvent, State, VenueState};
-use crate::audit::AuditLog;
-use crate::feed::{self, FeedCommand, FeedHandle};
-use crate::venue::Action;
+use crate::app::{State, VenueState};
 
 /// Key presses queued per session before the connection's reader waits.
 const INPUT_QUEUE: usize = 256;
-/// Feed events queued per session (the forwarder re-syncs a session that falls far behind).
-const EVENT_QUEUE: usize = 64;
 /// Longest wait for the goodbye bytes to leave before the channel is closed anyway.
 const GOODBYE_WAIT: Duration = Duration::from_secs(5);
 /// Longest SSH user name shown and audited (client-chosen text).
@@ -553,26 +548,16 @@ async fn run_session(
     let mut state = session_state(&hubs, &identity, depth, size.get());
     state.apply_prefs(&shared.opts.prefs);
 
-    let (events_tx, events_rx) = mpsc::channel(EVENT_QUEUE);
-    for hub in &hubs {
-        spawn_counted(stats, hub::forward(hub.clone(), events_tx.clone()));
-    }
-    let actor = Arc::new(Actor::new(&shared, &identity, &events_tx).await);
-    let ids: Vec<_> = hubs.iter().map(|h| h.id().clone()).collect();
-    let (feed, receivers) = FeedHandle::channels(&ids);
-    for (hub, commands) in hubs.iter().zip(receivers) {
-        spawn_counted(
-            stats,
-            run_commands(
-                actor.clone(),
-                hub.clone(),
-                commands,
-                events_tx.clone(),
-                stats.clone(),
-            ),
-        );
-    }
-    drop(events_tx);
+    let who = crate::actions::Actor {
+        user: identity.user.clone(),
+        source: match &identity.key {
+            Some(fp) => format!("ssh {fp}"),
+            None => "ssh demo".into(),
+        },
+        role: identity.role,
+    };
+    let (feed, events_rx) =
+        super::commands::attach(&hubs, who, shared.opts.audit_file.clone(), stats).await;
 
     let idled = Arc::new(AtomicBool::new(false));
     let input = idle_input(input, shared.opts.idle_timeout, idled.clone());
@@ -641,122 +626,12 @@ async fn run_session(
     drop(slot);
 }
 
-/// The session's command path: every action of the session passes here, and only here is a
-/// request to the venue built.
-struct Actor {
-    role: Role,
-    user: String,
-    /// `ssh SHA256:…` (or `ssh demo`): which key acted, for the audit log.
-    source: String,
-    audit: Option<Arc<AuditLog>>,
-}
-
-impl Actor {
-    async fn new(shared: &Shared, identity: &Identity, events: &mpsc::Sender<FeedEvent>) -> Self {
-        let audit = match shared.opts.audit_file.clone() {
-            None => None,
-            Some(path) => {
-                let user = identity.user.clone();
-                let opened = tokio::task::spawn_blocking(move || AuditLog::open(&path, user)).await;
-                match opened {
-                    Ok(Ok(log)) => Some(Arc::new(log)),
-                    Ok(Err(e)) => {
-                        let _ = events
-                            .send(FeedEvent::Notice {
-                                text: format!("AUDIT LOG UNAVAILABLE: {e}"),
-                                at: Timestamp::now(),
-                            })
-                            .await;
-                        None
-                    }
-                    Err(_) => None,
-                }
-            }
-        };
-        Self {
-            role: identity.role,
-            user: identity.user.clone(),
-            source: match &identity.key {
-                Some(fp) => format!("ssh {fp}"),
-                None => "ssh demo".into(),
-            },
-            audit,
-        }
-    }
-}
-
-/// One venue's commands from the session. Refreshes go to the shared feed (rate-limited);
-/// actions pass the role check; a multi-order's children or an order's fills (asked for when
-/// the user opens them) are fetched for this session alone and answered to it alone.
-async fn run_commands(
-    actor: Arc<Actor>,
-    hub: Arc<Hub>,
-    mut commands: mpsc::UnboundedReceiver<FeedCommand>,
-    events: mpsc::Sender<FeedEvent>,
-    stats: Arc<ServeStats>,
-) {
-    while let Some(cmd) = commands.recv().await {
-        match cmd {
-            FeedCommand::Refresh => {
-                hub.refresh();
-            }
-            FeedCommand::Act(action) => {
-                spawn_counted(
-                    &stats,
-                    act(actor.clone(), hub.clone(), action, events.clone()),
-                );
-            }
-            cmd @ (FeedCommand::FetchMulti(_) | FeedCommand::FetchFills(_)) => {
-                let (hub, events) = (hub.clone(), events.clone());
-                spawn_counted(&stats, async move {
-                    if let Some(ev) =
-                        feed::fetch_on_demand(hub.venue().as_ref(), hub.id(), cmd).await
-                    {
-                        let _ = events.send(ev).await;
-                    }
-                });
-            }
-        }
-    }
-}
-
-/// Carries out (or refuses) one action through [`crate::actions::execute`] (role check,
-/// audited with the SSH user), reports it to the session only, and refreshes the shared feed
-/// after anything that reached the venue.
-async fn act(actor: Arc<Actor>, hub: Arc<Hub>, action: Action, events: mpsc::Sender<FeedEvent>) {
-    let venue = hub.venue().clone();
-    let who = crate::actions::Actor {
-        user: actor.user.clone(),
-        source: actor.source.clone(),
-        role: actor.role,
-    };
-    let outcome =
-        crate::actions::execute(venue.as_ref(), &action, &who, actor.audit.as_ref()).await;
-    let _ = events
-        .send(FeedEvent::ActionDone {
-            action,
-            result: outcome.result,
-            at: Timestamp::now(),
-        })
-        .await;
-    if let Some(text) = outcome.audit_error {
-        let _ = events
-            .send(FeedEvent::Notice {
-                text,
-                at: Timestamp::now(),
-            })
-            .await;
-    }
-    if outcome.sent {
-        hub.refresh_after_action();
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::actions::authorize;
     use crate::domain::OrderId;
+    use crate::venue::Action;
 
     #[test]
     fn a_viewer_is_refused_before_any_request_and_a_trader_is_not() {
