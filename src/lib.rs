@@ -18,6 +18,7 @@ pub mod domain;
 pub mod dump;
 pub mod feed;
 pub mod format;
+pub mod nats;
 pub mod num;
 pub mod record;
 pub mod sanitize;

@@ -1,0 +1,589 @@
+//! An edge's side: `blotter serve --nats` (SSH edge) and `blotter --nats` (a trader's own
+//! terminal). No venue configuration, no venue secrets: each venue's [`Hub`] is fed from the
+//! bucket's state, then the venue's stream from the next sequence number. A gap in sequence
+//! numbers, a reconnect or a stream error means "re-read the bucket", never a silently wrong
+//! screen.
+//!
+//! The link state reaches each venue's header the way a venue's own state does — as events
+//! the edge injects: while NATS is down, `FetchFailed` "feed lost — reconnecting"; while the
+//! feed process's heartbeat is missing, `FetchFailed` "feed stale 42s" (updated every second);
+//! when the link is back, the bucket's state (fresh data sets: "● live" or "● polling" again).
+//! Actions travel as requests to the feed process, which runs the one action pipeline and
+//! audits; while the feed is lost or stale they are refused here with that reason.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use futures_util::StreamExt;
+use futures_util::future::BoxFuture;
+use jiff::Timestamp;
+use tokio::sync::{mpsc, watch};
+use tokio_util::sync::CancellationToken;
+
+use super::{
+    BUCKET, HEARTBEAT, HEARTBEAT_SUBJECT, NatsError, Reply, Request, STALE_AFTER_HEARTBEATS,
+    StateRecord, VENUES_KEY, VenueMeta, Who, events_subject, from_json, request_subject, state_key,
+    stream_name, to_json,
+};
+use crate::actions::{Actor, Outcome};
+use crate::app::{FeedEvent, Tab};
+use crate::audit::AuditLog;
+use crate::domain::{Fill, MultiOrder, Order, OrderId, OrderMessage, Page, Placement};
+use crate::serve::hub::{Hub, HubInfo, Upstream};
+use crate::venue::{Action, ActionReply, Capabilities, Venue, VenueError, VenueResult};
+use async_nats::jetstream::{self, consumer};
+
+/// Events queued from NATS for a hub.
+const QUEUE: usize = 1024;
+/// Longest wait for the feed process to answer an action (it waits for the venue).
+const ACTION_TIMEOUT: Duration = Duration::from_secs(20);
+/// Longest wait for a fetch.
+const FETCH_TIMEOUT: Duration = Duration::from_secs(15);
+/// Wait before following a stream again after an error.
+const RETRY: Duration = Duration::from_millis(500);
+/// How long an edge waits at start for a feed process to have published its venues.
+pub const START_WAIT: Duration = Duration::from_secs(30);
+
+/// The state of the link to the feed process, as an edge sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LinkState {
+    /// Connected and the heartbeat is fresh.
+    Live,
+    /// NATS is unreachable; the client is reconnecting.
+    Lost,
+    /// NATS is up but the feed process's heartbeat stopped this many seconds ago.
+    Stale(u64),
+}
+
+impl LinkState {
+    /// `feed lost — reconnecting`, `feed stale 42s`, `feed ● live`.
+    pub fn text(&self) -> String {
+        match self {
+            LinkState::Live => "feed ● live".to_owned(),
+            LinkState::Lost => "feed lost — reconnecting".to_owned(),
+            LinkState::Stale(secs) => {
+                format!("feed stale {}", crate::format::duration(*secs as i64))
+            }
+        }
+    }
+}
+
+/// What the edge knows of its link (shared by its hubs and its monitor).
+struct Link {
+    client: async_nats::Client,
+    last_heartbeat: Mutex<Instant>,
+    connected: AtomicBool,
+}
+
+impl Link {
+    fn state(&self) -> LinkState {
+        if !self.connected.load(Ordering::SeqCst) {
+            return LinkState::Lost;
+        }
+        let age = self
+            .last_heartbeat
+            .lock()
+            .map(|t| t.elapsed())
+            .unwrap_or_default();
+        if age > HEARTBEAT.saturating_mul(STALE_AFTER_HEARTBEATS) {
+            LinkState::Stale(age.as_secs())
+        } else {
+            LinkState::Live
+        }
+    }
+}
+
+/// A running edge: its hubs (one per venue of the feed process, in its order).
+pub struct Edge {
+    /// The hubs, for [`crate::serve::Venues`] or a local terminal.
+    pub hubs: Vec<Arc<Hub>>,
+    link: Arc<Link>,
+    cancel: CancellationToken,
+}
+
+impl Edge {
+    /// The link's state now.
+    pub fn link(&self) -> LinkState {
+        self.link.state()
+    }
+
+    /// Stops following NATS.
+    pub fn stop(&self) {
+        self.cancel.cancel();
+    }
+}
+
+impl Drop for Edge {
+    fn drop(&mut self) {
+        self.cancel.cancel();
+    }
+}
+
+/// Reads the venue list the feed process published (waiting up to `wait` for one), and
+/// starts a hub per venue fed from NATS.
+///
+/// # Errors
+/// [`NatsError::NoFeed`] when no feed process published within `wait`; JetStream errors.
+pub async fn start(client: async_nats::Client, wait: Duration) -> Result<Edge, NatsError> {
+    let js = jetstream::new(client.clone());
+    let deadline = Instant::now() + wait;
+    let metas: Vec<VenueMeta> = loop {
+        let got = match js.get_key_value(BUCKET).await {
+            Ok(kv) => kv.get(VENUES_KEY).await.ok().flatten(),
+            Err(_) => None,
+        };
+        match got {
+            Some(bytes) => break from_json(&bytes)?,
+            None if Instant::now() >= deadline => return Err(NatsError::NoFeed),
+            None => tokio::time::sleep(RETRY).await,
+        }
+    };
+    let cancel = CancellationToken::new();
+    let link = Arc::new(Link {
+        client: client.clone(),
+        last_heartbeat: Mutex::new(Instant::now()),
+        connected: AtomicBool::new(true),
+    });
+    let (resync_tx, resync_rx) = watch::channel(0u64);
+    let mut hubs = Vec::new();
+    let mut injectors = Vec::new();
+    for meta in metas {
+        let (tx, rx) = mpsc::channel(QUEUE);
+        let venue: Arc<dyn Venue> = Arc::new(RemoteVenue {
+            meta: meta.clone(),
+            client: client.clone(),
+        });
+        let upstream = Arc::new(NatsUpstream {
+            link: link.clone(),
+            subject: request_subject(&meta.key),
+            cancel: cancel.clone(),
+        });
+        let hub = Hub::from_events(
+            HubInfo {
+                id: meta.id.clone(),
+                venue,
+                demo: meta.demo,
+                refresh_secs: meta.refresh_secs.max(1),
+            },
+            rx,
+            upstream,
+        );
+        tokio::spawn(cancel.clone().run_until_cancelled_owned(follow(
+            js.clone(),
+            meta.clone(),
+            tx.clone(),
+            resync_rx.clone(),
+        )));
+        injectors.push((meta, tx));
+        hubs.push(hub);
+    }
+    tokio::spawn(
+        cancel
+            .clone()
+            .run_until_cancelled_owned(heartbeats(link.clone())),
+    );
+    tokio::spawn(cancel.clone().run_until_cancelled_owned(monitor(
+        link.clone(),
+        injectors,
+        resync_tx,
+    )));
+    Ok(Edge { hubs, link, cancel })
+}
+
+/// Notes every heartbeat of the feed process.
+async fn heartbeats(link: Arc<Link>) {
+    loop {
+        match link.client.subscribe(HEARTBEAT_SUBJECT).await {
+            Ok(mut sub) => {
+                while sub.next().await.is_some() {
+                    if let Ok(mut t) = link.last_heartbeat.lock() {
+                        *t = Instant::now();
+                    }
+                }
+            }
+            Err(e) => tracing::warn!(error = %e, "cannot subscribe to the heartbeat"),
+        }
+        tokio::time::sleep(RETRY).await;
+    }
+}
+
+/// Every second: the link's state into every venue's header, and a re-read of the bucket
+/// when NATS comes back.
+async fn monitor(
+    link: Arc<Link>,
+    venues: Vec<(VenueMeta, mpsc::Sender<FeedEvent>)>,
+    resync: watch::Sender<u64>,
+) {
+    let mut tick = tokio::time::interval(Duration::from_millis(250));
+    let mut was = LinkState::Live;
+    let mut last_said = Instant::now();
+    loop {
+        tick.tick().await;
+        let connected = matches!(
+            link.client.connection_state(),
+            async_nats::connection::State::Connected
+        );
+        let was_connected = link.connected.swap(connected, Ordering::SeqCst);
+        if connected && !was_connected {
+            tracing::info!("NATS link back; re-reading the bucket");
+            resync.send_modify(|n| *n = n.wrapping_add(1));
+        }
+        let now = link.state();
+        let changed = std::mem::discriminant(&now) != std::mem::discriminant(&was);
+        let due = last_said.elapsed() >= Duration::from_secs(1);
+        if now != LinkState::Live && (changed || due) {
+            for (meta, tx) in &venues {
+                let _ = tx
+                    .send(FeedEvent::FetchFailed {
+                        venue: meta.id.clone(),
+                        tab: Tab::Active,
+                        error: VenueError::Network(now.text()),
+                        at: Timestamp::now(),
+                    })
+                    .await;
+            }
+            last_said = Instant::now();
+        }
+        if changed {
+            tracing::info!(link = %now.text(), "feed link");
+            if matches!(was, LinkState::Stale(_)) && now == LinkState::Live {
+                resync.send_modify(|n| *n = n.wrapping_add(1));
+            }
+        }
+        was = now;
+    }
+}
+
+/// Follows one venue: the bucket's state, then the stream from the next sequence number;
+/// again from the bucket on a gap, an error or a resync.
+async fn follow(
+    js: jetstream::Context,
+    meta: VenueMeta,
+    tx: mpsc::Sender<FeedEvent>,
+    mut resync: watch::Receiver<u64>,
+) {
+    loop {
+        resync.mark_unchanged();
+        let why = follow_once(&js, &meta, &tx, &mut resync).await;
+        if tx.is_closed() {
+            return;
+        }
+        tracing::info!(venue = %meta.key, why = %why, "re-reading the bucket");
+        tokio::time::sleep(RETRY).await;
+    }
+}
+
+/// One pass of [`follow`]; returns why it ended.
+async fn follow_once(
+    js: &jetstream::Context,
+    meta: &VenueMeta,
+    tx: &mpsc::Sender<FeedEvent>,
+    resync: &mut watch::Receiver<u64>,
+) -> String {
+    let record = match read_state(js, &meta.key).await {
+        Ok(r) => r,
+        Err(e) => return e.to_string(),
+    };
+    let mut last = record.seq;
+    for ev in record.events {
+        if tx.send(ev).await.is_err() {
+            return "hub gone".into();
+        }
+    }
+    let stream = match js.get_stream(stream_name(&meta.key)).await {
+        Ok(s) => s,
+        Err(e) => return e.to_string(),
+    };
+    let deliver_policy = if last == 0 {
+        consumer::DeliverPolicy::All
+    } else {
+        consumer::DeliverPolicy::ByStartSequence {
+            start_sequence: last.saturating_add(1),
+        }
+    };
+    let consumer = match stream
+        .create_consumer(consumer::push::OrderedConfig {
+            deliver_subject: js_inbox(js),
+            filter_subject: events_subject(&meta.key),
+            deliver_policy,
+            ..Default::default()
+        })
+        .await
+    {
+        Ok(c) => c,
+        Err(e) => return e.to_string(),
+    };
+    let mut messages = match consumer.messages().await {
+        Ok(m) => m,
+        Err(e) => return e.to_string(),
+    };
+    loop {
+        let next = tokio::select! {
+            m = messages.next() => m,
+            _ = resync.changed() => return "link back".into(),
+        };
+        let msg = match next {
+            Some(Ok(m)) => m,
+            Some(Err(e)) => return e.to_string(),
+            None => return "stream ended".into(),
+        };
+        let seq = match msg.info() {
+            Ok(info) => info.stream_sequence,
+            Err(e) => return e.to_string(),
+        };
+        if seq <= last {
+            continue;
+        }
+        if seq != last.saturating_add(1) {
+            return format!(
+                "sequence gap: expected {}, got {seq}",
+                last.saturating_add(1)
+            );
+        }
+        last = seq;
+        match from_json::<FeedEvent>(&msg.payload) {
+            Ok(ev) => {
+                if tx.send(ev).await.is_err() {
+                    return "hub gone".into();
+                }
+            }
+            Err(e) => tracing::warn!(venue = %meta.key, seq, error = %e, "event skipped"),
+        }
+    }
+}
+
+fn js_inbox(js: &jetstream::Context) -> String {
+    js.client().new_inbox()
+}
+
+/// The bucket's state of one venue (empty before the feed wrote any).
+async fn read_state(js: &jetstream::Context, key: &str) -> Result<StateRecord, NatsError> {
+    let kv = js
+        .get_key_value(BUCKET)
+        .await
+        .map_err(|e| NatsError::JetStream(e.to_string()))?;
+    match kv
+        .get(state_key(key))
+        .await
+        .map_err(|e| NatsError::JetStream(e.to_string()))?
+    {
+        Some(bytes) => from_json(&bytes),
+        None => Ok(StateRecord {
+            seq: 0,
+            events: Vec::new(),
+        }),
+    }
+}
+
+/// Sends `req` and reads the reply.
+async fn request(
+    client: &async_nats::Client,
+    subject: String,
+    req: &Request,
+    timeout: Duration,
+) -> Result<Reply, VenueError> {
+    let body = to_json(req).map_err(|e| VenueError::Network(e.to_string()))?;
+    let sent = client.request(subject, body.into());
+    let msg = match tokio::time::timeout(timeout, sent).await {
+        Err(_) => {
+            return Err(VenueError::OutcomeUnknown(
+                "the feed process did not answer in time".into(),
+            ));
+        }
+        Ok(Err(e)) => {
+            return Err(match e.kind() {
+                async_nats::RequestErrorKind::NoResponders => {
+                    VenueError::Network("no feed process is answering on NATS; not sent".into())
+                }
+                async_nats::RequestErrorKind::TimedOut => {
+                    VenueError::OutcomeUnknown("the feed process did not answer in time".into())
+                }
+                _ => VenueError::Network(format!("NATS: {e}")),
+            });
+        }
+        Ok(Ok(m)) => m,
+    };
+    match from_json::<Reply>(&msg.payload) {
+        Ok(Reply::Bad(e)) => Err(VenueError::Decode {
+            path: "$".into(),
+            message: format!("the feed process could not read the request: {e}"),
+        }),
+        Ok(r) => Ok(r),
+        Err(e) => Err(VenueError::Decode {
+            path: "$".into(),
+            message: e.to_string(),
+        }),
+    }
+}
+
+/// Refreshes and actions of one venue, as requests to the feed process.
+struct NatsUpstream {
+    link: Arc<Link>,
+    subject: String,
+    cancel: CancellationToken,
+}
+
+impl Upstream for NatsUpstream {
+    fn refresh(&self) {
+        let (client, subject) = (self.link.client.clone(), self.subject.clone());
+        if let Ok(body) = to_json(&Request::Refresh) {
+            tokio::spawn(async move {
+                let _ = client.publish(subject, body.into()).await;
+            });
+        }
+    }
+
+    fn act<'a>(
+        &'a self,
+        venue: &'a Arc<dyn Venue>,
+        action: &'a Action,
+        who: &'a Actor,
+        _audit: Option<&'a Arc<AuditLog>>,
+    ) -> BoxFuture<'a, Outcome> {
+        Box::pin(async move {
+            let started = Instant::now();
+            let link = self.link.state();
+            let refused = |why: String| Outcome {
+                result: Err(VenueError::Network(why)),
+                sent: false,
+                latency: started.elapsed(),
+                audit_error: None,
+            };
+            if link != LinkState::Live {
+                tracing::warn!(user = %who.user, action = action.verb(), link = %link.text(), "action refused at the edge");
+                return refused(format!("{}: {} not sent", link.text(), action.verb()));
+            }
+            let req = Request::Act {
+                who: Who {
+                    user: who.user.clone(),
+                    source: who.source.clone(),
+                    role: who.role,
+                },
+                action: action.clone(),
+            };
+            let _ = venue;
+            match request(
+                &self.link.client,
+                self.subject.clone(),
+                &req,
+                ACTION_TIMEOUT,
+            )
+            .await
+            {
+                Ok(Reply::Acted {
+                    result,
+                    sent,
+                    audit_error,
+                }) => Outcome {
+                    result,
+                    sent,
+                    latency: started.elapsed(),
+                    audit_error,
+                },
+                Ok(other) => refused(format!("unexpected reply from the feed process: {other:?}")),
+                Err(e) => Outcome {
+                    sent: matches!(e, VenueError::OutcomeUnknown(_)),
+                    result: Err(e),
+                    latency: started.elapsed(),
+                    audit_error: None,
+                },
+            }
+        })
+    }
+
+    fn stop(&self) {
+        self.cancel.cancel();
+    }
+}
+
+/// A venue known only from the feed process's description: name, capabilities and request
+/// descriptions for the screen; on-demand fetches as requests. It never polls (the hub is
+/// fed from the stream) and never acts (actions go through [`Hub::act`]).
+struct RemoteVenue {
+    meta: VenueMeta,
+    client: async_nats::Client,
+}
+
+impl RemoteVenue {
+    fn not_here<T>(&self, what: &str) -> VenueResult<T> {
+        Err(VenueError::Unsupported {
+            venue: self.meta.name.clone(),
+            what: format!("{what} (this edge is fed over NATS)"),
+        })
+    }
+}
+
+impl Venue for RemoteVenue {
+    fn name(&self) -> &str {
+        &self.meta.name
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        self.meta.capabilities
+    }
+
+    fn active_orders(&self) -> BoxFuture<'_, VenueResult<Page<Order>>> {
+        Box::pin(async { self.not_here("polling") })
+    }
+
+    fn multi_orders(&self, _page_number: u32) -> BoxFuture<'_, VenueResult<Page<MultiOrder>>> {
+        Box::pin(async { self.not_here("polling") })
+    }
+
+    fn multi_order(&self, id: &OrderId) -> BoxFuture<'_, VenueResult<MultiOrder>> {
+        let req = Request::FetchMulti(id.clone());
+        Box::pin(async move {
+            match request(
+                &self.client,
+                request_subject(&self.meta.key),
+                &req,
+                FETCH_TIMEOUT,
+            )
+            .await?
+            {
+                Reply::Multi(r) => *r,
+                _ => self.not_here("this reply"),
+            }
+        })
+    }
+
+    fn placements(&self, _order_id: &OrderId) -> BoxFuture<'_, VenueResult<Page<Placement>>> {
+        Box::pin(async { self.not_here("polling") })
+    }
+
+    fn order_errors(&self, _ids: &[OrderId]) -> BoxFuture<'_, VenueResult<Vec<OrderMessage>>> {
+        Box::pin(async { self.not_here("polling") })
+    }
+
+    fn describe_request(&self, action: &Action) -> Option<String> {
+        match action {
+            Action::PauseAll { .. } => self.meta.pause_all.clone(),
+            Action::CancelAll { account_names, .. } if account_names.is_empty() => {
+                self.meta.cancel_all.clone()
+            }
+            _ => None,
+        }
+    }
+
+    fn act(&self, _action: &Action) -> BoxFuture<'_, VenueResult<ActionReply>> {
+        Box::pin(async { self.not_here("acting directly") })
+    }
+
+    fn fills(&self, order_id: &OrderId) -> BoxFuture<'_, VenueResult<Page<Fill>>> {
+        let req = Request::FetchFills(order_id.clone());
+        Box::pin(async move {
+            match request(
+                &self.client,
+                request_subject(&self.meta.key),
+                &req,
+                FETCH_TIMEOUT,
+            )
+            .await?
+            {
+                Reply::Fills(r) => r,
+                _ => self.not_here("this reply"),
+            }
+        })
+    }
+}
