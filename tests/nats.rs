@@ -475,3 +475,80 @@ async fn a_viewers_request_forged_onto_nats_is_refused_and_audited() {
     assert!(lines.iter().all(|l| l["outcome"]["ok"] == false));
     rig.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_gap_in_sequence_numbers_means_re_reading_the_bucket_never_a_wrong_screen() {
+    use async_nats::jetstream;
+    use blotter::app::FeedEvent;
+    use blotter::domain::{Order, OrderStatus, Page, Side};
+    let Some(mut rig) = rig(0).await else { return };
+    let client = nats_client(&rig.nats.url(), "forger").await;
+    let js = jetstream::new(client);
+    let stream = js.get_stream("BLOTTER_V0").await.unwrap();
+    wait_until_async("the feed to publish", || async {
+        js.get_stream("BLOTTER_V0")
+            .await
+            .map(|s| s.cached_info().state.last_sequence > 2)
+            .unwrap_or(false)
+    })
+    .await;
+    rig.kill_feed();
+    // The bucket says "nothing yet" and the stream's next message is far ahead of that: an
+    // edge must not apply it.
+    stream.purge().await.unwrap();
+    let kv = js.get_key_value("blotter").await.unwrap();
+    let empty = blotter::nats::StateRecord {
+        seq: 1,
+        events: Vec::new(),
+    };
+    kv.put("v0.state", serde_json::to_vec(&empty).unwrap().into())
+        .await
+        .unwrap();
+    let bogus = FeedEvent::ActiveOrders {
+        venue: Default::default(),
+        page: Page::of(vec![Order::new(
+            "gapgapgap1",
+            "GAP-TEST",
+            Side::Buy,
+            OrderStatus::Active,
+        )]),
+        at: jiff::Timestamp::now(),
+    };
+    js.publish(
+        "blotter.v0.events",
+        serde_json::to_vec(&bogus).unwrap().into(),
+    )
+    .await
+    .unwrap()
+    .await
+    .unwrap();
+    rig.add_edge().await;
+    let t = rig.connect(0, "alice", &rig.viewer).await;
+    let gaps = || rig.edges[0].edge.gaps();
+    wait_until("the gap to be seen", || gaps() >= 1).await;
+    assert!(!t.screen().contains("GAP-TEST"), "{}", t.screen());
+    // The feed comes back: its full state lands in the bucket and the edge shows it.
+    rig.start_feed().await;
+    let venue = rig.venue_ids().await;
+    t.wait_for("the venue's orders", |s| {
+        let ids: BTreeSet<String> = row_ids(s).into_iter().collect();
+        ids == venue
+    })
+    .await;
+    assert!(!t.screen().contains("GAP-TEST"));
+    rig.stop().await;
+}
+
+async fn wait_until_async<F, Fut>(what: &str, mut pred: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let deadline = tokio::time::Instant::now() + DEADLINE;
+    while !pred().await {
+        if tokio::time::Instant::now() > deadline {
+            panic!("timed out waiting for {what}");
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}

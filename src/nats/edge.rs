@@ -11,7 +11,7 @@
 //! Actions travel as requests to the feed process, which runs the one action pipeline and
 //! audits; while the feed is lost or stale they are refused here with that reason.
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -74,6 +74,8 @@ struct Link {
     client: async_nats::Client,
     last_heartbeat: Mutex<Instant>,
     connected: AtomicBool,
+    /// Sequence gaps seen (each one a re-read of the bucket).
+    gaps: AtomicU64,
 }
 
 impl Link {
@@ -106,6 +108,11 @@ impl Edge {
     /// The link's state now.
     pub fn link(&self) -> LinkState {
         self.link.state()
+    }
+
+    /// Sequence gaps seen so far, each answered by a re-read of the bucket.
+    pub fn gaps(&self) -> u64 {
+        self.link.gaps.load(Ordering::SeqCst)
     }
 
     /// Stops following NATS.
@@ -144,6 +151,7 @@ pub async fn start(client: async_nats::Client, wait: Duration) -> Result<Edge, N
         client: client.clone(),
         last_heartbeat: Mutex::new(Instant::now()),
         connected: AtomicBool::new(true),
+        gaps: AtomicU64::new(0),
     });
     let (resync_tx, resync_rx) = watch::channel(0u64);
     let mut hubs = Vec::new();
@@ -170,6 +178,7 @@ pub async fn start(client: async_nats::Client, wait: Duration) -> Result<Edge, N
             upstream,
         );
         tokio::spawn(cancel.clone().run_until_cancelled_owned(follow(
+            link.clone(),
             js.clone(),
             meta.clone(),
             tx.clone(),
@@ -258,6 +267,7 @@ async fn monitor(
 /// Follows one venue: the bucket's state, then the stream from the next sequence number;
 /// again from the bucket on a gap, an error or a resync.
 async fn follow(
+    link: Arc<Link>,
     js: jetstream::Context,
     meta: VenueMeta,
     tx: mpsc::Sender<FeedEvent>,
@@ -269,8 +279,67 @@ async fn follow(
         if tx.is_closed() {
             return;
         }
+        if let End::Gap { .. } = why {
+            link.gaps.fetch_add(1, Ordering::SeqCst);
+        }
         tracing::info!(venue = %meta.key, why = %why, "re-reading the bucket");
         tokio::time::sleep(RETRY).await;
+    }
+}
+
+/// Why one pass of [`follow`] ended.
+#[derive(Debug)]
+enum End {
+    /// A sequence number was skipped: what came is not what the screen needs next.
+    Gap {
+        /// The next sequence number expected.
+        expected: u64,
+        /// The one that came.
+        got: u64,
+    },
+    /// NATS came back, or an error.
+    Other(String),
+}
+
+impl std::fmt::Display for End {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            End::Gap { expected, got } => write!(f, "sequence gap: expected {expected}, got {got}"),
+            End::Other(why) => f.write_str(why),
+        }
+    }
+}
+
+impl From<String> for End {
+    fn from(s: String) -> Self {
+        End::Other(s)
+    }
+}
+
+impl From<&str> for End {
+    fn from(s: &str) -> Self {
+        End::Other(s.to_owned())
+    }
+}
+
+/// What to do with the stream message numbered `seq` after `last` (pure).
+#[derive(Debug, PartialEq, Eq)]
+enum Next {
+    /// Already applied (from the bucket's state): skip it.
+    Skip,
+    /// The next one: apply it.
+    Apply,
+    /// One or more are missing: re-read the bucket.
+    Gap,
+}
+
+fn step(last: u64, seq: u64) -> Next {
+    if seq <= last {
+        Next::Skip
+    } else if seq == last.saturating_add(1) {
+        Next::Apply
+    } else {
+        Next::Gap
     }
 }
 
@@ -280,10 +349,10 @@ async fn follow_once(
     meta: &VenueMeta,
     tx: &mpsc::Sender<FeedEvent>,
     resync: &mut watch::Receiver<u64>,
-) -> String {
+) -> End {
     let record = match read_state(js, &meta.key).await {
         Ok(r) => r,
-        Err(e) => return e.to_string(),
+        Err(e) => return e.to_string().into(),
     };
     let mut last = record.seq;
     for ev in record.events {
@@ -293,7 +362,7 @@ async fn follow_once(
     }
     let stream = match js.get_stream(stream_name(&meta.key)).await {
         Ok(s) => s,
-        Err(e) => return e.to_string(),
+        Err(e) => return e.to_string().into(),
     };
     let deliver_policy = if last == 0 {
         consumer::DeliverPolicy::All
@@ -312,11 +381,11 @@ async fn follow_once(
         .await
     {
         Ok(c) => c,
-        Err(e) => return e.to_string(),
+        Err(e) => return e.to_string().into(),
     };
     let mut messages = match consumer.messages().await {
         Ok(m) => m,
-        Err(e) => return e.to_string(),
+        Err(e) => return e.to_string().into(),
     };
     loop {
         let next = tokio::select! {
@@ -325,23 +394,23 @@ async fn follow_once(
         };
         let msg = match next {
             Some(Ok(m)) => m,
-            Some(Err(e)) => return e.to_string(),
+            Some(Err(e)) => return e.to_string().into(),
             None => return "stream ended".into(),
         };
         let seq = match msg.info() {
             Ok(info) => info.stream_sequence,
-            Err(e) => return e.to_string(),
+            Err(e) => return e.to_string().into(),
         };
-        if seq <= last {
-            continue;
+        match step(last, seq) {
+            Next::Skip => continue,
+            Next::Gap => {
+                return End::Gap {
+                    expected: last.saturating_add(1),
+                    got: seq,
+                };
+            }
+            Next::Apply => last = seq,
         }
-        if seq != last.saturating_add(1) {
-            return format!(
-                "sequence gap: expected {}, got {seq}",
-                last.saturating_add(1)
-            );
-        }
-        last = seq;
         match from_json::<FeedEvent>(&msg.payload) {
             Ok(ev) => {
                 if tx.send(ev).await.is_err() {
@@ -585,5 +654,27 @@ impl Venue for RemoteVenue {
                 _ => self.not_here("this reply"),
             }
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_next_sequence_number_is_applied_and_a_gap_means_re_read() {
+        assert_eq!(step(0, 1), Next::Apply);
+        assert_eq!(step(41, 42), Next::Apply);
+        assert_eq!(step(42, 42), Next::Skip, "already in the bucket's state");
+        assert_eq!(step(42, 7), Next::Skip);
+        assert_eq!(step(42, 44), Next::Gap);
+        assert_eq!(step(0, 2), Next::Gap);
+    }
+
+    #[test]
+    fn the_link_reads_as_the_header_shows_it() {
+        assert_eq!(LinkState::Live.text(), "feed ● live");
+        assert_eq!(LinkState::Lost.text(), "feed lost — reconnecting");
+        assert_eq!(LinkState::Stale(42).text(), "feed stale 42s");
     }
 }
