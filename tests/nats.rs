@@ -165,6 +165,7 @@ impl Rig {
             mouse: false,
             audit_file: None,
             prefs: Default::default(),
+            guard: blotter::serve::guard::GuardOptions::lenient(),
         };
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let venues = Venues {

@@ -134,6 +134,7 @@ async fn rig(o: RigOpts) -> Rig {
         mouse: false,
         audit_file: Some(audit.clone()),
         prefs: o.prefs.clone(),
+        guard: blotter::serve::guard::GuardOptions::lenient(),
     };
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await

@@ -20,6 +20,7 @@
 
 pub mod edge;
 pub mod feed;
+mod remote;
 
 use std::path::PathBuf;
 use std::time::Duration;
