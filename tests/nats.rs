@@ -553,3 +553,86 @@ where
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_edge_may_publish_only_to_the_request_subject() {
+    use async_nats::jetstream;
+    // The sample as written, but for its store directory (the test's own, given with -sd).
+    let sample = include_str!("../assets/nats-server.conf");
+    let dir = tempfile::tempdir().unwrap();
+    let conf = dir.path().join("nats-server.conf");
+    let text: String = sample
+        .lines()
+        .filter(|l| !l.trim_start().starts_with("store_dir"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(&conf, text).unwrap();
+    let env = vec![
+        ("BLOTTER_FEED_PASSWORD".to_owned(), "feed-pw".to_owned()),
+        ("BLOTTER_EDGE_PASSWORD".to_owned(), "edge-pw".to_owned()),
+    ];
+    let Some(nats) = NatsServer::start_with(Some((conf, env))) else {
+        return;
+    };
+    let login = |user: &str, pw: &str| {
+        async_nats::ConnectOptions::with_user_and_password(user.into(), pw.into())
+            .connect(nats.url())
+    };
+    let sim = sim::spawn(SimConfig {
+        auto_advance: false,
+        ..SimConfig::default()
+    })
+    .await
+    .unwrap();
+    let venue =
+        TreadfiClient::new(&sim.base_url(), Some(sim.token()), Duration::from_secs(10)).unwrap();
+    let hub = Hub::start(Arc::new(venue), FeedConfig::default(), false);
+    let feed = login("feed", "feed-pw").await.unwrap();
+    let publisher = blotter::nats::feed::publish(feed, vec![hub.clone()], FeedPolicy::default())
+        .await
+        .unwrap();
+
+    // With only the edge's permissions, an edge follows the feed…
+    let edge_client = login("edge", "edge-pw").await.unwrap();
+    let edge = edge::start(edge_client.clone(), Duration::from_secs(30))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let remote = edge.hubs[0].clone();
+    wait_until("the edge to hold the venue's orders", || {
+        remote
+            .subscribe()
+            .initial
+            .iter()
+            .any(|e| matches!(e, blotter::app::FeedEvent::ActiveOrders { page, .. } if !page.rows.is_empty()))
+    })
+    .await;
+    // …and asks it things on the request subject…
+    let ask = serde_json::to_vec(&Request::Refresh).unwrap();
+    let reply = edge_client
+        .request("blotter.v0.req", ask.into())
+        .await
+        .unwrap();
+    let reply: Reply = serde_json::from_slice(&reply.payload).unwrap();
+    assert!(matches!(reply, Reply::Refreshed), "{reply:?}");
+    // …but cannot publish events, write the bucket or change streams.
+    let js = jetstream::new(edge_client.clone());
+    let forged = js.publish("blotter.v0.events", "{}".into()).await;
+    let acked = match forged {
+        Ok(ack) => ack.await.is_ok(),
+        Err(_) => false,
+    };
+    assert!(!acked, "an edge's event was stored");
+    let kv = js.get_key_value("blotter").await.unwrap();
+    assert!(
+        kv.put("v0.state", "{}".into()).await.is_err(),
+        "an edge wrote the bucket"
+    );
+    assert!(
+        js.delete_stream("BLOTTER_V0").await.is_err(),
+        "an edge deleted a stream"
+    );
+    edge.stop();
+    publisher.stop();
+    hub.stop();
+    sim.shutdown().await;
+}

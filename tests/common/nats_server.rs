@@ -30,6 +30,8 @@ pub struct NatsServer {
     port: u16,
     store: tempfile::TempDir,
     child: Option<Child>,
+    /// A configuration file (`-c`) and the environment it reads.
+    config: Option<(PathBuf, Vec<(String, String)>)>,
 }
 
 fn free_port() -> u16 {
@@ -42,6 +44,12 @@ fn free_port() -> u16 {
 impl NatsServer {
     /// Starts one, or says loudly why not and returns `None` (the caller skips).
     pub fn start() -> Option<Self> {
+        Self::start_with(None)
+    }
+
+    /// Starts one with a configuration file and the environment variables it reads (the port,
+    /// address and store given here win over the file's).
+    pub fn start_with(config: Option<(PathBuf, Vec<(String, String)>)>) -> Option<Self> {
         let Some(bin) = binary() else {
             eprintln!(
                 "\n!!!!!!!! SKIPPED: nats-server not found (install it: apt-get install nats-server, or set NATS_SERVER_BIN) !!!!!!!!\n"
@@ -53,13 +61,19 @@ impl NatsServer {
             port: free_port(),
             store: tempfile::tempdir().unwrap_or_else(|e| panic!("{e}")),
             child: None,
+            config,
         };
         server.run();
         Some(server)
     }
 
     fn run(&mut self) {
-        let child = Command::new(&self.bin)
+        let mut cmd = Command::new(&self.bin);
+        if let Some((file, envs)) = &self.config {
+            cmd.arg("-c").arg(file);
+            cmd.envs(envs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        }
+        let child = cmd
             .args(["-js", "-sd"])
             .arg(self.store.path())
             .args(["-a", "127.0.0.1", "-p", &self.port.to_string()])
