@@ -28,6 +28,8 @@ pub fn binary() -> Option<PathBuf> {
 pub struct NatsServer {
     bin: PathBuf,
     port: u16,
+    /// HTTP monitoring (`/varz`: messages and bytes in and out).
+    monitor: u16,
     store: tempfile::TempDir,
     child: Option<Child>,
     /// A configuration file (`-c`) and the environment it reads.
@@ -59,6 +61,7 @@ impl NatsServer {
         let mut server = Self {
             bin,
             port: free_port(),
+            monitor: free_port(),
             store: tempfile::tempdir().unwrap_or_else(|e| panic!("{e}")),
             child: None,
             config,
@@ -77,6 +80,7 @@ impl NatsServer {
             .args(["-js", "-sd"])
             .arg(self.store.path())
             .args(["-a", "127.0.0.1", "-p", &self.port.to_string()])
+            .args(["-m", &self.monitor.to_string()])
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -96,6 +100,11 @@ impl NatsServer {
     /// `nats://127.0.0.1:PORT`.
     pub fn url(&self) -> String {
         format!("nats://127.0.0.1:{}", self.port)
+    }
+
+    /// `http://127.0.0.1:PORT/varz`: the server's counters (JSON).
+    pub fn varz_url(&self) -> String {
+        format!("http://127.0.0.1:{}/varz", self.monitor)
     }
 
     /// The server's process id (for its CPU and memory figures).

@@ -245,3 +245,27 @@ pub fn table_header(screen: &str) -> String {
         .unwrap_or_default()
         .to_string()
 }
+
+/// The active-orders table's rows cut before the `Limit` column: id, pair, side, strategy,
+/// status, filled, target, fill bar and average price — data only, no relative times.
+pub fn fill_rows(screen: &str) -> Vec<String> {
+    let Some(header) = screen.lines().find(|l| l.contains("│ID")) else {
+        return Vec::new();
+    };
+    let cut = header
+        .find("Limit")
+        .map_or(usize::MAX, |b| header[..b].chars().count());
+    screen
+        .lines()
+        .skip_while(|l| !l.contains("│ID"))
+        .skip(1)
+        .take_while(|l| l.starts_with('│'))
+        .map(|l| {
+            l.chars()
+                .take(cut)
+                .collect::<String>()
+                .trim_end()
+                .to_owned()
+        })
+        .collect()
+}
