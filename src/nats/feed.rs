@@ -214,6 +214,7 @@ async fn publish_venue(js: jetstream::Context, kv: kv::Store, key: String, hub: 
         let mut seq = 0;
         let mut pending = std::mem::take(&mut sub.initial);
         let mut dirty = true;
+        let mut state_failing = false;
         let mut flush = tokio::time::interval(STATE_WRITE_GAP);
         let failed = 'run: loop {
             for ev in std::mem::take(&mut pending) {
@@ -245,8 +246,16 @@ async fn publish_venue(js: jetstream::Context, kv: kv::Store, key: String, hub: 
                     let record = StateRecord { seq, events: snapshot.events() };
                     match to_json(&record) {
                         Ok(body) => {
-                            if let Err(e) = kv.put(state.as_str(), body.into()).await {
-                                break 'run e.to_string();
+                            // A state the bucket refuses (larger than the server's
+                            // max_payload) must not stop the stream: edges then start from an
+                            // older state and catch up from the stream. Said once per run.
+                            match kv.put(state.as_str(), body.into()).await {
+                                Ok(_) => state_failing = false,
+                                Err(e) if !state_failing => {
+                                    state_failing = true;
+                                    tracing::warn!(venue = %key, error = %e, "the bucket refused the latest state; the stream goes on");
+                                }
+                                Err(_) => {}
                             }
                             dirty = false;
                         }
