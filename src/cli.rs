@@ -39,6 +39,12 @@ pub(crate) struct Cli {
     /// Allow plain http:// to a non-loopback venue (the API key then travels unencrypted).
     #[arg(long, global = true)]
     pub(crate) allow_insecure: bool,
+    /// NATS server (`nats://host:4222`, `tls://host:4222`): with `feed`, publish the venues
+    /// there; with `serve` or no command, show what a feed process publishes there (no venue
+    /// configuration, no venue secrets). Credentials only from NATS_TOKEN, NATS_USER +
+    /// NATS_PASSWORD or NATS_AUTH_FILE (never argv); NATS_CA_FILE for a private CA.
+    #[arg(long, global = true, value_name = "URL")]
+    pub(crate) nats: Option<String>,
     /// Log file (default: ~/.local/share/blotter/blotter.log).
     #[arg(long, global = true, value_name = "PATH")]
     pub(crate) log_file: Option<PathBuf>,
@@ -107,6 +113,10 @@ pub(crate) enum Cmd {
         #[arg(long, value_name = "PATH")]
         authorized_keys: Option<PathBuf>,
     },
+    /// The one process that talks to the venues: runs their feeds and publishes them on NATS
+    /// (--nats) for SSH edges (`serve --nats`) and traders' terminals (`--nats`); carries out
+    /// and audits every action they send.
+    Feed,
     /// Fetch once, print, exit (non-zero with the reason on stderr if the venue fails).
     Dump {
         /// What to print.

@@ -19,6 +19,7 @@ pub mod dump;
 pub mod feed;
 pub mod format;
 pub mod history;
+pub mod nats;
 pub mod num;
 pub mod record;
 pub mod sanitize;

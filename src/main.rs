@@ -101,7 +101,9 @@ fn main() -> Result<()> {
             listen,
             host_key,
             authorized_keys,
-        }) => rt.block_on(run_serve(cfg, listen, host_key, authorized_keys)),
+        }) => rt.block_on(run_serve(cfg, listen, host_key, authorized_keys, cli.nats)),
+        Some(Cmd::Feed) => rt.block_on(run_feed(cfg, cli.nats)),
+        None if cli.nats.is_some() => rt.block_on(run_tui_nats(cfg, cli.nats)),
         None => rt.block_on(run_tui(cfg, cli.record)),
     }
 }

@@ -134,8 +134,9 @@ pub(crate) async fn run_serve(
     listen: Option<SocketAddr>,
     host_key: Option<PathBuf>,
     authorized_keys: Option<PathBuf>,
+    nats: Option<String>,
 ) -> Result<()> {
-    use blotter::serve::{self, ServeOptions, Venues, hub::Hub, keys};
+    use blotter::serve::{self, ServeOptions, Venues, keys};
     let section = &cfg.serve;
     let listen = listen
         .or(section.listen)
@@ -169,43 +170,31 @@ pub(crate) async fn run_serve(
         }
     }
 
-    let feed_cfg = feed_config(&cfg);
-    let start_hubs = |venues: Vec<(VenueId, Arc<dyn Venue>)>, demo: bool| -> Vec<Arc<Hub>> {
-        venues
-            .into_iter()
-            .map(|(venue_id, venue)| {
-                let cfg = FeedConfig {
-                    venue_id,
-                    ..feed_cfg.clone()
-                };
-                Hub::start(venue, cfg, demo)
-            })
-            .collect()
+    let edge = match &nats {
+        Some(url) => Some(start_edge(url, "blotter-edge").await?),
+        None => None,
     };
-    let Desk { venues, demo } = connect_desk(&cfg, true).await?;
-    let main = start_hubs(venues, demo.is_some());
-    let mut extra_sim = None;
-    let demo_hubs = match (section.demo_user, demo.is_some()) {
-        (false, _) => None,
-        (true, true) => Some(main.clone()),
-        (true, false) => {
-            let sim = sim::spawn(SimConfig::default())
-                .await
-                .wrap_err("starting the demo venue")?;
-            let timeout = Duration::from_secs(10);
-            let venues = desk::demo_venues(&sim, timeout).map_err(|e| eyre!("demo venue: {e}"))?;
-            extra_sim = Some(sim);
-            Some(start_hubs(venues, true))
+    let (main, demo, demo_hubs, extra_sim) = match &edge {
+        Some(edge) => {
+            let main = edge.hubs.clone();
+            let demo_hubs =
+                (section.demo_user && main.iter().any(|h| h.is_demo())).then(|| main.clone());
+            (main, None, demo_hubs, None)
         }
+        None => local_hubs(&cfg).await?,
     };
     let mut opts = ServeOptions::from_section(section, key, authorized);
     opts.mouse = cfg.ui.mouse;
     opts.prefs = cfg.prefs().map_err(|e| eyre!(e))?;
-    opts.audit_file = cfg
-        .actions
-        .audit_file
-        .clone()
-        .or_else(config::default_audit_path);
+    // On an edge the feed process is the one audit log.
+    opts.audit_file = match &edge {
+        Some(_) => None,
+        None => cfg
+            .actions
+            .audit_file
+            .clone()
+            .or_else(config::default_audit_path),
+    };
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .wrap_err_with(|| format!("cannot listen on {listen}"))?;
@@ -230,6 +219,151 @@ pub(crate) async fn run_serve(
         sim.shutdown().await;
     }
     Ok(())
+}
+
+/// The shared feeds of `blotter serve` and `blotter feed`: one hub per configured venue, the
+/// demo hubs for the `demo` user, and the simulators started for them.
+type LocalHubs = (
+    Vec<Arc<blotter::serve::hub::Hub>>,
+    Option<sim::SimHandle>,
+    Option<Vec<Arc<blotter::serve::hub::Hub>>>,
+    Option<sim::SimHandle>,
+);
+
+async fn local_hubs(cfg: &Config) -> Result<LocalHubs> {
+    use blotter::serve::hub::Hub;
+    let feed_cfg = feed_config(cfg);
+    let start_hubs = |venues: Vec<(VenueId, Arc<dyn Venue>)>, demo: bool| -> Vec<Arc<Hub>> {
+        venues
+            .into_iter()
+            .map(|(venue_id, venue)| {
+                let cfg = FeedConfig {
+                    venue_id,
+                    ..feed_cfg.clone()
+                };
+                Hub::start(venue, cfg, demo)
+            })
+            .collect()
+    };
+    let Desk { venues, demo } = connect_desk(cfg, true).await?;
+    let main = start_hubs(venues, demo.is_some());
+    let mut extra_sim = None;
+    let demo_hubs = match (cfg.serve.demo_user, demo.is_some()) {
+        (false, _) => None,
+        (true, true) => Some(main.clone()),
+        (true, false) => {
+            let sim = sim::spawn(SimConfig::default())
+                .await
+                .wrap_err("starting the demo venue")?;
+            let timeout = Duration::from_secs(10);
+            let venues = desk::demo_venues(&sim, timeout).map_err(|e| eyre!("demo venue: {e}"))?;
+            extra_sim = Some(sim);
+            Some(start_hubs(venues, true))
+        }
+    };
+    Ok((main, demo, demo_hubs, extra_sim))
+}
+
+/// Connects to NATS and follows what the feed process publishes there.
+async fn start_edge(url: &str, name: &str) -> Result<blotter::nats::edge::Edge> {
+    let client = blotter::nats::connect(&blotter::nats::NatsOptions {
+        url: url.to_owned(),
+        name: name.to_owned(),
+    })
+    .await?;
+    Ok(blotter::nats::edge::start(client, blotter::nats::edge::START_WAIT).await?)
+}
+
+/// `blotter feed --nats URL`: the configured venues' feeds, published on NATS; every action
+/// from the edges carried out and audited here; until SIGINT/SIGTERM.
+pub(crate) async fn run_feed(cfg: Config, nats: Option<String>) -> Result<()> {
+    let url = nats.ok_or_else(|| eyre!("blotter feed needs --nats URL"))?;
+    let (main, demo, _, _) = local_hubs(&Config {
+        serve: blotter::serve::ServeSection {
+            demo_user: false,
+            ..cfg.serve.clone()
+        },
+        ..cfg.clone()
+    })
+    .await?;
+    let client = blotter::nats::connect(&blotter::nats::NatsOptions {
+        url: url.clone(),
+        name: "blotter-feed".into(),
+    })
+    .await?;
+    let policy = blotter::nats::feed::FeedPolicy {
+        audit_file: cfg
+            .actions
+            .audit_file
+            .clone()
+            .or_else(config::default_audit_path),
+        roles: cfg.serve.roles.clone(),
+        demo_role: cfg.serve.demo_role,
+    };
+    let publisher = blotter::nats::feed::publish(client, main.clone(), policy).await?;
+    tracing::info!(nats = %url, venues = main.len(), "publishing the feed on NATS");
+    println!(
+        "blotter feed: {} venue(s) published on {url} — Ctrl-C to stop",
+        main.len()
+    );
+    let mut signals = Signals::new();
+    let (name, _) = signals.recv().await;
+    tracing::info!(signal = name, "blotter feed stopping");
+    publisher.stop();
+    for hub in &main {
+        hub.stop();
+    }
+    if let Some(sim) = demo {
+        sim.shutdown().await;
+    }
+    Ok(())
+}
+
+/// `blotter --nats URL`: a trader's own terminal fed by a feed process over NATS (no venue
+/// configuration, no secrets); actions are carried out and audited by the feed process.
+pub(crate) async fn run_tui_nats(cfg: Config, nats: Option<String>) -> Result<()> {
+    install_exit_on_panic();
+    let url = nats.ok_or_else(|| eyre!("--nats URL needed"))?;
+    let edge = start_edge(&url, "blotter-terminal").await?;
+    let states = edge
+        .hubs
+        .iter()
+        .map(|h| {
+            blotter::app::VenueState::new(
+                h.id().clone(),
+                h.venue().name(),
+                h.venue().capabilities(),
+            )
+            .described_by(h.venue().as_ref())
+        })
+        .collect();
+    let mut state = State::with_venues(states, jiff::Timestamp::now());
+    state.apply_prefs(&cfg.prefs().map_err(|e| eyre!(e))?);
+    state.demo = edge.hubs.iter().any(|h| h.is_demo());
+    state.refresh_secs = edge
+        .hubs
+        .iter()
+        .map(|h| h.refresh_secs())
+        .max()
+        .unwrap_or(2);
+    let stats = Arc::new(blotter::serve::ServeStats::default());
+    let (feed, rx) =
+        blotter::serve::commands::attach(&edge.hubs, blotter::actions::Actor::tui(), None, &stats)
+            .await;
+    let ended = terminal::run(cfg.ui.mouse, async |terminal, size| {
+        state.size = size;
+        let input = crossterm::event::EventStream::new();
+        blotter::tui::run(terminal, state, &feed, rx, input).await
+    })
+    .await?;
+    edge.stop();
+    match ended {
+        Ended::Returned(r) => r.map(|_| ()).map_err(|e| eyre!(e)),
+        Ended::Signal(name, code) => {
+            tracing::info!(signal = name, "blotter stopped by signal");
+            std::process::exit(code);
+        }
+    }
 }
 
 pub(crate) async fn run_sim(listen: SocketAddr, cfg: SimConfig, faults: sim::Faults) -> Result<()> {

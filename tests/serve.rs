@@ -5,7 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests may fail loudly
 
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -15,15 +15,11 @@ use blotter::serve::keys::fingerprint;
 use blotter::serve::{self, Role, ServeHandle, ServeOptions, Venues};
 use blotter::sim::{self, SimConfig, SimHandle};
 use blotter::venue::treadfi::TreadfiClient;
-use russh::client;
-use russh::keys::{Algorithm, PrivateKey, PrivateKeyWithHashAlg};
-use russh::{ChannelMsg, ChannelWriteHalf};
+use russh::keys::PrivateKey;
 
-const DEADLINE: Duration = Duration::from_secs(60);
-
-fn new_key() -> PrivateKey {
-    PrivateKey::random(&mut rand::rng(), Algorithm::Ed25519).unwrap_or_else(|e| panic!("{e}"))
-}
+#[path = "common/ssh.rs"]
+mod ssh;
+use ssh::*;
 
 struct RigOpts {
     max_sessions: usize,
@@ -138,6 +134,7 @@ async fn rig(o: RigOpts) -> Rig {
         mouse: false,
         audit_file: Some(audit.clone()),
         prefs: o.prefs.clone(),
+        guard: blotter::serve::guard::GuardOptions::lenient(),
     };
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
@@ -208,230 +205,17 @@ impl Rig {
     }
 }
 
-async fn wait_until(what: &str, mut pred: impl FnMut() -> bool) {
-    let deadline = tokio::time::Instant::now() + DEADLINE;
-    while !pred() {
-        if tokio::time::Instant::now() > deadline {
-            panic!("timed out waiting for {what}");
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-}
-
-struct Trust;
-
-impl client::Handler for Trust {
-    type Error = russh::Error;
-
-    async fn check_server_key(
-        &mut self,
-        _key: &russh::keys::PublicKeyOrCertificate,
-    ) -> Result<bool, Self::Error> {
-        Ok(true)
-    }
-}
-
-/// An SSH client with a pty, its screen emulated.
-struct Term {
-    /// Keeps the connection open.
-    _handle: client::Handle<Trust>,
-    write: ChannelWriteHalf<client::Msg>,
-    parser: Arc<Mutex<vt100::Parser>>,
-    /// Every byte received (for sequences the emulator doesn't keep, e.g. OSC 52).
-    raw: Arc<Mutex<Vec<u8>>>,
-    exit: Arc<Mutex<Option<u32>>>,
-    closed: Arc<AtomicBool>,
-}
-
-fn nz(n: u16) -> std::num::NonZeroU16 {
-    std::num::NonZeroU16::new(n).unwrap_or(std::num::NonZeroU16::MIN)
-}
-
-enum Login<'a> {
-    Key(&'a PrivateKey),
-    None,
-}
-
 async fn try_connect(
     rig: &Rig,
     user: &str,
     login: Login<'_>,
     size: (u16, u16),
 ) -> Result<Term, String> {
-    let mut handle = client::connect(
-        Arc::new(client::Config::default()),
-        rig.server.local_addr(),
-        Trust,
-    )
-    .await
-    .map_err(|e| e.to_string())?;
-    let auth = match login {
-        Login::Key(k) => handle
-            .authenticate_publickey(user, PrivateKeyWithHashAlg::new(Arc::new(k.clone()), None))
-            .await
-            .map_err(|e| e.to_string())?,
-        Login::None => handle
-            .authenticate_none(user)
-            .await
-            .map_err(|e| e.to_string())?,
-    };
-    if !auth.success() {
-        return Err("authentication failed".into());
-    }
-    let channel = handle
-        .channel_open_session()
-        .await
-        .map_err(|e| e.to_string())?;
-    channel
-        .request_pty(
-            true,
-            "xterm-256color",
-            size.0.into(),
-            size.1.into(),
-            0,
-            0,
-            &[],
-        )
-        .await
-        .map_err(|e| e.to_string())?;
-    channel
-        .request_shell(true)
-        .await
-        .map_err(|e| e.to_string())?;
-    let (mut read, write) = channel.split();
-    let parser = Arc::new(Mutex::new(vt100::Parser::new(nz(size.1), nz(size.0), 0)));
-    let exit = Arc::new(Mutex::new(None));
-    let closed = Arc::new(AtomicBool::new(false));
-    let raw = Arc::new(Mutex::new(Vec::new()));
-    let (p, x, c, r) = (parser.clone(), exit.clone(), closed.clone(), raw.clone());
-    tokio::spawn(async move {
-        while let Some(msg) = read.wait().await {
-            match msg {
-                ChannelMsg::Data { data } => {
-                    r.lock()
-                        .unwrap_or_else(|e| e.into_inner())
-                        .extend_from_slice(&data);
-                    p.lock().unwrap_or_else(|e| e.into_inner()).process(&data)
-                }
-                ChannelMsg::ExitStatus { exit_status } => {
-                    *x.lock().unwrap_or_else(|e| e.into_inner()) = Some(exit_status);
-                }
-                ChannelMsg::Close => break,
-                _ => {}
-            }
-        }
-        c.store(true, Ordering::SeqCst);
-    });
-    Ok(Term {
-        _handle: handle,
-        write,
-        parser,
-        raw,
-        exit,
-        closed,
-    })
+    ssh::try_connect(rig.server.local_addr(), user, login, size).await
 }
 
 async fn connect(rig: &Rig, user: &str, key: &PrivateKey, size: (u16, u16)) -> Term {
-    try_connect(rig, user, Login::Key(key), size)
-        .await
-        .unwrap_or_else(|e| panic!("connect as {user}: {e}"))
-}
-
-impl Term {
-    fn screen(&self) -> String {
-        self.parser
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .screen()
-            .contents()
-    }
-
-    async fn wait_for(&self, what: &str, pred: impl Fn(&str) -> bool) -> String {
-        let deadline = tokio::time::Instant::now() + DEADLINE;
-        loop {
-            let s = self.screen();
-            if pred(&s) {
-                return s;
-            }
-            if tokio::time::Instant::now() > deadline {
-                panic!("timed out waiting for {what}; screen:\n{s}");
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-    }
-
-    async fn wait_text(&self, needle: &str) -> String {
-        self.wait_for(needle, |s| s.contains(needle)).await
-    }
-
-    /// Waits until the active-orders tab shows rows from the venue.
-    async fn wait_rows(&self) -> String {
-        self.wait_for("active orders rows", |s| {
-            s.contains("┌ Active orders") && s.contains("BTC-USDT")
-        })
-        .await
-    }
-
-    async fn send(&self, bytes: &[u8]) {
-        self.write
-            .data_bytes(bytes.to_vec())
-            .await
-            .unwrap_or_else(|e| panic!("send: {e}"));
-    }
-
-    async fn resize(&self, cols: u16, rows: u16) {
-        self.parser
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .screen_mut()
-            .set_size(nz(rows), nz(cols));
-        self.write
-            .window_change(cols.into(), rows.into(), 0, 0)
-            .await
-            .unwrap_or_else(|e| panic!("resize: {e}"));
-    }
-
-    /// The `id <full id>` line under the table: the selected order.
-    fn selected_id(&self) -> Option<String> {
-        self.screen().lines().find_map(|l| {
-            let l = l.trim_start();
-            l.strip_prefix("id ")
-                .and_then(|r| r.split_whitespace().next())
-                .map(str::to_string)
-        })
-    }
-
-    async fn wait_closed(&self) -> Option<u32> {
-        let closed = self.closed.clone();
-        wait_until("the channel to close", || closed.load(Ordering::SeqCst)).await;
-        *self.exit.lock().unwrap_or_else(|e| e.into_inner())
-    }
-}
-
-/// The short ids of the active-orders table's rows, top to bottom.
-fn row_ids(screen: &str) -> Vec<String> {
-    screen
-        .lines()
-        .skip_while(|l| !l.contains("│ID"))
-        .skip(1)
-        .take_while(|l| l.starts_with('│'))
-        .filter_map(|l| {
-            l.trim_start_matches('│')
-                .split_whitespace()
-                .find(|w| w.len() == 8 && w.chars().all(|c| c.is_ascii_alphanumeric()))
-                .map(str::to_string)
-        })
-        .collect()
-}
-
-/// The header row of the active-orders table.
-fn table_header(screen: &str) -> String {
-    screen
-        .lines()
-        .find(|l| l.contains("│ID"))
-        .unwrap_or_default()
-        .to_string()
+    ssh::connect(rig.server.local_addr(), user, key, size).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

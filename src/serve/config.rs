@@ -5,10 +5,10 @@ use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// What an SSH user may do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Role {
     /// Sees everything, changes nothing: every action is refused by the server before any
@@ -56,10 +56,30 @@ pub struct ServeSection {
     pub demo_user: bool,
     /// Role of the `demo` user (actions there only reach the simulator).
     pub demo_role: Role,
+    /// Seconds a connection may take to authenticate before it is closed.
+    pub preauth_timeout_secs: u64,
+    /// Most connections not yet authenticated, from everyone together.
+    pub max_unauthenticated: usize,
+    /// Most connections not yet authenticated from one address.
+    pub max_unauthenticated_per_address: usize,
+    /// New connections one address may open per minute (a token bucket; bursts up to
+    /// `connection_burst`).
+    pub connections_per_minute: u32,
+    /// See `connections_per_minute`.
+    pub connection_burst: u32,
+    /// Failed authentications (unknown keys) one address may make per minute, bursts up to
+    /// `auth_failure_burst`; past that its connection is closed and new ones are refused until
+    /// the bucket refills.
+    pub auth_failures_per_minute: u32,
+    /// See `auth_failures_per_minute`.
+    pub auth_failure_burst: u32,
+    /// Milliseconds to wait before answering each rejected key.
+    pub auth_failure_delay_ms: u64,
 }
 
 impl Default for ServeSection {
     fn default() -> Self {
+        let guard = super::guard::GuardOptions::default();
         Self {
             listen: None,
             host_key: None,
@@ -70,6 +90,30 @@ impl Default for ServeSection {
             roles: BTreeMap::new(),
             demo_user: false,
             demo_role: Role::Viewer,
+            preauth_timeout_secs: guard.preauth_timeout.as_secs(),
+            max_unauthenticated: guard.max_unauthenticated,
+            max_unauthenticated_per_address: guard.max_unauthenticated_per_address,
+            connections_per_minute: guard.connections_per_minute,
+            connection_burst: guard.connection_burst,
+            auth_failures_per_minute: guard.auth_failures_per_minute,
+            auth_failure_burst: guard.auth_failure_burst,
+            auth_failure_delay_ms: guard.auth_failure_delay.as_millis() as u64,
+        }
+    }
+}
+
+impl ServeSection {
+    /// The pre-authentication limits of this section.
+    pub fn guard(&self) -> super::guard::GuardOptions {
+        super::guard::GuardOptions {
+            preauth_timeout: std::time::Duration::from_secs(self.preauth_timeout_secs.max(1)),
+            max_unauthenticated: self.max_unauthenticated.max(1),
+            max_unauthenticated_per_address: self.max_unauthenticated_per_address.max(1),
+            connections_per_minute: self.connections_per_minute,
+            connection_burst: self.connection_burst.max(1),
+            auth_failures_per_minute: self.auth_failures_per_minute,
+            auth_failure_burst: self.auth_failure_burst.max(1),
+            auth_failure_delay: std::time::Duration::from_millis(self.auth_failure_delay_ms),
         }
     }
 }

@@ -9,12 +9,15 @@
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
+use futures_util::future::BoxFuture;
 use tokio::sync::{broadcast, mpsc};
 
+use crate::actions::{Actor, Outcome};
 use crate::app::{FeedEvent, Tab};
+use crate::audit::AuditLog;
 use crate::domain::VenueId;
 use crate::feed::{self, FeedCommand, FeedConfig, FeedHandle};
-use crate::venue::Venue;
+use crate::venue::{Action, Venue};
 
 /// Events kept for a lagging subscriber before it is re-synced from the snapshot.
 const BROADCAST_CAPACITY: usize = 256;
@@ -88,13 +91,56 @@ struct Inner {
     tx: broadcast::Sender<FeedEvent>,
 }
 
+/// Where a hub's events come from and where its refreshes and actions go: the venue's own
+/// feed task in this process ([`Hub::start`]), or a feed process over NATS
+/// ([`crate::nats::edge`]). Sessions do not care which.
+pub trait Upstream: Send + Sync {
+    /// Asks for a refresh of every data set.
+    fn refresh(&self);
+    /// Carries out one action for `who` through the one action pipeline
+    /// ([`crate::actions::execute`]), wherever that runs, and says what became of it. `audit`
+    /// is the asking process's own log (an edge has none: the feed process audits).
+    fn act<'a>(
+        &'a self,
+        venue: &'a Arc<dyn Venue>,
+        action: &'a Action,
+        who: &'a Actor,
+        audit: Option<&'a Arc<AuditLog>>,
+    ) -> BoxFuture<'a, Outcome>;
+    /// Stops the source.
+    fn stop(&self);
+}
+
+/// The venue's feed task in this process: actions are executed (and audited) here.
+struct LocalFeed(FeedHandle);
+
+impl Upstream for LocalFeed {
+    fn refresh(&self) {
+        let _ = self.0.send(FeedCommand::Refresh);
+    }
+
+    fn act<'a>(
+        &'a self,
+        venue: &'a Arc<dyn Venue>,
+        action: &'a Action,
+        who: &'a Actor,
+        audit: Option<&'a Arc<AuditLog>>,
+    ) -> BoxFuture<'a, Outcome> {
+        Box::pin(crate::actions::execute(venue.as_ref(), action, who, audit))
+    }
+
+    fn stop(&self) {
+        self.0.stop();
+    }
+}
+
 /// A running shared feed. Cheap to share (`Arc<Hub>`).
 pub struct Hub {
     id: VenueId,
     venue: Arc<dyn Venue>,
     demo: bool,
     refresh_secs: u64,
-    feed: FeedHandle,
+    upstream: Arc<dyn Upstream>,
     inner: Arc<Mutex<Inner>>,
     last_refresh: Mutex<Option<Instant>>,
 }
@@ -118,8 +164,33 @@ impl Hub {
     pub fn start(venue: Arc<dyn Venue>, cfg: FeedConfig, demo: bool) -> Arc<Self> {
         let refresh_secs = cfg.interval.as_secs_f64().ceil().max(1.0) as u64;
         let id = cfg.venue_id.clone();
-        let (tx, mut rx) = mpsc::channel(1024);
+        let (tx, rx) = mpsc::channel(1024);
         let feed = feed::spawn(venue.clone(), FeedConfig { audit: None, ..cfg }, tx);
+        Self::from_events(
+            HubInfo {
+                id,
+                venue,
+                demo,
+                refresh_secs,
+            },
+            rx,
+            Arc::new(LocalFeed(feed)),
+        )
+    }
+
+    /// A hub fed by `events` from elsewhere (a feed process over NATS), its refreshes and
+    /// actions going to `upstream`. Runs on the current runtime.
+    pub fn from_events(
+        info: HubInfo,
+        mut rx: mpsc::Receiver<FeedEvent>,
+        upstream: Arc<dyn Upstream>,
+    ) -> Arc<Self> {
+        let HubInfo {
+            id,
+            venue,
+            demo,
+            refresh_secs,
+        } = info;
         let (btx, _) = broadcast::channel(BROADCAST_CAPACITY);
         let inner = Arc::new(Mutex::new(Inner {
             snapshot: Snapshot::default(),
@@ -139,7 +210,7 @@ impl Hub {
             venue,
             demo,
             refresh_secs,
-            feed,
+            upstream,
             inner,
             last_refresh: Mutex::new(None),
         })
@@ -188,18 +259,42 @@ impl Hub {
             return false;
         }
         *last = Some(Instant::now());
-        self.feed.send(FeedCommand::Refresh).is_ok()
+        self.upstream.refresh();
+        true
     }
 
     /// A refresh after an action (always passed on: the order just changed).
     pub fn refresh_after_action(&self) {
-        let _ = self.feed.send(FeedCommand::Refresh);
+        self.upstream.refresh();
+    }
+
+    /// Carries out one action of a session through the one action pipeline: here for a venue
+    /// this process feeds, at the feed process for an edge.
+    pub async fn act(
+        &self,
+        action: &Action,
+        who: &Actor,
+        audit: Option<&Arc<AuditLog>>,
+    ) -> Outcome {
+        self.upstream.act(&self.venue, action, who, audit).await
     }
 
     /// Stops the feed.
     pub fn stop(&self) {
-        self.feed.stop();
+        self.upstream.stop();
     }
+}
+
+/// What a hub fed from elsewhere ([`Hub::from_events`]) says about its venue.
+pub struct HubInfo {
+    /// The id stamped on the venue's rows.
+    pub id: VenueId,
+    /// The venue: its name, capabilities and request descriptions, and on-demand fetches.
+    pub venue: Arc<dyn Venue>,
+    /// True for the embedded demo venue.
+    pub demo: bool,
+    /// Refresh interval in whole seconds.
+    pub refresh_secs: u64,
 }
 
 /// Forwards a subscription into one session's bounded channel until the session goes away.

@@ -15,15 +15,24 @@
 //!
 //! - [`keys`]: host key (created on first run, 0600) and `authorized_keys`.
 //! - [`config`]: the `[serve]` config section and [`Role`]s.
-//! - [`hub`]: the shared feed with its snapshot.
+//! - [`guard`]: limits before login (time to authenticate, unauthenticated caps, per-address
+//!   token buckets for connections and rejected keys); `accept` applies them (private).
+//! - [`hub`]: the shared feed with its snapshot; its events come from the venue's feed in this
+//!   process or, on an edge, from a feed process over NATS ([`crate::nats`]).
+//! - [`commands`]: a blotter attached to hubs (events in, refreshes and actions out).
 //! - [`term`]: the per-session ratatui backend, colour depth, enter/leave sequences.
 //! - [`input`]: bytes → crossterm events.
-//! - `session`: the russh handler and the session task (private).
+//! - `session`: the russh handler (private); `lifecycle`: the session task around its event
+//!   loop (private).
 
+mod accept;
+pub mod commands;
 pub mod config;
+pub mod guard;
 pub mod hub;
 pub mod input;
 pub mod keys;
+mod lifecycle;
 mod session;
 pub mod term;
 
@@ -65,6 +74,8 @@ pub struct ServeOptions {
     pub audit_file: Option<PathBuf>,
     /// Saved views and columns from the config, for every session.
     pub prefs: crate::app::Prefs,
+    /// Limits before authentication (time, counts, per-address rates, failure delay).
+    pub guard: guard::GuardOptions,
 }
 
 impl ServeOptions {
@@ -87,6 +98,7 @@ impl ServeOptions {
             mouse: false,
             audit_file: None,
             prefs: crate::app::Prefs::default(),
+            guard: section.guard(),
         }
     }
 }
@@ -110,6 +122,13 @@ pub struct ServeStats {
     pub sessions_total: AtomicU64,
     /// Sessions refused because the server was full.
     pub refused_full: AtomicU64,
+    /// Connections closed before the handshake: the address opened them too fast, failed to
+    /// authenticate too often, or too many were waiting to authenticate.
+    pub refused_guard: AtomicU64,
+    /// Connections closed for not authenticating in time.
+    pub preauth_timeouts: AtomicU64,
+    /// Rejected keys.
+    pub auth_failures: AtomicU64,
     /// Tasks of sessions still alive (session loop, writer, forwarder, command path and
     /// in-flight actions); back to 0 when every session has ended.
     pub tasks: AtomicUsize,
@@ -149,7 +168,8 @@ where
 pub struct ServeHandle {
     addr: SocketAddr,
     stats: Arc<ServeStats>,
-    shutdown: russh::server::RunningServerHandle,
+    shutdown: tokio::sync::broadcast::Sender<String>,
+    guard: Arc<guard::Guard>,
     task: tokio::task::JoinHandle<std::io::Result<()>>,
 }
 
@@ -164,10 +184,15 @@ impl ServeHandle {
         &self.stats
     }
 
+    /// Its pre-authentication limits, live (unauthenticated connections now, addresses
+    /// tracked).
+    pub fn guard(&self) -> &Arc<guard::Guard> {
+        &self.guard
+    }
+
     /// Disconnects every session and stops listening.
     pub async fn shutdown(self) {
-        self.shutdown
-            .shutdown("blotter serve is shutting down".into());
+        let _ = self.shutdown.send("blotter serve is shutting down".into());
         let _ = self.task.await;
     }
 }
@@ -182,7 +207,7 @@ fn russh_config(opts: &ServeOptions) -> russh::server::Config {
     russh::server::Config {
         methods,
         keys: vec![opts.host_key.clone()],
-        auth_rejection_time: Duration::from_millis(300),
+        auth_rejection_time: opts.guard.auth_failure_delay,
         auth_rejection_time_initial: Some(Duration::ZERO),
         // Idle sessions are closed by the session itself (with a message); dead connections
         // by keep-alives.
@@ -197,35 +222,29 @@ fn russh_config(opts: &ServeOptions) -> russh::server::Config {
 /// Starts serving on `listener` (already bound) and returns at once.
 ///
 /// # Errors
-/// When the listener's address cannot be read or the server task does not start.
+/// When the listener's address cannot be read.
 pub async fn start(
     listener: TcpListener,
     opts: ServeOptions,
     venues: Venues,
 ) -> std::io::Result<ServeHandle> {
-    use russh::server::Server as _;
     let addr = listener.local_addr()?;
     let config = Arc::new(russh_config(&opts));
     let stats = Arc::new(ServeStats::default());
+    let guard = Arc::new(guard::Guard::new(opts.guard.clone()));
     let shared = Arc::new(session::Shared {
         opts,
         venues,
         stats: stats.clone(),
+        guard: guard.clone(),
     });
-    let (handle_tx, handle_rx) = tokio::sync::oneshot::channel();
-    let task = tokio::spawn(async move {
-        let mut server = session::Server::new(shared);
-        let running = server.run_on_socket(config, &listener);
-        let _ = handle_tx.send(running.handle());
-        running.await
-    });
-    let shutdown = handle_rx
-        .await
-        .map_err(|_| std::io::Error::other("the SSH server task did not start"))?;
+    let (shutdown, _) = tokio::sync::broadcast::channel(1);
+    let task = tokio::spawn(accept::run(listener, config, shared, shutdown.clone()));
     Ok(ServeHandle {
         addr,
         stats,
         shutdown,
+        guard,
         task,
     })
 }

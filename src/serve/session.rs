@@ -5,87 +5,33 @@ use std::io;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::Duration;
 
 use crossterm::event::Event;
-use futures_util::Stream;
-use jiff::Timestamp;
 use russh::server::VerifiedPublicKey;
 use russh::server::{Auth, ChannelOpenHandle, Handle, Msg, PublicKeyOffer, Session};
 use russh::{Channel, ChannelId, MethodKind, MethodSet, Pty};
 use tokio::sync::mpsc;
 
 use super::config::Role;
-use super::hub::{self, Hub};
+use super::guard::{Guard, Pending};
 use super::input::InputParser;
 use super::keys::{AuthorizedKey, AuthorizedKeys};
-use super::term::{self, ColorDepth, SharedSize, SshBackend};
+use super::term::{ColorDepth, SharedSize};
 use super::{ServeOptions, ServeStats, Venues, spawn_counted};
-use crate::app::{FeedEvent, State, VenueState};
-use crate::audit::AuditLog;
-use crate::feed::{self, FeedCommand, FeedHandle};
-use crate::venue::Action;
 
 /// Key presses queued per session before the connection's reader waits.
 const INPUT_QUEUE: usize = 256;
-/// Feed events queued per session (the forwarder re-syncs a session that falls far behind).
-const EVENT_QUEUE: usize = 64;
-/// Longest wait for the goodbye bytes to leave before the channel is closed anyway.
-const GOODBYE_WAIT: Duration = Duration::from_secs(5);
 /// Longest SSH user name shown and audited (client-chosen text).
 const MAX_USER_LEN: usize = 32;
-/// What a client whose session panicked is told (the panic itself goes to the server's log).
-const PANIC_GOODBYE: &str =
-    "blotter: internal error; this session was closed and the error logged. Please reconnect.";
-
-/// Test hook, debug builds only: the next key press of a session whose SSH user is `user`
-/// panics inside that session's event loop, so tests can check that a panic ends that session
-/// only. Release builds compile it to nothing.
-#[doc(hidden)]
-pub fn debug_panic_next_key(user: &str) {
-    #[cfg(debug_assertions)]
-    if let Ok(mut armed) = PANIC_ARMED.lock() {
-        armed.push(user.to_owned());
-    }
-    #[cfg(not(debug_assertions))]
-    let _ = user;
-}
-
-/// Users armed by [`debug_panic_next_key`].
-#[cfg(debug_assertions)]
-static PANIC_ARMED: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
-
-/// Panics when `user` was armed by [`debug_panic_next_key`] (debug builds only).
-fn debug_panic_for(user: &str) {
-    #[cfg(debug_assertions)]
-    {
-        let armed = PANIC_ARMED.lock().map(|mut armed| {
-            let at = armed.iter().position(|u| u == user);
-            at.map(|i| armed.remove(i)).is_some()
-        });
-        #[allow(clippy::panic, reason = "a test hook: the panic is the point")]
-        if armed.unwrap_or(false) {
-            panic!("deliberate panic in {user}'s session (debug_panic_next_key)");
-        }
-    }
-    #[cfg(not(debug_assertions))]
-    let _ = user;
-}
-
-/// The text of a panic's payload (`panic!` with a string or a formatted message).
-fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
-    payload
-        .downcast_ref::<&str>()
-        .map(|s| (*s).to_owned())
-        .or_else(|| payload.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "a panic without a message".to_owned())
-}
+pub use super::lifecycle::debug_panic_next_key;
+use super::lifecycle::{Setup, Slot, run_session};
 
 /// State shared by every connection of a server.
 pub(crate) struct Shared {
     pub(crate) opts: ServeOptions,
     pub(crate) venues: Venues,
     pub(crate) stats: Arc<ServeStats>,
+    pub(crate) guard: Arc<Guard>,
 }
 
 /// Creates a [`Connection`] per client.
@@ -99,13 +45,14 @@ impl Server {
     }
 }
 
-impl russh::server::Server for Server {
-    type Handler = Connection;
-
-    fn new_client(&mut self, peer: Option<SocketAddr>) -> Connection {
+impl Server {
+    /// The handler of a new connection from `peer`, holding its unauthenticated place.
+    pub(crate) fn client(&mut self, peer: SocketAddr, pending: Pending) -> Connection {
         Connection {
             shared: self.shared.clone(),
-            peer,
+            peer: Some(peer),
+            pending,
+            authed: Arc::new(AtomicBool::new(false)),
             identity: None,
             channel: None,
             term: None,
@@ -116,28 +63,28 @@ impl russh::server::Server for Server {
             parser: InputParser::default(),
         }
     }
-
-    fn handle_session_error(&mut self, error: russh::Error) {
-        tracing::debug!(error = %error, "ssh connection ended with an error");
-    }
 }
 
 /// Who is logged in on a connection.
 #[derive(Debug, Clone)]
-struct Identity {
+pub(super) struct Identity {
     /// SSH user name (sanitised, shortened).
-    user: String,
-    role: Role,
+    pub(super) user: String,
+    pub(super) role: Role,
     /// Fingerprint of the key used; `None` for the anonymous demo user.
-    key: Option<String>,
+    pub(super) key: Option<String>,
     /// Anonymous demo login: demo venue only.
-    demo: bool,
+    pub(super) demo: bool,
 }
 
 /// One SSH connection (russh handler).
 pub(crate) struct Connection {
     shared: Arc<Shared>,
     peer: Option<SocketAddr>,
+    /// Its unauthenticated place (given back at login).
+    pending: Pending,
+    /// Set at login (the accept loop's pre-authentication timer reads it).
+    authed: Arc<AtomicBool>,
     identity: Option<Identity>,
     /// The session channel (one per connection).
     channel: Option<ChannelId>,
@@ -169,6 +116,33 @@ fn publickey_only() -> Auth {
 }
 
 impl Connection {
+    /// The login flag the accept loop watches.
+    pub(crate) fn authed(&self) -> Arc<AtomicBool> {
+        self.authed.clone()
+    }
+
+    /// Logged in: the unauthenticated place is given back.
+    fn logged_in(&mut self) {
+        self.authed.store(true, Ordering::SeqCst);
+        self.pending.authenticated();
+    }
+
+    /// A key was rejected: counted against the address; when it has failed too often the
+    /// connection is closed (an error ends it).
+    fn rejected(&mut self) -> Result<Auth, russh::Error> {
+        self.shared
+            .stats
+            .auth_failures
+            .fetch_add(1, Ordering::Relaxed);
+        let allowed = self.peer.is_none_or(|p| self.shared.guard.failed(p.ip()));
+        if allowed {
+            Ok(publickey_only())
+        } else {
+            tracing::warn!(peer = ?self.peer, "too many failed authentications from this address; closing");
+            Err(russh::Error::Disconnect)
+        }
+    }
+
     /// The authorized entry for `key`, reading the file afresh.
     async fn authorized(&self, key: &russh::keys::PublicKey) -> Option<AuthorizedKey> {
         let path = self.shared.opts.authorized_keys.clone()?;
@@ -244,6 +218,7 @@ impl russh::server::Handler for Connection {
                 key: None,
                 demo: true,
             });
+            self.logged_in();
             return Ok(Auth::Accept);
         }
         Ok(publickey_only())
@@ -254,10 +229,10 @@ impl russh::server::Handler for Connection {
         _user: &str,
         offer: PublicKeyOffer<'_>,
     ) -> Result<Auth, Self::Error> {
-        Ok(match self.authorized(offer.public_key).await {
-            Some(_) => Auth::Accept,
-            None => publickey_only(),
-        })
+        match self.authorized(offer.public_key).await {
+            Some(_) => Ok(Auth::Accept),
+            None => self.rejected(),
+        }
     }
 
     async fn auth_publickey(
@@ -266,7 +241,7 @@ impl russh::server::Handler for Connection {
         key: VerifiedPublicKey<'_>,
     ) -> Result<Auth, Self::Error> {
         let Some(entry) = self.authorized(key.public_key).await else {
-            return Ok(publickey_only());
+            return self.rejected();
         };
         let opts = &self.shared.opts;
         let role = opts
@@ -282,6 +257,7 @@ impl russh::server::Handler for Connection {
             key: Some(entry.fingerprint),
             demo: false,
         });
+        self.logged_in();
         Ok(Auth::Accept)
     }
 
@@ -422,343 +398,12 @@ fn clamp16(v: u32) -> u16 {
     u16::try_from(v).unwrap_or(u16::MAX).max(1)
 }
 
-/// A place among `max_sessions`, given back when dropped.
-struct Slot(Arc<ServeStats>);
-
-impl Slot {
-    fn acquire(stats: &Arc<ServeStats>, max: usize) -> Option<Self> {
-        stats
-            .sessions
-            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| {
-                (n < max).then_some(n + 1)
-            })
-            .ok()?;
-        stats.sessions_total.fetch_add(1, Ordering::Relaxed);
-        Some(Self(stats.clone()))
-    }
-}
-
-impl Drop for Slot {
-    fn drop(&mut self) {
-        self.0.sessions.fetch_sub(1, Ordering::SeqCst);
-    }
-}
-
-/// What a session starts with.
-struct Setup {
-    identity: Identity,
-    /// One shared feed per venue this user sees.
-    hubs: Vec<Arc<Hub>>,
-    depth: ColorDepth,
-    size: SharedSize,
-    peer: Option<SocketAddr>,
-}
-
-/// `alice (viewer)` for the header: the user, and always the role.
-fn who(identity: &Identity) -> String {
-    format!("{} ({})", identity.user, identity.role.as_str())
-}
-
-/// The session's starting state: every venue of its hubs, this user's name and role in the
-/// header, the client's size and colours.
-fn session_state(
-    hubs: &[Arc<Hub>],
-    identity: &Identity,
-    depth: ColorDepth,
-    size: (u16, u16),
-) -> State {
-    let venues = hubs
-        .iter()
-        .map(|h| {
-            VenueState::new(h.id().clone(), h.venue().name(), h.venue().capabilities())
-                .described_by(h.venue().as_ref())
-        })
-        .collect();
-    let mut state = State::with_venues(venues, Timestamp::now());
-    state.who = Some(who(identity));
-    state.demo = hubs.iter().any(|h| h.is_demo());
-    state.refresh_secs = hubs.iter().map(|h| h.refresh_secs()).max().unwrap_or(2);
-    state.color = depth != ColorDepth::Mono;
-    state.size = size;
-    state
-}
-
-/// Input events, ending after `idle` without any (then `idled` is set).
-fn idle_input(
-    rx: mpsc::Receiver<io::Result<Event>>,
-    idle: Option<Duration>,
-    idled: Arc<AtomicBool>,
-) -> impl Stream<Item = io::Result<Event>> + Unpin {
-    Box::pin(futures_util::stream::unfold(
-        (rx, idle, idled),
-        |(mut rx, idle, idled)| async move {
-            let item = match idle {
-                Some(d) => match tokio::time::timeout(d, rx.recv()).await {
-                    Ok(item) => item,
-                    Err(_) => {
-                        idled.store(true, Ordering::SeqCst);
-                        None
-                    }
-                },
-                None => rx.recv().await,
-            };
-            item.map(|ev| (ev, (rx, idle, idled)))
-        },
-    ))
-}
-
-/// Sends frames to the client in order, waiting for its window; closes the channel when the
-/// session is done with it.
-async fn write_frames(handle: Handle, channel: ChannelId, mut frames: mpsc::Receiver<Vec<u8>>) {
-    while let Some(frame) = frames.recv().await {
-        if handle.data(channel, frame).await.is_err() {
-            return;
-        }
-    }
-    let _ = handle.exit_status_request(channel, 0).await;
-    let _ = handle.eof(channel).await;
-    let _ = handle.close(channel).await;
-}
-
-async fn run_session(
-    shared: Arc<Shared>,
-    setup: Setup,
-    handle: Handle,
-    channel: ChannelId,
-    input: mpsc::Receiver<io::Result<Event>>,
-    slot: Slot,
-) {
-    let Setup {
-        identity,
-        hubs,
-        depth,
-        size,
-        peer,
-    } = setup;
-    let stats = &shared.stats;
-    let mouse = shared.opts.mouse;
-    tracing::info!(user = %identity.user, role = identity.role.as_str(), peer = ?peer, "session started");
-    let (frames_tx, frames_rx) = mpsc::channel(term::FRAME_QUEUE);
-    spawn_counted(stats, write_frames(handle, channel, frames_rx));
-    let _ = frames_tx.send(term::enter_sequence(mouse)).await;
-
-    let backend = SshBackend::new(size.clone(), depth, frames_tx.clone(), stats.output.clone());
-    let mut terminal = match ratatui::Terminal::new(backend) {
-        Ok(t) => t,
-        Err(e) => {
-            tracing::error!(error = %e, "cannot set up the session's terminal");
-            return;
-        }
-    };
-    let mut state = session_state(&hubs, &identity, depth, size.get());
-    state.apply_prefs(&shared.opts.prefs);
-
-    let (events_tx, events_rx) = mpsc::channel(EVENT_QUEUE);
-    for hub in &hubs {
-        spawn_counted(stats, hub::forward(hub.clone(), events_tx.clone()));
-    }
-    let actor = Arc::new(Actor::new(&shared, &identity, &events_tx).await);
-    let ids: Vec<_> = hubs.iter().map(|h| h.id().clone()).collect();
-    let (feed, receivers) = FeedHandle::channels(&ids);
-    for (hub, commands) in hubs.iter().zip(receivers) {
-        spawn_counted(
-            stats,
-            run_commands(
-                actor.clone(),
-                hub.clone(),
-                commands,
-                events_tx.clone(),
-                stats.clone(),
-            ),
-        );
-    }
-    drop(events_tx);
-
-    let idled = Arc::new(AtomicBool::new(false));
-    let input = idle_input(input, shared.opts.idle_timeout, idled.clone());
-    let input = {
-        use futures_util::StreamExt;
-        let user = identity.user.clone();
-        input.inspect(move |ev| {
-            if matches!(ev, Ok(Event::Key(_))) {
-                debug_panic_for(&user);
-            }
-        })
-    };
-    // The anonymous demo user does not get to read the server's audit log.
-    let opts = crate::tui::LoopOptions {
-        export_dir: None,
-        audit_file: if identity.demo {
-            None
-        } else {
-            shared.opts.audit_file.clone()
-        },
-    };
-    // A panic in this session's update or render (or anything else its loop runs) ends this
-    // session only: it is caught here, logged, and the client is told; other sessions, the
-    // shared feeds and the server go on.
-    let run = crate::tui::run_with(&mut terminal, state, &feed, events_rx, input, &opts);
-    let result = {
-        use futures_util::FutureExt;
-        std::panic::AssertUnwindSafe(run).catch_unwind().await
-    };
-    drop(feed);
-    drop(terminal);
-    let result = match result {
-        Ok(result) => result,
-        Err(payload) => {
-            tracing::error!(
-                user = %identity.user,
-                panic = %panic_text(payload.as_ref()),
-                "session panicked; this session was closed, the others go on"
-            );
-            let goodbye = term::leave_sequence(mouse, Some(PANIC_GOODBYE));
-            let _ = tokio::time::timeout(GOODBYE_WAIT, frames_tx.send(goodbye)).await;
-            drop(frames_tx);
-            drop(slot);
-            return;
-        }
-    };
-
-    let message = if idled.load(Ordering::SeqCst) {
-        let mins = shared.opts.idle_timeout.map_or(0, |d| d.as_secs() / 60);
-        Some(format!(
-            "blotter: closed after {mins} minutes without input."
-        ))
-    } else {
-        result
-            .as_ref()
-            .err()
-            .map(|e| format!("blotter: session ended: {e}"))
-    };
-    match &result {
-        Ok(_) => tracing::info!(user = %identity.user, idle = message.is_some(), "session ended"),
-        Err(e) => tracing::info!(user = %identity.user, error = %e, "session ended"),
-    }
-    let goodbye = term::leave_sequence(mouse, message.as_deref());
-    let _ = tokio::time::timeout(GOODBYE_WAIT, frames_tx.send(goodbye)).await;
-    drop(frames_tx);
-    drop(slot);
-}
-
-/// The session's command path: every action of the session passes here, and only here is a
-/// request to the venue built.
-struct Actor {
-    role: Role,
-    user: String,
-    /// `ssh SHA256:…` (or `ssh demo`): which key acted, for the audit log.
-    source: String,
-    audit: Option<Arc<AuditLog>>,
-}
-
-impl Actor {
-    async fn new(shared: &Shared, identity: &Identity, events: &mpsc::Sender<FeedEvent>) -> Self {
-        let audit = match shared.opts.audit_file.clone() {
-            None => None,
-            Some(path) => {
-                let user = identity.user.clone();
-                let opened = tokio::task::spawn_blocking(move || AuditLog::open(&path, user)).await;
-                match opened {
-                    Ok(Ok(log)) => Some(Arc::new(log)),
-                    Ok(Err(e)) => {
-                        let _ = events
-                            .send(FeedEvent::Notice {
-                                text: format!("AUDIT LOG UNAVAILABLE: {e}"),
-                                at: Timestamp::now(),
-                            })
-                            .await;
-                        None
-                    }
-                    Err(_) => None,
-                }
-            }
-        };
-        Self {
-            role: identity.role,
-            user: identity.user.clone(),
-            source: match &identity.key {
-                Some(fp) => format!("ssh {fp}"),
-                None => "ssh demo".into(),
-            },
-            audit,
-        }
-    }
-}
-
-/// One venue's commands from the session. Refreshes go to the shared feed (rate-limited);
-/// actions pass the role check; a multi-order's children or an order's fills (asked for when
-/// the user opens them) are fetched for this session alone and answered to it alone.
-async fn run_commands(
-    actor: Arc<Actor>,
-    hub: Arc<Hub>,
-    mut commands: mpsc::UnboundedReceiver<FeedCommand>,
-    events: mpsc::Sender<FeedEvent>,
-    stats: Arc<ServeStats>,
-) {
-    while let Some(cmd) = commands.recv().await {
-        match cmd {
-            FeedCommand::Refresh => {
-                hub.refresh();
-            }
-            FeedCommand::Act(action) => {
-                spawn_counted(
-                    &stats,
-                    act(actor.clone(), hub.clone(), action, events.clone()),
-                );
-            }
-            cmd @ (FeedCommand::FetchMulti(_)
-            | FeedCommand::FetchFills(_)
-            | FeedCommand::HistoryWindow(_)) => {
-                let (hub, events) = (hub.clone(), events.clone());
-                spawn_counted(&stats, async move {
-                    if let Some(ev) =
-                        feed::fetch_on_demand(hub.venue().as_ref(), hub.id(), cmd).await
-                    {
-                        let _ = events.send(ev).await;
-                    }
-                });
-            }
-        }
-    }
-}
-
-/// Carries out (or refuses) one action through [`crate::actions::execute`] (role check,
-/// audited with the SSH user), reports it to the session only, and refreshes the shared feed
-/// after anything that reached the venue.
-async fn act(actor: Arc<Actor>, hub: Arc<Hub>, action: Action, events: mpsc::Sender<FeedEvent>) {
-    let venue = hub.venue().clone();
-    let who = crate::actions::Actor {
-        user: actor.user.clone(),
-        source: actor.source.clone(),
-        role: actor.role,
-    };
-    let outcome =
-        crate::actions::execute(venue.as_ref(), &action, &who, actor.audit.as_ref()).await;
-    let _ = events
-        .send(FeedEvent::ActionDone {
-            action,
-            result: outcome.result,
-            at: Timestamp::now(),
-        })
-        .await;
-    if let Some(text) = outcome.audit_error {
-        let _ = events
-            .send(FeedEvent::Notice {
-                text,
-                at: Timestamp::now(),
-            })
-            .await;
-    }
-    if outcome.sent {
-        hub.refresh_after_action();
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::actions::authorize;
     use crate::domain::OrderId;
+    use crate::venue::Action;
 
     #[test]
     fn a_viewer_is_refused_before_any_request_and_a_trader_is_not() {
@@ -776,16 +421,5 @@ mod tests {
         assert_eq!(clean_user("al\x1b[31mice"), "al␛[31mice");
         assert_eq!(clean_user(&"x".repeat(100)).chars().count(), MAX_USER_LEN);
         assert_eq!(clean_user(""), "?");
-    }
-
-    #[test]
-    fn sessions_are_limited_and_slots_come_back() {
-        let stats = Arc::new(ServeStats::default());
-        let a = Slot::acquire(&stats, 2);
-        let b = Slot::acquire(&stats, 2);
-        assert!(a.is_some() && b.is_some());
-        assert!(Slot::acquire(&stats, 2).is_none(), "full");
-        drop(a);
-        assert!(Slot::acquire(&stats, 2).is_some());
     }
 }
