@@ -316,6 +316,8 @@ async fn restarting_nats_edges_say_so_then_recover_from_the_bucket_with_every_or
     let b = rig.connect(1, "bob", &rig.viewer).await;
     a.wait_rows().await;
     b.wait_rows().await;
+    a.wait_text("feed ● live").await;
+    b.wait_text("feed ● live").await;
     rig.nats.stop();
     a.wait_text("feed lost — reconnecting").await;
     b.wait_text("feed lost — reconnecting").await;
@@ -329,7 +331,10 @@ async fn restarting_nats_edges_say_so_then_recover_from_the_bucket_with_every_or
             |s| {
                 let ids = row_ids(s);
                 let set: BTreeSet<String> = ids.iter().cloned().collect();
-                !s.contains("feed lost") && set.len() == ids.len() && set == venue
+                !s.contains("feed lost")
+                    && s.contains("feed ● live")
+                    && set.len() == ids.len()
+                    && set == venue
             },
         )
         .await;

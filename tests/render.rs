@@ -481,3 +481,56 @@ fn help_and_footer_show_overridden_keys() {
     assert!(t.contains("↑/k ↓/n move"), "footer:\n{t}");
     assert!(!t.contains("   K kill"), "{t}");
 }
+
+#[test]
+fn a_nats_edge_header_shows_its_feed_link_live_lost_and_stale_with_its_age() {
+    use blotter::app::FeedLink;
+    let mut s = loaded_state();
+    let header = |s: &State| {
+        text(&draw(s))
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert!(
+        !header(&s).contains("feed"),
+        "no link locally: {}",
+        header(&s)
+    );
+    feed(
+        &mut s,
+        FeedEvent::Link {
+            link: FeedLink::Live,
+            at: ts(NOW),
+        },
+    );
+    assert!(header(&s).contains("feed ● live"), "{}", header(&s));
+    assert_eq!(fg_at(&draw(&s), "feed ● live"), Color::Green);
+    feed(
+        &mut s,
+        FeedEvent::Link {
+            link: FeedLink::Lost,
+            at: ts(NOW),
+        },
+    );
+    assert!(
+        header(&s).contains("feed lost — reconnecting"),
+        "{}",
+        header(&s)
+    );
+    feed(
+        &mut s,
+        FeedEvent::Link {
+            link: FeedLink::Stale {
+                since: ts("2024-01-15T10:29:18Z"),
+            },
+            at: ts(NOW),
+        },
+    );
+    assert!(header(&s).contains("feed stale 42s"), "{}", header(&s));
+    assert_eq!(fg_at(&draw(&s), "feed stale 42s"), Color::Yellow);
+    // The age counts up with the clock, without a new event.
+    blotter::app::update(&mut s, blotter::app::Msg::Tick(ts("2024-01-15T10:30:10Z")));
+    assert!(header(&s).contains("feed stale 52s"), "{}", header(&s));
+}

@@ -23,6 +23,7 @@ fn at(ev: &FeedEvent) -> Option<jiff::Timestamp> {
         | FeedEvent::Push { at, .. }
         | FeedEvent::PushUpdate { at, .. }
         | FeedEvent::Notice { at, .. }
+        | FeedEvent::Link { at, .. }
         | FeedEvent::ActionDone { at, .. } => Some(*at),
     }
 }
@@ -97,11 +98,12 @@ fn kind(ev: &FeedEvent) -> &'static str {
         FeedEvent::Push { .. } => "Push",
         FeedEvent::PushUpdate { .. } => "PushUpdate",
         FeedEvent::Notice { .. } => "Notice",
+        FeedEvent::Link { .. } => "Link",
         FeedEvent::ActionDone { .. } => "ActionDone",
     }
 }
 
-const EVERY_KIND: [&str; 12] = [
+const EVERY_KIND: [&str; 13] = [
     "ActiveOrders",
     "MultiOrders",
     "MultiOrderDetail",
@@ -113,6 +115,7 @@ const EVERY_KIND: [&str; 12] = [
     "Push",
     "PushUpdate",
     "Notice",
+    "Link",
     "ActionDone",
 ];
 
@@ -239,6 +242,12 @@ fn every_event_kind_round_trips_through_a_recording() {
         },
         FeedEvent::Notice {
             text: "audit log not writable".into(),
+            at,
+        },
+        FeedEvent::Link {
+            link: blotter::app::FeedLink::Stale {
+                since: "2024-01-15T09:59:18.5Z".parse().unwrap(),
+            },
             at,
         },
         FeedEvent::ActionDone {

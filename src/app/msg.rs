@@ -149,6 +149,14 @@ pub enum FeedEvent {
         /// Completion time.
         at: Timestamp,
     },
+    /// The link of a NATS edge to the feed process changed (or was re-stated; see
+    /// [`super::FeedLink`]). Never sent by a blotter that talks to the venues itself.
+    Link {
+        /// The link now.
+        link: super::venues::FeedLink,
+        /// When.
+        at: Timestamp,
+    },
     /// Something the user must see (e.g. the audit log could not be written).
     Notice {
         /// Text, shown as an error banner.

@@ -106,6 +106,9 @@ pub struct State {
     pub demo: bool,
     /// Who is looking, shown in the header: `alice (viewer)` in an SSH session; `None` locally.
     pub who: Option<String>,
+    /// A NATS edge's link to the feed process (header: `feed ● live`); `None` when this
+    /// blotter talks to the venues itself.
+    pub link: Option<FeedLink>,
     /// What the user set up in the config: saved views, columns, keys, theme, alerts.
     pub prefs: Prefs,
     /// Current tab.
@@ -186,6 +189,7 @@ impl State {
             venues,
             demo: false,
             who: None,
+            link: None,
             prefs: Prefs::default(),
             tab: Tab::Active,
             views: Default::default(),

@@ -133,3 +133,35 @@ impl VenueState {
         self
     }
 }
+
+/// The link of a NATS edge (`blotter serve --nats`, `blotter --nats`) to the feed process, as
+/// the header shows it: `feed ● live`, `feed lost — reconnecting`, `feed stale 42s`. Absent
+/// (`State::link` is `None`) in a blotter that talks to the venues itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum FeedLink {
+    /// Connected to NATS and the feed process's heartbeat is fresh.
+    Live,
+    /// NATS is unreachable; the client is reconnecting.
+    Lost,
+    /// NATS is up but the feed process's last heartbeat was at this time (UTC); the age is
+    /// shown counting up.
+    Stale {
+        /// Time of the last heartbeat seen.
+        since: Timestamp,
+    },
+}
+
+impl FeedLink {
+    /// The header's words at `now`: `feed ● live`, `feed lost — reconnecting`,
+    /// `feed stale 42s`.
+    pub fn text(&self, now: Timestamp) -> String {
+        match self {
+            FeedLink::Live => "feed ● live".to_owned(),
+            FeedLink::Lost => "feed lost — reconnecting".to_owned(),
+            FeedLink::Stale { since } => format!(
+                "feed stale {}",
+                crate::format::duration(now.duration_since(*since).as_secs().max(0))
+            ),
+        }
+    }
+}

@@ -25,7 +25,7 @@ use super::{
     BUCKET, HEARTBEAT, HEARTBEAT_SUBJECT, NatsError, STALE_AFTER_HEARTBEATS, StateRecord,
     VENUES_KEY, VenueMeta, events_subject, from_json, state_key, stream_name,
 };
-use crate::app::{FeedEvent, Tab};
+use crate::app::{FeedEvent, FeedLink, Tab};
 use crate::serve::hub::{Hub, HubInfo};
 use crate::venue::{Venue, VenueError};
 use async_nats::jetstream::{self, consumer};
@@ -212,6 +212,7 @@ async fn monitor(
     let mut tick = tokio::time::interval(Duration::from_millis(250));
     let mut was = LinkState::Live;
     let mut last_said = Instant::now();
+    say_link(&venues, &was).await;
     loop {
         tick.tick().await;
         let connected = matches!(
@@ -237,7 +238,11 @@ async fn monitor(
                     })
                     .await;
             }
+            say_link(&venues, &now).await;
             last_said = Instant::now();
+        }
+        if changed && now == LinkState::Live {
+            say_link(&venues, &now).await;
         }
         if changed {
             tracing::info!(link = %now.text(), "feed link");
@@ -246,6 +251,26 @@ async fn monitor(
             }
         }
         was = now;
+    }
+}
+
+/// Tells every venue's sessions the link's state for their header (`feed ● live`, `feed lost
+/// — reconnecting`, `feed stale 42s`); the hubs keep the latest for sessions that join later.
+async fn say_link(venues: &[(VenueMeta, mpsc::Sender<FeedEvent>)], state: &LinkState) {
+    let now = Timestamp::now();
+    let link = match state {
+        LinkState::Live => FeedLink::Live,
+        LinkState::Lost => FeedLink::Lost,
+        LinkState::Stale(secs) => FeedLink::Stale {
+            since: now
+                .checked_sub(jiff::SignedDuration::from_secs(
+                    i64::try_from(*secs).unwrap_or(i64::MAX),
+                ))
+                .unwrap_or(now),
+        },
+    };
+    for (_, tx) in venues {
+        let _ = tx.send(FeedEvent::Link { link, at: now }).await;
     }
 }
 

@@ -36,6 +36,8 @@ pub struct Snapshot {
     data: [Option<FeedEvent>; Tab::COUNT],
     failed: [Option<FeedEvent>; Tab::COUNT],
     push: Option<FeedEvent>,
+    /// The latest NATS link state (edges only).
+    link: Option<FeedEvent>,
     push_updates: Vec<FeedEvent>,
 }
 
@@ -53,6 +55,7 @@ impl Snapshot {
             FeedEvent::History { .. } => self.set_data(Tab::History, ev),
             FeedEvent::FetchFailed { tab, .. } => self.failed[tab.index()] = Some(ev.clone()),
             FeedEvent::Push { .. } => self.push = Some(ev.clone()),
+            FeedEvent::Link { .. } => self.link = Some(ev.clone()),
             FeedEvent::PushUpdate { .. } => {
                 if self.push_updates.len() >= MAX_PUSH_BACKLOG {
                     self.push_updates.remove(0);
@@ -78,6 +81,7 @@ impl Snapshot {
     pub fn events(&self) -> Vec<FeedEvent> {
         self.push
             .iter()
+            .chain(self.link.iter())
             .chain(self.data.iter().flatten())
             .chain(self.failed.iter().flatten())
             .chain(self.push_updates.iter())

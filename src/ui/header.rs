@@ -9,7 +9,7 @@ use ratatui::widgets::Paragraph;
 
 use super::theme::Theme;
 use super::*;
-use crate::app::{BannerLevel, Connection, PushStatus, State, Tab};
+use crate::app::{BannerLevel, Connection, FeedLink, PushStatus, State, Tab};
 use crate::format;
 use crate::sanitize::clean_truncated;
 
@@ -24,6 +24,15 @@ pub(super) fn render_header(state: &State, theme: &Theme, frame: &mut Frame, are
             clean_truncated(who, 40).into_owned(),
             Style::new().add_modifier(Modifier::BOLD),
         ));
+        spans.push(Span::raw(" │ "));
+    }
+    if let Some(link) = &state.link {
+        let style = match link {
+            FeedLink::Live => theme.ok(),
+            FeedLink::Lost => theme.banner(BannerLevel::Error),
+            FeedLink::Stale { .. } => theme.warn(),
+        };
+        spans.push(Span::styled(link.text(state.now), style));
         spans.push(Span::raw(" │ "));
     }
     if let [venue] = state.venues.as_slice() {

@@ -153,6 +153,7 @@ pub(super) fn on_feed(state: &mut State, ev: FeedEvent) -> Vec<Command> {
             mark_fresh(state, &venue, Tab::Errors, 0, at);
             keep_visible(state, Tab::Errors);
         }
+        FeedEvent::Link { link, at: _ } => state.link = Some(link),
         FeedEvent::Notice { text, at } => {
             state.banner = Some(Banner {
                 text,
@@ -384,7 +385,7 @@ pub(super) fn event_venue(ev: &FeedEvent) -> Option<&crate::domain::VenueId> {
         | FeedEvent::PushUpdate { venue, .. }
         | FeedEvent::MultiOrderDetail { venue, .. }
         | FeedEvent::Fills { venue, .. } => Some(venue),
-        FeedEvent::Notice { .. } | FeedEvent::ActionDone { .. } => None,
+        FeedEvent::Notice { .. } | FeedEvent::ActionDone { .. } | FeedEvent::Link { .. } => None,
     }
 }
 
