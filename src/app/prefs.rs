@@ -57,7 +57,7 @@ impl ThemeName {
 pub struct Prefs {
     /// `[[views]]`, in config order.
     pub saved_views: Vec<SavedView>,
-    /// `[columns]` per tab (see [`State::columns`]).
+    /// `[columns]` per tab (in display order; `None`: all, in the default order).
     pub columns: [Option<Vec<usize>>; 4],
     /// The default keys with `[keys]` applied.
     pub keymap: Keymap,
@@ -88,7 +88,7 @@ pub enum AlertAction {
     Flash,
     /// Say it on the banner (status) line.
     Status,
-    /// Ring the terminal bell (BEL), via [`Command::Bell`].
+    /// Ring the terminal bell (BEL), via [`Command::Bell`](crate::app::Command::Bell).
     Bell,
 }
 

@@ -1,4 +1,5 @@
-//! State types: tabs, data sets with their freshness, selection by id, dialogs, banners.
+//! The [`State`]: what is not rows — tabs and per-tab selection ([`TabView`]), freeze, actions in
+//! flight, flashes, the venue connections — around the [`Book`](super::Book) that holds the rows.
 
 use std::collections::{BTreeMap, BTreeSet};
 

@@ -1,4 +1,4 @@
-//! The active-orders view: filter and sort as an index vector into `State::orders`, rebuilt
+//! The active-orders view: filter and sort as an index vector into `Book::orders`, rebuilt
 //! when the data, the filter or the sort changes — never per frame.
 //!
 //! Filter syntax: free words match (case-insensitively, as substrings) the id, pair, account,

@@ -255,7 +255,7 @@ impl Hub {
         lock(&self.inner).tx.receiver_count()
     }
 
-    /// A refresh asked for by a session: carried out at most once per [`REFRESH_GAP`] whoever
+    /// A refresh asked for by a session: carried out at most once per `REFRESH_GAP` (2 s) whoever
     /// asks. Returns whether it was passed on.
     pub fn refresh(&self) -> bool {
         let mut last = lock(&self.last_refresh);

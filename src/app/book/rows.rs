@@ -72,7 +72,7 @@ pub enum TreeRow {
         /// The child's id (its data: the active order if listed, else the fetched child).
         id: OrderId,
     },
-    /// Placement `index` of child order `order` (in [`Book::placements_of`]).
+    /// Placement `index` of child order `order` (in [`Book::placements_of`](super::Book::placements_of)).
     Placement {
         /// The child order.
         order: OrderId,
@@ -81,7 +81,7 @@ pub enum TreeRow {
     },
 }
 
-/// What [`Book::apply_order`] did with a pushed order.
+/// What [`Book::apply_order`](super::Book::apply_order) did with a pushed order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Applied {
     /// Replaced where it was listed.

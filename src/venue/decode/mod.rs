@@ -13,7 +13,7 @@
 //!
 //! Rows of a page are decoded one at a time. A row with a field that cannot be read (a number
 //! past the decimal range, an object where a price belongs, a required field missing) is kept:
-//! [`decode_row_into`] leaves that field out (or gives it a neutral stand-in the wire type
+//! `decode_row_into` leaves that field out (or gives it a neutral stand-in the wire type
 //! accepts), lists it as an [`Unreadable`](crate::domain::Unreadable) with its path and reason, and logs it once. Only a
 //! row whose id cannot be read is dropped as a `BadRow` (issue 14: no order hidden).
 //!

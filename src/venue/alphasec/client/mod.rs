@@ -170,7 +170,7 @@ impl AlphaSecClient {
     }
 
     /// Every trade of the wallet since `since_ms` (ms; `None`: the venue's 30-day default):
-    /// `GET /api/v1/order/trade` with `limit=500` per time window ([`windows`]), each window
+    /// `GET /api/v1/order/trade` with `limit=500` per time window (89 days at most), each window
     /// read newest first and paged back by `to` = the oldest `createdAt` of a full page (rows
     /// seen twice at the page edge are dropped by `tradeId`). At most
     /// [`MAX_REQUESTS_PER_READ`] requests: beyond that the page is partial.
