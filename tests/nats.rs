@@ -617,3 +617,121 @@ async fn an_edge_may_publish_only_to_the_request_subject() {
     hub.stop();
     sim.shutdown().await;
 }
+
+/// Makes a throwaway CA and a server certificate for 127.0.0.1 signed by it (openssl), and
+/// returns (CA file, server cert, server key); `None` (the caller skips, saying so) without
+/// `openssl`.
+fn test_pki(dir: &std::path::Path) -> Option<(PathBuf, PathBuf, PathBuf)> {
+    let run = |args: &[&str]| {
+        std::process::Command::new("openssl")
+            .args(args)
+            .current_dir(dir)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+    };
+    std::fs::write(dir.join("san.ext"), "subjectAltName=IP:127.0.0.1\n").unwrap();
+    let ok = run(&[
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        "ca.key",
+        "-out",
+        "ca.pem",
+        "-days",
+        "1",
+        "-subj",
+        "/CN=blotter-test-ca",
+    ]) && run(&[
+        "req",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        "server.key",
+        "-out",
+        "server.csr",
+        "-subj",
+        "/CN=127.0.0.1",
+    ]) && run(&[
+        "x509",
+        "-req",
+        "-in",
+        "server.csr",
+        "-CA",
+        "ca.pem",
+        "-CAkey",
+        "ca.key",
+        "-CAcreateserial",
+        "-out",
+        "server.pem",
+        "-days",
+        "1",
+        "-extfile",
+        "san.ext",
+    ]);
+    if !ok {
+        eprintln!("\n!!!!!!!! SKIPPED: openssl could not make a test certificate !!!!!!!!\n");
+        return None;
+    }
+    Some((
+        dir.join("ca.pem"),
+        dir.join("server.pem"),
+        dir.join("server.key"),
+    ))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_tls_url_connects_to_a_tls_server_trusting_the_ca_named_by_nats_ca_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let Some((ca, cert, key)) = test_pki(dir.path()) else {
+        return;
+    };
+    let conf = dir.path().join("tls.conf");
+    std::fs::write(
+        &conf,
+        format!(
+            "tls {{\n  cert_file: \"{}\"\n  key_file: \"{}\"\n}}\n",
+            cert.display(),
+            key.display()
+        ),
+    )
+    .unwrap();
+    let Some(server) = NatsServer::start_with(Some((conf, Vec::new()))) else {
+        return;
+    };
+    let url = server.url().replacen("nats://", "tls://", 1);
+    // Only this test sets it; other tests use nats:// URLs, where an extra root changes nothing.
+    // SAFETY: set before this test's client starts; no other test reads or writes it.
+    unsafe { std::env::set_var(blotter::nats::ENV_CA_FILE, &ca) };
+    let client = blotter::nats::connect(&NatsOptions {
+        url: url.clone(),
+        name: "tls-test".into(),
+    })
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+    // A round trip over the TLS link proves the handshake (the server requires TLS). The
+    // client retries in the background while it cannot connect, so the whole trip is timed.
+    let trip = async {
+        let mut sub = client.subscribe("tls.check").await.unwrap();
+        client
+            .publish("tls.check", "over tls".into())
+            .await
+            .unwrap();
+        client.flush().await.unwrap();
+        futures_util::StreamExt::next(&mut sub).await
+    };
+    let msg = tokio::time::timeout(Duration::from_secs(10), trip)
+        .await
+        .unwrap_or_else(|_| panic!("no message over {url}: TLS link not up"))
+        .unwrap();
+    assert_eq!(&msg.payload[..], b"over tls");
+    assert!(
+        client.server_info().tls_required,
+        "the server did not require TLS"
+    );
+}
