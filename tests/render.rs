@@ -534,3 +534,33 @@ fn a_nats_edge_header_shows_its_feed_link_live_lost_and_stale_with_its_age() {
     blotter::app::update(&mut s, blotter::app::Msg::Tick(ts("2024-01-15T10:30:10Z")));
     assert!(header(&s).contains("feed stale 52s"), "{}", header(&s));
 }
+
+#[test]
+fn the_detail_chart_says_from_fills_only_when_fills_with_times_came_back() {
+    let mut s = loaded_state();
+    s.size = (150, 50);
+    key(&mut s, crossterm::event::KeyCode::Enter);
+    let id = s.selected_order_id().unwrap();
+    // The venue answered with no fills: the line is the straight line to the fill now.
+    s.fills = Some((id.clone(), Some(Ok(blotter::domain::Page::default()))));
+    let t = text(&draw(&s));
+    assert!(t.contains("executed ⣿"), "{t}");
+    assert!(!t.contains("from fills"), "{t}");
+    // One fill with a time and a quantity: now it is drawn from the fills.
+    let fill = blotter::domain::Fill {
+        venue: Default::default(),
+        order_id: id.clone(),
+        placement_id: None,
+        exchange: None,
+        role: None,
+        price: None,
+        qty: Some("0.1".parse().unwrap()),
+        notional: None,
+        fee: None,
+        fee_asset: None,
+        time: Some(ts("2024-01-15T10:10:00Z")),
+    };
+    s.fills = Some((id, Some(Ok(blotter::domain::Page::of(vec![fill])))));
+    let t = text(&draw(&s));
+    assert!(t.contains("(from fills)"), "{t}");
+}

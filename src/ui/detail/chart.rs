@@ -128,6 +128,12 @@ pub(super) fn render_chart(o: &Order, state: &State, theme: &Theme, frame: &mut 
         Some((id, Some(Ok(page)))) if *id == o.id => Some(page.rows.as_slice()),
         _ => None,
     };
+    // "From fills" only when some fill has a time and a quantity: else the line is the straight
+    // line to the order's fill now, and says so.
+    let from_fills = fills.is_some_and(|f| {
+        f.iter()
+            .any(|f| f.time.is_some() && f.qty.is_some_and(|q| q > Decimal::ZERO))
+    });
     let Some((schedule, executed)) = execution_curve(o, fills, state.now) else {
         frame.render_widget(
             Paragraph::new(" no start/end time: no schedule to chart").style(theme.dim()),
@@ -144,7 +150,7 @@ pub(super) fn render_chart(o: &Order, state: &State, theme: &Theme, frame: &mut 
             .style(theme.dim())
             .data(&schedule),
         Dataset::default()
-            .name(if fills.is_some() {
+            .name(if from_fills {
                 "executed (from fills)"
             } else {
                 "executed"
@@ -158,7 +164,7 @@ pub(super) fn render_chart(o: &Order, state: &State, theme: &Theme, frame: &mut 
         .block(Block::default().title(Line::from(vec![
             Span::raw(" executed "),
             Span::styled("⣿", theme.ok()),
-            Span::raw(if fills.is_some() { " (from fills)" } else { "" }),
+            Span::raw(if from_fills { " (from fills)" } else { "" }),
             Span::raw(" vs schedule "),
             Span::styled("•", theme.dim()),
             Span::raw(" (linear) "),
