@@ -1,12 +1,7 @@
 //! The History read of AlphaSec: completed orders (`GET /api/v1/order`), one window per 89
 //! days, each paged back by `to`, capped per read.
 
-use std::collections::HashSet;
-
-use super::{
-    AlphaSecClient, DAY_MS, MAX_LIMIT, MAX_RANGE_DAYS, MAX_REQUESTS_PER_READ, Window, merge_new,
-    windows,
-};
+use super::{AlphaSecClient, DAY_MS, MAX_LIMIT, MAX_RANGE_DAYS, Window, read_windows, windows};
 use crate::domain::{Order, Page};
 use crate::venue::VenueResult;
 use crate::venue::alphasec::convert::decode_orders_page;
@@ -50,36 +45,13 @@ impl AlphaSecClient {
         } else {
             windows(now, Some(since_ms))
         };
-        let mut all: Page<Order> = Page::default();
-        let mut seen = HashSet::new();
-        let mut requests = 0u32;
-        for w in windows {
-            let mut to = w.to;
-            loop {
-                if requests == MAX_REQUESTS_PER_READ {
-                    all.page_number = Some(requests);
-                    all.num_pages = Some(requests + 1);
-                    crate::venue::keep_finished(&mut all);
-                    return Ok(all);
-                }
-                requests += 1;
-                let page = self.history(w.from, to, Some(MAX_LIMIT)).await?;
-                let full = page.rows.len() + page.bad_rows.len() >= MAX_LIMIT as usize;
-                let oldest = merge_new(
-                    &mut all,
-                    page,
-                    &mut seen,
-                    |o| o.id.clone(),
-                    |o| o.created_at,
-                );
-                match oldest {
-                    Some(o) if full && Some(o) != to && w.from.is_none_or(|f| o > f) => {
-                        to = Some(o)
-                    }
-                    _ => break,
-                }
-            }
-        }
+        let mut all = read_windows(
+            windows,
+            |from, to| self.history(from, to, Some(MAX_LIMIT)),
+            |o: &Order| o.id.clone(),
+            |o| o.created_at,
+        )
+        .await?;
         crate::venue::keep_finished(&mut all);
         Ok(all)
     }

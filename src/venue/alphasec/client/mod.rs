@@ -179,37 +179,13 @@ impl AlphaSecClient {
     /// As [`AlphaSecClient::open_orders`].
     pub async fn trades_since(&self, since_ms: Option<i64>) -> VenueResult<Page<Trade>> {
         let now = jiff::Timestamp::now().as_millisecond();
-        let mut all: Page<Trade> = Page::default();
-        let mut seen = HashSet::new();
-        let mut requests = 0u32;
-        for w in windows(now, since_ms) {
-            let mut to = w.to;
-            loop {
-                if requests == MAX_REQUESTS_PER_READ {
-                    all.page_number = Some(requests);
-                    all.num_pages = Some(requests + 1);
-                    return Ok(all);
-                }
-                requests += 1;
-                let page = self.trades(w.from, to, Some(MAX_LIMIT)).await?;
-                let full = page.rows.len() + page.bad_rows.len() >= MAX_LIMIT as usize;
-                let oldest = merge_new(
-                    &mut all,
-                    page,
-                    &mut seen,
-                    |t| t.trade_id.clone(),
-                    |t| t.created_at,
-                );
-                match oldest {
-                    // A full page with room before its oldest row: read on from there.
-                    Some(o) if full && Some(o) != to && w.from.is_none_or(|f| o > f) => {
-                        to = Some(o)
-                    }
-                    _ => break,
-                }
-            }
-        }
-        Ok(all)
+        read_windows(
+            windows(now, since_ms),
+            |from, to| self.trades(from, to, Some(MAX_LIMIT)),
+            |t: &Trade| t.trade_id.clone(),
+            |t| t.created_at,
+        )
+        .await
     }
 
     /// The base URL requests go to (no trailing slash).
@@ -544,6 +520,48 @@ impl Venue for AlphaSecClient {
 /// Adds the rows of `page` not seen before (by `key`) to `all`, and its bad rows; returns the
 /// oldest row's creation time in milliseconds: where the next request pages back from (`to`).
 /// AlphaSec pages newest first and a row at the boundary can come twice.
+/// Reads `windows` in order, each newest first and paged back by `to` = the oldest `created`
+/// of a full page ([`MAX_LIMIT`] rows; rows seen twice at the page edge are dropped by `key`).
+/// At most [`MAX_REQUESTS_PER_READ`] requests: beyond that the page is returned partial
+/// (`page_number` < `num_pages`).
+///
+/// # Errors
+/// The first failed request's error.
+async fn read_windows<T, K, Fut>(
+    windows: Vec<Window>,
+    fetch: impl Fn(Option<i64>, Option<i64>) -> Fut,
+    key: impl Fn(&T) -> K,
+    created: impl Fn(&T) -> Option<jiff::Timestamp>,
+) -> VenueResult<Page<T>>
+where
+    K: Eq + std::hash::Hash,
+    Fut: std::future::Future<Output = VenueResult<Page<T>>>,
+{
+    let mut all: Page<T> = Page::default();
+    let mut seen = HashSet::new();
+    let mut requests = 0u32;
+    for w in windows {
+        let mut to = w.to;
+        loop {
+            if requests == MAX_REQUESTS_PER_READ {
+                all.page_number = Some(requests);
+                all.num_pages = Some(requests + 1);
+                return Ok(all);
+            }
+            requests += 1;
+            let page = fetch(w.from, to).await?;
+            let full = page.rows.len() + page.bad_rows.len() >= MAX_LIMIT as usize;
+            let oldest = merge_new(&mut all, page, &mut seen, &key, &created);
+            match oldest {
+                // A full page with room before its oldest row: read on from there.
+                Some(o) if full && Some(o) != to && w.from.is_none_or(|f| o > f) => to = Some(o),
+                _ => break,
+            }
+        }
+    }
+    Ok(all)
+}
+
 fn merge_new<T, K: Eq + std::hash::Hash>(
     all: &mut Page<T>,
     page: Page<T>,
