@@ -81,6 +81,37 @@ pub(crate) fn truncate(text: &str) -> String {
     }
 }
 
+/// A venue's base URL as given (`https://app.tread.fi`, `http://127.0.0.1:PORT`), trimmed and
+/// without a trailing slash.
+///
+/// # Errors
+/// [`VenueError::Network`] when it is not an http(s) URL.
+pub(crate) fn base_url(base_url: &str) -> Result<String, VenueError> {
+    let base = base_url.trim().trim_end_matches('/').to_owned();
+    let url = reqwest::Url::parse(&base)
+        .map_err(|e| VenueError::Network(format!("invalid base url {base:?}: {e}")))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(VenueError::Network(format!(
+            "invalid base url {base:?}: scheme must be http or https"
+        )));
+    }
+    Ok(base)
+}
+
+/// The pooled HTTP client every venue client uses: `timeout` bounds each whole request and its
+/// connect; the user agent is `blotter/<version>`.
+///
+/// # Errors
+/// [`VenueError::Network`] when the client cannot be built.
+pub(crate) fn client(timeout: std::time::Duration) -> Result<reqwest::Client, VenueError> {
+    reqwest::Client::builder()
+        .timeout(timeout)
+        .connect_timeout(timeout)
+        .user_agent(concat!("blotter/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .map_err(|e| VenueError::Network(format!("http client: {e}")))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -231,11 +231,11 @@ impl Book {
     /// if new, removed from the active set once terminal. Fetched multi-order children with
     /// its id are replaced too.
     pub fn apply_order(&mut self, order: Order) -> Applied {
-        let mut children = false;
+        // The tree's rows name children by id, so replacing a child's data leaves them as
+        // they are.
         for m in &mut self.multi_orders {
             if let Some(child) = m.child_orders.iter_mut().find(|c| c.id == order.id) {
                 *child = order.clone();
-                children = true;
             }
         }
         let pos = self.order_index.get(&order.id).copied();
@@ -274,9 +274,6 @@ impl Book {
             applied == Applied::Replaced && self.filter.is_empty() && self.sort.is_default();
         if applied != Applied::Ignored && !view_unchanged {
             self.rebuild_active_view();
-        }
-        if children && !self.expanded.is_empty() {
-            self.rebuild_multi_view();
         }
         applied
     }

@@ -117,26 +117,14 @@ impl AlphaSecClient {
         tokens: TokenMap,
         timeout: Duration,
     ) -> Result<Self, VenueError> {
-        let base = base_url.trim().trim_end_matches('/').to_owned();
-        let url = reqwest::Url::parse(&base)
-            .map_err(|e| VenueError::Network(format!("invalid base url {base:?}: {e}")))?;
-        if !matches!(url.scheme(), "http" | "https") {
-            return Err(VenueError::Network(format!(
-                "invalid base url {base:?}: scheme must be http or https"
-            )));
-        }
+        let base = crate::venue::http::base_url(base_url)?;
         let address = address.trim().to_owned();
         if address.is_empty() {
             return Err(VenueError::Network(
                 "AlphaSec needs a wallet address".into(),
             ));
         }
-        let http = reqwest::Client::builder()
-            .timeout(timeout)
-            .connect_timeout(timeout)
-            .user_agent(concat!("blotter/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| VenueError::Network(format!("http client: {e}")))?;
+        let http = crate::venue::http::client(timeout)?;
         Ok(Self {
             http,
             base,

@@ -190,20 +190,8 @@ impl TreadfiClient {
         api_key: Option<SecretString>,
         timeout: Duration,
     ) -> Result<Self, VenueError> {
-        let base = base_url.trim().trim_end_matches('/').to_owned();
-        let url = reqwest::Url::parse(&base)
-            .map_err(|e| VenueError::Network(format!("invalid base url {base:?}: {e}")))?;
-        if !matches!(url.scheme(), "http" | "https") {
-            return Err(VenueError::Network(format!(
-                "invalid base url {base:?}: scheme must be http or https"
-            )));
-        }
-        let http = reqwest::Client::builder()
-            .timeout(timeout)
-            .connect_timeout(timeout)
-            .user_agent(concat!("blotter/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| VenueError::Network(format!("http client: {e}")))?;
+        let base = crate::venue::http::base_url(base_url)?;
+        let http = crate::venue::http::client(timeout)?;
         Ok(Self {
             http,
             base,
