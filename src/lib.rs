@@ -17,6 +17,7 @@ pub mod desk;
 pub mod domain;
 pub mod dump;
 pub mod feed;
+pub mod filter_history;
 pub mod format;
 pub mod history;
 pub mod nats;

@@ -68,6 +68,13 @@ pub(crate) async fn run_tui(cfg: Config, record: Option<PathBuf>) -> Result<()> 
     state.demo = demo.is_some();
     state.refresh_secs = cfg.refresh.interval_secs.ceil().max(1.0) as u64;
     state.history_refresh_secs = cfg.history.interval().as_secs().max(1);
+    let filter_history = blotter::filter_history::default_path();
+    if let Some(path) = &filter_history {
+        match blotter::filter_history::load(path) {
+            Ok(h) => state.filter_history = h,
+            Err(e) => tracing::warn!(path = %path.display(), error = %e, "filter history not read"),
+        }
+    }
     let (tx, rx) = tokio::sync::mpsc::channel(1024);
     let recorder = match &record {
         Some(path) => Some(Arc::new(
@@ -79,6 +86,7 @@ pub(crate) async fn run_tui(cfg: Config, record: Option<PathBuf>) -> Result<()> 
     let audit = open_audit(&cfg);
     let loop_opts = blotter::tui::LoopOptions {
         audit_file: audit.as_ref().map(|a| a.path().to_path_buf()),
+        filter_history,
         ..Default::default()
     };
     let feed_cfg = FeedConfig {

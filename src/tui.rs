@@ -170,6 +170,9 @@ pub struct LoopOptions {
     pub export_dir: Option<std::path::PathBuf>,
     /// The audit log the viewer (`L`) reads; `None`: the viewer says there is none.
     pub audit_file: Option<std::path::PathBuf>,
+    /// Where the filters applied are kept for the next run
+    /// ([`crate::filter_history::default_path`]); `None` keeps them for this run only.
+    pub filter_history: Option<std::path::PathBuf>,
 }
 
 impl Default for LoopOptions {
@@ -177,6 +180,7 @@ impl Default for LoopOptions {
         Self {
             export_dir: Some(std::path::PathBuf::from(".")),
             audit_file: None,
+            filter_history: None,
         }
     }
 }
@@ -322,6 +326,16 @@ where
                         app::update(&mut state, Msg::Audit(none));
                     }
                 },
+                Command::SaveFilterHistory(filters) => {
+                    if let Some(path) = opts.filter_history.clone() {
+                        // Off the loop; a history that cannot be written is not worth a banner.
+                        tokio::task::spawn_blocking(move || {
+                            if let Err(e) = crate::filter_history::save(&path, &filters) {
+                                tracing::warn!(path = %path.display(), error = %e, "filter history not written");
+                            }
+                        });
+                    }
+                }
                 Command::Bell => {
                     // A bell that cannot be rung is not worth a banner.
                     let _ = terminal.backend_mut().write_raw(b"\x07");

@@ -31,6 +31,8 @@ mod history_app;
 mod history_render;
 #[path = "loop_io.rs"]
 mod loop_io;
+#[path = "prompts.rs"]
+mod prompts;
 #[path = "properties.rs"]
 mod properties;
 #[path = "render.rs"]

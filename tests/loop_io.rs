@@ -52,6 +52,7 @@ async fn a_stuck_audit_file_never_freezes_the_keys() {
     let (input, task) = start(LoopOptions {
         export_dir: None,
         audit_file: Some(fifo.clone()),
+        filter_history: None,
     });
     // Whatever happens below, unstick the reader so the runtime can shut down.
     let _unstick = Unstick(fifo.clone());
@@ -88,6 +89,7 @@ async fn export_writes_both_files_and_says_where() {
     let (input, task) = start(LoopOptions {
         export_dir: Some(dir.path().to_path_buf()),
         audit_file: None,
+        filter_history: None,
     });
     press(&input, 'e');
     let deadline = tokio::time::Instant::now() + Duration::from_secs(5);

@@ -11,6 +11,7 @@ use std::str::FromStr;
 use jiff::Timestamp;
 use rust_decimal::Decimal;
 
+use super::prompt::{Edit, Prompt};
 use crate::domain::{LimitPrice, Order, OrderId};
 use crate::venue::AmendChanges;
 
@@ -59,8 +60,8 @@ pub struct AmendForm {
     pub order_id: OrderId,
     /// One-line description of the order (pair, side, qty) for the dialog title.
     pub summary: String,
-    /// Raw text per field, in [`AmendField::ALL`] order.
-    pub values: [String; 5],
+    /// Each field's text and cursor, in [`AmendField::ALL`] order (edited like a shell line).
+    pub values: [Prompt; 5],
     /// Current values shown as placeholders, in [`AmendField::ALL`] order.
     pub current: [String; 5],
     /// Focused field index.
@@ -137,18 +138,35 @@ impl AmendForm {
         AmendField::ALL[self.focus % AmendField::ALL.len()]
     }
 
-    /// Types a character into the focused field (printable characters only).
+    /// The focused field's text and cursor.
+    fn focused_value(&mut self) -> &mut Prompt {
+        let i = self.focus % AmendField::ALL.len();
+        &mut self.values[i]
+    }
+
+    /// Types a character at the cursor of the focused field (printable characters only).
     pub fn push(&mut self, c: char) {
-        if !c.is_control() {
-            self.values[self.focus].push(c);
+        use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+        self.on_key(&KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+    }
+
+    /// Deletes the character before the cursor of the focused field.
+    pub fn backspace(&mut self) {
+        use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+        self.on_key(&KeyEvent::new(KeyCode::Backspace, KeyModifiers::NONE));
+    }
+
+    /// An editing key (←/→, Home/End, Ctrl-A/E/U/W/K, Backspace/Delete, a character) on the
+    /// focused field; a change clears the last validation error.
+    pub fn on_key(&mut self, key: &crossterm::event::KeyEvent) {
+        if self.focused_value().on_key(key) == Edit::Text {
             self.error = None;
         }
     }
 
-    /// Deletes the last character of the focused field.
-    pub fn backspace(&mut self) {
-        self.values[self.focus].pop();
-        self.error = None;
+    /// The fields' texts, in [`AmendField::ALL`] order.
+    pub fn texts(&self) -> [String; 5] {
+        self.values.each_ref().map(Prompt::text)
     }
 
     /// Moves focus down (wrapping).
@@ -180,7 +198,7 @@ impl AmendForm {
                 ));
             }
         }
-        let changes = validate(&self.values, self.time_start, now)?;
+        let changes = validate(&self.texts(), self.time_start, now)?;
         for (new, executed, what) in [
             (changes.base_asset_qty, self.executed_base, "Base qty"),
             (changes.quote_asset_qty, self.executed_quote, "Quote qty"),

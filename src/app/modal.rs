@@ -4,6 +4,7 @@
 use jiff::Timestamp;
 
 use super::amend::AmendForm;
+use super::prompt::Prompt;
 use crate::domain::OrderId;
 use crate::venue::Action;
 
@@ -45,8 +46,8 @@ pub struct Confirm {
     /// A word that must be typed to confirm (`CANCEL` for cancelling everything); `y` alone
     /// is not enough.
     pub require_word: Option<String>,
-    /// What has been typed so far towards `require_word`.
-    pub typed: String,
+    /// What has been typed so far towards `require_word` (edited like a shell line).
+    pub typed: Prompt,
 }
 
 impl Confirm {
@@ -60,7 +61,7 @@ impl Confirm {
             yes: false,
             more: Vec::new(),
             require_word: None,
-            typed: String::new(),
+            typed: Prompt::default(),
         }
     }
 }

@@ -214,6 +214,9 @@ pub enum Command {
     Bell,
     /// Read the History tab in this window from now on (the `w` key), every venue.
     HistoryWindow(crate::history::Window),
+    /// Keep these filters (oldest first) for the next run: the runner writes them to the
+    /// state directory's `filter_history` (see `crate::filter_history`), off the event loop.
+    SaveFilterHistory(Vec<String>),
     /// Leave the app.
     Quit,
 }

@@ -142,10 +142,15 @@ pub struct State {
     pub freeze: Freeze,
     /// Cells that changed recently: order id → what changed and until when to highlight.
     pub flashes: BTreeMap<OrderId, Flash>,
-    /// Filter text as typed (active-orders tab).
-    pub filter_text: String,
+    /// The filter line (active-orders and History tabs): its text, applied as typed, and the
+    /// cursor within it.
+    pub filter_text: super::prompt::Prompt,
     /// True while the filter line has the keyboard.
     pub filter_editing: bool,
+    /// Filters applied earlier (↑/↓ on the filter line), kept across runs by the runner.
+    pub filter_history: super::prompt::FilterHistory,
+    /// First line of the help overlay shown (it scrolls when the screen is too small).
+    pub help_scroll: usize,
     /// The saved view applied last, while its filter and sort are unchanged.
     pub current_view: Option<usize>,
     /// Newest message time the user has seen on the errors tab (unread = newer ERRORs).
@@ -206,8 +211,10 @@ impl State {
             refresh_secs: 2,
             freeze: Freeze::default(),
             flashes: BTreeMap::new(),
-            filter_text: String::new(),
+            filter_text: Default::default(),
             filter_editing: false,
+            filter_history: Default::default(),
+            help_scroll: 0,
             errors_seen_until: None,
             history_window: crate::history::Window::default(),
             history_window_configured: crate::history::Window::default(),

@@ -237,6 +237,7 @@ pub(super) async fn run_session(
         } else {
             shared.opts.audit_file.clone()
         },
+        filter_history: None,
     };
     // A panic in this session's update or render (or anything else its loop runs) ends this
     // session only: it is caught here, logged, and the client is told; other sessions, the

@@ -95,7 +95,10 @@ pub fn confirm(c: &Confirm, theme: &Theme, frame: &mut Frame) {
     if let Some(word) = &c.require_word {
         text.push(Line::from(vec![
             Span::raw(format!(" Type {word}: ")),
-            Span::styled(format!("[{}▏]", clean(&c.typed)), theme.key()),
+            Span::styled(
+                format!("[{}]", clean(&c.typed.with_cursor(40))),
+                theme.key(),
+            ),
             Span::styled("   Esc aborts", theme.dim()),
         ]));
         return warning_popup(frame, theme, &c.title, text, 76);
@@ -182,9 +185,9 @@ pub fn amend(form: &AmendForm, theme: &Theme, frame: &mut Frame) {
         let marker = if focused { "▶" } else { " " };
         let mut spans = vec![Span::raw(format!(" {marker} {:<17}", field.label()))];
         let shown = if focused {
-            format!("[{value}▏]")
+            format!("[{}]", clean(&value.with_cursor(20)))
         } else {
-            format!("[{value}]")
+            format!("[{}]", clean(value))
         };
         spans.push(Span::styled(
             format!("{shown:<22}"),

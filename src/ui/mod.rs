@@ -20,7 +20,7 @@ use ratatui::widgets::Paragraph;
 
 use crate::app::{BannerLevel, Modal, State, Tab};
 use crate::format;
-use crate::sanitize::clean_truncated;
+use crate::sanitize::{clean, clean_truncated};
 use theme::Theme;
 
 use header::*;
@@ -72,8 +72,8 @@ pub fn render(state: &State, frame: &mut Frame) {
 fn render_banner(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
     if state.filter_editing {
         let text = format!(
-            " / {}▏   Enter keep · Esc clear · terms: side:buy status:paused acct:NAME pair:BTC-*",
-            clean_truncated(&state.filter_text, 60)
+            " / {}   Enter keep · Esc clear · terms: side:buy status:paused acct:NAME pair:BTC-*",
+            clean(&state.filter_text.with_cursor(61))
         );
         frame.render_widget(Paragraph::new(text).style(theme.key()), area);
         return;

@@ -211,7 +211,7 @@ pub(super) fn ask_action(state: &mut State, action: KeyAction) {
                 yes: false,
                 more: rest.to_vec(),
                 require_word: None,
-                typed: String::new(),
+                typed: Default::default(),
             }));
         }
         Tab::Active => {

@@ -130,7 +130,7 @@ pub(super) fn on_kill_key(
                 yes: false,
                 more: rest.to_vec(),
                 require_word,
-                typed: String::new(),
+                typed: Default::default(),
             }));
         }
         (scope, _) => state.modal = Some(Modal::Kill { scope }),
@@ -390,11 +390,9 @@ pub(super) fn on_confirm_key(
                 return Vec::new();
             }
             KeyCode::Enter if confirm.typed == word => return send_all(state, confirm),
-            KeyCode::Backspace => {
-                confirm.typed.pop();
+            _ => {
+                confirm.typed.on_key(&key);
             }
-            KeyCode::Char(c) if !c.is_control() => confirm.typed.push(c),
-            _ => {}
         }
         state.modal = Some(Modal::Confirm(confirm));
         return Vec::new();
@@ -434,7 +432,6 @@ pub(super) fn on_amend_key(state: &mut State, mut form: AmendForm, key: KeyEvent
         }
         KeyCode::Tab | KeyCode::Down => form.next_field(),
         KeyCode::BackTab | KeyCode::Up => form.prev_field(),
-        KeyCode::Backspace => form.backspace(),
         KeyCode::Enter => match form.validate(state.now) {
             Ok(changes) => {
                 let lines = amend_lines(&form, &changes);
@@ -449,8 +446,7 @@ pub(super) fn on_amend_key(state: &mut State, mut form: AmendForm, key: KeyEvent
             }
             Err(e) => form.error = Some(e),
         },
-        KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => form.push(c),
-        _ => {}
+        _ => form.on_key(&key),
     }
     state.modal = Some(Modal::Amend(form));
     Vec::new()

@@ -2,6 +2,7 @@
 //! key asks for, the multi-order tree, freeze, copy and saved views.
 
 use super::*;
+use crate::app::prompt::Edit;
 
 /// Wheel scrolls the selection; a left click on the tab bar switches tab, on a table row
 /// selects it (only when no dialog is open).
@@ -65,34 +66,58 @@ pub(super) fn on_key(state: &mut State, key: KeyEvent) -> Vec<Command> {
     }
 }
 
+/// The filter line has the keyboard: Enter keeps the filter (and adds it to the history),
+/// Esc clears it, ↑/↓ recall earlier filters, every other key edits the line as a shell does
+/// ([`Prompt::on_key`]); the filter applies as it is typed.
 pub(super) fn on_filter_key(state: &mut State, key: KeyEvent) -> Vec<Command> {
     match key.code {
-        KeyCode::Enter => state.filter_editing = false,
+        KeyCode::Enter => {
+            state.filter_editing = false;
+            let text = state.filter_text.text();
+            if state.filter_history.push(text) {
+                return vec![Command::SaveFilterHistory(
+                    state.filter_history.entries().to_vec(),
+                )];
+            }
+        }
         KeyCode::Esc => {
             state.filter_editing = false;
+            state.filter_history.reset();
             set_filter(state, String::new());
         }
-        KeyCode::Backspace => {
-            let mut t = state.filter_text.clone();
-            t.pop();
-            set_filter(state, t);
+        KeyCode::Up => {
+            if let Some(t) = state.filter_history.older(state.filter_text.value()) {
+                let t = t.to_string();
+                set_filter(state, t);
+            }
         }
-        KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) && !c.is_control() => {
-            let mut t = state.filter_text.clone();
-            t.push(c);
-            set_filter(state, t);
+        KeyCode::Down => {
+            if let Some(t) = state.filter_history.newer() {
+                let t = t.to_string();
+                set_filter(state, t);
+            }
         }
-        _ => {}
+        _ => {
+            if state.filter_text.on_key(&key) == Edit::Text {
+                apply_filter(state);
+            }
+        }
     }
     Vec::new()
 }
 
+/// Sets the filter line to `text` (cursor at its end) and applies it.
 pub(super) fn set_filter(state: &mut State, text: String) {
+    state.filter_text.set(text);
+    apply_filter(state);
+}
+
+/// Applies the filter line's text to the order tabs, keeping each selection in view.
+pub(super) fn apply_filter(state: &mut State) {
     state.current_view = None;
     state
         .book
-        .set_filter(crate::app::view::Filter::parse(&text));
-    state.filter_text = text;
+        .set_filter(crate::app::view::Filter::parse(state.filter_text.value()));
     keep_visible(state, Tab::Active);
     keep_visible(state, Tab::History);
 }
