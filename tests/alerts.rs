@@ -101,6 +101,7 @@ fn configured_bells_and_silences() {
         on_error: vec![AlertAction::Bell, AlertAction::Flash],
         on_failed: vec![AlertAction::Bell],
         on_complete: vec![],
+        ..Alerts::default()
     };
     s.banner = None;
     // A new ERROR: bell and the order's row flashes, no banner.
@@ -128,6 +129,7 @@ fn the_first_load_raises_nothing() {
         on_error: vec![AlertAction::Bell, AlertAction::Status],
         on_failed: vec![AlertAction::Bell, AlertAction::Status],
         on_complete: vec![AlertAction::Bell],
+        ..Alerts::default()
     };
     let cmds = refresh_with(&mut s, |r| r[0].status = OrderStatus::Failed);
     assert!(cmds.is_empty());

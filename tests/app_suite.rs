@@ -9,6 +9,8 @@
 // to it merge cleanly; the shared helpers are compiled once per file that uses them.
 #![allow(clippy::duplicate_mod)]
 
+#[path = "alert_rules.rs"]
+mod alert_rules;
 #[path = "alerts.rs"]
 mod alerts;
 #[path = "amend_rules.rs"]

@@ -161,6 +161,9 @@ pub struct State {
     pub history_window_configured: crate::history::Window,
     /// How often the History tab is read, seconds (its data is stale after 3 of these).
     pub history_refresh_secs: u64,
+    /// What the `[alerts]` rules remember per order between readings (highest executed
+    /// quantity, last fill, which rules have fired).
+    pub(crate) alert_memory: super::update::AlertMemory,
 }
 
 /// A recent change to an order, highlighted briefly so the eye finds it.
@@ -220,6 +223,7 @@ impl State {
             history_window_configured: crate::history::Window::default(),
             history_refresh_secs: 60,
             current_view: None,
+            alert_memory: Default::default(),
         }
     }
 

@@ -75,7 +75,7 @@ impl Config {
     ///
     /// # Errors
     /// A view without a name, two views with one name, an unknown sort key or column, a bad
-    /// `[keys]` entry.
+    /// `[keys]` entry, an `[alerts]` rule's threshold out of range.
     pub fn prefs(&self) -> Result<crate::app::Prefs, String> {
         use crate::app::{SavedView, Tab, view::Sort, view::SortKey};
         let mut saved_views = Vec::new();
@@ -130,7 +130,10 @@ impl Config {
                 self.ui.color,
                 std::env::var_os("NO_COLOR").as_deref(),
             ),
-            alerts: self.alerts.clone(),
+            alerts: {
+                self.alerts.check()?;
+                self.alerts.clone()
+            },
             history_window: self.history.window()?,
         })
     }

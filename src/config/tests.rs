@@ -200,6 +200,25 @@ fn alerts_default_and_parse() {
 }
 
 #[test]
+fn example_alert_rules_parse_when_uncommented() {
+    let text = include_str!("../../config.example.toml");
+    let start = text.find("# --- alert rules ---").unwrap();
+    let end = text.find("# --- end alert rules ---").unwrap();
+    let block: String = text[start..end]
+        .lines()
+        .filter_map(|l| l.strip_prefix("# "))
+        .filter(|l| {
+            l.starts_with('[')
+                || l.split_once(" = ")
+                    .is_some_and(|(k, _)| k.chars().all(|c| c.is_ascii_lowercase() || c == '_'))
+        })
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let cfg = Config::parse(&block, Path::new("example")).unwrap();
+    assert_eq!(cfg.alerts.help_lines().len(), 7, "{block}");
+}
+
+#[test]
 fn push_is_auto_or_off_in_both_tables() {
     let cfg = Config::parse("", Path::new("c.toml")).unwrap();
     assert_eq!(cfg.treadfi.push, PushMode::Auto);

@@ -41,6 +41,7 @@ pub(super) fn on_feed(state: &mut State, ev: FeedEvent) -> Vec<Command> {
             }
             // Marks and placements of orders that left the active set go with them.
             state.book.replace_venue_orders(&venue, page.rows);
+            cmds.extend(check_rules(state, RuleScope::Active(&venue)));
             mark_fresh(
                 state,
                 &venue,
@@ -180,7 +181,9 @@ pub(super) fn on_feed(state: &mut State, ev: FeedEvent) -> Vec<Command> {
                     state.book.add_finished((*order).clone(), at);
                     keep_visible(state, Tab::History);
                 }
+                let id = order.id.clone();
                 cmds.extend(apply_order(state, *order));
+                cmds.extend(check_rules(state, RuleScope::Order(&id)));
             }
         }
         FeedEvent::History {
@@ -195,6 +198,7 @@ pub(super) fn on_feed(state: &mut State, ev: FeedEvent) -> Vec<Command> {
             state
                 .book
                 .replace_venue_history(&venue, page.rows, since, acted, at);
+            cmds.extend(check_rules(state, RuleScope::History(&venue)));
             mark_fresh(state, &venue, Tab::History, bad, at);
             mark_capped(state, &venue, Tab::History, capped);
             keep_visible(state, Tab::History);
@@ -276,6 +280,8 @@ pub(super) fn on_feed(state: &mut State, ev: FeedEvent) -> Vec<Command> {
             });
         }
     }
+    // One bell for a reading, however many alerts asked for it.
+    cmds.dedup();
     cmds
 }
 

@@ -40,6 +40,8 @@ use input::*;
 
 pub use dialogs::kill_targets;
 
+pub(crate) use alerts::AlertMemory;
+
 /// Applies one message to the state and returns the effects to carry out.
 pub fn update(state: &mut State, msg: Msg) -> Vec<Command> {
     match msg {
