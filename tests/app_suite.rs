@@ -37,6 +37,8 @@ mod loop_io;
 mod prompts;
 #[path = "properties.rs"]
 mod properties;
+#[path = "reading.rs"]
+mod reading;
 #[path = "render.rs"]
 mod render;
 #[path = "replay.rs"]

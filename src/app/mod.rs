@@ -5,6 +5,7 @@
 
 pub mod amend;
 mod book;
+pub mod help;
 pub mod history;
 pub mod keymap;
 pub mod layout;

@@ -8,8 +8,10 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
 use super::theme::Theme;
 use crate::app::amend::{AmendField, AmendForm};
+use crate::app::help::{HelpLayout, HelpRow};
 use crate::app::{Confirm, State};
 use crate::sanitize::clean;
+use unicode_width::UnicodeWidthStr;
 
 fn centered(area: Rect, width: u16, height: u16) -> Rect {
     let [v] = Layout::vertical([Constraint::Length(height.min(area.height))])
@@ -36,50 +38,74 @@ fn warning_popup(frame: &mut Frame, theme: &Theme, title: &str, text: Vec<Line>,
     );
 }
 
-/// Help overlay: one line per binding, from the keymap.
-pub fn help(state: &State, theme: &Theme, frame: &mut Frame) {
-    let mut lines = Vec::new();
-    for b in &state.prefs.keymap.bindings {
-        let keys = state.prefs.keymap.keys_label(b.action);
-        if keys.is_empty() || lines.iter().any(|(k, _): &(String, &str)| *k == keys) {
-            continue;
-        }
-        lines.push((keys, b.action.description()));
-    }
-    // Two columns when one would not fit the screen's height.
-    let rows_available = usize::from(frame.area().height.saturating_sub(6));
-    let two = lines.len() > rows_available;
-    let per_col = if two {
-        lines.len().div_ceil(2)
-    } else {
-        lines.len()
+/// Help overlay: the sections laid out by [`HelpLayout`] (one or two columns), scrolled to
+/// `scroll`, with a hint line that says how to scroll and "more ↓" / "more ↑" where it is cut.
+pub fn help(layout: &HelpLayout, scroll: usize, theme: &Theme, frame: &mut Frame) {
+    let at = scroll.min(layout.max_scroll);
+    let kw = layout.keys_width;
+    let cell = |row: Option<&HelpRow>| -> Vec<Span<'static>> {
+        let (spans, used): (Vec<Span<'static>>, usize) = match row {
+            None | Some(HelpRow::Blank) => (Vec::new(), 0),
+            Some(HelpRow::Title(t)) => {
+                let t = format!(" {}", clean(t));
+                let w = t.width();
+                (
+                    vec![Span::styled(t, theme.key().add_modifier(Modifier::BOLD))],
+                    w,
+                )
+            }
+            Some(HelpRow::Entry(e)) if e.keys.is_empty() => {
+                let t = format!(" {}", clean(&e.text));
+                let w = t.width();
+                (vec![Span::raw(t)], w)
+            }
+            Some(HelpRow::Entry(e)) => {
+                let keys = clean(&e.keys);
+                let pad = kw.saturating_sub(keys.width());
+                let k = format!(" {}{keys} ", " ".repeat(pad));
+                let d = clean(&e.text).into_owned();
+                let w = k.width() + d.width();
+                (vec![Span::styled(k, theme.key()), Span::raw(d)], w)
+            }
+            Some(HelpRow::More(t)) => {
+                let t = format!("{}{}", " ".repeat(kw + 2), clean(t));
+                let w = t.width();
+                (vec![Span::raw(t)], w)
+            }
+        };
+        let mut spans = spans;
+        spans.push(Span::raw(
+            " ".repeat(layout.column_width.saturating_sub(used)),
+        ));
+        spans
     };
-    let cell = |(k, d): &(String, &str)| {
-        vec![
-            Span::styled(format!(" {k:>12} "), theme.key()),
-            Span::raw(format!("{d:<60}")),
-        ]
-    };
-    let mut text: Vec<Line> = (0..per_col)
+    let mut text: Vec<Line> = (at..at + layout.visible)
         .map(|i| {
-            let mut spans = cell(&lines[i]);
-            if two && let Some(right) = lines.get(i + per_col) {
-                spans.extend(cell(right));
+            let mut spans = Vec::new();
+            for (c, column) in layout.columns.iter().enumerate() {
+                if c > 0 {
+                    spans.push(Span::raw("  "));
+                }
+                spans.extend(cell(column.get(i)));
             }
             Line::from(spans)
         })
         .collect();
-    text.push(Line::raw(""));
-    text.push(Line::styled(
-        " In dialogs: y / Enter on Yes sends · n / Esc cancels · ←→ switch",
-        theme.dim(),
-    ));
-    text.push(Line::styled(" Any key closes this help.", theme.dim()));
-    let width = if two { 152 } else { 78 };
-    let area = centered(frame.area(), width, text.len() as u16 + 2);
+    let hint = if layout.max_scroll == 0 {
+        " Any key closes this help.".to_string()
+    } else {
+        let more = match (at > 0, at < layout.max_scroll) {
+            (true, true) => "more ↑↓",
+            (true, false) => "more ↑",
+            _ => "more ↓",
+        };
+        format!(" {more} · ↑↓/jk PgUp/PgDn scroll · other keys close")
+    };
+    text.push(Line::styled(hint, theme.dim()));
+    let area = centered(frame.area(), layout.popup.0, layout.popup.1);
     frame.render_widget(Clear, area);
     frame.render_widget(
-        Paragraph::new(text).block(Block::default().borders(Borders::ALL).title(" Keys ")),
+        Paragraph::new(text).block(Block::default().borders(Borders::ALL).title(" Help ")),
         area,
     );
 }

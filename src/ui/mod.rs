@@ -59,7 +59,12 @@ pub fn render(state: &State, frame: &mut Frame) {
     render_footer(state, &theme, frame, footer);
 
     match &state.modal {
-        Some(Modal::Help) => dialogs::help(state, &theme, frame),
+        Some(Modal::Help) => {
+            let area = frame.area();
+            let sections = crate::app::help::sections(state);
+            let layout = crate::app::help::HelpLayout::new(&sections, (area.width, area.height));
+            dialogs::help(&layout, state.help_scroll, &theme, frame);
+        }
         Some(Modal::Confirm(c)) => dialogs::confirm(c, &theme, frame),
         Some(Modal::Amend(form)) => dialogs::amend(form, &theme, frame),
         Some(Modal::Detail(id)) => detail::render(state, id, &theme, frame),
@@ -97,6 +102,32 @@ fn render_banner(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
 
 fn render_footer(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
     use crate::app::keymap::KeyAction as A;
+    // The filter hides every order of this tab: no order keys, say why the tab is empty.
+    if matches!(state.tab, Tab::Active | Tab::History)
+        && !state.filter_text.is_empty()
+        && state.row_count(state.tab) == 0
+    {
+        let clear = if state.filter_editing {
+            "Esc".to_string()
+        } else {
+            state.prefs.keymap.keys_label(A::ClearFilter)
+        };
+        let how = if clear.is_empty() {
+            format!("{} edits it", state.prefs.keymap.keys_label(A::Filter))
+        } else {
+            format!("{clear} clears")
+        };
+        let filter = clean_truncated(
+            state.filter_text.value(),
+            usize::from(area.width).saturating_sub(40).max(10),
+        );
+        let line = Line::from(vec![
+            Span::raw(format!(" no orders match \"{filter}\" — ")),
+            Span::styled(how, theme.key()),
+        ]);
+        frame.render_widget(Paragraph::new(line), area);
+        return;
+    }
     let mut spans = vec![Span::raw(" ")];
     let mut push = |keys: String, word: &str| {
         spans.push(Span::styled(keys, theme.key()));

@@ -49,14 +49,7 @@ pub(super) fn on_key(state: &mut State, key: KeyEvent) -> Vec<Command> {
         Some(Modal::Detail(id)) => on_detail_key(state, id, key),
         Some(Modal::Kill { scope }) => on_kill_key(state, scope, key),
         Some(Modal::Audit(view)) => on_audit_key(state, view, key),
-        Some(Modal::Help) => {
-            // Any key closes help; `q` still quits.
-            if matches!(key.code, KeyCode::Char('q')) {
-                state.quit = true;
-                return vec![Command::Quit];
-            }
-            Vec::new()
-        }
+        Some(Modal::Help) => on_help_key(state, key),
         Some(Modal::Confirm(confirm)) => on_confirm_key(state, confirm, key),
         Some(Modal::Amend(form)) => on_amend_key(state, form, key),
         None => match state.prefs.keymap.action_for(&key) {
@@ -64,6 +57,33 @@ pub(super) fn on_key(state: &mut State, key: KeyEvent) -> Vec<Command> {
             None => Vec::new(),
         },
     }
+}
+
+/// The help overlay: ↑↓/jk a line, PgUp/PgDn a page, Home/End (g/G) the ends, when it does
+/// not fit the screen; `q` quits; any other key closes it.
+pub(super) fn on_help_key(state: &mut State, key: KeyEvent) -> Vec<Command> {
+    let layout = crate::app::help::HelpLayout::of(state);
+    let page = layout.visible.max(1);
+    let at = state.help_scroll.min(layout.max_scroll);
+    let to = match key.code {
+        KeyCode::Char('q') => {
+            state.quit = true;
+            return vec![Command::Quit];
+        }
+        KeyCode::Down | KeyCode::Char('j') => at.saturating_add(1),
+        KeyCode::Up | KeyCode::Char('k') => at.saturating_sub(1),
+        KeyCode::PageDown => at.saturating_add(page),
+        KeyCode::PageUp => at.saturating_sub(page),
+        KeyCode::Home | KeyCode::Char('g') => 0,
+        KeyCode::End | KeyCode::Char('G') => layout.max_scroll,
+        _ => {
+            state.help_scroll = 0;
+            return Vec::new();
+        }
+    };
+    state.help_scroll = to.min(layout.max_scroll);
+    state.modal = Some(Modal::Help);
+    Vec::new()
 }
 
 /// The filter line has the keyboard: Enter keeps the filter (and adds it to the history),
@@ -195,7 +215,10 @@ pub(super) fn on_action_inner(state: &mut State, action: KeyAction) -> Vec<Comma
             let last = state.row_count(tab).saturating_sub(1);
             select_index(state, tab, last)
         }
-        KeyAction::Help => state.modal = Some(Modal::Help),
+        KeyAction::Help => {
+            state.help_scroll = 0;
+            state.modal = Some(Modal::Help);
+        }
         KeyAction::Freeze => return toggle_freeze(state),
         KeyAction::Mark if tab == Tab::History => {
             if let Some(id) = state.selected_finished().map(|o| o.id.clone()) {
