@@ -7,10 +7,16 @@ use clap::{Parser, Subcommand, ValueEnum};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
+/// `blotter --version`: the package version and the commit it was built from
+/// (`0.1.0 (1a2b3c4)`, `-dirty` when the tree differed from it, `unknown` without git; see
+/// `build.rs`).
+pub(crate) const VERSION: &str =
+    concat!(env!("CARGO_PKG_VERSION"), " (", env!("BLOTTER_COMMIT"), ")");
+
 /// Terminal order blotter for crypto execution venues. With no venue configured it runs
 /// against an embedded simulated Tread.fi venue (demo mode).
 #[derive(Debug, Parser)]
-#[command(name = "blotter", version, about)]
+#[command(name = "blotter", version = VERSION, about)]
 pub(crate) struct Cli {
     /// Config file (TOML). Default: ~/.config/blotter/config.toml if it exists.
     #[arg(long, global = true, value_name = "PATH")]
@@ -132,6 +138,15 @@ pub(crate) enum Cmd {
         #[arg(long, value_name = "WINDOW")]
         since: Option<String>,
     },
+    /// Print a shell completion script to stdout, e.g. `blotter completions bash >
+    /// ~/.local/share/bash-completion/completions/blotter`.
+    Completions {
+        /// The shell: bash, zsh, fish, elvish or powershell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff) to stdout, e.g. `blotter man > ~/.local/share/man/man1/
+    /// blotter.1` or `blotter man | man -l -`.
+    Man,
 }
 
 /// Arguments of the scriptable actions.

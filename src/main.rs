@@ -22,6 +22,12 @@ use color_eyre::eyre::{Result, WrapErr};
 fn main() -> Result<()> {
     color_eyre::install()?;
     let cli = Cli::parse();
+    // Shell integration needs no configuration (a broken config must not break completions).
+    match cli.command {
+        Some(Cmd::Completions { shell }) => return print_completions(shell),
+        Some(Cmd::Man) => return print_man(),
+        _ => {}
+    }
     let (mut cfg, _) = Config::load(cli.config.as_deref()).wrap_err("loading configuration")?;
     if let Some(url) = &cli.treadfi_url {
         cfg.treadfi.url = Some(url.clone());
@@ -103,7 +109,34 @@ fn main() -> Result<()> {
             authorized_keys,
         }) => rt.block_on(run_serve(cfg, listen, host_key, authorized_keys, cli.nats)),
         Some(Cmd::Feed) => rt.block_on(run_feed(cfg, cli.nats)),
+        Some(Cmd::Completions { .. } | Cmd::Man) => Ok(()),
         None if cli.nats.is_some() => rt.block_on(run_tui_nats(cfg, cli.nats)),
         None => rt.block_on(run_tui(cfg, cli.record)),
+    }
+}
+
+/// `blotter completions SHELL`: the completion script on stdout.
+fn print_completions(shell: clap_complete::Shell) -> Result<()> {
+    use clap::CommandFactory;
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), "blotter", &mut script);
+    write_stdout(&script)
+}
+
+/// `blotter man`: the manual page (roff) on stdout.
+fn print_man() -> Result<()> {
+    use clap::CommandFactory;
+    let mut page = Vec::new();
+    clap_mangen::Man::new(Cli::command()).render(&mut page)?;
+    write_stdout(&page)
+}
+
+/// Writes to stdout; a reader that went away (`| head`) is not an error.
+fn write_stdout(bytes: &[u8]) -> Result<()> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(bytes).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
+        _ => Ok(()),
     }
 }

@@ -37,6 +37,8 @@ mod history;
 mod paging;
 #[path = "push.rs"]
 mod push;
+#[path = "shell.rs"]
+mod shell;
 #[path = "sim_anboto_sign.rs"]
 mod sim_anboto_sign;
 #[path = "sim_client.rs"]
