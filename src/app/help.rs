@@ -57,7 +57,9 @@ impl HelpSection {
 }
 
 /// The help's sections for this state: the keymap's bindings (each keys label once), typing in
-/// the text prompts, and the dialogs.
+/// the text prompts, the dialogs, and the configured alert rules ([`Alerts::help_lines`]).
+///
+/// [`Alerts::help_lines`]: crate::app::Alerts::help_lines
 pub fn sections(state: &State) -> Vec<HelpSection> {
     let km = &state.prefs.keymap;
     let mut keys: Vec<(String, String)> = Vec::new();
@@ -96,7 +98,18 @@ pub fn sections(state: &State) -> Vec<HelpSection> {
         HelpSection::keys("Keys", keys),
         HelpSection::keys("Typing (filter, amend fields, CANCEL)", own(&typing)),
         HelpSection::keys("In dialogs", own(&dialogs)),
+        HelpSection::text("Alerts ([alerts] in the config)", alert_lines(state)),
     ]
+}
+
+/// The configured alert rules in words, or a line saying none is set.
+fn alert_lines(state: &State) -> Vec<String> {
+    let lines = state.prefs.alerts.help_lines();
+    if lines.is_empty() {
+        vec!["none set".to_string()]
+    } else {
+        lines
+    }
 }
 
 /// One row of the flowed help: a section title, an entry, or a blank between sections.
