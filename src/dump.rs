@@ -88,8 +88,8 @@ fn ts(t: Option<Timestamp>) -> Val {
     Val::Text(t.map(|t| t.to_string()))
 }
 
-fn list(v: &[String]) -> Val {
-    Val::List(v.iter().map(|s| clean(s).into_owned()).collect())
+fn list<S: AsRef<str>>(v: &[S]) -> Val {
+    Val::List(v.iter().map(|s| clean(s.as_ref()).into_owned()).collect())
 }
 
 impl Dump for Order {

@@ -203,7 +203,7 @@ pub fn side(s: &Side) -> String {
 }
 
 /// Comma-joined, sanitised list.
-pub fn list(items: &[String]) -> String {
+pub fn list<S: std::borrow::Borrow<str>>(items: &[S]) -> String {
     if items.is_empty() {
         return NONE.to_string();
     }

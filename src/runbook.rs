@@ -34,7 +34,7 @@ pub(crate) async fn run_actions(
             .filter(|o| {
                 args.account
                     .as_ref()
-                    .is_none_or(|a| o.account_names.contains(a))
+                    .is_none_or(|a| o.account_names.iter().any(|n| n == a))
             })
             // Only paused orders can be resumed.
             .filter(|o| {

@@ -245,7 +245,7 @@ impl Summary {
                 s.weighted_orders += 1;
             }
             if let Some(fee) = o.total_fee {
-                let asset = o.fee_asset.clone().unwrap_or_default();
+                let asset = o.fee_asset.as_deref().unwrap_or_default().to_owned();
                 let entry = s.fees.entry(asset.clone()).or_default();
                 match num::add(*entry, fee) {
                     Some(t) => *entry = t,

@@ -71,7 +71,7 @@ fn hostile_state() -> State {
     s.size = (160, 30);
     let mut rows = orders();
     rows[0].notes = Some(EVIL.into());
-    rows[0].pair = format!("BTC{EVIL}");
+    rows[0].pair = format!("BTC{EVIL}").into();
     rows[0].account_names = vec![EVIL.into()];
     rows[0].custom_order_id = Some(EVIL.into());
     rows[0].failure_reason = Some(EVIL.into());

@@ -366,7 +366,7 @@ async fn venue_wide_actions_use_the_documented_endpoints() {
     let reply = c
         .act(&Action::CancelAll {
             venue: Default::default(),
-            account_names: vec![account.clone()],
+            account_names: vec![account.to_string()],
         })
         .await
         .unwrap_or_else(|e| panic!("{e}"));

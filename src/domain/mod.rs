@@ -188,11 +188,13 @@ pub enum LimitPrice {
 }
 
 mod execution;
+mod intern;
 mod messages;
 mod order;
 mod page;
 
 pub use execution::{Fill, FillStats, Placement};
+pub use intern::{Shared, intern};
 pub use messages::{MessageLevel, OrderMessage};
 pub use order::{ExecutionStats, MultiOrder, Order, Unreadable};
 pub use page::{BadRow, Page};

@@ -5,7 +5,7 @@ use jiff::Timestamp;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use super::{LimitPrice, OrderId, OrderStatus, Ratio, Side, VenueId};
+use super::{LimitPrice, OrderId, OrderStatus, Ratio, Shared, Side, VenueId};
 
 /// One single-leg order, from Tread's `/api/active_orders/`, `/api/orders/`, `/api/order/{id}`
 /// and multi-order `child_orders`. Fields the venue did not send are `None` / empty.
@@ -17,23 +17,23 @@ pub struct Order {
     /// `id`.
     pub id: OrderId,
     /// `custom_order_id` (`""` decodes to `None`).
-    pub custom_order_id: Option<String>,
+    pub custom_order_id: Option<Shared>,
     /// `parent_order_id`: the multi-order this is a child of.
     pub parent_order_id: Option<OrderId>,
     /// `pair`, e.g. `BTC-USDT`, `BTC:PERP-USDT`.
-    pub pair: String,
+    pub pair: Shared,
     /// `side`.
     pub side: Side,
     /// `strategy` (TWAP, VWAP, POV, Limit, … or a strategy UUID).
-    pub strategy: Option<String>,
+    pub strategy: Option<Shared>,
     /// `super_strategy` / `super_strategy_name`.
-    pub super_strategy: Option<String>,
+    pub super_strategy: Option<Shared>,
     /// `status`.
     pub status: OrderStatus,
     /// `target_order_qty` (alias `order_qty`), in [`Order::target_token`].
     pub target_qty: Option<Decimal>,
     /// `target_token`: the asset target/executed/remaining quantities are measured in.
-    pub target_token: Option<String>,
+    pub target_token: Option<Shared>,
     /// `executed_qty` (alias `target_executed_qty`), in the target token.
     pub executed_qty: Option<Decimal>,
     /// `target_remaining_qty` (alias `remaining_qty`), in the target token.
@@ -52,17 +52,17 @@ pub struct Order {
     #[serde(default)]
     pub arrival_price: Option<Decimal>,
     /// `buy_token`.
-    pub buy_token: Option<String>,
+    pub buy_token: Option<Shared>,
     /// `buy_token_amount`: target amount of the buy token, when the order was sized in it.
     pub buy_token_amount: Option<Decimal>,
     /// `sell_token`.
-    pub sell_token: Option<String>,
+    pub sell_token: Option<Shared>,
     /// `sell_token_amount`: target amount of the sell token, when the order was sized in it.
     pub sell_token_amount: Option<Decimal>,
     /// `account_names`.
-    pub account_names: Vec<String>,
+    pub account_names: Vec<Shared>,
     /// `exchanges` (alias `exchange_names`).
-    pub exchanges: Vec<String>,
+    pub exchanges: Vec<Shared>,
     /// `pov_target`, ratio 0–1 (Tread's amend rule: "between 0 and 1").
     pub pov_target: Option<Ratio>,
     /// `time_start` (aliases `start_datetime`, `start_timedate`), UTC.
@@ -78,11 +78,11 @@ pub struct Order {
     /// `total_fee`, in [`Order::fee_asset`].
     pub total_fee: Option<Decimal>,
     /// `fee_asset`.
-    pub fee_asset: Option<String>,
+    pub fee_asset: Option<Shared>,
     /// `notes` (`""` decodes to `None`).
-    pub notes: Option<String>,
+    pub notes: Option<Shared>,
     /// `failure_reason` (`""` decodes to `None`).
-    pub failure_reason: Option<String>,
+    pub failure_reason: Option<Shared>,
     /// Tread's `stats` block (`/api/orders_with_stats/`, `/api/order_summary/{id}`): interval
     /// VWAP, departure price and interval volume. Boxed: most rows have none.
     #[serde(default)]
@@ -122,7 +122,7 @@ impl Order {
     /// Useful for tests and as a base for adapters.
     pub fn new(
         id: impl Into<String>,
-        pair: impl Into<String>,
+        pair: impl Into<Shared>,
         side: Side,
         status: OrderStatus,
     ) -> Self {

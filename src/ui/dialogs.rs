@@ -159,7 +159,7 @@ pub fn kill(
             text.push(Line::raw(" Choose the scope:"));
             let acct = state
                 .selected_order()
-                .and_then(|o| o.account_names.first().cloned());
+                .and_then(|o| o.account_names.first().map(|a| a.to_string()));
             match acct {
                 Some(a) => text.push(Line::raw(format!(
                     "   a  account {} ({} orders)",

@@ -52,7 +52,7 @@ pub(super) fn on_kill_key(
         (None, KeyCode::Char('a')) => {
             match state
                 .selected_order()
-                .and_then(|o| o.account_names.first().cloned())
+                .and_then(|o| o.account_names.first().map(|a| a.to_string()))
             {
                 Some(acct) => {
                     state.modal = Some(Modal::Kill {
@@ -146,7 +146,7 @@ pub fn kill_targets<'a>(state: &'a State, scope: &KillScope) -> Vec<&'a Order> {
             .book
             .orders()
             .iter()
-            .filter(|o| o.account_names.contains(a))
+            .filter(|o| o.account_names.iter().any(|n| n == a))
             .filter(live)
             .collect(),
         KillScope::Filter => (0..state.book.active_view().len())

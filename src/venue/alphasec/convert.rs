@@ -134,7 +134,7 @@ fn order(w: WireOrder, tokens: &TokenMap) -> (Order, Leg) {
     if quote_mode {
         notes.push("sized in quote".into());
         o.target_qty = w.orig_quote_order_qty;
-        o.target_token = quote.clone();
+        o.target_token = quote.as_deref().map(Into::into);
         o.executed_qty = w.executed_quote_qty;
         match side {
             Side::Buy => o.sell_token_amount = w.orig_quote_order_qty,
@@ -143,7 +143,7 @@ fn order(w: WireOrder, tokens: &TokenMap) -> (Order, Leg) {
         }
     } else {
         o.target_qty = w.orig_qty;
-        o.target_token = base.clone();
+        o.target_token = base.as_deref().map(Into::into);
         o.executed_qty = w.executed_qty;
     }
     o.remaining_qty = match (o.target_qty, o.executed_qty) {
@@ -157,19 +157,19 @@ fn order(w: WireOrder, tokens: &TokenMap) -> (Order, Leg) {
     };
     o.executed_notional = w.executed_quote_qty;
     o.limit_price = non_zero(w.price).map(LimitPrice::Price);
-    o.strategy = w.order_type;
+    o.strategy = w.order_type.map(Into::into);
     match side {
         Side::Buy => {
-            o.buy_token = base;
-            o.sell_token = quote;
+            o.buy_token = base.map(Into::into);
+            o.sell_token = quote.map(Into::into);
         }
         Side::Sell => {
-            o.buy_token = quote;
-            o.sell_token = base;
+            o.buy_token = quote.map(Into::into);
+            o.sell_token = base.map(Into::into);
         }
         Side::Other(_) => {}
     }
-    o.account_names = w.account_address.into_iter().collect();
+    o.account_names = w.account_address.into_iter().map(Into::into).collect();
     o.created_at = w.created_at;
     o.updated_at = w.updated_at;
     if !is_none_word(&w.contingency_type) || !is_none_word(&w.oto_leg_type) {
@@ -203,7 +203,7 @@ fn order(w: WireOrder, tokens: &TokenMap) -> (Order, Leg) {
     if o.status == OrderStatus::Failed {
         o.failure_reason = Some(REJECTED_TEXT.into());
     }
-    o.notes = (!notes.is_empty()).then(|| notes.join("; "));
+    o.notes = (!notes.is_empty()).then(|| notes.join("; ").into());
     let leg = Leg {
         kind: w
             .oto_leg_type
@@ -216,8 +216,8 @@ fn order(w: WireOrder, tokens: &TokenMap) -> (Order, Leg) {
 
 fn push_note(o: &mut Order, note: String) {
     o.notes = Some(match o.notes.take() {
-        Some(n) => format!("{n}; {note}"),
-        None => note,
+        Some(n) => format!("{n}; {note}").into(),
+        None => note.into(),
     });
 }
 
@@ -534,7 +534,7 @@ pub fn order_messages(orders: &[Order]) -> Vec<OrderMessage> {
                 venue: Default::default(),
                 order_id: o.id.clone(),
                 level: MessageLevel::Error,
-                message: r.clone(),
+                message: r.to_string(),
                 created_at: o.updated_at.or(o.created_at),
             })
         })

@@ -199,8 +199,8 @@ fn order(w: WireOrderDetails) -> Result<Order, String> {
         None
     };
     let mut o = Order::new(id, w.symbol.clone(), side, status);
-    o.custom_order_id = w.client_order_id;
-    o.target_token = base_asset(&w.symbol);
+    o.custom_order_id = w.client_order_id.map(Into::into);
+    o.target_token = base_asset(&w.symbol).map(Into::into);
     o.target_qty = target_qty;
     o.executed_qty = filled;
     o.remaining_qty = w.leaves_quantity;
@@ -208,8 +208,8 @@ fn order(w: WireOrderDetails) -> Result<Order, String> {
     o.avg_price = avg_price;
     o.executed_notional = executed_notional;
     o.created_at = w.created_at;
-    o.notes = (!notes.is_empty()).then(|| notes.join("; "));
-    o.failure_reason = failure_reason;
+    o.notes = (!notes.is_empty()).then(|| notes.join("; ").into());
+    o.failure_reason = failure_reason.map(Into::into);
     Ok(o)
 }
 
@@ -309,7 +309,7 @@ pub fn order_messages(orders: &[Order]) -> Vec<OrderMessage> {
         .iter()
         .filter_map(|o| {
             let message = match (&o.failure_reason, &o.status) {
-                (Some(r), _) => r.clone(),
+                (Some(r), _) => r.to_string(),
                 (None, OrderStatus::Failed) => "REJECTED: order was rejected".to_owned(),
                 (None, OrderStatus::Other(w)) if w.eq_ignore_ascii_case("CANCEL_REJECTED") => {
                     "CANCEL_REJECTED: cancel request was rejected".to_owned()

@@ -28,6 +28,8 @@ use jiff::tz::TimeZone;
 use rust_decimal::Decimal;
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 
+use crate::domain::{Shared, intern};
+
 /// The map key under which serde_json (`arbitrary_precision`) hands a JSON number's text to a
 /// visitor.
 const NUMBER_TOKEN: &str = "$serde_json::private::Number";
@@ -264,6 +266,75 @@ pub fn opt_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::
     }
 }
 
+/// Reads a scalar as [`opt_shared`] does, straight from the input (no intermediate `String`
+/// for strings): the same spellings and errors as [`opt_string`].
+struct SharedVisitor;
+
+impl<'de> Visitor<'de> for SharedVisitor {
+    type Value = Option<Shared>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string or scalar")
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
+        Ok(Some(intern(if v { "true" } else { "false" })))
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+        Ok(Some(intern(&v.to_string())))
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+        Ok(Some(intern(&v.to_string())))
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+        // Only reached without `arbitrary_precision` (see `ScalarVisitor::visit_f64`).
+        if v.is_finite() {
+            Ok(Some(intern(&format!("{v}"))))
+        } else {
+            Err(E::invalid_value(de::Unexpected::Float(v), &self))
+        }
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        Ok((!v.trim().is_empty()).then(|| intern(v)))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        match map.next_key::<NumberKey>()? {
+            Some(NumberKey(true)) => {
+                let text: String = map.next_value()?;
+                Ok(Some(intern(&text)))
+            }
+            _ => Err(de::Error::invalid_type(de::Unexpected::Map, &self)),
+        }
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, _seq: A) -> Result<Self::Value, A::Error> {
+        Err(de::Error::invalid_type(de::Unexpected::Seq, &self))
+    }
+}
+
+/// `Option<Shared>`: as [`opt_string`] (`null`/`""` → `None`, strings kept as sent, numbers and
+/// booleans → their JSON text), pooled with [`intern`]: for values repeated on many rows.
+pub fn opt_shared<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Shared>, D::Error> {
+    d.deserialize_any(SharedVisitor)
+}
+
 /// A required id-like string: a JSON string or a number (its text). `null` is an error.
 pub fn id_string<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
     match scalar(d, "an id as a string or number")? {
@@ -387,6 +458,67 @@ impl<'de> de::Deserialize<'de> for ListItem {
 /// or `null`/missing → empty.
 pub fn string_list<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
     d.deserialize_any(StringListVisitor)
+}
+
+struct SharedListVisitor;
+
+impl<'de> Visitor<'de> for SharedListVisitor {
+    type Value = Vec<Shared>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an array of strings or a comma-joined string")
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<Vec<Shared>, E> {
+        Ok(Vec::new())
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Vec<Shared>, E> {
+        Ok(Vec::new())
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Vec<Shared>, D::Error> {
+        d.deserialize_any(self)
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Vec<Shared>, E> {
+        Ok(v.split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(intern)
+            .collect())
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<Shared>, A::Error> {
+        let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+        while let Some(item) = seq.next_element::<SharedItem>()? {
+            if let Some(s) = item.0 {
+                out.push(s);
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// One element of a shared string list: as [`ListItem`], pooled.
+struct SharedItem(Option<Shared>);
+
+impl<'de> de::Deserialize<'de> for SharedItem {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        opt_shared(d).map(SharedItem)
+    }
+}
+
+/// `Vec<Shared>`: as [`string_list`] (an array of strings, a comma-joined string, or
+/// `null`/missing → empty), each value pooled with [`intern`].
+pub fn shared_list<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Shared>, D::Error> {
+    d.deserialize_any(SharedListVisitor)
+}
+
+/// A required string (e.g. `pair`, `side`), pooled with [`intern`]: only a JSON string is
+/// accepted, as for a plain `String` field.
+pub fn shared<'de, D: Deserializer<'de>>(d: D) -> Result<Shared, D::Error> {
+    <Shared as de::Deserialize>::deserialize(d)
 }
 
 /// `bool` from `true`/`false`, the strings `"true"`/`"false"`/`"yes"`/`"no"`/`"1"`/`"0"`

@@ -12,8 +12,10 @@ use serde::Deserialize;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::value::RawValue;
 
+use crate::domain::Shared;
 use crate::venue::decode::{
-    bool_lenient, id_string, opt_decimal, opt_i64, opt_string, opt_timestamp, opt_u32, string_list,
+    bool_lenient, id_string, opt_decimal, opt_i64, opt_shared, opt_string, opt_timestamp, opt_u32,
+    shared, shared_list, string_list,
 };
 
 /// One single-leg order row (`/api/orders/`, `/api/active_orders/`, `/api/order/{id}`,
@@ -22,27 +24,29 @@ use crate::venue::decode::{
 pub(super) struct WireOrder {
     #[serde(deserialize_with = "id_string")]
     pub id: String,
-    #[serde(default, deserialize_with = "opt_string")]
-    pub custom_order_id: Option<String>,
+    #[serde(default, deserialize_with = "opt_shared")]
+    pub custom_order_id: Option<Shared>,
     #[serde(default, deserialize_with = "opt_string")]
     pub parent_order_id: Option<String>,
-    pub pair: String,
-    pub side: String,
-    #[serde(default, deserialize_with = "opt_string")]
-    pub strategy: Option<String>,
-    #[serde(default, deserialize_with = "opt_string")]
-    pub super_strategy: Option<String>,
-    #[serde(default, deserialize_with = "opt_string")]
-    pub super_strategy_name: Option<String>,
-    #[serde(default, deserialize_with = "opt_string")]
-    pub status: Option<String>,
+    #[serde(deserialize_with = "shared")]
+    pub pair: Shared,
+    #[serde(deserialize_with = "shared")]
+    pub side: Shared,
+    #[serde(default, deserialize_with = "opt_shared")]
+    pub strategy: Option<Shared>,
+    #[serde(default, deserialize_with = "opt_shared")]
+    pub super_strategy: Option<Shared>,
+    #[serde(default, deserialize_with = "opt_shared")]
+    pub super_strategy_name: Option<Shared>,
+    #[serde(default, deserialize_with = "opt_shared")]
+    pub status: Option<Shared>,
 
     #[serde(default, deserialize_with = "opt_decimal")]
     pub target_order_qty: Option<Decimal>,
     #[serde(default, deserialize_with = "opt_decimal")]
     pub order_qty: Option<Decimal>,
-    #[serde(default, deserialize_with = "opt_string")]
-    pub target_token: Option<String>,
+    #[serde(default, deserialize_with = "opt_shared")]
+    pub target_token: Option<Shared>,
     #[serde(default, deserialize_with = "opt_decimal")]
     pub executed_qty: Option<Decimal>,
     #[serde(default, deserialize_with = "opt_decimal")]
@@ -88,23 +92,23 @@ pub(super) struct WireOrder {
     #[serde(default)]
     pub fills: Option<Box<RawValue>>,
 
-    #[serde(default, deserialize_with = "opt_string")]
-    pub buy_token: Option<String>,
+    #[serde(default, deserialize_with = "opt_shared")]
+    pub buy_token: Option<Shared>,
     #[serde(default, deserialize_with = "opt_decimal")]
     pub buy_token_amount: Option<Decimal>,
-    #[serde(default, deserialize_with = "opt_string")]
-    pub sell_token: Option<String>,
+    #[serde(default, deserialize_with = "opt_shared")]
+    pub sell_token: Option<Shared>,
     #[serde(default, deserialize_with = "opt_decimal")]
     pub sell_token_amount: Option<Decimal>,
 
-    #[serde(default, deserialize_with = "string_list")]
-    pub account_names: Vec<String>,
-    #[serde(default, deserialize_with = "string_list")]
-    pub exchanges: Vec<String>,
-    #[serde(default, deserialize_with = "string_list")]
-    pub exchange_names: Vec<String>,
-    #[serde(default, deserialize_with = "string_list")]
-    pub unique_venues: Vec<String>,
+    #[serde(default, deserialize_with = "shared_list")]
+    pub account_names: Vec<Shared>,
+    #[serde(default, deserialize_with = "shared_list")]
+    pub exchanges: Vec<Shared>,
+    #[serde(default, deserialize_with = "shared_list")]
+    pub exchange_names: Vec<Shared>,
+    #[serde(default, deserialize_with = "shared_list")]
+    pub unique_venues: Vec<Shared>,
     #[serde(default, deserialize_with = "opt_decimal")]
     pub pov_target: Option<Decimal>,
 
@@ -125,12 +129,12 @@ pub(super) struct WireOrder {
 
     #[serde(default, deserialize_with = "opt_decimal")]
     pub total_fee: Option<Decimal>,
-    #[serde(default, deserialize_with = "opt_string")]
-    pub fee_asset: Option<String>,
-    #[serde(default, deserialize_with = "opt_string")]
-    pub notes: Option<String>,
-    #[serde(default, deserialize_with = "opt_string")]
-    pub failure_reason: Option<String>,
+    #[serde(default, deserialize_with = "opt_shared")]
+    pub fee_asset: Option<Shared>,
+    #[serde(default, deserialize_with = "opt_shared")]
+    pub notes: Option<Shared>,
+    #[serde(default, deserialize_with = "opt_shared")]
+    pub failure_reason: Option<Shared>,
 }
 
 /// One multi-order (`/api/multi_orders/` rows, `/api/multi_order/{id}`).

@@ -47,16 +47,16 @@ pub(super) fn limit_price(raw: Option<String>) -> Option<LimitPrice> {
     }
 }
 
-fn status(raw: Option<String>) -> OrderStatus {
+fn status(raw: Option<impl AsRef<str>>) -> OrderStatus {
     match raw {
-        Some(s) => OrderStatus::parse(&s),
+        Some(s) => OrderStatus::parse(s.as_ref()),
         // `status` is documented nullable on order detail: kept visible as an empty word.
         None => OrderStatus::Other(String::new()),
     }
 }
 
 /// The first list that is not empty.
-fn first_non_empty(lists: [Vec<String>; 3]) -> Vec<String> {
+fn first_non_empty<T>(lists: [Vec<T>; 3]) -> Vec<T> {
     lists
         .into_iter()
         .find(|l| !l.is_empty())
