@@ -43,6 +43,8 @@ mod shell;
 mod sim_anboto_sign;
 #[path = "sim_client.rs"]
 mod sim_client;
+#[path = "sim_demo_data.rs"]
+mod sim_demo_data;
 #[path = "sim_shapes.rs"]
 mod sim_shapes;
 #[path = "sim_strict.rs"]

@@ -301,6 +301,11 @@ async fn trades(State(s): State<Arc<Shared>>, Query(q): Params) -> Response {
         .iter()
         .filter(|o| !o.executed.is_zero())
         .map(|o| {
+            // A maker fee of 2 bps of the trade's notional, in the market's quote token.
+            let fee = (o.price * o.executed * Decimal::new(2, 4))
+                .round_dp(6)
+                .normalize();
+            let quote_token = o.market.split_once('_').map_or("2", |(_, q)| q);
             json!({
                 "id": o.id * 10,
                 "orderId": o.order_id,
@@ -312,8 +317,8 @@ async fn trades(State(s): State<Arc<Shared>>, Query(q): Params) -> Response {
                 "origQty": o.qty.to_string(),
                 "price": o.price.to_string(),
                 "quantity": o.executed.to_string(),
-                "feeTokenId": "2",
-                "fee": "0.0001",
+                "feeTokenId": quote_token,
+                "fee": fee.to_string(),
                 "isMaker": true,
                 "tradeId": format!("{}", 23_040_400_030_001_i64 + o.id),
                 "createdAt": o.updated_ms,

@@ -78,6 +78,8 @@ pub fn order(o: &SimOrder, shapes: Shapes) -> Value {
 fn docs_order(o: &SimOrder, v: Value) -> Value {
     let variant = doc_variant(&o.id);
     let Value::Object(mut m) = v else { return v };
+    // The documents' row examples carry no `arrival_price` (the detail's completion fields do).
+    m.remove("arrival_price");
     let numbers = [
         "executed_qty",
         "executed_buy_qty",
@@ -157,19 +159,20 @@ fn docs_order(o: &SimOrder, v: Value) -> Value {
 }
 
 /// One fill of `GET /api/order/{id}?include_fills=true` from a filled placement: in
-/// `Shapes::Sim` the order-detail shape as the simulator always wrote it, in
-/// `Shapes::Docs` the documented shape of the order's variant (see the module docs).
+/// `Shapes::Sim` the documented order-detail shape (`executed_price`, `executed_qty`,
+/// `executed_notional`, `fee`), in `Shapes::Docs` the documented shape of the order's variant
+/// (see the module docs). Every fill has the price it traded at (`fill_price`, a TAKE
+/// placement has no limit `price`) and its fee (4 bps of its notional, in the quote asset, as
+/// the order's `total_fee`).
 pub fn fill(o: &SimOrder, p: &SimPlacement, shapes: Shapes) -> Value {
-    if shapes == Shapes::Sim {
-        return json!({"placement_id": p.id, "exchange": p.exchange, "role": p.placement_type,
-                      "executed_price": p.price.map(|x| x.to_string()),
-                      "executed_qty": p.executed_qty.to_string(),
-                      "fill_time": p.created_at.to_string()});
-    }
-    let price = p.fill_price.unwrap_or_default();
+    let price = p.fill_price.or(p.price).unwrap_or_default();
     let notional = (p.executed_qty * price).round_dp(2);
     let fee = (notional * Decimal::new(4, 4)).round_dp(4);
-    match doc_variant(&o.id) {
+    let variant = match shapes {
+        Shapes::Sim => 0,
+        Shapes::Docs => doc_variant(&o.id),
+    };
+    match variant {
         1 => json!({
             "id": p.id,
             "created_at": ts(p.created_at),
@@ -263,6 +266,7 @@ fn sim_order(o: &SimOrder) -> Value {
         "active": o.status == "ACTIVE",
         "is_simple": o.strategy == "Limit",
         "failure_reason": o.failure_reason,
+        "arrival_price": arrival(o),
         "limit_price": match o.limit { Some(l) => json!(l.to_string()), None => num(Decimal::new(-10, 1)) },
         "is_reverse_limit_price": false,
         "time_start": ts(o.time_start),
@@ -377,10 +381,23 @@ pub fn placement(p: &SimPlacement, shapes: Shapes) -> Value {
     Value::Object(m)
 }
 
-/// The order detail's completion fields (`GET /api/order/{id}`): `arrival_price`, `vwap`
-/// (market notional ÷ volume over the order's life), `interval_volume` and `departure_price`,
-/// as decimal strings once the order has finished, `null` while it works ("Populated on
-/// completion").
+/// `arrival_price`, "market price at order start": the mid when the order started, as a
+/// decimal string from its start on (`null` while SCHEDULED, as the document's scheduled
+/// example). The document also says "Populated on completion" of the four computed fields;
+/// the market price at the start is known at the start, so the simulator serves it then and
+/// keeps the three that need the whole window (`vwap`, `interval_volume`, `departure_price`)
+/// for completion.
+fn arrival(o: &SimOrder) -> Value {
+    match o.arrival {
+        Some(a) if o.status != "SCHEDULED" => Value::String(a.normalize().to_string()),
+        _ => Value::Null,
+    }
+}
+
+/// The order detail's completion fields (`GET /api/order/{id}`): `arrival_price` from the
+/// order's start ([`arrival`]), `vwap` (market notional ÷ volume over the order's life),
+/// `interval_volume` and `departure_price` as decimal strings once the order has finished,
+/// `null` while it works ("Populated on completion").
 pub fn completion(o: &SimOrder) -> [(String, Value); 4] {
     let done = !o.is_open();
     let text = |d: Option<Decimal>| match d {
@@ -391,7 +408,7 @@ pub fn completion(o: &SimOrder) -> [(String, Value); 4] {
         (!o.market_volume.is_zero()).then(|| (o.market_notional / o.market_volume).round_dp(2));
     let volume = (!o.market_volume.is_zero()).then(|| o.market_volume.round_dp(4));
     [
-        ("arrival_price".into(), text(o.arrival)),
+        ("arrival_price".into(), arrival(o)),
         ("vwap".into(), text(vwap)),
         ("interval_volume".into(), text(volume)),
         ("departure_price".into(), text(o.departure)),

@@ -46,7 +46,8 @@ pub struct SimOrder {
     pub fail_at: Option<u64>,
     /// Step at which a SCHEDULED order starts.
     pub start_at: Option<u64>,
-    /// Market mid when the order started (`arrival_price`, served on completion).
+    /// Market mid when the order started (`arrival_price`, served from the start; a SCHEDULED
+    /// order's is replaced when it starts).
     pub arrival: Option<Decimal>,
     /// Market mid when the order finished (`departure_price`), once finished.
     pub departure: Option<Decimal>,
@@ -360,7 +361,7 @@ impl Book {
                 updated_at: ended,
                 notes: String::new(),
                 failure_reason: if status == "FAILED" {
-                    "Insufficient balance".into()
+                    "Insufficient balance for order execution".into()
                 } else {
                     String::new()
                 },

@@ -136,7 +136,7 @@ impl Book {
                 }
                 "ACTIVE" if o.fail_at.is_some_and(|f| self.step >= f) => {
                     o.status = "FAILED".into();
-                    o.failure_reason = "Insufficient balance".into();
+                    o.failure_reason = "Insufficient balance for order execution".into();
                     o.updated_at = now;
                     o.departure = Some(self.mid(o));
                     self.message(
