@@ -191,6 +191,7 @@ mod execution;
 mod messages;
 mod order;
 mod page;
+pub mod symbol;
 
 pub use execution::{Fill, FillStats, Placement};
 pub use messages::{MessageLevel, OrderMessage};
