@@ -4,6 +4,10 @@
 //! string holding the exact decimal received (`"45000.00"` stays `"45000.00"`), `null` where
 //! the venue sent none (Tread's `limit_price: -1.0` → `null`). Percentages are 0–100 as in the
 //! API (`pct_filled`). Strings from the venue are sanitised (control characters neutralised).
+//!
+//! JSON keeps the venue's own symbol (`BTC/USDT` from Anboto) and strategy text; the table and
+//! CSV show what the screen shows: `pair`/`pairs` in the one form (`BTC-USDT`,
+//! [`crate::domain::symbol::normalize`]) and `strategy` upper-case.
 
 use jiff::Timestamp;
 use rust_decimal::Decimal;
@@ -336,6 +340,26 @@ fn json<T: Dump>(rows: &[T]) -> String {
     out
 }
 
+/// A row's values as the screen shows them (table and CSV): pairs normalised, strategies
+/// upper-case; everything else as in JSON.
+fn shown<T: Dump>(r: &T) -> Vec<Val> {
+    use crate::domain::symbol;
+    let mut values = r.values();
+    for (field, v) in T::fields().iter().zip(values.iter_mut()) {
+        match (*field, v) {
+            ("pair", Val::Text(Some(p))) => *p = symbol::normalize(p).into_owned(),
+            ("strategy", Val::Text(Some(s))) => *s = symbol::strategy(s).into_owned(),
+            ("pairs", Val::List(ps)) => {
+                for p in ps {
+                    *p = symbol::normalize(p).into_owned();
+                }
+            }
+            _ => {}
+        }
+    }
+    values
+}
+
 fn csv<T: Dump>(rows: &[T]) -> String {
     let mut w = ::csv::Writer::from_writer(Vec::new());
     let mut result = w.write_record(T::fields());
@@ -343,7 +367,7 @@ fn csv<T: Dump>(rows: &[T]) -> String {
         if result.is_err() {
             break;
         }
-        result = w.write_record(r.values().iter().map(Val::text));
+        result = w.write_record(shown(r).iter().map(Val::text));
     }
     match (result, w.into_inner()) {
         (Ok(()), Ok(bytes)) => String::from_utf8_lossy(&bytes).into_owned(),
@@ -358,7 +382,7 @@ fn table<T: Dump>(rows: &[T]) -> String {
     let cells: Vec<Vec<String>> = rows
         .iter()
         .map(|r| {
-            r.values()
+            shown(r)
                 .iter()
                 .map(|v| match v.text() {
                     s if s.is_empty() => "-".to_string(),
@@ -418,6 +442,24 @@ mod tests {
         );
         assert!(out.contains(r#""limit_price": null"#), "{out}");
         assert!(!out.contains('\u{1b}'));
+    }
+
+    #[test]
+    fn csv_and_table_show_the_one_symbol_json_keeps_the_venues() {
+        let mut o = Order::new("an-1", "BTC/USDT", Side::Buy, OrderStatus::Active);
+        o.strategy = Some("Limit".into());
+        let rows = [o];
+        let csv = render(&rows, DumpFormat::Csv);
+        assert!(csv.contains("an-1,,,BTC-USDT,buy,LIMIT,"), "{csv}");
+        let table = render(&rows, DumpFormat::Table);
+        assert!(
+            table.contains("BTC-USDT") && table.contains("LIMIT"),
+            "{table}"
+        );
+        assert!(!table.contains("BTC/USDT"), "{table}");
+        let json = render(&rows, DumpFormat::Json);
+        assert!(json.contains(r#""pair": "BTC/USDT""#), "{json}");
+        assert!(json.contains(r#""strategy": "Limit""#), "{json}");
     }
 
     #[test]

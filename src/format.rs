@@ -123,6 +123,162 @@ pub fn decimal_text(d: Decimal) -> String {
     }
 }
 
+/// A pair in the blotter's one form (`BTC/USDT` → `BTC-USDT`, see
+/// [`crate::domain::symbol::normalize`]), sanitised, at most `max` characters (`…` when cut).
+pub fn pair(pair: &str, max: usize) -> String {
+    crate::sanitize::clean_truncated(&crate::domain::symbol::normalize(pair), max).into_owned()
+}
+
+/// A strategy name upper-case (`Limit` → `LIMIT`; a strategy UUID as sent), sanitised, at most
+/// `max` characters; `—` when absent.
+pub fn strategy(s: Option<&str>, max: usize) -> String {
+    match s {
+        Some(s) => {
+            crate::sanitize::clean_truncated(&crate::domain::symbol::strategy(s), max).into_owned()
+        }
+        None => NONE.to_string(),
+    }
+}
+
+/// Decimal places shown for a value the blotter computed (a notional from quantity × price, a
+/// VWAP from fills) in `quote`: 2 for USD-like quotes (fiat and dollar stablecoins), 8 for
+/// BTC, 6 for ETH and 4 for anything else or unknown.
+pub fn quote_scale(quote: Option<&str>) -> u32 {
+    match quote.map(str::to_ascii_uppercase).as_deref() {
+        Some(
+            "USD" | "USDT" | "USDC" | "BUSD" | "FDUSD" | "TUSD" | "USDE" | "DAI" | "PYUSD" | "EUR"
+            | "GBP" | "JPY",
+        ) => 2,
+        Some("BTC" | "WBTC") => 8,
+        Some("ETH" | "WETH") => 6,
+        _ => 4,
+    }
+}
+
+/// A value the blotter computed (not sent by the venue), rounded half away from zero to
+/// at most [`quote_scale`] places of the quote asset of `pair` (any venue's form), trailing
+/// zeros dropped (`1234.5678` USDT → `1234.57`, `22500.000` → `22500`); `—` when absent.
+/// Columns line them up with the venue's figures ([`align_decimals`]).
+/// The detail view labels such values "computed".
+pub fn computed(d: Option<Decimal>, pair: &str) -> String {
+    let scale = quote_scale(crate::domain::symbol::quote(pair).as_deref());
+    match d {
+        Some(d) => d
+            .round_dp_with_strategy(scale, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
+            .normalize()
+            .to_string(),
+        None => NONE.to_string(),
+    }
+}
+
+/// Where an order's notional (quote asset) comes from, best first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NotionalSource {
+    /// The venue's `executed_notional`, as sent.
+    Executed(Decimal),
+    /// The quote amount the order was sized in (`sell_token_amount` of a buy,
+    /// `buy_token_amount` of a sell), as sent.
+    Sized(Decimal),
+    /// Target quantity × limit price, computed by the blotter.
+    Computed(Decimal),
+}
+
+/// The order's notional and its source; `None` when neither the venue nor the order's size and
+/// limit give one. Same figure as `executed_notional.or(Order::target_notional())`.
+pub fn notional_source(o: &Order) -> Option<NotionalSource> {
+    if let Some(n) = o.executed_notional {
+        return Some(NotionalSource::Executed(n));
+    }
+    let sized = match o.side {
+        Side::Buy => o.sell_token_amount,
+        Side::Sell => o.buy_token_amount,
+        Side::Other(_) => None,
+    };
+    match sized {
+        Some(n) => Some(NotionalSource::Sized(n)),
+        None => o.target_notional().map(NotionalSource::Computed),
+    }
+}
+
+/// The Notional cell: a venue's figure exactly as sent, a computed one at its quote's scale
+/// ([`computed`]); `—` when unknown.
+pub fn order_notional(o: &Order) -> String {
+    match notional_source(o) {
+        Some(NotionalSource::Executed(n) | NotionalSource::Sized(n)) => decimal_text(n),
+        Some(NotionalSource::Computed(n)) => computed(Some(n), &o.pair),
+        None => NONE.to_string(),
+    }
+}
+
+/// Lines up a column of numbers on the decimal point by padding each cell **with spaces**
+/// (the digits are never changed: no rounding, no zeros added): the integer parts are padded
+/// on the left to one width and the fractions (point included) on the right to one width. A
+/// cell that does not start with a number (`—`, `?`, `none`, a limit expression) counts as an
+/// integer part. With `even` (right-aligned columns) every lined-up cell gets the same width,
+/// and a cell with text after its number (`0.125 @ 45000.00`, a placement row in the
+/// multi-order tree) is left as it is; without it (left-aligned sizes such as `0.5 BTC`) the
+/// unit follows the number and the cells stay ragged on the right:
+/// `["0.5", "12.25", "1000"]` → `["   0.5 ", "  12.25", "1000   "]`.
+pub fn align_decimals<'a>(cells: impl IntoIterator<Item = &'a mut String>, even: bool) {
+    let mut cells: Vec<&mut String> = cells.into_iter().collect();
+    let width = |s: &str| unicode_width::UnicodeWidthStr::width(s);
+    // (integer part, fraction with its point, the rest) of each cell.
+    let split = |s: &str| -> (usize, usize) {
+        let sign = usize::from(s.starts_with('-'));
+        let digits = s[sign..]
+            .find(|c: char| !c.is_ascii_digit())
+            .map_or(s.len(), |at| at + sign);
+        if digits == sign {
+            // Not a number: the whole text sits where the integer part would.
+            return (s.len(), s.len());
+        }
+        let frac_end = match s[digits..].strip_prefix('.') {
+            Some(rest) => {
+                digits
+                    + 1
+                    + rest
+                        .find(|c: char| !c.is_ascii_digit())
+                        .unwrap_or(rest.len())
+            }
+            None => digits,
+        };
+        (digits, frac_end)
+    };
+    let parts: Vec<(usize, usize, usize, usize)> = cells
+        .iter()
+        .map(|s| {
+            let (int_end, frac_end) = split(s);
+            (
+                width(&s[..int_end]),
+                width(&s[int_end..frac_end]),
+                width(&s[frac_end..]),
+                frac_end,
+            )
+        })
+        .collect();
+    // In an even column, a cell with text after its number is not a number: left alone.
+    let lined_up = |p: &(usize, usize, usize, usize)| !even || p.2 == 0;
+    let int_w = parts.iter().filter(|p| lined_up(p)).map(|p| p.0).max();
+    let frac_w = parts.iter().filter(|p| lined_up(p)).map(|p| p.1).max();
+    let (Some(int_w), Some(frac_w)) = (int_w, frac_w) else {
+        return;
+    };
+    for (cell, part) in cells.iter_mut().zip(parts) {
+        let (int, frac, rest, frac_end) = part;
+        if !lined_up(&part) {
+            continue;
+        }
+        let mut out = String::with_capacity(int_w + frac_w + cell.len());
+        out.extend(std::iter::repeat_n(' ', int_w - int));
+        out.push_str(&cell[..frac_end]);
+        if rest == 0 {
+            out.extend(std::iter::repeat_n(' ', frac_w - frac));
+        }
+        out.push_str(&cell[frac_end..]);
+        **cell = out;
+    }
+}
+
 /// A ratio 0–1 as a percentage with one decimal, e.g. `0.5` → `50.0%`; `—` when absent,
 /// `?` when the percentage overflows the decimal range.
 pub fn percent(r: Option<Ratio>) -> String {
@@ -202,6 +358,15 @@ pub fn side(s: &Side) -> String {
     clean(s.as_str()).to_uppercase()
 }
 
+/// Comma-joined pairs, each in the one form of [`pair`], sanitised; `—` when empty.
+pub fn pair_list(pairs: &[String]) -> String {
+    let shown: Vec<String> = pairs
+        .iter()
+        .map(|p| crate::domain::symbol::normalize(p).into_owned())
+        .collect();
+    list(&shown)
+}
+
 /// Comma-joined, sanitised list.
 pub fn list<S: std::borrow::Borrow<str>>(items: &[S]) -> String {
     if items.is_empty() {
@@ -239,13 +404,17 @@ pub fn order_size(o: &Order) -> String {
 
 /// One line naming an order for dialogs: `BUY 0.5 BTC BTC-USD TWAP · binance_main`.
 pub fn order_summary(o: &Order) -> String {
-    let strategy = o.strategy.as_deref().map(clean).unwrap_or_default();
+    let strategy = o
+        .strategy
+        .as_deref()
+        .map(|s| clean(&crate::domain::symbol::strategy(s)).into_owned())
+        .unwrap_or_default();
     let accounts = list(&o.account_names);
     format!(
         "{} {} {} {} · {}",
         side(&o.side),
         order_size(o),
-        clean(&o.pair),
+        clean(&crate::domain::symbol::normalize(&o.pair)),
         strategy,
         accounts
     )
@@ -255,9 +424,12 @@ pub fn order_summary(o: &Order) -> String {
 pub fn multi_summary(m: &MultiOrder) -> String {
     format!(
         "{} · {} legs · {} · {}",
-        list(&m.pairs),
+        pair_list(&m.pairs),
         m.child_order_ids.len().max(m.child_orders.len()),
-        m.strategy.as_deref().map(clean).unwrap_or_default(),
+        m.strategy
+            .as_deref()
+            .map(|s| clean(&crate::domain::symbol::strategy(s)).into_owned())
+            .unwrap_or_default(),
         list(&m.account_names)
     )
 }
@@ -282,6 +454,41 @@ mod tests {
     fn percent_from_ratio() {
         assert_eq!(percent(Some(d("0.5"))), "50.0%");
         assert_eq!(percent(Some(d("0.12345"))), "12.3%");
+    }
+
+    #[test]
+    fn columns_line_up_on_the_point_without_touching_digits() {
+        let mut cells: Vec<String> = ["0.5", "12.25", "1000", "—", "-3.125"]
+            .map(String::from)
+            .into();
+        align_decimals(cells.iter_mut(), true);
+        assert_eq!(
+            cells,
+            ["   0.5  ", "  12.25 ", "1000    ", "   —    ", "  -3.125"]
+        );
+        let mut whole: Vec<String> = ["1", "20"].map(String::from).into();
+        align_decimals(whole.iter_mut(), true);
+        assert_eq!(whole, [" 1", "20"]);
+        let mut tree: Vec<String> = ["11250.00", "0.125 @ 45000.00", "7.5"]
+            .map(String::from)
+            .into();
+        align_decimals(tree.iter_mut(), true);
+        assert_eq!(tree, ["11250.00", "0.125 @ 45000.00", "    7.5 "]);
+        let mut ragged: Vec<String> = ["0.5 BTC", "120 USDT", "—", "7.25"]
+            .map(String::from)
+            .into();
+        align_decimals(ragged.iter_mut(), false);
+        assert_eq!(ragged, ["  0.5 BTC", "120 USDT", "  —   ", "  7.25"]);
+    }
+
+    #[test]
+    fn computed_values_take_their_quote_scale() {
+        assert_eq!(computed(Some(d("1234.5678")), "BTC/USDT"), "1234.57");
+        assert_eq!(computed(Some(d("0.123456789")), "ETH-BTC"), "0.12345679");
+        assert_eq!(computed(Some(d("1.23456789")), "BTC-ETH"), "1.234568");
+        assert_eq!(computed(Some(d("2.00000")), "1_2"), "2");
+        assert_eq!(computed(Some(d("22500.000")), "BTC-USDT"), "22500");
+        assert_eq!(computed(None, "BTC-USD"), "—");
     }
 
     #[test]

@@ -23,6 +23,8 @@ mod assets;
 mod audit_view;
 #[path = "clipboard.rs"]
 mod clipboard;
+#[path = "desk.rs"]
+mod desk;
 #[path = "doc_shapes.rs"]
 mod doc_shapes;
 #[path = "errors_console.rs"]

@@ -6,10 +6,15 @@
 //! `acct:binance_main` (or `account:`), `pair:BTC-*`, `strat:twap`, `id:6deb*`, `venue:anboto`
 //! (the `[[venue]]` name). A `*` matches
 //! any run of characters. All terms must match.
+//!
+//! Pairs match in the form the screen shows ([`symbol::normalize`]) as well as the venue's
+//! own (strategies match in any case, so `strat:limit` finds `Limit` shown as `LIMIT`): `pair:BTC-USDT` finds Anboto's `BTC/USDT`
+//! next to Tread.fi's `BTC-USDT`, and `pair:btc/usdt` finds both too. Sorting by pair uses the
+//! shown form, so one market's rows sit together whatever the venue.
 
 use std::cmp::Ordering;
 
-use crate::domain::{MultiOrder, Order, OrderMessage, Placement};
+use crate::domain::{MultiOrder, Order, OrderMessage, Placement, symbol};
 
 /// Columns the active-orders tab can be sorted by (`s` cycles, `S` reverses).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -137,7 +142,13 @@ impl Filter {
                         _ => None,
                     };
                     if let Some(f) = f {
-                        return Term::Field(f, value.to_string());
+                        let value = if f == Field::Pair {
+                            // `btc/usdt` means the same market as `btc-usdt`.
+                            symbol::normalize(value).to_lowercase()
+                        } else {
+                            value.to_string()
+                        };
+                        return Term::Field(f, value);
                     }
                 }
                 Term::Any(lower)
@@ -158,6 +169,7 @@ impl Filter {
                 let w = w.as_str();
                 contains(o.id.as_str(), w)
                     || contains(&o.pair, w)
+                    || contains(&symbol::normalize(&o.pair), w)
                     || o.account_names.iter().any(|a| contains(a, w))
                     || o.strategy.as_deref().is_some_and(|s| contains(s, w))
                     || contains(o.status.as_str(), w)
@@ -166,7 +178,7 @@ impl Filter {
             }
             Term::Field(f, pat) => match f {
                 Field::Id => glob(pat, o.id.as_str()),
-                Field::Pair => glob(pat, &o.pair),
+                Field::Pair => glob(pat, &symbol::normalize(&o.pair)) || glob(pat, &o.pair),
                 Field::Side => glob(pat, o.side.as_str()),
                 Field::Status => glob(pat, o.status.as_str()),
                 Field::Account => o.account_names.iter().any(|a| glob(pat, a)),
@@ -229,7 +241,7 @@ pub fn build(orders: &[Order], filter: &Filter, sort: Sort) -> Vec<usize> {
 fn compare(a: &Order, b: &Order, key: SortKey) -> Ordering {
     match key {
         SortKey::Created => b.created_at.cmp(&a.created_at),
-        SortKey::Pair => a.pair.cmp(&b.pair),
+        SortKey::Pair => symbol::normalize(&a.pair).cmp(&symbol::normalize(&b.pair)),
         SortKey::Side => a.side.as_str().cmp(b.side.as_str()),
         SortKey::Status => a.status.as_str().cmp(b.status.as_str()),
         SortKey::Fill => b.fill_ratio.cmp(&a.fill_ratio),
@@ -300,6 +312,26 @@ mod tests {
         assert_eq!(ids("side:buy"), ["a1", "c3"]);
         assert_eq!(ids(""), ["a1", "b2", "c3"]);
         assert_eq!(ids("pair:*perp*"), ["c3"]);
+    }
+
+    #[test]
+    fn a_pair_term_matches_every_venues_form_of_the_market() {
+        let orders = vec![
+            o("t", "BTC-USDT", Side::Buy, OrderStatus::Active, "x"),
+            o("a", "BTC/USDT", Side::Buy, OrderStatus::Active, "x"),
+            o("p", "BTC/USDT:USDT", Side::Buy, OrderStatus::Active, "x"),
+            o("e", "ETH/USDT", Side::Buy, OrderStatus::Active, "x"),
+        ];
+        let ids = |f: &str| -> Vec<&str> {
+            build(&orders, &Filter::parse(f), Sort::default())
+                .into_iter()
+                .map(|i| orders[i].id.as_str())
+                .collect()
+        };
+        assert_eq!(ids("pair:BTC-USDT"), ["t", "a"]);
+        assert_eq!(ids("pair:btc/usdt"), ["t", "a"]);
+        assert_eq!(ids("pair:BTC:PERP-USDT"), ["p"]);
+        assert_eq!(ids("btc-usdt"), ["t", "a"]);
     }
 
     #[test]
@@ -417,7 +449,9 @@ pub fn sort_history(rows: &[Order], filter: &Filter, s: TabSort) -> Vec<usize> {
         4 => Some(Box::new(by(Box::new(|a, b| {
             a.status.as_str().cmp(b.status.as_str())
         })))),
-        5 => Some(Box::new(by(Box::new(|a, b| a.pair.cmp(&b.pair))))),
+        5 => Some(Box::new(by(Box::new(|a, b| {
+            symbol::normalize(&a.pair).cmp(&symbol::normalize(&b.pair))
+        })))),
         _ => None,
     };
     ordered(&mut idx, s, cmp);

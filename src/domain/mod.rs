@@ -192,6 +192,7 @@ mod intern;
 mod messages;
 mod order;
 mod page;
+pub mod symbol;
 
 pub use execution::{Fill, FillStats, Placement};
 pub use intern::{Shared, intern};

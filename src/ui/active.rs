@@ -6,7 +6,7 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 
 use super::theme::Theme;
-use super::{CellText, Col, left, right};
+use super::{CellText, Col, decimal, left, right};
 use crate::app::{State, Tab};
 use crate::domain::{Order, OrderStatus, Ratio};
 use crate::format;
@@ -18,12 +18,12 @@ pub(super) const COLS: [Col; 14] = [
     left("Side", 1),
     left("Strategy", 6),
     left("Status", 1),
-    right("Filled", 2),
+    decimal("Filled", 2),
     left("Target", 2),
     left("Fill", 3),
-    right("Avg px", 3),
-    right("Limit", 4),
-    right("Notional", 5),
+    decimal("Avg px", 3),
+    decimal("Limit", 4),
+    decimal("Notional", 5),
     right("Left", 7),
     right("Upd", 8),
     left("Account", 6),
@@ -46,7 +46,6 @@ fn row(state: &State, theme: &Theme, o: &Order) -> Vec<CellText> {
     } else {
         clean(o.status.as_str()).into_owned()
     };
-    let notional = o.executed_notional.or(o.target_notional());
     let flash = state.flashes.get(&o.id).filter(|f| f.until > state.now);
     let fill_style = match flash {
         Some(f) if f.fill => theme.flash(),
@@ -70,19 +69,16 @@ fn row(state: &State, theme: &Theme, o: &Order) -> Vec<CellText> {
                 plain
             },
         ),
-        (clean_truncated(&o.pair, 16).into_owned(), plain),
+        (format::pair(&o.pair, 16), plain),
         (format::side(&o.side), theme.side(&o.side)),
-        (
-            clean_truncated(o.strategy.as_deref().unwrap_or("—"), 10).into_owned(),
-            plain,
-        ),
+        (format::strategy(o.strategy.as_deref(), 10), plain),
         (status_text, status_style),
         (format::decimal(o.executed_qty), fill_style),
         (format::order_size(o), plain),
         (fill_bar(o.fill_ratio), fill_style),
         (format::decimal(o.avg_price), plain),
         (format::limit(&o.limit_price), plain),
-        (format::decimal(notional), plain),
+        (format::order_notional(o), plain),
         (format::time_left(state.now, o.time_end), plain),
         (format::age(state.now, o.updated_at), plain),
         (format::list(&o.account_names), plain),

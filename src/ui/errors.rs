@@ -76,7 +76,7 @@ pub fn render(state: &State, theme: &Theme, frame: &mut Frame, body: Rect, detai
 fn row(state: &State, theme: &Theme, m: &OrderMessage) -> Vec<CellText> {
     let pair = state
         .find_order(&m.order_id)
-        .map_or(String::new(), |o| clean_truncated(&o.pair, 16).into_owned());
+        .map_or(String::new(), |o| format::pair(&o.pair, 16));
     let plain = Style::new();
     vec![
         (format::datetime(m.created_at), plain),
@@ -134,7 +134,7 @@ fn group_row(state: &State, theme: &Theme, g: &ErrorGroup, by_order: bool) -> Ve
     if by_order {
         let pair = state
             .find_order(&g.order_id)
-            .map_or(String::new(), |o| clean_truncated(&o.pair, 16).into_owned());
+            .map_or(String::new(), |o| format::pair(&o.pair, 16));
         vec![
             latest,
             (clean(g.order_id.short()).into_owned(), plain),

@@ -16,7 +16,7 @@ use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, TableState};
 use rust_decimal::Decimal;
 
 use super::theme::Theme;
-use super::{CellText, Col, left, right};
+use super::{CellText, Col, decimal, left, right};
 use crate::app::{State, Tab};
 use crate::domain::Order;
 use crate::format;
@@ -31,9 +31,9 @@ pub(super) const COLS: [Col; 16] = [
     left("Side", 1),
     left("Strategy", 6),
     left("Status", 1),
-    right("Filled", 2),
-    right("Avg price", 3),
-    right("Notional", 4),
+    decimal("Filled", 2),
+    decimal("Avg price", 3),
+    decimal("Notional", 4),
     right("Arr bps", 1),
     right("VWAP bps", 2),
     right("Part", 3),
@@ -137,12 +137,9 @@ pub(super) fn cells(row: &HistoryRow<'_>, now: Timestamp, theme: &Theme) -> Vec<
     };
     vec![
         id,
-        (clean_truncated(&o.pair, 16).into_owned(), plain),
+        (format::pair(&o.pair, 16), plain),
         (format::side(&o.side), theme.side(&o.side)),
-        (
-            clean_truncated(o.strategy.as_deref().unwrap_or("—"), 10).into_owned(),
-            plain,
-        ),
+        (format::strategy(o.strategy.as_deref(), 10), plain),
         (
             clean(o.status.as_str()).into_owned(),
             theme.status(&o.status),
@@ -315,7 +312,8 @@ pub fn render_rows(
 ) {
     let [table_area, summary_area] =
         Layout::vertical([Constraint::Min(3), Constraint::Length(1)]).areas(area);
-    let body: Vec<Vec<CellText>> = rows.iter().map(|r| cells(r, now, theme)).collect();
+    let mut body: Vec<Vec<CellText>> = rows.iter().map(|r| cells(r, now, theme)).collect();
+    super::align_columns(&COLS, &mut body);
     let mut widths: Vec<u16> = COLS.iter().map(|c| c.name.chars().count() as u16).collect();
     for row in &body {
         for (w, (text, _)) in widths.iter_mut().zip(row) {

@@ -7,7 +7,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
 use super::theme::Theme;
-use super::{CellText, Col, left, right};
+use super::{CellText, Col, decimal, left, right};
 use crate::app::{State, Tab, TreeRow};
 use crate::domain::MultiOrder;
 use crate::format;
@@ -19,7 +19,7 @@ pub(super) const COLS: [Col; 9] = [
     left("Pairs", 2),
     left("Strategy", 5),
     right("Legs", 4),
-    right("Exec notional", 2),
+    decimal("Exec notional", 2),
     left("Fill", 3),
     right("Upd", 6),
     left("Accounts", 5),
@@ -56,13 +56,10 @@ fn tree_row(state: &State, theme: &Theme, r: &TreeRow) -> Option<Vec<CellText>> 
                         theme.status(&c.status),
                     ),
                     (
-                        format!("{} {}", format::side(&c.side), clean_truncated(&c.pair, 24)),
+                        format!("{} {}", format::side(&c.side), format::pair(&c.pair, 24)),
                         theme.side(&c.side),
                     ),
-                    (
-                        clean_truncated(c.strategy.as_deref().unwrap_or("—"), 10).into_owned(),
-                        plain,
-                    ),
+                    (format::strategy(c.strategy.as_deref(), 10), plain),
                     (String::new(), plain),
                     (format::decimal(c.executed_notional), plain),
                     (super::active::fill_bar(c.fill_ratio), plain),
@@ -129,13 +126,10 @@ fn row(state: &State, theme: &Theme, m: &MultiOrder) -> Vec<CellText> {
         (format!("{marker} {}", clean(m.id.short())), plain),
         (clean(&status).into_owned(), theme.status(&m.status)),
         (
-            clean_truncated(&format::list(&m.pairs), 40).into_owned(),
+            clean_truncated(&format::pair_list(&m.pairs), 40).into_owned(),
             plain,
         ),
-        (
-            clean_truncated(m.strategy.as_deref().unwrap_or("—"), 10).into_owned(),
-            plain,
-        ),
+        (format::strategy(m.strategy.as_deref(), 10), plain),
         (
             m.child_order_ids
                 .len()
@@ -185,7 +179,7 @@ fn legs<'a>(state: &State, theme: &Theme) -> Vec<Line<'a>> {
             ));
             spans.push(Span::raw(format!(
                 " {} {} ",
-                clean_truncated(&child.pair, 16),
+                format::pair(&child.pair, 16),
                 format::percent(child.fill_ratio)
             )));
             spans.push(Span::styled(

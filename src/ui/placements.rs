@@ -6,7 +6,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
 use super::theme::Theme;
-use super::{CellText, Col, left, right};
+use super::{CellText, Col, decimal, left};
 use crate::app::{State, Tab};
 use crate::domain::Placement;
 use crate::format;
@@ -18,9 +18,9 @@ pub(super) const COLS: [Col; 10] = [
     left("Pair", 3),
     left("Exchange", 4),
     left("Type", 3),
-    right("Qty", 1),
-    right("Executed", 1),
-    right("Price", 2),
+    decimal("Qty", 1),
+    decimal("Executed", 1),
+    decimal("Price", 2),
     left("Status", 1),
     left("Failure reason", 2),
 ];
@@ -84,7 +84,7 @@ pub fn render(state: &State, theme: &Theme, frame: &mut Frame, body: Rect, detai
 fn row(state: &State, theme: &Theme, p: &Placement) -> Vec<CellText> {
     let pair = state
         .find_order(&p.order_id)
-        .map_or(String::new(), |o| clean_truncated(&o.pair, 16).into_owned());
+        .map_or(String::new(), |o| format::pair(&o.pair, 16));
     let plain = Style::new();
     let mut cells = vec![
         (format::clock(p.created_at), plain),

@@ -12,13 +12,15 @@ use super::*;
 use crate::app::{State, Tab};
 use crate::sanitize::clean_truncated;
 
-/// A table column: its header, whether its cells (numbers) align right, and its priority
-/// (1 = always shown; higher numbers are dropped first when the terminal is too narrow —
-/// a column is dropped whole, never cut, so no number is ever shown truncated).
+/// A table column: its header, whether its cells align right, whether they are decimals lined
+/// up on the point ([`crate::format::align_decimals`]), and its priority (1 = always shown;
+/// higher numbers are dropped first when the terminal is too narrow — a column is dropped
+/// whole, never cut, so no number is ever shown truncated; the title counts what was dropped).
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Col {
     pub(super) name: &'static str,
     pub(super) right: bool,
+    pub(super) decimal: bool,
     pub(super) priority: u8,
 }
 
@@ -27,6 +29,7 @@ pub(super) const fn left(name: &'static str, priority: u8) -> Col {
     Col {
         name,
         right: false,
+        decimal: false,
         priority,
     }
 }
@@ -36,7 +39,31 @@ pub(super) const fn right(name: &'static str, priority: u8) -> Col {
     Col {
         name,
         right: true,
+        decimal: false,
         priority,
+    }
+}
+
+/// Right-aligned column of quantities, prices or notionals, lined up on the decimal point.
+pub(super) const fn decimal(name: &'static str, priority: u8) -> Col {
+    Col {
+        name,
+        right: true,
+        decimal: true,
+        priority,
+    }
+}
+
+/// Lines up each decimal column of `body` on the point (spaces only, digits untouched).
+pub(super) fn align_columns(cols: &[Col], body: &mut [Vec<CellText>]) {
+    for (i, c) in cols.iter().enumerate() {
+        if c.decimal {
+            crate::format::align_decimals(
+                body.iter_mut()
+                    .filter_map(|r| r.get_mut(i).map(|c| &mut c.0)),
+                c.right,
+            );
+        }
     }
 }
 
@@ -107,7 +134,9 @@ pub(super) fn tab_columns(tab: Tab) -> &'static [Col] {
 }
 
 /// Which columns fit in `width`: drops the lowest-priority columns (highest number, then the
-/// rightmost) until the natural widths plus spacing fit. Returns kept column indices.
+/// rightmost) until the natural widths plus spacing fit; when only priority-1 columns are left
+/// and they still do not fit, decimal columns go too, so a number is never cut. Returns kept
+/// column indices.
 pub(super) fn fit_columns(cols: &[Col], widths: &[u16], width: u16, spacing: u16) -> Vec<usize> {
     let mut keep: Vec<usize> = (0..cols.len()).collect();
     let total = |keep: &[usize]| -> u32 {
@@ -121,6 +150,9 @@ pub(super) fn fit_columns(cols: &[Col], widths: &[u16], width: u16, spacing: u16
             .filter(|(_, i)| cols[**i].priority > 1)
             .max_by_key(|(p, i)| (cols[**i].priority, *p))
             .map(|(p, _)| p)
+            // Only must-show columns left and still too wide: a number column goes whole
+            // (rightmost first) rather than be cut by the layout; text may be cut.
+            .or_else(|| keep.iter().rposition(|&i| cols[i].decimal))
         else {
             break;
         };
@@ -244,7 +276,7 @@ pub(super) fn render_table(
     let visible = usize::from(area.height.saturating_sub(3));
     let offset = state.views[tab.index()].offset.min(count);
     let end = (offset + visible).min(count);
-    let body: Vec<Vec<CellText>> = rows(offset..end)
+    let mut body: Vec<Vec<CellText>> = rows(offset..end)
         .into_iter()
         .map(|mut cells| {
             order
@@ -253,6 +285,7 @@ pub(super) fn render_table(
                 .collect()
         })
         .collect();
+    align_columns(&cols, &mut body);
     let mut widths: Vec<u16> = cols
         .iter()
         .map(|c| Span::raw(c.name).width() as u16)
@@ -263,6 +296,7 @@ pub(super) fn render_table(
         }
     }
     let keep = fit_columns(&cols, &widths, area.width.saturating_sub(2), 2);
+    let hidden = cols.len() - keep.len();
     let last = keep.len().saturating_sub(1);
     let constraints: Vec<Constraint> = keep
         .iter()
@@ -301,9 +335,15 @@ pub(super) fn render_table(
     let selected = state
         .selected_index(tab)
         .and_then(|i| i.checked_sub(offset));
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .title(block_title(state, theme, tab));
+    let mut title = block_title(state, theme, tab);
+    if hidden > 0 {
+        // Columns that do not fit are dropped whole (never cut); say so.
+        title.push_span(Span::styled(
+            format!("· {hidden} column(s) hidden: widen the terminal "),
+            theme.dim(),
+        ));
+    }
+    let block = Block::default().borders(Borders::ALL).title(title);
     let table = Table::new(rows, constraints)
         .header(header)
         .block(block)

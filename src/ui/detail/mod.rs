@@ -176,6 +176,7 @@ fn field_lines<'a>(o: &Order, state: &State, theme: &Theme) -> Vec<Line<'a>> {
                 ("executed notional", format::decimal(o.executed_notional)),
             ],
         ),
+        kv(theme, &[notional_kv(o)]),
         kv(
             theme,
             &[
@@ -247,6 +248,28 @@ fn field_lines<'a>(o: &Order, state: &State, theme: &Theme) -> Vec<Line<'a>> {
     ]
 }
 
+/// The Notional column's figure with where it comes from: the venue's executed notional, the
+/// quote amount the order was sized in, or `computed` (target × limit, rounded to the quote's
+/// places, `format::computed`).
+fn notional_kv<'a>(o: &Order) -> (&'a str, String) {
+    use format::NotionalSource as N;
+    match format::notional_source(o) {
+        Some(N::Executed(n)) => (
+            "notional (executed, from the venue)",
+            format::decimal_text(n),
+        ),
+        Some(N::Sized(n)) => (
+            "notional (quote size, from the venue)",
+            format::decimal_text(n),
+        ),
+        Some(N::Computed(_)) => (
+            "notional (computed: target × limit)",
+            format::order_notional(o),
+        ),
+        None => ("notional", format::NONE.to_string()),
+    }
+}
+
 /// The venue's execution statistics for the order (Tread.fi `stats`: `orders_with_stats`,
 /// `order_summary`), one line: the market's VWAP over the order's interval, its departure
 /// price (quote per base) and the interval's volume (base). The arrival price is on the line
@@ -279,9 +302,9 @@ fn render_fills(o: &Order, state: &State, theme: &Theme, frame: &mut Frame, area
                 String::new()
             };
             let mut title = format!(
-                " fills ({}) · VWAP {}{over} · fees {} ",
+                " fills ({}) · VWAP {}{over} · fees {} (VWAP computed from the fills) ",
                 stats.count,
-                format::decimal(stats.vwap),
+                format::computed(stats.vwap, &o.pair),
                 format::decimal(stats.fees)
             );
             if !page.bad_rows.is_empty() {

@@ -1,0 +1,160 @@
+//! Issue 18, "One language on screen" and "The shared desk": one symbol form on a three-venue
+//! screen, in filters and in exports; decimal columns lined up on the point.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests may fail loudly
+
+mod common;
+
+use blotter::app::{FeedEvent, State, Tab, VenueState};
+use blotter::domain::{LimitPrice, Order, OrderStatus, Page, Side, VenueId};
+use blotter::dump::{DumpFormat, render};
+use blotter::venue::Capabilities;
+use blotter::venue::alphasec::ALPHASEC_CAPABILITIES;
+use blotter::venue::anboto::ANBOTO_CAPABILITIES;
+use common::*;
+use crossterm::event::KeyCode;
+
+fn v(name: &str) -> VenueId {
+    VenueId::new(name)
+}
+
+fn three_venues() -> State {
+    let mut s = State::with_venues(
+        vec![
+            VenueState::new(v("treadfi"), "Tread.fi", Capabilities::ALL),
+            VenueState::new(v("anboto"), "Anboto", ANBOTO_CAPABILITIES),
+            VenueState::new(v("alphasec"), "AlphaSec", ALPHASEC_CAPABILITIES),
+        ],
+        ts(NOW),
+    );
+    s.size = (150, 16);
+    s
+}
+
+fn rows(venue: &str, orders: Vec<Order>) -> FeedEvent {
+    FeedEvent::ActiveOrders {
+        venue: v(venue),
+        page: Page::of(orders),
+        at: ts(NOW),
+    }
+}
+
+/// An order with mixed-scale figures: `qty` executed at `px` (both as a venue sends them).
+fn sized(id: &str, pair: &str, strategy: &str, qty: &str, px: &str, created: &str) -> Order {
+    let mut o = order(id, pair, Side::Buy, OrderStatus::Active, created);
+    o.strategy = Some(strategy.into());
+    o.executed_qty = Some(dec(qty));
+    o.avg_price = Some(dec(px));
+    o
+}
+
+/// Tread.fi `BTC-USDT`, Anboto `BTC/USDT` (strategy `Limit`) and a ccxt-style perp, AlphaSec
+/// `ALP-USDT`; executed quantities `0.5`, `12.25`, `1000` and prices of several scales.
+fn desk() -> State {
+    let mut s = three_venues();
+    let mut tread = sized(
+        "tf-1",
+        "BTC-USDT",
+        "TWAP",
+        "0.5",
+        "97000.5",
+        "2024-01-15T10:20:00Z",
+    );
+    // No venue notional: target × limit, computed, at 2 places for a USDT quote.
+    tread.target_qty = Some(dec("0.75"));
+    tread.limit_price = Some(LimitPrice::Price(dec("97123.456")));
+    feed(&mut s, rows("treadfi", vec![tread]));
+    let mut anboto = sized(
+        "7001",
+        "BTC/USDT",
+        "Limit",
+        "12.25",
+        "96999.12345",
+        "2024-01-15T10:25:00Z",
+    );
+    anboto.executed_notional = Some(dec("1188239.26"));
+    let perp = sized(
+        "7003",
+        "ETH/USDT:USDT",
+        "Limit",
+        "3.1",
+        "3400",
+        "2024-01-15T10:22:00Z",
+    );
+    feed(&mut s, rows("anboto", vec![anboto, perp]));
+    let alp = sized(
+        "0xabc",
+        "ALP-USDT",
+        "LIMIT",
+        "1000",
+        "0.0123",
+        "2024-01-15T10:15:00Z",
+    );
+    feed(&mut s, rows("alphasec", vec![alp]));
+    s
+}
+
+fn shown_ids(s: &State) -> Vec<String> {
+    (0..s.row_count(Tab::Active))
+        .filter_map(|i| s.active_row(i))
+        .map(|o| o.id.as_str().to_owned())
+        .collect()
+}
+
+#[test]
+fn three_venues_show_one_symbol_form_and_aligned_numbers() {
+    let s = desk();
+    let t = screen(&s);
+    insta::assert_snapshot!(t);
+    assert!(!t.contains("BTC/USDT"), "{t}");
+    let anboto_row = t.lines().find(|l| l.contains(" 7001 ")).unwrap();
+    assert!(
+        anboto_row.contains(" BTC-USDT ") && anboto_row.contains(" LIMIT "),
+        "{t}"
+    );
+    assert!(t.contains("ETH:PERP-USDT"), "{t}");
+    // Digits as received, padded with spaces so the points line up.
+    let col = |needle: &str| {
+        t.lines()
+            .find_map(|l| l.find(needle).map(|at| l[..at].chars().count()))
+            .unwrap_or_else(|| panic!("{needle} not on screen:\n{t}"))
+    };
+    let point = col("0.5 ") + 1;
+    assert_eq!(col("12.25") + 2, point, "{t}");
+    // `1000` ends where the point would be.
+    assert_eq!(col("1000 ") + 4, point, "{t}");
+    assert_eq!(col("97000.5 ") + 5, col("96999.12345") + 5, "{t}");
+    // Computed notional: 0.75 × 97123.456 = 72842.592 → 72842.59 (USDT, 2 places).
+    assert!(t.contains("72842.59 "), "{t}");
+    assert!(!t.contains("72842.592"), "{t}");
+}
+
+#[test]
+fn a_pair_filter_finds_every_venues_form_of_the_market() {
+    let mut s = desk();
+    ch(&mut s, '/');
+    typed(&mut s, "pair:BTC-USDT");
+    key(&mut s, KeyCode::Enter);
+    let mut ids = shown_ids(&s);
+    ids.sort();
+    assert_eq!(ids, ["7001", "tf-1"]);
+}
+
+#[test]
+fn csv_exports_the_shown_symbol_json_keeps_the_venues() {
+    let s = desk();
+    let anboto: Vec<Order> = s
+        .book
+        .orders()
+        .iter()
+        .filter(|o| o.venue == v("anboto"))
+        .cloned()
+        .collect();
+    let csv = render(&anboto, DumpFormat::Csv);
+    assert!(csv.contains(",BTC-USDT,buy,LIMIT,"), "{csv}");
+    assert!(csv.contains(",ETH:PERP-USDT,buy,LIMIT,"), "{csv}");
+    assert!(!csv.contains("BTC/USDT"), "{csv}");
+    let json = render(&anboto, DumpFormat::Json);
+    assert!(json.contains(r#""pair": "BTC/USDT""#), "{json}");
+    assert!(json.contains(r#""pair": "ETH/USDT:USDT""#), "{json}");
+    assert!(json.contains(r#""strategy": "Limit""#), "{json}");
+}
