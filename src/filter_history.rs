@@ -52,7 +52,10 @@ pub fn save(path: &Path, filters: &[String]) -> std::io::Result<()> {
         text.push_str(&f.replace(['\n', '\r'], " "));
         text.push('\n');
     }
-    let tmp = path.with_extension(format!("tmp{}", std::process::id()));
+    // A name of its own per write: two saves in flight never share a half-written file.
+    static WRITES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = WRITES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let tmp = path.with_extension(format!("tmp{}-{n}", std::process::id()));
     let mut opts = std::fs::OpenOptions::new();
     opts.write(true).create(true).truncate(true);
     #[cfg(unix)]

@@ -632,3 +632,57 @@ fn filter_then_mark_all_then_bulk_pause_pauses_exactly_that_set() {
     s.send("q");
     assert!(s.wait_exit().success());
 }
+
+/// Issue 18: the filter line edits like a shell line in the real terminal — a word taken back
+/// with Ctrl-W, a typo fixed with Left, Delete, End and Backspace, text put in at the start with
+/// Home — and the corrected filter is the one applied. Enter keeps it in the state directory's
+/// history, and the next run recalls it with ↑.
+#[test]
+fn a_filter_typed_with_corrections_is_applied_as_corrected_and_recalled_next_run() {
+    let data = tempfile::tempdir().unwrap();
+    let data_home = data.path().to_str().unwrap().to_string();
+    let env = [("XDG_DATA_HOME", data_home.as_str())];
+    let mut s = Session::start_with_env(&[], &env);
+    s.wait_for("Tread.fi ETH orders", |sc| {
+        sc.lines()
+            .any(|l| l.contains("│treadfi") && l.contains(" ETH-USDT "))
+    });
+    s.send("/");
+    s.send("pair:BTC-USDT");
+    s.send("\x17"); // Ctrl-W: the whole word back
+    s.wait_text(" / ▏   Enter keep");
+    s.send("pair:ETH-USTDz");
+    s.send("\x7f"); // Backspace
+    s.send("\x1b[D\x1b[D"); // Left, Left
+    s.wait_text(" / pair:ETH-US▏TD   Enter keep");
+    s.send("\x1b[3~"); // Delete: the stray T
+    s.send("\x1b[F"); // End
+    s.send("T");
+    s.send("\x1b[H"); // Home
+    s.send("venue:treadfi ");
+    s.wait_text(" / venue:treadfi ▏pair:ETH-USDT   Enter keep");
+    s.send("\r");
+    let filtered = s.wait_text("filter: venue:treadfi pair:ETH-USDT (");
+    let (_, rows) = table_rows(&filtered);
+    assert!(!rows.is_empty(), "Tread.fi ETH orders shown:\n{filtered}");
+    assert!(
+        rows.iter()
+            .all(|r| r.contains("│treadfi") && r.contains(" ETH-USDT ")),
+        "only the corrected filter's rows:\n{filtered}"
+    );
+    s.send("q");
+    assert!(s.wait_exit().success());
+    let kept = std::fs::read_to_string(data.path().join("blotter/filter_history")).unwrap();
+    assert_eq!(kept, "venue:treadfi pair:ETH-USDT\n");
+
+    // The next run: ↑ on the filter line brings it back.
+    let mut next = Session::start_with_env(&[], &env);
+    next.wait_text("Active orders");
+    next.send("/");
+    next.send("\x1b[A"); // Up
+    next.wait_text(" / venue:treadfi pair:ETH-USDT▏   Enter keep");
+    next.send("\r");
+    next.wait_text("filter: venue:treadfi pair:ETH-USDT (");
+    next.send("q");
+    assert!(next.wait_exit().success());
+}

@@ -138,6 +138,22 @@ fn an_extra_section_is_laid_out_and_a_long_line_wrapped_not_cut() {
     }
     assert_eq!(text, long);
     assert!(layout.column_width <= 78, "{}", layout.column_width);
+    // Every row fits its column: ` keys text`, a rest under the description, a plain line.
+    let kw = layout.keys_width;
+    for r in rows {
+        let width = match r {
+            HelpRow::Entry(e) if e.keys.is_empty() => 1 + e.text.chars().count(),
+            HelpRow::Entry(e) => 2 + kw + e.text.chars().count(),
+            HelpRow::More(m) => 2 + kw + m.chars().count(),
+            HelpRow::Title(t) => 1 + t.chars().count(),
+            HelpRow::Blank => 0,
+        };
+        assert!(
+            width <= layout.column_width,
+            "{r:?} is cut at {}",
+            layout.column_width
+        );
+    }
     assert!(layout.max_scroll > 0, "80×24 cannot show it all at once");
 }
 

@@ -26,7 +26,8 @@ pub const CURSOR: &str = "▏";
 /// Reads as the text (`Deref<Target = str>`, `== "…"`), like the `String` it replaces.
 #[derive(Clone, Default)]
 pub struct Prompt {
-    input: Input,
+    /// Boxed: a form holds several prompts and dialogs move by value.
+    input: Box<Input>,
 }
 
 /// What a key did to a [`Prompt`].
@@ -44,7 +45,7 @@ impl Prompt {
     /// A prompt holding `text`, the cursor at its end.
     pub fn new(text: impl Into<String>) -> Self {
         Self {
-            input: Input::new(text.into()),
+            input: Box::new(Input::new(text.into())),
         }
     }
 
@@ -65,7 +66,7 @@ impl Prompt {
 
     /// Replaces the text, cursor at its end (a recalled filter, a saved view).
     pub fn set(&mut self, text: impl Into<String>) {
-        self.input = Input::new(text.into());
+        *self.input = Input::new(text.into());
     }
 
     /// Empties the prompt.
@@ -152,7 +153,7 @@ impl Prompt {
         }
         let cursor = kept.chars().count();
         let text = format!("{kept}{after}");
-        self.input = Input::new(text).with_cursor(cursor);
+        *self.input = Input::new(text).with_cursor(cursor);
         true
     }
 }
