@@ -464,3 +464,33 @@ fn config_bad_rule_values_are_clear_errors() {
         assert!(err.contains("c.toml"), "{err}");
     }
 }
+
+#[test]
+fn a_paused_order_is_neither_stalled_nor_behind() {
+    let mut s = start(Alerts {
+        stalled: Some(StalledRule {
+            minutes: 10,
+            on: status(),
+        }),
+        behind_schedule: Some(BehindScheduleRule {
+            points: dec("20"),
+            on: status(),
+        }),
+        ..no_events()
+    });
+    let paused = || {
+        let mut o = twap();
+        o.status = OrderStatus::Paused;
+        o
+    };
+    // Paused at 10:30, half filled: at 10:50 it is 33 points behind with 20 minutes without a
+    // fill, on purpose.
+    refresh(&mut s, "2024-01-15T10:31:00Z", paused());
+    refresh(&mut s, "2024-01-15T10:50:00Z", paused());
+    assert_eq!(said(&mut s), None);
+    // Resumed, the same order is both.
+    refresh(&mut s, "2024-01-15T10:51:00Z", twap());
+    let text = said(&mut s).unwrap_or_default();
+    assert!(text.contains("stalled: no fill for 21 min"), "{text}");
+    assert!(text.ends_with("(+1 more)"), "{text}");
+}

@@ -107,9 +107,9 @@ pub struct Alerts {
     pub on_failed: Vec<AlertAction>,
     /// An order turned COMPLETE (default: status).
     pub on_complete: Vec<AlertAction>,
-    /// `[alerts.stalled]`: a live order with no fill for `minutes` while behind schedule.
+    /// `[alerts.stalled]`: a working order with no fill for `minutes` while behind schedule.
     pub stalled: Option<StalledRule>,
-    /// `[alerts.behind_schedule]`: a live order more than `points` behind its schedule.
+    /// `[alerts.behind_schedule]`: a working order more than `points` behind its schedule.
     pub behind_schedule: Option<BehindScheduleRule>,
     /// `[alerts.fill_above]`: one fill (an executed-quantity increase) above a size.
     pub fill_above: Option<FillAboveRule>,
@@ -135,7 +135,7 @@ fn status_only() -> Vec<AlertAction> {
     vec![AlertAction::Status]
 }
 
-/// `[alerts.stalled]`: a live order (not finished) that is behind its schedule
+/// `[alerts.stalled]`: a working order (not finished, not paused) that is behind its schedule
 /// ([`crate::tca::schedule_gap`] above 0) and has had no fill for `minutes`. The last fill is
 /// when this blotter saw the executed quantity rise; an order seen with nothing executed counts
 /// from its `time_start`, one seen part-filled from when it was first seen.
@@ -149,7 +149,7 @@ pub struct StalledRule {
     pub on: Vec<AlertAction>,
 }
 
-/// `[alerts.behind_schedule]`: a live order whose schedule gap
+/// `[alerts.behind_schedule]`: a working order (not finished, not paused) whose schedule gap
 /// ([`crate::tca::schedule_gap`]: elapsed share of its duration − filled share) is more than
 /// `points` percentage points.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]

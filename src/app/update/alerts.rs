@@ -219,24 +219,31 @@ fn check_order(
     // A finished order first seen here: remember its state without alerting unless it
     // finished while the blotter ran.
     let quiet = first && finished && crate::history::finished_at(o).is_none_or(|at| at <= since);
-    let seen = mem.orders.entry(o.id.clone()).or_insert_with(|| Seen {
-        venue: o.venue.clone(),
-        base_high: base,
-        notional_high: notional,
-        last_fill_at: if base.is_none_or(|b| b.is_zero()) {
-            o.time_start.map_or(now, |t| t.min(now))
-        } else {
-            now
-        },
-        stalled: false,
-        behind: false,
-        slipped: false,
-    });
-    let label = format!("Order {} {}", o.id.short(), o.pair);
+    if first {
+        mem.orders.insert(
+            o.id.clone(),
+            Seen {
+                venue: o.venue.clone(),
+                base_high: base,
+                notional_high: notional,
+                last_fill_at: if base.is_none_or(|b| b.is_zero()) {
+                    o.time_start.map_or(now, |t| t.min(now))
+                } else {
+                    now
+                },
+                stalled: false,
+                behind: false,
+                slipped: false,
+            },
+        );
+    }
+    let Some(seen) = mem.orders.get_mut(&o.id) else {
+        return;
+    };
     let mut hit = |text: String, level: BannerLevel, on: &[AlertAction]| {
         hits.push(Hit {
             id: o.id.clone(),
-            text: format!("{label} {text}"),
+            text: format!("Order {} {} {text}", o.id.short(), o.pair),
             level,
             on: on.to_vec(),
         });
@@ -279,8 +286,8 @@ fn check_order(
     }
     seen.base_high = seen.base_high.max(base);
     seen.notional_high = seen.notional_high.max(notional);
-    // Schedule: live orders only.
-    let gap = if finished {
+    // Schedule: working orders only (a paused order falls behind on purpose).
+    let gap = if finished || o.status == OrderStatus::Paused {
         None
     } else {
         match (o.time_start, o.duration_secs, o.fill_ratio) {
