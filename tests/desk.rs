@@ -1,15 +1,16 @@
 //! Issue 18, "One language on screen" and "The shared desk": one symbol form on a three-venue
-//! screen, in filters and in exports; decimal columns lined up on the point.
+//! screen, in filters and in exports; decimal columns lined up on the point; rows changed
+//! since seen.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests may fail loudly
 
 mod common;
 
-use blotter::app::{FeedEvent, State, Tab, VenueState};
-use blotter::domain::{LimitPrice, Order, OrderStatus, Page, Side, VenueId};
+use blotter::app::{FeedEvent, Msg, State, Tab, VenueState, update};
+use blotter::domain::{LimitPrice, Order, OrderId, OrderStatus, Page, Side, VenueId};
 use blotter::dump::{DumpFormat, render};
-use blotter::venue::Capabilities;
 use blotter::venue::alphasec::ALPHASEC_CAPABILITIES;
 use blotter::venue::anboto::ANBOTO_CAPABILITIES;
+use blotter::venue::{Action, ActionReply, Capabilities};
 use common::*;
 use crossterm::event::KeyCode;
 
@@ -157,4 +158,120 @@ fn csv_exports_the_shown_symbol_json_keeps_the_venues() {
     assert!(json.contains(r#""pair": "BTC/USDT""#), "{json}");
     assert!(json.contains(r#""pair": "ETH/USDT:USDT""#), "{json}");
     assert!(json.contains(r#""strategy": "Limit""#), "{json}");
+}
+
+// ---- changed since seen ----------------------------------------------------------------
+
+fn anboto_page(s: &mut State, f: impl Fn(&mut Order)) {
+    let now: Vec<Order> = s
+        .book
+        .orders()
+        .iter()
+        .filter(|o| o.venue == v("anboto"))
+        .cloned()
+        .map(|mut o| {
+            f(&mut o);
+            o
+        })
+        .collect();
+    feed(s, rows("anboto", now));
+}
+
+fn changed(s: &State) -> Vec<String> {
+    s.book
+        .seen()
+        .orders()
+        .iter()
+        .map(|id| id.as_str().to_owned())
+        .collect()
+}
+
+fn selected(s: &State) -> String {
+    s.selected_order().unwrap().id.as_str().to_owned()
+}
+
+#[test]
+fn changes_mark_rows_until_the_selection_moves_onto_them() {
+    let mut s = desk();
+    assert_eq!(
+        changed(&s),
+        Vec::<String>::new(),
+        "a first page marks nothing"
+    );
+    assert_eq!(selected(&s), "tf-1");
+    // Another fill on 7001, a status change on 7003; the same page again changes nothing.
+    anboto_page(&mut s, |o| {
+        if o.id.as_str() == "7001" {
+            o.executed_qty = Some(dec("13"));
+        } else {
+            o.status = OrderStatus::Paused;
+        }
+    });
+    assert_eq!(changed(&s), ["7001", "7003"]);
+    anboto_page(&mut s, |_| {});
+    assert_eq!(changed(&s), ["7001", "7003"]);
+    // The selected row is being looked at: its fill is not marked.
+    let mut tf = s.book.order(&OrderId::new("tf-1")).unwrap().clone();
+    tf.executed_qty = Some(dec("0.6"));
+    feed(&mut s, rows("treadfi", vec![tf]));
+    assert_eq!(changed(&s), ["7001", "7003"]);
+    // Rows: 7001, 7003, tf-1, 0xabc. Moving up onto 7003 sees it; 7001 stays marked.
+    key(&mut s, KeyCode::Up);
+    assert_eq!(selected(&s), "7003");
+    assert_eq!(changed(&s), ["7001"]);
+    assert_eq!(s.book.changed_count(Tab::Active), 1);
+    key(&mut s, KeyCode::Up);
+    assert_eq!(changed(&s), Vec::<String>::new());
+}
+
+#[test]
+fn mark_all_seen_clears_every_mark() {
+    let mut s = desk();
+    anboto_page(&mut s, |o| o.executed_qty = Some(dec("20")));
+    assert_eq!(changed(&s), ["7001", "7003"]);
+    ch(&mut s, 'N');
+    assert_eq!(changed(&s), Vec::<String>::new());
+    assert_eq!(
+        selected(&s),
+        "tf-1",
+        "marking seen does not move the selection"
+    );
+}
+
+#[test]
+fn our_own_confirmed_action_is_not_news_another_blotters_is() {
+    let mut s = desk();
+    update(
+        &mut s,
+        Msg::Feed(FeedEvent::ActionDone {
+            action: Action::Pause(OrderId::new("7003")),
+            result: Ok(ActionReply {
+                status: 200,
+                message: "paused".into(),
+            }),
+            at: ts(NOW),
+        }),
+    );
+    // 7003 paused by us; 7001 paused from another blotter of the desk.
+    anboto_page(&mut s, |o| o.status = OrderStatus::Paused);
+    assert_eq!(changed(&s), ["7001"]);
+    // Only the one change our action caused is expected: the next one marks.
+    anboto_page(&mut s, |o| o.status = OrderStatus::Active);
+    assert_eq!(changed(&s), ["7001", "7003"]);
+}
+
+#[test]
+fn gutter_dots_and_the_tab_title_count() {
+    let mut s = desk();
+    anboto_page(&mut s, |o| o.executed_qty = Some(dec("20")));
+    let t = screen(&s);
+    insta::assert_snapshot!(t);
+    assert!(t.contains(" 1 Active orders (4) 2 new │"), "{t}");
+    assert!(t.contains("•7001 "), "{t}");
+    assert!(t.contains("•7003 "), "{t}");
+    assert!(t.contains("  tf-1 "), "{t}");
+    assert!(
+        t.contains("2 changed since seen (•; N marks all seen)"),
+        "{t}"
+    );
 }

@@ -27,7 +27,8 @@ pub struct TabLabel {
     /// ` 3 Placements (10+ · capped) `: number key, title, row count, and `+ · capped` when the
     /// last read stopped at a page cap.
     pub title: String,
-    /// `2 new ERROR ` on the errors tab while ERROR messages are unread.
+    /// `2 new ERROR ` on the errors tab while ERROR messages are unread; `3 new ` on the active
+    /// and multi-order tabs while rows changed since seen.
     pub badge: Option<String>,
 }
 
@@ -72,7 +73,13 @@ pub fn tab_labels(state: &State) -> Vec<TabLabel> {
             } else {
                 0
             };
-            let badge = (unread > 0).then(|| format!("{unread} new ERROR "));
+            let changed = state.book.changed_count(tab);
+            let badge = if unread > 0 {
+                Some(format!("{unread} new ERROR "))
+            } else {
+                // Rows changed since seen (`•` in the gutter).
+                (changed > 0).then(|| format!("{changed} new "))
+            };
             TabLabel { tab, title, badge }
         })
         .collect()

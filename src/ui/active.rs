@@ -58,11 +58,7 @@ fn row(state: &State, theme: &Theme, o: &Order) -> Vec<CellText> {
     let plain = Style::new();
     let mut cells = vec![
         (
-            if state.book.marks().contains(&o.id) {
-                format!("●{}", clean(o.id.short()))
-            } else {
-                format!(" {}", clean(o.id.short()))
-            },
+            format!("{}{}", gutter(state, &o.id), clean(o.id.short())),
             if state.book.marks().contains(&o.id) {
                 theme.key()
             } else {
@@ -115,6 +111,21 @@ fn row(state: &State, theme: &Theme, o: &Order) -> Vec<CellText> {
             .collect();
     }
     cells
+}
+
+/// The one-cell gutter in front of an id: `●` marked for a bulk action, `•` changed since seen
+/// (fill, status or terms; until the selection moves onto the row or `N` marks all seen), `◉`
+/// both, else a space.
+pub(super) fn gutter(state: &State, id: &crate::domain::OrderId) -> char {
+    match (
+        state.book.marks().contains(id),
+        state.book.seen().is_changed(id),
+    ) {
+        (true, true) => '◉',
+        (true, false) => '●',
+        (false, true) => '•',
+        (false, false) => ' ',
+    }
 }
 
 /// A 5-cell bar plus percentage: `███░░ 60.0%`.

@@ -133,7 +133,13 @@ pub(super) fn render_tabs(state: &State, theme: &Theme, frame: &mut Frame, area:
         };
         spans.push(Span::styled(label.title, style));
         if let Some(badge) = label.badge {
-            spans.push(Span::styled(badge, theme.banner(BannerLevel::Error)));
+            let style = if label.tab == Tab::Errors {
+                theme.banner(BannerLevel::Error)
+            } else {
+                // Rows changed since seen: news, not an error.
+                theme.key()
+            };
+            spans.push(Span::styled(badge, style));
         }
         spans.push(Span::styled(TAB_SEPARATOR, theme.dim()));
     }
@@ -200,6 +206,17 @@ pub(super) fn block_title<'a>(state: &State, theme: &Theme, tab: Tab) -> Line<'a
                 format::duration(state.now.duration_since(*at).as_secs().max(0))
             ),
             theme.warn(),
+        ));
+    }
+    let changed = state.book.changed_count(tab);
+    if changed > 0 {
+        let key = state
+            .prefs
+            .keymap
+            .keys_label(crate::app::keymap::KeyAction::MarkSeen);
+        spans.push(Span::styled(
+            format!("· {changed} changed since seen (•; {key} marks all seen) "),
+            theme.key(),
         ));
     }
     if tab == Tab::Errors {

@@ -123,7 +123,19 @@ fn row(state: &State, theme: &Theme, m: &MultiOrder) -> Vec<CellText> {
         "▸"
     };
     let mut cells = vec![
-        (format!("{marker} {}", clean(m.id.short())), plain),
+        (
+            // The gutter: `•` changed since seen (fill or status).
+            format!(
+                "{marker}{}{}",
+                if state.book.seen().is_changed(&m.id) {
+                    '•'
+                } else {
+                    ' '
+                },
+                clean(m.id.short())
+            ),
+            plain,
+        ),
         (clean(&status).into_owned(), theme.status(&m.status)),
         (
             clean_truncated(&format::pair_list(&m.pairs), 40).into_owned(),

@@ -12,10 +12,12 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 mod merge;
 mod rows;
+mod seen;
 
 pub use merge::newest_first;
 use merge::replace_venue_rows;
 pub use rows::*;
+pub use seen::{Change, Seen};
 
 use super::state::Tab;
 use super::view::{self, Filter, Sort, TabSort};
@@ -61,9 +63,87 @@ pub struct Book {
     history: super::history::HistoryRows,
     /// How the errors tab groups its messages.
     errors_grouping: ErrorGrouping,
+    /// Rows changed since the trader last looked at them (`seen.rs`).
+    seen: Seen,
 }
 
 impl Book {
+    // ---- changed since seen (`seen.rs`) ----------------------------------------------------
+
+    /// The rows changed since seen.
+    pub fn seen(&self) -> &Seen {
+        &self.seen
+    }
+
+    /// How many rows of `tab` changed since seen (active orders, multi-orders; 0 elsewhere).
+    pub fn changed_count(&self, tab: Tab) -> usize {
+        match tab {
+            Tab::Active => self.seen.orders().len(),
+            Tab::Multi => self.seen.multi_orders().len(),
+            _ => 0,
+        }
+    }
+
+    /// Notes what `rows` (one venue's active orders as now sent) change against the rows
+    /// shown, before they replace them. `first`: the venue's first page (marks nothing);
+    /// `looking`: the order selected on screen (its changes are seen as they happen).
+    pub fn note_order_changes(&mut self, rows: &[Order], first: bool, looking: Option<&OrderId>) {
+        if first {
+            return;
+        }
+        for new in rows {
+            let change = self.order(&new.id).map(|prev| Change::of(prev, new));
+            let id = &new.id;
+            self.seen
+                .note_order(id, change, looking.is_some_and(|l| l == id));
+        }
+    }
+
+    /// Notes what `rows` (one venue's multi-orders) change (see [`Book::note_order_changes`]).
+    pub fn note_multi_changes(
+        &mut self,
+        rows: &[MultiOrder],
+        first: bool,
+        looking: Option<&OrderId>,
+    ) {
+        if first {
+            return;
+        }
+        for new in rows {
+            let change = self
+                .multi_order(&new.id)
+                .map(|prev| Change::of_multi(prev, new));
+            let id = &new.id;
+            self.seen
+                .note_multi(id, change, looking.is_some_and(|l| l == id));
+        }
+    }
+
+    /// Our own action on `id` was confirmed: its next status/terms change is not news.
+    pub fn expect_own_change(&mut self, id: OrderId) {
+        self.seen.expect_own(id);
+    }
+
+    /// The trader looked at `id` (the selection moved onto it). True when it was marked.
+    pub fn look_at(&mut self, id: &OrderId) -> bool {
+        self.seen.look(id)
+    }
+
+    /// Every row seen; returns how many marks were cleared.
+    pub fn mark_all_seen(&mut self) -> usize {
+        self.seen.clear()
+    }
+
+    /// Drops the marks of rows no longer listed (after a page replaced a venue's rows).
+    pub fn prune_seen(&mut self) {
+        let orders = &self.order_index;
+        let multi = &self.multi_orders;
+        self.seen.retain(
+            |id| orders.contains_key(id),
+            |id| multi.iter().any(|m| &m.id == id),
+        );
+    }
+
     // ---- reading -------------------------------------------------------------------------
 
     /// Active orders, newest first (then by id), every venue.

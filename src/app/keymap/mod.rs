@@ -70,11 +70,13 @@ pub enum KeyAction {
     GroupErrors,
     /// History tab: widen its window (today → 7 d → 30 d → 90 d → back).
     WidenHistory,
+    /// Mark every changed-since-seen row seen (the `•` gutter dots and the tab titles' counts).
+    MarkSeen,
 }
 
 impl KeyAction {
     /// Every action, in help order (the names a `[keys]` table may use).
-    pub const ALL: [KeyAction; 36] = [
+    pub const ALL: [KeyAction; 37] = [
         KeyAction::GoTab(0),
         KeyAction::GoTab(1),
         KeyAction::GoTab(2),
@@ -102,6 +104,7 @@ impl KeyAction {
         KeyAction::Mark,
         KeyAction::MarkAll,
         KeyAction::UnmarkAll,
+        KeyAction::MarkSeen,
         KeyAction::KillSwitch,
         KeyAction::Export,
         KeyAction::AuditLog,
@@ -149,6 +152,7 @@ impl KeyAction {
             KeyAction::Copy => "copy",
             KeyAction::GroupErrors => "group_errors",
             KeyAction::WidenHistory => "widen_history",
+            KeyAction::MarkSeen => "mark_seen",
         };
         s.to_string()
     }
@@ -199,6 +203,7 @@ impl KeyAction {
             KeyAction::GroupErrors => "errors tab: group by order, by message, or none",
             KeyAction::Copy => "copy the order id to the clipboard (OSC 52, also over SSH)",
             KeyAction::WidenHistory => "history tab: widen the window (today, 7 d, 30 d, 90 d)",
+            KeyAction::MarkSeen => "mark every changed row (•) seen",
         }
     }
 
@@ -218,6 +223,7 @@ impl KeyAction {
             KeyAction::Detail => "detail",
             KeyAction::Mark => "mark",
             KeyAction::KillSwitch => "kill switch",
+            KeyAction::MarkSeen => "seen",
             _ => return None,
         })
     }
@@ -444,6 +450,7 @@ impl Default for Keymap {
                 b(A::Mark, &[KeyCombo::ch(' ')]),
                 b(A::MarkAll, &[KeyCombo::ch('V')]),
                 b(A::UnmarkAll, &[KeyCombo::ch('U')]),
+                b(A::MarkSeen, &[KeyCombo::ch('N')]),
                 b(A::KillSwitch, &[KeyCombo::ch('K')]),
                 b(A::Export, &[KeyCombo::ch('e')]),
                 b(A::AuditLog, &[KeyCombo::ch('L')]),

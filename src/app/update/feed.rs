@@ -33,14 +33,19 @@ pub(super) fn on_feed(state: &mut State, ev: FeedEvent) -> Vec<Command> {
                     && seen.insert(o.id.clone())
             });
             let duplicates = before - page.rows.len();
-            if state.venue_mut(&venue).freshness[Tab::Active.index()]
+            let first = state.venue_mut(&venue).freshness[Tab::Active.index()]
                 .updated_at
-                .is_some()
-            {
+                .is_none();
+            if !first {
                 cmds.extend(flash_changes(state, &page.rows));
             }
+            let looking = looking_at(state, Tab::Active);
+            state
+                .book
+                .note_order_changes(&page.rows, first, looking.as_ref());
             // Marks and placements of orders that left the active set go with them.
             state.book.replace_venue_orders(&venue, page.rows);
+            state.book.prune_seen();
             cmds.extend(check_rules(state, RuleScope::Active(&venue)));
             mark_fresh(
                 state,
@@ -56,7 +61,15 @@ pub(super) fn on_feed(state: &mut State, ev: FeedEvent) -> Vec<Command> {
         }
         FeedEvent::MultiOrders { venue, page, at } => {
             let capped = crate::venue::partial_read(page.page_number, page.num_pages);
+            let first = state.venue_mut(&venue).freshness[Tab::Multi.index()]
+                .updated_at
+                .is_none();
+            let looking = looking_at(state, Tab::Multi);
+            state
+                .book
+                .note_multi_changes(&page.rows, first, looking.as_ref());
             state.book.replace_venue_multi_orders(&venue, page.rows);
+            state.book.prune_seen();
             mark_fresh(state, &venue, Tab::Multi, page.bad_rows.len(), at);
             mark_capped(state, &venue, Tab::Multi, capped);
             keep_visible(state, Tab::Multi);
@@ -231,6 +244,20 @@ pub(super) fn on_feed(state: &mut State, ev: FeedEvent) -> Vec<Command> {
                     state.in_flight.remove(id);
                 }
             }
+            // What our own confirmed action changes is not news to us (changed since seen).
+            if result.is_ok() {
+                match &action {
+                    Action::CancelMany { order_ids, .. } => {
+                        for id in order_ids {
+                            state.book.expect_own_change(id.clone());
+                        }
+                    }
+                    Action::PauseAll { .. }
+                    | Action::ResumeAll { .. }
+                    | Action::CancelAll { .. } => {}
+                    _ => state.book.expect_own_change(target.clone()),
+                }
+            }
             let id = if action.venue().is_some() {
                 target.to_string()
             } else {
@@ -355,13 +382,50 @@ pub(super) fn stamp(ev: &mut FeedEvent) {
 /// new, removed from the active set once terminal. Multi-order children are updated too.
 pub(super) fn apply_order(state: &mut State, order: Order) -> Vec<Command> {
     let cmds = flash_changes(state, std::slice::from_ref(&order));
-    match state.book.apply_order(order) {
+    let looking = looking_at(state, Tab::Active);
+    state
+        .book
+        .note_order_changes(std::slice::from_ref(&order), false, looking.as_ref());
+    let applied = state.book.apply_order(order);
+    state.book.prune_seen();
+    match applied {
         Applied::Ignored => return cmds,
         Applied::Removed => placements_changed(state),
         Applied::Replaced | Applied::Inserted => {}
     }
     keep_visible(state, Tab::Active);
     cmds
+}
+
+/// The row of `tab` the trader is looking at: the selected order (active tab) or multi-order
+/// (multi tab, its own row) while that tab is on screen; `None` otherwise.
+fn looking_at(state: &State, tab: Tab) -> Option<OrderId> {
+    if state.tab != tab {
+        return None;
+    }
+    match tab {
+        Tab::Active => state.selected_order().map(|o| o.id.clone()),
+        Tab::Multi => match state.selected_tree_row() {
+            Some(TreeRow::Multi(i)) => state.book.multi_orders().get(*i).map(|m| m.id.clone()),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// The selection rests on a row: it is seen (its changed-since-seen dot goes). Called after
+/// each key and mouse event.
+pub(super) fn look_at_selection(state: &mut State) {
+    if let Some(id) = looking_at(state, state.tab) {
+        state.book.look_at(&id);
+    }
+}
+
+/// The "mark all seen" key: every changed-since-seen mark goes; the banner says how many.
+pub(super) fn mark_all_seen(state: &mut State) -> Vec<Command> {
+    let n = state.book.mark_all_seen();
+    state.banner = Some(info(state, format!("Marked {n} changed row(s) seen.")));
+    Vec::new()
 }
 
 /// Data updates are what freeze holds back; action results and errors always show.

@@ -178,6 +178,7 @@ pub(super) fn on_action_inner(state: &mut State, action: KeyAction) -> Vec<Comma
         KeyAction::GoTab(i) => state.tab = Tab::ALL[i.min(Tab::COUNT - 1)],
         KeyAction::WidenHistory => return widen_history(state),
         KeyAction::Export => return export(state),
+        KeyAction::MarkSeen => return mark_all_seen(state),
         KeyAction::NextView => return next_view(state),
         KeyAction::Copy => return copy_id(state),
         KeyAction::GroupErrors => {

@@ -45,7 +45,11 @@ pub(crate) use alerts::AlertMemory;
 /// Applies one message to the state and returns the effects to carry out.
 pub fn update(state: &mut State, msg: Msg) -> Vec<Command> {
     match msg {
-        Msg::Key(key) => on_key(state, key),
+        Msg::Key(key) => {
+            let cmds = on_key(state, key);
+            look_at_selection(state);
+            cmds
+        }
         Msg::Resize { width, height } => {
             state.size = (width, height);
             for tab in Tab::ALL {
@@ -55,6 +59,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Command> {
         }
         Msg::Mouse(m) => {
             on_mouse(state, m);
+            look_at_selection(state);
             Vec::new()
         }
         Msg::Tick(now) => {
