@@ -182,3 +182,27 @@ fn the_footer_of_a_tab_the_filter_emptied_says_so() {
     assert_eq!(s.filter_text, "");
     assert!(footer(&s).contains("p pause"), "{}", footer(&s));
 }
+
+#[test]
+fn the_footer_at_80_columns_drops_whole_hints_and_keeps_help_quit_and_the_actions() {
+    let mut s = loaded_state();
+    s.size = (80, 24);
+    let t = screen(&s);
+    let footer = t.lines().last().unwrap_or_default().to_string();
+    assert_eq!(
+        footer, " / filter  p pause  r resume  a amend  c cancel  ? help  q/Ctrl-c quit",
+        "{t}"
+    );
+    // Wide enough, every hint is back, in the same order.
+    s.size = (140, 40);
+    let t = screen(&s);
+    let footer = t.lines().last().unwrap_or_default().to_string();
+    assert!(
+        footer.starts_with(" 1-5/Tab tabs  ↑↓/jk move  Enter detail  / filter  s sort"),
+        "{footer}"
+    );
+    assert!(
+        footer.ends_with("f freeze  ? help  q/Ctrl-c quit"),
+        "{footer}"
+    );
+}

@@ -128,11 +128,6 @@ fn render_footer(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
         frame.render_widget(Paragraph::new(line), area);
         return;
     }
-    let mut spans = vec![Span::raw(" ")];
-    let mut push = |keys: String, word: &str| {
-        spans.push(Span::styled(keys, theme.key()));
-        spans.push(Span::raw(format!(" {word}  ")));
-    };
     let km = &state.prefs.keymap;
     let default = crate::app::keymap::Keymap::default();
     let same = |a: &[A]| a.iter().all(|&a| km.keys_label(a) == default.keys_label(a));
@@ -155,8 +150,10 @@ fn render_footer(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
         A::GoTab(4),
         A::NextTab,
     ];
-    push(label(&tabs, "1-5/Tab"), "tabs");
-    push(label(&[A::Up, A::Down], "↑↓/jk"), "move");
+    let mut entries: Vec<(String, &str)> = vec![
+        (label(&tabs, "1-5/Tab"), "tabs"),
+        (label(&[A::Up, A::Down], "↑↓/jk"), "move"),
+    ];
     for a in [
         A::Detail,
         A::Filter,
@@ -170,8 +167,14 @@ fn render_footer(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
         A::Quit,
     ] {
         if let Some(word) = a.footer_word() {
-            push(state.prefs.keymap.keys_label(a), word);
+            entries.push((state.prefs.keymap.keys_label(a), word));
         }
+    }
+    let entries = footer_fit(entries, usize::from(area.width));
+    let mut spans = vec![Span::raw(" ")];
+    for (keys, word) in entries {
+        spans.push(Span::styled(keys, theme.key()));
+        spans.push(Span::raw(format!(" {word}  ")));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
@@ -179,4 +182,28 @@ fn render_footer(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
 /// Renders a two-line detail strip.
 fn render_detail(frame: &mut Frame, area: Rect, lines: Vec<Line<'_>>) {
     frame.render_widget(Paragraph::new(lines), area);
+}
+
+/// The footer's key hints that fit `width` columns, in their order: when they do not all fit,
+/// the least needed go first (freeze, sort, detail, tabs, move, filter, amend, …) so that help
+/// and quit, and the order actions, stay on screen at 80 columns and a hint is never cut.
+fn footer_fit(mut entries: Vec<(String, &str)>, width: usize) -> Vec<(String, &str)> {
+    use unicode_width::UnicodeWidthStr;
+    // Dropped first to last; anything not named is dropped last.
+    const DROP: [&str; 10] = [
+        "freeze", "sort", "detail", "tabs", "move", "filter", "amend", "resume", "pause", "cancel",
+    ];
+    let used = |e: &[(String, &str)]| {
+        e.iter()
+            .map(|(k, w)| k.width() + w.width() + 3)
+            .sum::<usize>()
+            + 1
+    };
+    for word in DROP {
+        if used(&entries) <= width {
+            break;
+        }
+        entries.retain(|(_, w)| *w != word);
+    }
+    entries
 }
