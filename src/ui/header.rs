@@ -287,9 +287,8 @@ pub(super) fn block_title<'a>(state: &State, theme: &Theme, tab: Tab) -> Line<'a
         if !state.filter_text.is_empty() || state.filter_editing {
             spans.push(Span::styled(
                 format!(
-                    "filter: {}{} ({} of {}) ",
+                    "filter: {} ({} of {}) ",
                     clean_truncated(&state.filter_text, 50),
-                    if state.filter_editing { "▏" } else { "" },
                     state.book.active_view().len(),
                     state.book.orders().len()
                 ),
