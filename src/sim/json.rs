@@ -382,20 +382,18 @@ pub fn placement(p: &SimPlacement, shapes: Shapes) -> Value {
 }
 
 /// `arrival_price`, "market price at order start": the mid when the order started, as a
-/// decimal string from its start on (`null` while SCHEDULED, as the document's scheduled
-/// example). The document also says "Populated on completion" of the four computed fields;
-/// the market price at the start is known at the start, so the simulator serves it then and
-/// keeps the three that need the whole window (`vwap`, `interval_volume`, `departure_price`)
-/// for completion.
+/// decimal string once the order has finished and `null` while it works, as the document says
+/// ("Computed: market price at order start. Populated on completion"; its SCHEDULED example
+/// has `null`). The simulator knows it from the start but serves it no earlier than the venue
+/// would, so nothing is tested against a shape the venue does not serve.
 fn arrival(o: &SimOrder) -> Value {
     match o.arrival {
-        Some(a) if o.status != "SCHEDULED" => Value::String(a.normalize().to_string()),
+        Some(a) if !o.is_open() => Value::String(a.normalize().to_string()),
         _ => Value::Null,
     }
 }
 
-/// The order detail's completion fields (`GET /api/order/{id}`): `arrival_price` from the
-/// order's start ([`arrival`]), `vwap` (market notional ÷ volume over the order's life),
+/// The order detail's completion fields (`GET /api/order/{id}`): `arrival_price` ([`arrival`]), `vwap` (market notional ÷ volume over the order's life),
 /// `interval_volume` and `departure_price` as decimal strings once the order has finished,
 /// `null` while it works ("Populated on completion").
 pub fn completion(o: &SimOrder) -> [(String, Value); 4] {
