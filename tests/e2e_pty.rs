@@ -113,6 +113,19 @@ impl Session {
         }
     }
 
+    /// The screen once `pred` holds, or `None` after `secs` seconds.
+    fn try_wait_for(&self, secs: u64, pred: impl Fn(&str) -> bool) -> Option<String> {
+        let deadline = Instant::now() + Duration::from_secs(secs);
+        while Instant::now() <= deadline {
+            let s = self.screen();
+            if pred(&s) {
+                return Some(s);
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        None
+    }
+
     fn wait_text(&self, needle: &str) -> String {
         self.wait_for(needle, |s| s.contains(needle))
     }
@@ -148,6 +161,8 @@ fn row_id(header: &str, row: &str) -> String {
         .split_whitespace()
         .nth(skip)
         .unwrap_or("")
+        // The changed-since-seen gutter (`•`) sits right before the id.
+        .trim_start_matches('•')
         .to_string()
 }
 
@@ -612,15 +627,31 @@ fn filter_then_mark_all_then_bulk_pause_pauses_exactly_that_set() {
         dialog.contains("Notional affected:") && dialog.contains("No (n)"),
         "the dialog states the scope and offers No:\n{dialog}"
     );
-    // Every one of them is in the audit log, which `L` shows.
-    s.send("L");
-    s.wait_for("the three pauses in the audit log", |sc| {
+    // Every one of them is in the audit log, which `L` shows. The rows can turn PAUSED (a
+    // poll) before the last reply has been audited, and `L` reads the file when it opens: on a
+    // busy machine, close and open it again until every pause is there.
+    let audited = |sc: &str| {
         sc.contains("Audit log")
             && ids.iter().all(|id| {
                 sc.lines()
                     .any(|l| l.contains(id.as_str()) && l.contains(" pause ") && l.contains('✔'))
             })
-    });
+    };
+    let mut seen = None;
+    let mut last = String::new();
+    for _ in 0..12 {
+        s.send("L");
+        seen = s.try_wait_for(5, audited);
+        if seen.is_some() {
+            break;
+        }
+        last = s.screen();
+        s.send("\x1b");
+    }
+    assert!(
+        seen.is_some(),
+        "every pause in the audit log {ids:?}; screen:\n{last}"
+    );
     s.send("\x1b");
     s.send("\x1b");
     let all = s.wait_for("the unfiltered list", |sc| !sc.contains("filter: "));
