@@ -205,6 +205,8 @@ pub(super) fn on_feed(state: &mut State, ev: FeedEvent) -> Vec<Command> {
         } => {
             let capped = crate::venue::is_partial(&page);
             let bad = page.bad_rows.len();
+            // The History poll re-reads the audit log: other blotters' actions show here too.
+            state.book.set_last_actions(acted.clone());
             state
                 .book
                 .replace_venue_history(&venue, page.rows, since, acted, at);
@@ -239,6 +241,11 @@ pub(super) fn on_feed(state: &mut State, ev: FeedEvent) -> Vec<Command> {
                 for id in order_ids {
                     state.in_flight.remove(id);
                 }
+            }
+            // Our reply is audited before it arrives: once nothing is in flight (the last reply
+            // of a bulk action), the Last action column re-reads the audit log.
+            if state.in_flight.is_empty() {
+                cmds.push(Command::LoadLastActions);
             }
             // What our own confirmed action changes is not news to us (changed since seen).
             if result.is_ok() {
