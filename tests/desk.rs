@@ -365,3 +365,62 @@ fn the_last_reply_of_our_actions_asks_for_the_audit_log_again() {
         "{last:?}"
     );
 }
+
+// ---- bulk summary banner ------------------------------------------------------------------
+
+#[test]
+fn a_bulk_cancel_ends_with_one_summary_banner() {
+    let mut s = desk();
+    ch(&mut s, 'V');
+    ch(&mut s, 'c');
+    let cmds = ch(&mut s, 'y');
+    let sent: Vec<Action> = cmds
+        .into_iter()
+        .filter_map(|c| match c {
+            blotter::app::Command::Act { action, .. } => Some(action),
+            _ => None,
+        })
+        .collect();
+    // Anboto: one bulk cancel of its two orders; Tread.fi: one cancel; AlphaSec: left out.
+    assert_eq!(sent.len(), 2, "{sent:?}");
+    let reply = |action: &Action, ok: bool| {
+        Msg::Feed(FeedEvent::ActionDone {
+            action: action.clone(),
+            result: if ok {
+                Ok(ActionReply {
+                    status: 200,
+                    message: "cancelled".into(),
+                })
+            } else {
+                Err(blotter::venue::VenueError::Http {
+                    status: 409,
+                    message: "Order is not active.".into(),
+                    retry_after_secs: None,
+                })
+            },
+            at: ts(NOW),
+        })
+    };
+    update(&mut s, reply(&sent[0], true));
+    let first = s.banner.clone().unwrap().text;
+    assert!(
+        !first.contains("left out"),
+        "no summary before the last reply: {first}"
+    );
+    update(&mut s, reply(&sent[1], false));
+    let t = screen(&s);
+    insta::assert_snapshot!(t);
+    let banner = s.banner.clone().unwrap().text;
+    let (ok, failed) = if matches!(sent[0], Action::CancelMany { .. }) {
+        (2, 1)
+    } else {
+        (1, 2)
+    };
+    assert!(
+        banner.starts_with(&format!(
+            "{ok} cancelled, {failed} failed, 1 left out (AlphaSec is read-only)"
+        )),
+        "{banner}"
+    );
+    assert!(s.bulk.is_none());
+}

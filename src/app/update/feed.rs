@@ -247,19 +247,16 @@ pub(super) fn on_feed(state: &mut State, ev: FeedEvent) -> Vec<Command> {
             if state.in_flight.is_empty() {
                 cmds.push(Command::LoadLastActions);
             }
+            // One banner for a bulk action, when its last reply arrives.
+            if tally_bulk(state, &action, result.is_ok(), at) {
+                if result.is_ok() {
+                    expect_own(state, &action);
+                }
+                return cmds;
+            }
             // What our own confirmed action changes is not news to us (changed since seen).
             if result.is_ok() {
-                match &action {
-                    Action::CancelMany { order_ids, .. } => {
-                        for id in order_ids {
-                            state.book.expect_own_change(id.clone());
-                        }
-                    }
-                    Action::PauseAll { .. }
-                    | Action::ResumeAll { .. }
-                    | Action::CancelAll { .. } => {}
-                    _ => state.book.expect_own_change(target.clone()),
-                }
+                expect_own(state, &action);
             }
             let id = if action.venue().is_some() {
                 target.to_string()
@@ -419,6 +416,19 @@ fn looking_at(state: &State, tab: Tab) -> Option<OrderId> {
 pub(super) fn look_at_selection(state: &mut State) {
     if let Some(id) = looking_at(state, state.tab) {
         state.book.look_at(&id);
+    }
+}
+
+/// Our own confirmed action: the change it causes is not news (changed since seen).
+fn expect_own(state: &mut State, action: &Action) {
+    match action {
+        Action::CancelMany { order_ids, .. } => {
+            for id in order_ids {
+                state.book.expect_own_change(id.clone());
+            }
+        }
+        Action::PauseAll { .. } | Action::ResumeAll { .. } | Action::CancelAll { .. } => {}
+        other => state.book.expect_own_change(other.order_id()),
     }
 }
 
