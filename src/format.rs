@@ -353,6 +353,35 @@ pub fn datetime(t: Option<Timestamp>) -> String {
     }
 }
 
+/// The Last action cell: who last paused, resumed, amended or cancelled the order from any
+/// blotter of the desk, and when (UTC `HH:MM`), from the audit log: `alice paused 14:02`; a
+/// refused or failed action says so: `bob cancel ✗ 14:05`. Empty when the log has none.
+pub fn last_action(a: Option<&crate::history::Acted>) -> String {
+    let Some(a) = a else {
+        return String::new();
+    };
+    let action = clean(&a.action);
+    let what = if a.ok {
+        match action.as_ref() {
+            "pause" | "pause multi-order" => "paused".to_string(),
+            "resume" | "resume multi-order" => "resumed".to_string(),
+            "amend" => "amended".to_string(),
+            "cancel" | "cancel multi-order" | "cancel many" => "cancelled".to_string(),
+            other => other.to_string(),
+        }
+    } else {
+        format!("{action} ✗")
+    };
+    let at = a.at.parse::<Timestamp>().map_or_else(
+        |_| clean(&a.at).into_owned(),
+        |t| t.strftime("%H:%M").to_string(),
+    );
+    format!(
+        "{} {what} {at}",
+        crate::sanitize::clean_truncated(&a.user, 12)
+    )
+}
+
 /// Upper-case side word.
 pub fn side(s: &Side) -> String {
     clean(s.as_str()).to_uppercase()

@@ -159,6 +159,20 @@ pub enum LoopError {
     Backend(String),
 }
 
+/// Reads the audit log off the loop and answers with [`Msg::LastActions`] (the newest entry per
+/// order); no audit log or an unreadable one leaves the column as it is.
+fn load_last_actions(opts: &LoopOptions, tx: &mpsc::UnboundedSender<Msg>) {
+    let Some(path) = opts.audit_file.clone() else {
+        return;
+    };
+    let tx = tx.clone();
+    tokio::task::spawn_blocking(move || {
+        if let Ok(t) = crate::audit::tail(&path, AUDIT_VIEW_MAX) {
+            let _ = tx.send(Msg::LastActions(crate::history::acted_by_order(&t.entries)));
+        }
+    });
+}
+
 /// Most audit entries the viewer loads (newest first).
 const AUDIT_VIEW_MAX: usize = 2000;
 
@@ -228,6 +242,8 @@ where
     let mut last_draw: Option<tokio::time::Instant> = None;
     // Results of file IO done off the loop (export, audit tail) come back here as messages.
     let (io_tx, mut io_rx) = mpsc::unbounded_channel::<Msg>();
+    // The Last action column starts from the audit log as it is (a restart, other blotters).
+    load_last_actions(opts, &io_tx);
     loop {
         let due = last_draw.is_none_or(|t| t.elapsed() >= FRAME);
         if dirty && (urgent || due) {
@@ -312,6 +328,7 @@ where
                         app::update(&mut state, Msg::Feed(failed));
                     }
                 }
+                Command::LoadLastActions => load_last_actions(opts, &io_tx),
                 Command::LoadAudit => match opts.audit_file.clone() {
                     Some(path) => {
                         let tx = io_tx.clone();

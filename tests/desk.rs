@@ -275,3 +275,152 @@ fn gutter_dots_and_the_tab_title_count() {
         "{t}"
     );
 }
+
+// ---- last action ------------------------------------------------------------------------
+
+/// One audit line as `AuditLog::record` writes it.
+fn audit_line(at: &str, user: &str, action: &str, id: &str, ok: bool) -> String {
+    let outcome = if ok {
+        serde_json::json!({"ok": true, "status": 200, "reply": "done"})
+    } else {
+        serde_json::json!({"ok": false, "error": "409 Order is not paused."})
+    };
+    serde_json::json!({
+        "at": at, "user": user, "source": "ssh SHA256:abc", "venue": "anboto",
+        "action": action, "scope": "order", "order_id": id, "outcome": outcome,
+        "latency_ms": 12,
+    })
+    .to_string()
+}
+
+#[test]
+fn the_last_action_column_reads_the_audit_log() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("audit.jsonl");
+    // Written by other blotters of the desk (and before a restart), oldest first.
+    let lines = [
+        audit_line("2024-01-15T09:58:00Z", "bob", "pause", "7001", true),
+        audit_line("2024-01-15T10:02:41Z", "alice", "resume", "7001", true),
+        audit_line("2024-01-15T10:05:00Z", "carol", "cancel", "0xabc", false),
+        audit_line("2024-01-15T10:06:00Z", "dave", "amend", "7003", true),
+    ];
+    std::fs::write(&path, lines.join("\n") + "\n").unwrap();
+    let mut s = desk();
+    s.size = (190, 16);
+    // What the runner does at start and after our own actions: read, then one message.
+    let tail = blotter::audit::tail(&path, 2000).unwrap();
+    update(
+        &mut s,
+        Msg::LastActions(blotter::history::acted_by_order(&tail.entries)),
+    );
+    let t = screen(&s);
+    let row = |id: &str| t.lines().find(|l| l.contains(id)).unwrap().to_owned();
+    assert!(t.contains("Last action"), "{t}");
+    assert!(row(" 7001 ").contains("alice resumed 10:02"), "{t}");
+    assert!(row(" 7003 ").contains("dave amended 10:06"), "{t}");
+    assert!(row(" 0xabc ").contains("carol cancel ✗ 10:05"), "{t}");
+    for word in ["paused", "resumed", "amended", "cancelled", "✗"] {
+        assert!(!row(" tf-1 ").contains(word), "{t}");
+    }
+    // An older entry arriving later (a slow History poll) does not win over a newer one.
+    update(
+        &mut s,
+        Msg::LastActions(blotter::history::acted_by_order(&[
+            blotter::audit::parse_line(&audit_line(
+                "2024-01-15T09:00:00Z",
+                "eve",
+                "pause",
+                "7001",
+                true,
+            ))
+            .unwrap(),
+        ])),
+    );
+    assert!(screen(&s).contains("alice resumed 10:02"));
+}
+
+#[test]
+fn the_last_reply_of_our_actions_asks_for_the_audit_log_again() {
+    let mut s = desk();
+    let done = |id: &str| {
+        Msg::Feed(FeedEvent::ActionDone {
+            action: Action::Pause(OrderId::new(id)),
+            result: Ok(ActionReply {
+                status: 200,
+                message: "paused".into(),
+            }),
+            at: ts(NOW),
+        })
+    };
+    s.in_flight.insert(OrderId::new("7001"));
+    s.in_flight.insert(OrderId::new("7003"));
+    let first = update(&mut s, done("7001"));
+    assert!(
+        !first.contains(&blotter::app::Command::LoadLastActions),
+        "{first:?}"
+    );
+    let last = update(&mut s, done("7003"));
+    assert!(
+        last.contains(&blotter::app::Command::LoadLastActions),
+        "{last:?}"
+    );
+}
+
+// ---- bulk summary banner ------------------------------------------------------------------
+
+#[test]
+fn a_bulk_cancel_ends_with_one_summary_banner() {
+    let mut s = desk();
+    ch(&mut s, 'V');
+    ch(&mut s, 'c');
+    let cmds = ch(&mut s, 'y');
+    let sent: Vec<Action> = cmds
+        .into_iter()
+        .filter_map(|c| match c {
+            blotter::app::Command::Act { action, .. } => Some(action),
+            _ => None,
+        })
+        .collect();
+    // Anboto: one bulk cancel of its two orders; Tread.fi: one cancel; AlphaSec: left out.
+    assert_eq!(sent.len(), 2, "{sent:?}");
+    let reply = |action: &Action, ok: bool| {
+        Msg::Feed(FeedEvent::ActionDone {
+            action: action.clone(),
+            result: if ok {
+                Ok(ActionReply {
+                    status: 200,
+                    message: "cancelled".into(),
+                })
+            } else {
+                Err(blotter::venue::VenueError::Http {
+                    status: 409,
+                    message: "Order is not active.".into(),
+                    retry_after_secs: None,
+                })
+            },
+            at: ts(NOW),
+        })
+    };
+    update(&mut s, reply(&sent[0], true));
+    let first = s.banner.clone().unwrap().text;
+    assert!(
+        !first.contains("left out"),
+        "no summary before the last reply: {first}"
+    );
+    update(&mut s, reply(&sent[1], false));
+    let t = screen(&s);
+    insta::assert_snapshot!(t);
+    let banner = s.banner.clone().unwrap().text;
+    let (ok, failed) = if matches!(sent[0], Action::CancelMany { .. }) {
+        (2, 1)
+    } else {
+        (1, 2)
+    };
+    assert!(
+        banner.starts_with(&format!(
+            "{ok} cancelled, {failed} failed, 1 left out (AlphaSec is read-only)"
+        )),
+        "{banner}"
+    );
+    assert!(s.bulk.is_none());
+}

@@ -30,6 +30,9 @@ pub enum Msg {
     Feed(FeedEvent),
     /// The audit log as read for the viewer (after [`Command::LoadAudit`]).
     Audit(Result<crate::audit::AuditTail, String>),
+    /// The last action on each order from the audit log (after [`Command::LoadLastActions`] and
+    /// once at start): the Last action column.
+    LastActions(Vec<crate::history::Acted>),
 }
 
 /// What the feed task reports. Each carries the time it completed.
@@ -205,6 +208,9 @@ pub enum Command {
     Export(Tab),
     /// Read the newest audit log entries and answer with [`Msg::Audit`].
     LoadAudit,
+    /// Re-read the audit log for the Last action column and answer with
+    /// [`Msg::LastActions`] (after our own actions complete).
+    LoadLastActions,
     /// Put this text on the user's clipboard: OSC 52 written to their terminal (so it works
     /// over SSH too).
     Copy(String),

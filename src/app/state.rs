@@ -127,6 +127,9 @@ pub struct State {
     pub banner: Option<Banner>,
     /// Orders with an action sent and not yet answered (an action is never sent twice).
     pub in_flight: BTreeSet<OrderId>,
+    /// A bulk action or kill switch still waiting for replies; its one summary banner shows
+    /// when the last arrives.
+    pub bulk: Option<BulkTally>,
     /// Latest clock reading.
     pub now: Timestamp,
     /// Terminal size (columns, rows).
@@ -207,6 +210,7 @@ impl State {
             modal: None,
             banner: None,
             in_flight: BTreeSet::new(),
+            bulk: None,
             now,
             size: (120, 40),
             quit: false,
@@ -518,4 +522,20 @@ impl State {
 pub fn message_key(m: &OrderMessage) -> String {
     let at = m.created_at.map(|t| t.to_string()).unwrap_or_default();
     format!("{}|{}|{}|{}", m.order_id, at, m.level.as_str(), m.message)
+}
+
+/// The replies of one bulk action (marks) or kill switch, counted for its summary banner:
+/// `6 cancelled, 0 failed, 7 left out (AlphaSec is read-only)`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct BulkTally {
+    /// What was asked: `cancel`, `pause`, `resume`.
+    pub verb: String,
+    /// Actions sent and not yet answered.
+    pub pending: Vec<crate::venue::Action>,
+    /// Orders the venues accepted.
+    pub ok: usize,
+    /// Orders the venues refused or that failed.
+    pub failed: usize,
+    /// Orders left out before sending, and why (`AlphaSec is read-only`).
+    pub left_out: Option<(usize, String)>,
 }

@@ -12,7 +12,7 @@ use crate::domain::{Order, OrderStatus, Ratio};
 use crate::format;
 use crate::sanitize::{clean, clean_truncated};
 
-pub(super) const COLS: [Col; 14] = [
+pub(super) const COLS: [Col; 15] = [
     left("ID", 1),
     left("Pair", 1),
     left("Side", 1),
@@ -26,6 +26,7 @@ pub(super) const COLS: [Col; 14] = [
     decimal("Notional", 5),
     right("Left", 7),
     right("Upd", 8),
+    left(super::LAST_ACTION, 7),
     left("Account", 6),
 ];
 
@@ -77,6 +78,10 @@ fn row(state: &State, theme: &Theme, o: &Order) -> Vec<CellText> {
         (format::order_notional(o), plain),
         (format::time_left(state.now, o.time_end), plain),
         (format::age(state.now, o.updated_at), plain),
+        (
+            format::last_action(state.book.last_action(&o.id)),
+            theme.dim(),
+        ),
         (format::list(&o.account_names), plain),
     ];
     // A field the venue sent but the blotter could not read shows `?`, not "not given".
@@ -99,6 +104,7 @@ fn row(state: &State, theme: &Theme, o: &Order) -> Vec<CellText> {
                 Some(F::Notional),
                 Some(F::TimeEnd),
                 Some(F::Updated),
+                None,
                 Some(F::Accounts),
             ],
         );

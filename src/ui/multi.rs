@@ -13,7 +13,7 @@ use crate::domain::MultiOrder;
 use crate::format;
 use crate::sanitize::{clean, clean_truncated};
 
-pub(super) const COLS: [Col; 9] = [
+pub(super) const COLS: [Col; 10] = [
     left("ID", 1),
     left("Status", 1),
     left("Pairs", 2),
@@ -22,6 +22,7 @@ pub(super) const COLS: [Col; 9] = [
     decimal("Exec notional", 2),
     left("Fill", 3),
     right("Upd", 6),
+    left(super::LAST_ACTION, 6),
     left("Accounts", 5),
 ];
 
@@ -64,6 +65,10 @@ fn tree_row(state: &State, theme: &Theme, r: &TreeRow) -> Option<Vec<CellText>> 
                     (format::decimal(c.executed_notional), plain),
                     (super::active::fill_bar(c.fill_ratio), plain),
                     (format::age(state.now, c.updated_at), plain),
+                    (
+                        format::last_action(state.book.last_action(&c.id)),
+                        theme.dim(),
+                    ),
                     (format::list(&c.account_names), plain),
                 ],
                 None => vec![
@@ -98,6 +103,7 @@ fn tree_row(state: &State, theme: &Theme, r: &TreeRow) -> Option<Vec<CellText>> 
                 ),
                 (super::active::fill_bar(p.fill_ratio), theme.dim()),
                 (format::age(state.now, p.created_at), theme.dim()),
+                (String::new(), plain),
                 (String::new(), plain),
             ];
             Some(super::with_venue(state, &p.venue, cells))
@@ -152,6 +158,10 @@ fn row(state: &State, theme: &Theme, m: &MultiOrder) -> Vec<CellText> {
         (format::decimal(m.executed_notional), plain),
         (super::active::fill_bar(m.fill_ratio), plain),
         (format::age(state.now, m.updated_at), plain),
+        (
+            format::last_action(state.book.last_action(&m.id)),
+            theme.dim(),
+        ),
         (format::list(&m.account_names), plain),
     ];
     use format::OrderField as F;
@@ -167,6 +177,7 @@ fn row(state: &State, theme: &Theme, m: &MultiOrder) -> Vec<CellText> {
             Some(F::Notional),
             Some(F::FillRatio),
             Some(F::Updated),
+            None,
             Some(F::Accounts),
         ],
     );

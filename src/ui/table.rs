@@ -216,6 +216,10 @@ pub(super) fn mark_unreadable(
     }
 }
 
+/// Header of the Last action column (active and multi-order tabs): shown only while a row on
+/// screen has one.
+pub(super) const LAST_ACTION: &str = "Last action";
+
 /// The venue column, first in every table when several venues are configured.
 pub(super) const VENUE_COL: Col = left("Venue", 2);
 
@@ -295,8 +299,18 @@ pub(super) fn render_table(
             *w = (*w).max(Span::raw(text.as_str()).width() as u16);
         }
     }
-    let keep = fit_columns(&cols, &widths, area.width.saturating_sub(2), 2);
-    let hidden = cols.len() - keep.len();
+    // The Last action column only takes room once the audit log names a row on screen.
+    let unused = |i: usize| {
+        cols[i].name == LAST_ACTION && body.iter().all(|r| r.get(i).is_none_or(|c| c.0.is_empty()))
+    };
+    let shown: Vec<usize> = (0..cols.len()).filter(|&i| !unused(i)).collect();
+    let shown_cols: Vec<Col> = shown.iter().map(|&i| cols[i]).collect();
+    let shown_widths: Vec<u16> = shown.iter().map(|&i| widths[i]).collect();
+    let keep: Vec<usize> = fit_columns(&shown_cols, &shown_widths, area.width.saturating_sub(2), 2)
+        .into_iter()
+        .map(|k| shown[k])
+        .collect();
+    let hidden = shown.len() - keep.len();
     let last = keep.len().saturating_sub(1);
     let constraints: Vec<Constraint> = keep
         .iter()

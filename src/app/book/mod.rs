@@ -65,9 +65,38 @@ pub struct Book {
     errors_grouping: ErrorGrouping,
     /// Rows changed since the trader last looked at them (`seen.rs`).
     seen: Seen,
+    /// The last action on each order or multi-order from any blotter of the desk (the audit
+    /// log), by order id.
+    last_actions: HashMap<String, crate::history::Acted>,
 }
 
 impl Book {
+    // ---- last action (the audit log) -------------------------------------------------------
+
+    /// The last action on order (or multi-order) `id` from any blotter of the desk, as the
+    /// audit log has it.
+    pub fn last_action(&self, id: &OrderId) -> Option<&crate::history::Acted> {
+        self.last_actions.get(id.as_str())
+    }
+
+    /// Takes in the newest audit entry per order (`history::acted_by_order`); an entry replaces
+    /// what is known for its order unless that is newer (`at`, RFC 3339 UTC).
+    pub fn set_last_actions(&mut self, acted: Vec<crate::history::Acted>) {
+        let newer =
+            |a: &str, b: &str| match (a.parse::<jiff::Timestamp>(), b.parse::<jiff::Timestamp>()) {
+                (Ok(a), Ok(b)) => a >= b,
+                _ => a >= b,
+            };
+        for a in acted {
+            match self.last_actions.get(&a.order_id) {
+                Some(known) if !newer(&a.at, &known.at) => {}
+                _ => {
+                    self.last_actions.insert(a.order_id.clone(), a);
+                }
+            }
+        }
+    }
+
     // ---- changed since seen (`seen.rs`) ----------------------------------------------------
 
     /// The rows changed since seen.

@@ -7,11 +7,30 @@ use super::*;
 /// Sends the confirmed action and any bulk companions, each at most once.
 pub(super) fn send_all(state: &mut State, confirm: Confirm) -> Vec<Command> {
     let total = 1 + confirm.more.len();
+    let lines = confirm.lines.clone();
     let mut cmds = send(state, confirm.action);
     for a in confirm.more {
         cmds.extend(send(state, a));
     }
     if total > 1 {
+        let pending: Vec<Action> = cmds
+            .iter()
+            .filter_map(|c| match c {
+                Command::Act { action, .. } => Some(action.clone()),
+                _ => None,
+            })
+            .collect();
+        let verb = pending
+            .first()
+            .map(|a| a.verb().split(' ').next().unwrap_or("act").to_string())
+            .unwrap_or_default();
+        state.bulk = (!pending.is_empty()).then(|| BulkTally {
+            verb,
+            pending,
+            ok: 0,
+            failed: 0,
+            left_out: left_out_of(&lines),
+        });
         let skipped = total - cmds.len();
         let mut text = format!("Sending {} action(s)…", cmds.len());
         if skipped > 0 {
@@ -23,6 +42,70 @@ pub(super) fn send_all(state: &mut State, confirm: Confirm) -> Vec<Command> {
         state.book.clear_marks();
     }
     cmds
+}
+
+/// The `N order(s) left out — reason` line of a bulk confirmation ([`split_supported`]) as a
+/// count and a short reason: `AlphaSec is read-only`, `Pause is not supported by Anboto`.
+fn left_out_of(lines: &[String]) -> Option<(usize, String)> {
+    let line = lines.iter().find(|l| l.contains(" order(s) left out — "))?;
+    let (n, reason) = line.split_once(" order(s) left out — ")?;
+    let n = n.trim().parse().ok()?;
+    let reason = match reason.split_once(" is a read-only venue") {
+        Some((head, _)) => {
+            let name = head.rsplit_once(": ").map_or(head, |(_, name)| name);
+            format!("{name} is read-only")
+        }
+        None => reason.trim_end_matches('.').to_string(),
+    };
+    Some((n, reason))
+}
+
+/// How many orders an action covers (a bulk cancel by id: each; anything else: one).
+fn orders_in(action: &Action) -> usize {
+    match action {
+        Action::CancelMany { order_ids, .. } => order_ids.len(),
+        _ => 1,
+    }
+}
+
+/// Counts a reply of the bulk action in progress. When it was the last, the one summary
+/// banner: `6 cancelled, 0 failed, 7 left out (AlphaSec is read-only)`; returns true then.
+pub(super) fn tally_bulk(state: &mut State, action: &Action, ok: bool, at: Timestamp) -> bool {
+    let Some(t) = &mut state.bulk else {
+        return false;
+    };
+    let Some(i) = t.pending.iter().position(|a| a == action) else {
+        return false;
+    };
+    t.pending.remove(i);
+    if ok {
+        t.ok += orders_in(action);
+    } else {
+        t.failed += orders_in(action);
+    }
+    if !t.pending.is_empty() {
+        return false;
+    }
+    let done = match t.verb.as_str() {
+        "cancel" => "cancelled".to_string(),
+        "pause" => "paused".to_string(),
+        "resume" => "resumed".to_string(),
+        "amend" => "amended".to_string(),
+        v => format!("{v} done"),
+    };
+    let mut text = format!("{} {done}, {} failed", t.ok, t.failed);
+    if let Some((n, why)) = &t.left_out {
+        text.push_str(&format!(", {n} left out ({why})"));
+    }
+    text.push_str(" — each reply is in the audit log (L).");
+    let level = if t.failed > 0 {
+        BannerLevel::Error
+    } else {
+        BannerLevel::Success
+    };
+    state.banner = Some(Banner { text, level, at });
+    state.bulk = None;
+    true
 }
 
 pub(super) fn send(state: &mut State, action: Action) -> Vec<Command> {

@@ -208,6 +208,8 @@ pub(super) fn on_feed(state: &mut State, ev: FeedEvent) -> Vec<Command> {
         } => {
             let capped = crate::venue::is_partial(&page);
             let bad = page.bad_rows.len();
+            // The History poll re-reads the audit log: other blotters' actions show here too.
+            state.book.set_last_actions(acted.clone());
             state
                 .book
                 .replace_venue_history(&venue, page.rows, since, acted, at);
@@ -244,19 +246,21 @@ pub(super) fn on_feed(state: &mut State, ev: FeedEvent) -> Vec<Command> {
                     state.in_flight.remove(id);
                 }
             }
+            // Our reply is audited before it arrives: once nothing is in flight (the last reply
+            // of a bulk action), the Last action column re-reads the audit log.
+            if state.in_flight.is_empty() {
+                cmds.push(Command::LoadLastActions);
+            }
+            // One banner for a bulk action, when its last reply arrives.
+            if tally_bulk(state, &action, result.is_ok(), at) {
+                if result.is_ok() {
+                    expect_own(state, &action);
+                }
+                return cmds;
+            }
             // What our own confirmed action changes is not news to us (changed since seen).
             if result.is_ok() {
-                match &action {
-                    Action::CancelMany { order_ids, .. } => {
-                        for id in order_ids {
-                            state.book.expect_own_change(id.clone());
-                        }
-                    }
-                    Action::PauseAll { .. }
-                    | Action::ResumeAll { .. }
-                    | Action::CancelAll { .. } => {}
-                    _ => state.book.expect_own_change(target.clone()),
-                }
+                expect_own(state, &action);
             }
             let id = if action.venue().is_some() {
                 target.to_string()
@@ -418,6 +422,19 @@ fn looking_at(state: &State, tab: Tab) -> Option<OrderId> {
 pub(super) fn look_at_selection(state: &mut State) {
     if let Some(id) = looking_at(state, state.tab) {
         state.book.look_at(&id);
+    }
+}
+
+/// Our own confirmed action: the change it causes is not news (changed since seen).
+fn expect_own(state: &mut State, action: &Action) {
+    match action {
+        Action::CancelMany { order_ids, .. } => {
+            for id in order_ids {
+                state.book.expect_own_change(id.clone());
+            }
+        }
+        Action::PauseAll { .. } | Action::ResumeAll { .. } | Action::CancelAll { .. } => {}
+        other => state.book.expect_own_change(other.order_id()),
     }
 }
 

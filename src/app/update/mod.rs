@@ -67,6 +67,10 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Command> {
             state.flashes.retain(|_, f| f.until > now);
             Vec::new()
         }
+        Msg::LastActions(acted) => {
+            state.book.set_last_actions(acted);
+            Vec::new()
+        }
         Msg::Audit(loaded) => {
             if let Some(Modal::Audit(view)) = &mut state.modal {
                 view.loaded = Some(loaded);
