@@ -19,8 +19,42 @@ fn page(n: usize) -> Vec<u8> {
     format!(r#"{{"orders":[{}],"order_count":{n}}}"#, rows.join(",")).into_bytes()
 }
 
+/// Median wall time of `f` over `runs` runs, in milliseconds.
+fn median_ms(runs: usize, mut f: impl FnMut()) -> f64 {
+    let mut t: Vec<f64> = (0..runs)
+        .map(|_| {
+            let start = std::time::Instant::now();
+            f();
+            start.elapsed().as_secs_f64() * 1e3
+        })
+        .collect();
+    t.sort_by(f64::total_cmp);
+    t[t.len() / 2]
+}
+
+/// Ours and the floor side by side, interleaved in one process (the machine is noisy).
+fn side_by_side(bytes: &[u8]) {
+    let ours = median_ms(101, || {
+        black_box(
+            decode_orders_page(black_box(bytes))
+                .map(|p| p.rows.len())
+                .ok(),
+        );
+    });
+    let floor = median_ms(101, || {
+        let r: Result<serde::de::IgnoredAny, _> = serde_json::from_slice(black_box(bytes));
+        black_box(r.is_ok());
+    });
+    println!(
+        "decode_1k_page_vs_ignored_any                           {ours:.2} ms vs {floor:.2} ms ({:.0}% of its throughput; {:.1} MB)",
+        floor / ours * 100.0,
+        bytes.len() as f64 / 1e6
+    );
+}
+
 fn bench_decode(c: &mut Criterion) {
     let bytes = page(1_000);
+    side_by_side(&bytes);
     let mut g = c.benchmark_group("active_orders_1k");
     g.throughput(Throughput::Bytes(bytes.len() as u64));
     g.bench_function("decode_to_domain", |b| {

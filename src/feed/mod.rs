@@ -185,7 +185,6 @@ pub fn spawn(
     let cancel = CancellationToken::new();
     let (cmd_tx, cmd_rx) = mpsc::unbounded_channel();
     let (refresh_tx, refresh_rx) = watch::channel(0u64);
-    let (ids_tx, ids_rx) = watch::channel(None::<Vec<OrderId>>);
     let (snap_tx, snap_rx) = watch::channel(None::<poll::Snapshot>);
     let (focus_tx, focus_rx) = watch::channel(None::<OrderId>);
     let (live_tx, live_rx) = watch::channel(false);
@@ -207,10 +206,7 @@ pub fn spawn(
         details: Some(details_rx),
         ..ctx.clone()
     };
-    let active = poll::Active {
-        ids: ids_tx,
-        snap: snap_tx,
-    };
+    let active = poll::Active { snap: snap_tx };
     tokio::spawn(poll::run(ctx.clone(), active));
     let multi_ctx = Ctx {
         slows_when_live: false,
@@ -225,9 +221,9 @@ pub fn spawn(
         history_ctx,
         poll::History::new(window_rx, snap_rx.clone()),
     ));
-    let placements = poll::Placements::new(snap_rx, focus_rx);
+    let placements = poll::Placements::new(snap_rx.clone(), focus_rx);
     tokio::spawn(poll::run(with_details.clone(), placements));
-    tokio::spawn(poll::run(with_details, poll::Errors { ids: ids_rx }));
+    tokio::spawn(poll::run(with_details, poll::Errors { snap: snap_rx }));
     tokio::spawn(push::run(
         ctx.clone(),
         live_tx,

@@ -98,10 +98,10 @@ fn fingerprint(o: &Order) -> u64 {
     h.finish()
 }
 
-/// `/api/active_orders/` (or the venue's equivalent). Publishes the ids (for the errors
-/// poller) and the [`Snapshot`] (for the placements poller) of every page it reads.
+/// `/api/active_orders/` (or the venue's equivalent). Publishes the [`Snapshot`] of every page
+/// it reads: its ids for the errors poller, ids and fingerprints for the placements poller
+/// (one copy of the ids for both: 100k orders are 100k ids).
 pub(super) struct Active {
-    pub ids: watch::Sender<Option<Vec<OrderId>>>,
     pub snap: watch::Sender<Option<Snapshot>>,
 }
 
@@ -113,8 +113,6 @@ impl Poller for Active {
             Ok(page) => {
                 crate::debug_panic("feed");
                 log_bad_rows("active_orders", &page);
-                self.ids
-                    .send_replace(Some(page.rows.iter().map(|o| o.id.clone()).collect()));
                 let snapshot = page
                     .rows
                     .iter()
@@ -188,17 +186,19 @@ async fn first<T: Clone>(ctx: &Ctx, rx: &mut watch::Receiver<Option<T>>) -> Opti
 /// `/api/order_errors/` for the ids of the last active-orders page, as many ids per request
 /// as the venue takes (50 where they go in a query string).
 pub(super) struct Errors {
-    pub ids: watch::Receiver<Option<Vec<OrderId>>>,
+    /// The active-orders poller's [`Snapshot`] (its ids are read).
+    pub snap: watch::Receiver<Option<Snapshot>>,
 }
 
 impl Poller for Errors {
     const TAB: Tab = Tab::Errors;
 
     async fn cycle(&mut self, ctx: &Ctx) -> Option<Cycle> {
-        let order_ids = first(ctx, &mut self.ids).await?;
+        let snap = first(ctx, &mut self.snap).await?;
         let mut messages = Vec::new();
-        for chunk in order_ids.chunks(ctx.venue.order_errors_batch().max(1)) {
-            match ctx.venue.order_errors(chunk).await {
+        for chunk in snap.chunks(ctx.venue.order_errors_batch().max(1)) {
+            let ids: Vec<OrderId> = chunk.iter().map(|(id, _)| id.clone()).collect();
+            match ctx.venue.order_errors(&ids).await {
                 Ok(mut m) => messages.append(&mut m),
                 Err(e) => return Some(Cycle::failed(e)),
             }

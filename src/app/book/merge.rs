@@ -38,3 +38,14 @@ pub(super) fn replace_venue_rows<T>(
     }
     out
 }
+
+/// Whether replacing `venue`'s rows of `all` with `fresh` (sorted as `all` is) leaves every
+/// order id where it was: `all` holds only that venue's rows and `fresh` names the same ids in
+/// the same order. Then an index by id built for `all` holds for the result too.
+pub(super) fn same_ids_at_same_places(all: &[Order], venue: &VenueId, fresh: &[Order]) -> bool {
+    all.len() == fresh.len()
+        && all
+            .iter()
+            .zip(fresh)
+            .all(|(a, b)| &a.venue == venue && a.id == b.id)
+}

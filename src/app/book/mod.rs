@@ -15,7 +15,7 @@ mod rows;
 mod seen;
 
 pub use merge::newest_first;
-use merge::replace_venue_rows;
+use merge::{replace_venue_rows, same_ids_at_same_places};
 pub use rows::*;
 pub use seen::{Change, Seen};
 
@@ -320,6 +320,9 @@ impl Book {
     /// Replaces one venue's active orders (`rows` newest first, ids unique); the other venues'
     /// rows stay. Marks and placements of orders no longer listed go with them.
     pub fn replace_venue_orders(&mut self, venue: &VenueId, rows: Vec<Order>) {
+        // The common refresh changes figures, not which orders are listed where: then the id
+        // index still holds and is kept (at 100k orders, rebuilding it copies 100k ids).
+        let old_ids = same_ids_at_same_places(&self.orders, venue, &rows);
         self.orders = replace_venue_rows(
             std::mem::take(&mut self.orders),
             venue,
@@ -327,7 +330,11 @@ impl Book {
             |o| &o.venue,
             newest_first,
         );
-        self.reindex();
+        if old_ids {
+            self.recount_paused();
+        } else {
+            self.reindex();
+        }
         let index = &self.order_index;
         self.marks.retain(|id| index.contains_key(id));
         self.placements_by_order
@@ -563,12 +570,16 @@ impl Book {
 
     // ---- derived rows (private: only the methods above call them) ------------------------
 
-    fn reindex(&mut self) {
+    fn recount_paused(&mut self) {
         self.paused_count = self
             .orders
             .iter()
             .filter(|o| o.status == crate::domain::OrderStatus::Paused)
             .count();
+    }
+
+    fn reindex(&mut self) {
+        self.recount_paused();
         self.order_index = self
             .orders
             .iter()

@@ -349,6 +349,9 @@ pub fn id_string<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
 /// `T` is accepted. `None` when the text is not a timestamp.
 pub fn parse_timestamp(text: &str) -> Option<Timestamp> {
     let t = text.trim();
+    if let Some(ts) = utc_timestamp_fast(t) {
+        return Some(ts);
+    }
     if let Ok(ts) = t.parse::<Timestamp>() {
         return Some(ts);
     }
@@ -356,19 +359,154 @@ pub fn parse_timestamp(text: &str) -> Option<Timestamp> {
     dt.to_zoned(TimeZone::UTC).ok().map(|z| z.timestamp())
 }
 
+/// The common shape `YYYY-MM-DDTHH:MM:SS[.f…]` with `Z`, `+00:00` or no zone (UTC), read
+/// directly: the fast path of [`parse_timestamp`] (a 100k-order page has 400k timestamps).
+/// `None` for any other text, which jiff then reads.
+fn utc_timestamp_fast(t: &str) -> Option<Timestamp> {
+    let b = t.as_bytes();
+    let digit = |i: usize| -> Option<i64> {
+        let c = *b.get(i)?;
+        c.is_ascii_digit().then(|| i64::from(c - b'0'))
+    };
+    let two = |i: usize| Some(digit(i)? * 10 + digit(i + 1)?);
+    let is = |i: usize, c: u8| b.get(i) == Some(&c);
+    if !(is(4, b'-')
+        && is(7, b'-')
+        && (is(10, b'T') || is(10, b' '))
+        && is(13, b':')
+        && is(16, b':'))
+    {
+        return None;
+    }
+    let (year, month, day) = (two(0)? * 100 + two(2)?, two(5)?, two(8)?);
+    let (hour, minute, second) = (two(11)?, two(14)?, two(17)?);
+    let mut i = 19;
+    let mut nanos = 0i64;
+    if is(i, b'.') {
+        i += 1;
+        let start = i;
+        while let Some(v) = digit(i) {
+            if i - start == 9 {
+                return None;
+            }
+            nanos = nanos * 10 + v;
+            i += 1;
+        }
+        if i == start {
+            return None;
+        }
+        for _ in (i - start)..9 {
+            nanos *= 10;
+        }
+    }
+    if !matches!(b.get(i..)?, b"" | b"Z" | b"+00:00") {
+        return None;
+    }
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let month_days = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return None,
+    };
+    if day < 1 || day > month_days || hour > 23 || minute > 59 || second > 59 {
+        return None;
+    }
+    // Days since 1970-01-01 (H. Hinnant's days_from_civil).
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * ((month + 9) % 12) + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    let secs = days * 86_400 + hour * 3_600 + minute * 60 + second;
+    Timestamp::new(secs, i32::try_from(nanos).ok()?).ok()
+}
+
 /// `Option<jiff::Timestamp>` (UTC) from an ISO 8601 string with `Z`, an offset, or no zone
 /// (treated as UTC); `null`/`""` → `None`. Other values are an error naming the text.
 pub fn opt_timestamp<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Timestamp>, D::Error> {
-    match scalar(d, "an ISO 8601 timestamp string")? {
-        Scalar::Null => Ok(None),
-        Scalar::Str(s) if s.trim().is_empty() => Ok(None),
-        Scalar::Str(s) => parse_timestamp(&s)
+    d.deserialize_any(TimestampVisitor)
+}
+
+/// [`opt_timestamp`]'s visitor: reads a string in place (no copy); other scalars go through
+/// [`ScalarVisitor`] for the same errors as before.
+struct TimestampVisitor;
+
+impl TimestampVisitor {
+    fn from_scalar<E: de::Error>(s: Scalar) -> Result<Option<Timestamp>, E> {
+        match s {
+            Scalar::Null => Ok(None),
+            Scalar::Str(s) => Self::from_text(&s),
+            Scalar::Num(s) => Err(E::custom(format_args!(
+                "invalid timestamp {s} (a number, expected ISO 8601 text)"
+            ))),
+            Scalar::Bool(b) => Err(E::custom(format_args!("invalid timestamp {b}"))),
+        }
+    }
+
+    fn from_text<E: de::Error>(s: &str) -> Result<Option<Timestamp>, E> {
+        if s.trim().is_empty() {
+            return Ok(None);
+        }
+        parse_timestamp(s)
             .map(Some)
-            .ok_or_else(|| de::Error::custom(format_args!("invalid timestamp {s:?}"))),
-        Scalar::Num(s) => Err(de::Error::custom(format_args!(
-            "invalid timestamp {s} (a number, expected ISO 8601 text)"
-        ))),
-        Scalar::Bool(b) => Err(de::Error::custom(format_args!("invalid timestamp {b}"))),
+            .ok_or_else(|| E::custom(format_args!("invalid timestamp {s:?}")))
+    }
+
+    fn scalar() -> ScalarVisitor {
+        ScalarVisitor {
+            expecting: "an ISO 8601 timestamp string",
+        }
+    }
+}
+
+impl<'de> Visitor<'de> for TimestampVisitor {
+    type Value = Option<Timestamp>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an ISO 8601 timestamp string")
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        Self::from_text(v)
+    }
+
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
+        Self::from_scalar(Self::scalar().visit_bool(v)?)
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+        Self::from_scalar(Self::scalar().visit_i64(v)?)
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+        Self::from_scalar(Self::scalar().visit_u64(v)?)
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+        Self::from_scalar(Self::scalar().visit_f64(v)?)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        Self::from_scalar(Self::scalar().visit_map(map)?)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+        Self::from_scalar(Self::scalar().visit_seq(seq)?)
     }
 }
 

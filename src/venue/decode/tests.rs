@@ -205,3 +205,51 @@ fn lenient_bools() {
     assert!(!b(r#"{}"#).unwrap());
     assert!(b(r#"{"v":"maybe"}"#).is_err());
 }
+
+/// The direct reading of the common UTC shape gives exactly jiff's answer, and leaves every
+/// other text (offsets, leap seconds, impossible dates, stray characters) to jiff.
+#[test]
+fn fast_utc_timestamps_match_jiff() {
+    use proptest::prelude::*;
+    let jiff = |t: &str| -> Option<Timestamp> {
+        t.parse::<Timestamp>().ok().or_else(|| {
+            t.parse::<DateTime>()
+                .ok()
+                .and_then(|d| d.to_zoned(TimeZone::UTC).ok())
+                .map(|z| z.timestamp())
+        })
+    };
+    let mut runner = proptest::test_runner::TestRunner::default();
+    let shape = (
+        0i64..=9999,
+        0i64..=13,
+        0i64..=32,
+        0i64..=24,
+        0i64..=60,
+        0i64..=61,
+        proptest::option::of("[0-9]{1,10}"),
+        prop::sample::select(vec!["", "Z", "+00:00", "+02:00", "z", "-00:00", "ZZ"]),
+        prop::sample::select(vec!["T", " ", "t"]),
+    );
+    runner
+        .run(&shape, |(y, mo, d, h, mi, s, frac, zone, sep)| {
+            let frac = frac.map(|f| format!(".{f}")).unwrap_or_default();
+            let t = format!("{y:04}-{mo:02}-{d:02}{sep}{h:02}:{mi:02}:{s:02}{frac}{zone}");
+            if let Some(fast) = utc_timestamp_fast(&t) {
+                prop_assert_eq!(Some(fast), jiff(&t), "{}", t);
+            }
+            prop_assert_eq!(parse_timestamp(&t), jiff(&t), "{}", t);
+            Ok(())
+        })
+        .unwrap();
+    // The shapes a page carries do take the fast path.
+    for t in [
+        "2024-01-15T10:00:00.026448Z",
+        "2023-08-08T23:59:06.300319",
+        "2024-02-29 00:00:00+00:00",
+        "1969-12-31T23:59:59.999999999Z",
+    ] {
+        assert_eq!(utc_timestamp_fast(t), jiff(t), "{t}");
+        assert!(utc_timestamp_fast(t).is_some(), "{t}");
+    }
+}
