@@ -231,6 +231,8 @@ pub fn row_ids(screen: &str) -> Vec<String> {
         .filter_map(|l| {
             l.trim_start_matches('│')
                 .split_whitespace()
+                // The id gutter: ● marked, • changed since seen, ◉ both.
+                .map(|w| w.trim_start_matches(['●', '•', '◉']))
                 .find(|w| w.len() == 8 && w.chars().all(|c| c.is_ascii_alphanumeric()))
                 .map(str::to_string)
         })
