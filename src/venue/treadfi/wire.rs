@@ -260,24 +260,18 @@ pub(super) struct IdOnly {
     pub id: Option<String>,
 }
 
-/// A page envelope with its rows as `R`: raw ([`RawPage`]) so each row can fail on its own,
-/// or already decoded (the one-pass read of a page whose rows all decode).
-pub(super) struct PageOf<R> {
-    pub rows: Vec<R>,
+/// A page envelope with its rows still undecoded, so each row can fail on its own.
+pub(super) struct RawPage<'a> {
+    pub rows: Vec<&'a RawValue>,
     pub page_number: Option<u32>,
     pub num_pages: Option<u32>,
 }
 
-/// A page envelope with its rows still undecoded, so each row can fail on its own.
-pub(super) type RawPage<'a> = PageOf<&'a RawValue>;
-
 /// Reads a page envelope `{"<rows_key>": [...], "page_number": n, "num_pages": m, ...}`.
 /// A bare JSON array is accepted as the rows (the custom-id example of `/api/orders/` shows
 /// one). A missing or non-array rows key is an error.
-pub(super) struct PageSeed<R> {
+pub(super) struct PageSeed {
     pub rows_key: &'static str,
-    /// The row type.
-    pub rows: std::marker::PhantomData<R>,
 }
 
 struct OptU32(Option<u32>);
@@ -288,16 +282,16 @@ impl<'de> Deserialize<'de> for OptU32 {
     }
 }
 
-impl<'de, R: Deserialize<'de>> DeserializeSeed<'de> for PageSeed<R> {
-    type Value = PageOf<R>;
+impl<'de> DeserializeSeed<'de> for PageSeed {
+    type Value = RawPage<'de>;
 
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
         d.deserialize_any(self)
     }
 }
 
-impl<'de, R: Deserialize<'de>> Visitor<'de> for PageSeed<R> {
-    type Value = PageOf<R>;
+impl<'de> Visitor<'de> for PageSeed {
+    type Value = RawPage<'de>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "an object with a `{}` array", self.rows_key)
@@ -305,10 +299,10 @@ impl<'de, R: Deserialize<'de>> Visitor<'de> for PageSeed<R> {
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
         let mut rows = Vec::with_capacity(seq.size_hint().unwrap_or(0));
-        while let Some(row) = seq.next_element::<R>()? {
+        while let Some(row) = seq.next_element::<&'de RawValue>()? {
             rows.push(row);
         }
-        Ok(PageOf {
+        Ok(RawPage {
             rows,
             page_number: None,
             num_pages: None,
@@ -321,7 +315,7 @@ impl<'de, R: Deserialize<'de>> Visitor<'de> for PageSeed<R> {
         let mut num_pages = None;
         while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
             if key == self.rows_key {
-                let r: Option<Vec<R>> = map.next_value()?;
+                let r: Option<Vec<&'de RawValue>> = map.next_value()?;
                 rows = Some(r.unwrap_or_default());
             } else if key == "page_number" {
                 page_number = map.next_value::<OptU32>()?.0;
@@ -332,7 +326,7 @@ impl<'de, R: Deserialize<'de>> Visitor<'de> for PageSeed<R> {
             }
         }
         let rows = rows.ok_or_else(|| de::Error::missing_field(self.rows_key))?;
-        Ok(PageOf {
+        Ok(RawPage {
             rows,
             page_number,
             num_pages,

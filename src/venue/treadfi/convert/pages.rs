@@ -10,8 +10,8 @@ use serde_json::value::RawValue;
 
 use crate::domain::{BadRow, Fill, MultiOrder, Order, OrderId, OrderMessage, Page, Placement};
 use crate::venue::treadfi::wire::{
-    IdOnly, PageOf, PageSeed, RawFills, RawPage, RawPlacementFills, WireFill, WireMultiOrder,
-    WireOrder, WireOrderErrors,
+    IdOnly, PageSeed, RawFills, RawPage, RawPlacementFills, WireFill, WireMultiOrder, WireOrder,
+    WireOrderErrors,
 };
 use crate::venue::{VenueError, VenueResult};
 
@@ -27,16 +27,13 @@ fn row_id(raw: &RawValue) -> Option<String> {
 fn raw_page<'a>(bytes: &'a [u8], rows_key: &'static str) -> VenueResult<RawPage<'a>> {
     use serde::de::DeserializeSeed;
     let mut de = serde_json::Deserializer::from_slice(bytes);
-    let page = PageSeed {
-        rows_key,
-        rows: std::marker::PhantomData,
-    }
-    .deserialize(&mut de)
-    .and_then(|p| de.end().map(|()| p))
-    .map_err(|e| VenueError::Decode {
-        path: "$".into(),
-        message: e.to_string(),
-    })?;
+    let page = PageSeed { rows_key }
+        .deserialize(&mut de)
+        .and_then(|p| de.end().map(|()| p))
+        .map_err(|e| VenueError::Decode {
+            path: "$".into(),
+            message: e.to_string(),
+        })?;
     Ok(page)
 }
 
@@ -66,41 +63,6 @@ fn decode_page<W: DeserializeOwned, T: KeepsUnreadable>(
     }
 }
 
-/// The one-pass read of a page: the envelope and every row decoded together, without first
-/// isolating each row as raw JSON (which reads the body twice). `None` when any row fails to
-/// decode or comes out with an unreadable field: the caller then reads the page row by row
-/// (`decode_page`), which keeps the good rows, repairs or reports the bad ones and logs them.
-/// Every row that decodes here decodes identically there (same wire type, same bytes).
-fn decode_page_one_pass<W: DeserializeOwned, T: KeepsUnreadable>(
-    bytes: &[u8],
-    rows_key: &'static str,
-    mut convert: impl FnMut(W) -> T,
-) -> Option<Page<T>> {
-    use serde::de::DeserializeSeed;
-    let mut de = serde_json::Deserializer::from_slice(bytes);
-    let page: PageOf<W> = PageSeed {
-        rows_key,
-        rows: std::marker::PhantomData,
-    }
-    .deserialize(&mut de)
-    .ok()?;
-    de.end().ok()?;
-    let mut rows = Vec::with_capacity(page.rows.len());
-    for w in page.rows {
-        let mut row = convert(w);
-        if row.unreadable_mut().is_some_and(|u| !u.is_empty()) {
-            return None;
-        }
-        rows.push(row);
-    }
-    Some(Page {
-        rows,
-        bad_rows: Vec::new(),
-        page_number: page.page_number,
-        num_pages: page.num_pages,
-    })
-}
-
 /// Decodes a Tread.fi order list: `{"orders": [...], "page_number", "num_pages", ...}` as sent
 /// by `GET /api/orders/`, `/api/active_orders/` and `/api/orders_with_stats/` (a bare JSON array
 /// of orders is accepted too). Each row is decoded on its own: rows that fail are reported in
@@ -110,9 +72,6 @@ fn decode_page_one_pass<W: DeserializeOwned, T: KeepsUnreadable>(
 /// # Errors
 /// [`VenueError::Decode`] when the body is not JSON or has no `orders` array.
 pub fn decode_orders_page(bytes: &[u8]) -> VenueResult<Page<Order>> {
-    if let Some(page) = decode_page_one_pass(bytes, "orders", order) {
-        return Ok(page);
-    }
     Ok(decode_page(raw_page(bytes, "orders")?, order))
 }
 
@@ -221,19 +180,4 @@ pub fn decode_order_errors(bytes: &[u8]) -> VenueResult<Vec<OrderMessage>> {
     // Newest first; `None` sorts before `Some` ascending, so reversing the key puts it last.
     out.sort_by_key(|m| std::cmp::Reverse(m.created_at));
     Ok(out)
-}
-
-/// The row-by-row read of an order list (tests compare the one-pass read with it).
-#[cfg(test)]
-pub(super) fn decode_page_for_tests(bytes: &[u8]) -> Page<Order> {
-    match raw_page(bytes, "orders") {
-        Ok(raw) => decode_page(raw, order),
-        Err(e) => panic!("{e}"),
-    }
-}
-
-/// The one-pass read of an order list, for tests.
-#[cfg(test)]
-pub(super) fn one_pass_for_tests(bytes: &[u8]) -> Option<Page<Order>> {
-    decode_page_one_pass(bytes, "orders", order)
 }
