@@ -542,52 +542,77 @@ pub fn opt_u32<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error>
     }
 }
 
-struct StringListVisitor;
+/// What a string list holds: an owned `String` or a pooled [`Shared`]; how one element and one
+/// piece of a comma-joined string are read.
+trait ListValue: Sized {
+    fn from_text(text: &str) -> Self;
+    fn element<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Self>, D::Error>;
+}
 
-impl<'de> Visitor<'de> for StringListVisitor {
-    type Value = Vec<String>;
+impl ListValue for String {
+    fn from_text(text: &str) -> Self {
+        text.to_owned()
+    }
+    fn element<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Self>, D::Error> {
+        opt_string(d)
+    }
+}
+
+impl ListValue for Shared {
+    fn from_text(text: &str) -> Self {
+        intern(text)
+    }
+    fn element<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Self>, D::Error> {
+        opt_shared(d)
+    }
+}
+
+/// One element of a string list: a string or scalar's text; `null`/`""` skipped.
+struct ListItem<T>(Option<T>);
+
+impl<'de, T: ListValue> de::Deserialize<'de> for ListItem<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        T::element(d).map(ListItem)
+    }
+}
+
+struct ListVisitor<T>(std::marker::PhantomData<T>);
+
+impl<'de, T: ListValue> Visitor<'de> for ListVisitor<T> {
+    type Value = Vec<T>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("an array of strings or a comma-joined string")
     }
 
-    fn visit_none<E: de::Error>(self) -> Result<Vec<String>, E> {
+    fn visit_none<E: de::Error>(self) -> Result<Vec<T>, E> {
         Ok(Vec::new())
     }
 
-    fn visit_unit<E: de::Error>(self) -> Result<Vec<String>, E> {
+    fn visit_unit<E: de::Error>(self) -> Result<Vec<T>, E> {
         Ok(Vec::new())
     }
 
-    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Vec<String>, D::Error> {
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Vec<T>, D::Error> {
         d.deserialize_any(self)
     }
 
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<Vec<String>, E> {
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Vec<T>, E> {
         Ok(v.split(',')
             .map(str::trim)
             .filter(|s| !s.is_empty())
-            .map(str::to_owned)
+            .map(T::from_text)
             .collect())
     }
 
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<String>, A::Error> {
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<T>, A::Error> {
         let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0));
-        while let Some(item) = seq.next_element::<ListItem>()? {
+        while let Some(item) = seq.next_element::<ListItem<T>>()? {
             if let Some(s) = item.0 {
                 out.push(s);
             }
         }
         Ok(out)
-    }
-}
-
-/// One element of a string list: a string or scalar's text; `null`/`""` skipped.
-struct ListItem(Option<String>);
-
-impl<'de> de::Deserialize<'de> for ListItem {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        opt_string(d).map(ListItem)
     }
 }
 
@@ -595,62 +620,13 @@ impl<'de> de::Deserialize<'de> for ListItem {
 /// elements skipped), a comma-joined string (`"BTC-USDT,ETH-USDT"` or `"a, b"`, each trimmed),
 /// or `null`/missing → empty.
 pub fn string_list<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
-    d.deserialize_any(StringListVisitor)
-}
-
-struct SharedListVisitor;
-
-impl<'de> Visitor<'de> for SharedListVisitor {
-    type Value = Vec<Shared>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("an array of strings or a comma-joined string")
-    }
-
-    fn visit_none<E: de::Error>(self) -> Result<Vec<Shared>, E> {
-        Ok(Vec::new())
-    }
-
-    fn visit_unit<E: de::Error>(self) -> Result<Vec<Shared>, E> {
-        Ok(Vec::new())
-    }
-
-    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Vec<Shared>, D::Error> {
-        d.deserialize_any(self)
-    }
-
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<Vec<Shared>, E> {
-        Ok(v.split(',')
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(intern)
-            .collect())
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<Shared>, A::Error> {
-        let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0));
-        while let Some(item) = seq.next_element::<SharedItem>()? {
-            if let Some(s) = item.0 {
-                out.push(s);
-            }
-        }
-        Ok(out)
-    }
-}
-
-/// One element of a shared string list: as [`ListItem`], pooled.
-struct SharedItem(Option<Shared>);
-
-impl<'de> de::Deserialize<'de> for SharedItem {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        opt_shared(d).map(SharedItem)
-    }
+    d.deserialize_any(ListVisitor::<String>(std::marker::PhantomData))
 }
 
 /// `Vec<Shared>`: as [`string_list`] (an array of strings, a comma-joined string, or
 /// `null`/missing → empty), each value pooled with [`intern`].
 pub fn shared_list<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Shared>, D::Error> {
-    d.deserialize_any(SharedListVisitor)
+    d.deserialize_any(ListVisitor::<Shared>(std::marker::PhantomData))
 }
 
 /// A required string (e.g. `pair`, `side`), pooled with [`intern`]: only a JSON string is
