@@ -25,6 +25,18 @@ struct Session {
     _dir: tempfile::TempDir,
 }
 
+/// A test that fails mid-way must not leave its blotter running (one did, spinning a core for
+/// 40 minutes after its test binary had gone): the child is killed when the session drops,
+/// unless it has already exited.
+impl Drop for Session {
+    fn drop(&mut self) {
+        if matches!(self.child.try_wait(), Ok(None)) {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
 impl Session {
     fn start(args: &[&str]) -> Session {
         Self::start_with_env(args, &[])
