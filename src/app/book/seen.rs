@@ -88,31 +88,25 @@ impl Seen {
     /// Records an order's change (or its arrival: `change` `None`) unless the trader is
     /// `looking` at it or it is the change our own action caused.
     pub(super) fn note_order(&mut self, id: &OrderId, change: Option<Change>, looking: bool) {
-        if let Some(c) = change {
-            if !c.any() {
-                return;
-            }
-            if c.terms && self.own.remove(id) && !c.fill {
-                return;
-            }
-        }
-        if !looking {
+        if self.is_news(id, change) && !looking {
             self.orders.insert(id.clone());
         }
     }
 
     /// Records a multi-order's change or arrival (see [`Seen::note_order`]).
     pub(super) fn note_multi(&mut self, id: &OrderId, change: Option<Change>, looking: bool) {
-        if let Some(c) = change {
-            if !c.any() {
-                return;
-            }
-            if c.terms && self.own.remove(id) && !c.fill {
-                return;
-            }
-        }
-        if !looking {
+        if self.is_news(id, change) && !looking {
             self.multi.insert(id.clone());
+        }
+    }
+
+    /// Whether a change (or an arrival, `None`) is news: something changed, and it is not only
+    /// the status/terms change our own confirmed action caused (that expectation is used up).
+    fn is_news(&mut self, id: &OrderId, change: Option<Change>) -> bool {
+        match change {
+            None => true,
+            Some(c) if !c.any() => false,
+            Some(c) => !(c.terms && self.own.remove(id) && !c.fill),
         }
     }
 
