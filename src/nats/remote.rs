@@ -166,6 +166,17 @@ impl RemoteVenue {
         Self { meta, client }
     }
 
+    /// Asks the feed process for `req` on this venue's request subject (a fetch).
+    async fn fetch(&self, req: &Request) -> VenueResult<Reply> {
+        request(
+            &self.client,
+            request_subject(&self.meta.key),
+            req,
+            FETCH_TIMEOUT,
+        )
+        .await
+    }
+
     fn not_here<T>(&self, what: &str) -> VenueResult<T> {
         Err(VenueError::Unsupported {
             venue: self.meta.name.clone(),
@@ -194,14 +205,7 @@ impl Venue for RemoteVenue {
     fn multi_order(&self, id: &OrderId) -> BoxFuture<'_, VenueResult<MultiOrder>> {
         let req = Request::FetchMulti(id.clone());
         Box::pin(async move {
-            match request(
-                &self.client,
-                request_subject(&self.meta.key),
-                &req,
-                FETCH_TIMEOUT,
-            )
-            .await?
-            {
+            match self.fetch(&req).await? {
                 Reply::Multi(r) => *r,
                 _ => self.not_here("this reply"),
             }
@@ -233,14 +237,7 @@ impl Venue for RemoteVenue {
     fn fills(&self, order_id: &OrderId) -> BoxFuture<'_, VenueResult<Page<Fill>>> {
         let req = Request::FetchFills(order_id.clone());
         Box::pin(async move {
-            match request(
-                &self.client,
-                request_subject(&self.meta.key),
-                &req,
-                FETCH_TIMEOUT,
-            )
-            .await?
-            {
+            match self.fetch(&req).await? {
                 Reply::Fills(r) => r,
                 _ => self.not_here("this reply"),
             }
