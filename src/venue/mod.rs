@@ -363,6 +363,10 @@ impl Venue for ReadOnly {
         self.inner.active_orders()
     }
 
+    fn active_orders_parts(&self) -> BoxStream<'_, VenueResult<Page<Order>>> {
+        self.inner.active_orders_parts()
+    }
+
     fn multi_orders(&self, page_number: u32) -> BoxFuture<'_, VenueResult<Page<MultiOrder>>> {
         self.inner.multi_orders(page_number)
     }
@@ -468,6 +472,18 @@ pub trait Venue: Send + Sync {
 
     /// Active orders, paused ones included (Tread: `GET /api/active_orders/?exclude_paused=false`).
     fn active_orders(&self) -> BoxFuture<'_, VenueResult<Page<Order>>>;
+
+    /// The same read as [`Venue::active_orders`], in parts as the reply arrives, so the first
+    /// rows can be shown (and memory freed) before the last byte lands. Each item is a part:
+    /// the rows decoded since the last part, in the venue's order, and the rows of that part
+    /// that failed ([`Page::bad_rows`], `index` counted over the whole read); `page_number` and
+    /// `num_pages` are set on the last part only. The read is complete when the stream ends
+    /// after an `Ok` part; an `Err` item ends it early (the parts before it are not the whole
+    /// set). Concatenating every part's rows gives what `active_orders` returns.
+    /// Default: the whole `active_orders` read as one part.
+    fn active_orders_parts(&self) -> BoxStream<'_, VenueResult<Page<Order>>> {
+        futures_util::stream::once(self.active_orders()).boxed()
+    }
 
     /// One page (1-based) of multi-orders (Tread: `GET /api/multi_orders/?page_number=N`).
     fn multi_orders(&self, page_number: u32) -> BoxFuture<'_, VenueResult<Page<MultiOrder>>>;
