@@ -5,6 +5,11 @@
 use std::hint::black_box;
 
 use blotter::venue::treadfi::decode_orders_page;
+
+/// The binary's allocator (`src/main.rs`), so a decode is measured as the blotter runs it (with
+/// the system allocator every page's row list is a fresh `mmap` and its page faults).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 
 /// A page of `n` orders shaped like the documented example (decimals as strings and numbers).
@@ -52,8 +57,37 @@ fn side_by_side(bytes: &[u8]) {
     );
 }
 
+/// `DECODE_ONLY=ours|floor DECODE_RUNS=n`: decode the page `n` times one way and exit, for an
+/// instruction count that machine noise does not move, e.g.
+/// `DECODE_ONLY=ours DECODE_RUNS=200 perf stat -e instructions:u target/release/deps/decode-*`.
+fn only(bytes: &[u8]) -> bool {
+    let Ok(which) = std::env::var("DECODE_ONLY") else {
+        return false;
+    };
+    let runs: usize = std::env::var("DECODE_RUNS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(100);
+    for _ in 0..runs {
+        if which == "floor" {
+            let r: Result<serde::de::IgnoredAny, _> = serde_json::from_slice(black_box(bytes));
+            black_box(r.is_ok());
+        } else {
+            black_box(
+                decode_orders_page(black_box(bytes))
+                    .map(|p| p.rows.len())
+                    .ok(),
+            );
+        }
+    }
+    true
+}
+
 fn bench_decode(c: &mut Criterion) {
     let bytes = page(1_000);
+    if only(&bytes) {
+        std::process::exit(0);
+    }
     side_by_side(&bytes);
     let mut g = c.benchmark_group("active_orders_1k");
     g.throughput(Throughput::Bytes(bytes.len() as u64));

@@ -411,19 +411,25 @@ where
             .ok()
             .and_then(|v| row_id_of(&v))
             .unwrap_or_default();
-        for u in list.iter() {
-            if first_sighting(format!("{venue}\u{0}{id}\u{0}{}", u.path)) {
-                tracing::warn!(
-                    venue,
-                    id = %id,
-                    path = %crate::sanitize::clean(&u.path),
-                    reason = %crate::sanitize::clean(&u.reason),
-                    "field could not be read; the order stays listed with it shown as ?"
-                );
-            }
-        }
+        log_unreadable(venue, &id, list);
     }
     Ok(row)
+}
+
+/// Logs each unreadable field of the row `id` once per venue, id and path (`tracing::warn!`
+/// with the venue, id, path and reason, control characters stripped).
+pub(crate) fn log_unreadable(venue: &'static str, id: &str, list: &[Unreadable]) {
+    for u in list {
+        if first_sighting(format!("{venue}\u{0}{id}\u{0}{}", u.path)) {
+            tracing::warn!(
+                venue,
+                id = %crate::sanitize::clean(id),
+                path = %crate::sanitize::clean(&u.path),
+                reason = %crate::sanitize::clean(&u.reason),
+                "field could not be read; the order stays listed with it shown as ?"
+            );
+        }
+    }
 }
 
 #[cfg(test)]

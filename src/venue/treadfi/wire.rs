@@ -274,7 +274,8 @@ pub(super) struct PageSeed {
     pub rows_key: &'static str,
 }
 
-struct OptU32(Option<u32>);
+/// `page_number` / `num_pages` read tolerantly (see [`opt_u32`]).
+pub(super) struct OptU32(pub Option<u32>);
 
 impl<'de> Deserialize<'de> for OptU32 {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
