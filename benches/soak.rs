@@ -84,7 +84,10 @@ fn main() {
             Ok(c) => c,
             Err(e) => panic!("{e}"),
         };
-        let admin = reqwest::Client::new();
+        let admin = {
+        blotter::venue::install_crypto_provider();
+        reqwest::Client::new()
+    };
         let sim = Admin { http: admin, base: base.clone(), key: key.clone() };
         for _ in 0..100 {
             if sim.post("/_sim/paused?on=false", String::new()).await {

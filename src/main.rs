@@ -28,6 +28,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> Result<()> {
     color_eyre::install()?;
+    blotter::venue::install_crypto_provider();
     let cli = Cli::parse();
     // Shell integration needs no configuration (a broken config must not break completions).
     match cli.command {

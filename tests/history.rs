@@ -435,15 +435,18 @@ async fn tread_sim_serves_finished_orders_with_their_figures() {
     // Nothing finished after now.
     assert!(c.history(Timestamp::now()).await.unwrap().rows.is_empty());
     // A date the venue cannot read is refused.
-    let resp = reqwest::Client::new()
-        .get(format!("{}/api/orders/?after=yesterday", sim.base_url()))
-        .header(
-            "Authorization",
-            format!("Token {}", sim.token().expose_secret()),
-        )
-        .send()
-        .await
-        .unwrap();
+    let resp = {
+        blotter::venue::install_crypto_provider();
+        reqwest::Client::new()
+    }
+    .get(format!("{}/api/orders/?after=yesterday", sim.base_url()))
+    .header(
+        "Authorization",
+        format!("Token {}", sim.token().expose_secret()),
+    )
+    .send()
+    .await
+    .unwrap();
     assert_eq!(resp.status(), 400);
     assert!(
         resp.text()

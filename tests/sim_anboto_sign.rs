@@ -41,18 +41,21 @@ fn hmac_hex(text: &str) -> String {
 async fn get_by_id(s: &SimHandle, raw_query: &str, signed_query: &str) -> (u16, Value) {
     let ts = jiff::Timestamp::now().as_millisecond();
     let sign = hmac_hex(&format!("{ts}{}5000{signed_query}", anboto::DEMO_KEY));
-    let resp = reqwest::Client::new()
-        .get(format!(
-            "{}/api/v2/trading/order/byId?{raw_query}",
-            s.anboto_url()
-        ))
-        .header("X-API-KEY", anboto::DEMO_KEY)
-        .header("X-TIMESTAMP", ts.to_string())
-        .header("X-RECV-WINDOW", "5000")
-        .header("X-SIGN", sign)
-        .send()
-        .await
-        .unwrap();
+    let resp = {
+        blotter::venue::install_crypto_provider();
+        reqwest::Client::new()
+    }
+    .get(format!(
+        "{}/api/v2/trading/order/byId?{raw_query}",
+        s.anboto_url()
+    ))
+    .header("X-API-KEY", anboto::DEMO_KEY)
+    .header("X-TIMESTAMP", ts.to_string())
+    .header("X-RECV-WINDOW", "5000")
+    .header("X-SIGN", sign)
+    .send()
+    .await
+    .unwrap();
     let status = resp.status().as_u16();
     (status, resp.json().await.unwrap())
 }

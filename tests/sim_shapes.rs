@@ -32,18 +32,21 @@ fn client(s: &SimHandle) -> TreadfiClient {
 }
 
 async fn raw(s: &SimHandle, path: &str) -> Value {
-    let text = reqwest::Client::new()
-        .get(format!("{}{path}", s.base_url()))
-        .header(
-            "Authorization",
-            format!("Token {}", s.token().expose_secret()),
-        )
-        .send()
-        .await
-        .unwrap_or_else(|e| panic!("{e}"))
-        .text()
-        .await
-        .unwrap_or_default();
+    let text = {
+        blotter::venue::install_crypto_provider();
+        reqwest::Client::new()
+    }
+    .get(format!("{}{path}", s.base_url()))
+    .header(
+        "Authorization",
+        format!("Token {}", s.token().expose_secret()),
+    )
+    .send()
+    .await
+    .unwrap_or_else(|e| panic!("{e}"))
+    .text()
+    .await
+    .unwrap_or_default();
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}: {text}"))
 }
 

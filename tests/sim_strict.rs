@@ -31,7 +31,10 @@ async fn call(
     auth: Option<&str>,
     body: Option<Value>,
 ) -> (u16, Value) {
-    let http = reqwest::Client::new();
+    let http = {
+        blotter::venue::install_crypto_provider();
+        reqwest::Client::new()
+    };
     let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap_or_else(|e| panic!("{e}"));
     let mut req = http
         .request(method, format!("{}{path}", s.base_url()))
@@ -575,10 +578,13 @@ async fn write_bodies_must_be_json_as_the_documents_say() {
         .unwrap_or_else(|| panic!("no active order"));
     let body = json!({ "order_id": target }).to_string();
     let send = |content_type: Option<&'static str>| {
-        let mut req = reqwest::Client::new()
-            .post(format!("{}/api/pause_order/", s.base_url()))
-            .header("Authorization", token(&s))
-            .body(body.clone());
+        let mut req = {
+            blotter::venue::install_crypto_provider();
+            reqwest::Client::new()
+        }
+        .post(format!("{}/api/pause_order/", s.base_url()))
+        .header("Authorization", token(&s))
+        .body(body.clone());
         if let Some(ct) = content_type {
             req = req.header("Content-Type", ct);
         }

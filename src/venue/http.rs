@@ -98,12 +98,25 @@ pub(crate) fn base_url(base_url: &str) -> Result<String, VenueError> {
     Ok(base)
 }
 
+/// Makes ring the process's rustls crypto provider, once; a provider installed before is
+/// kept. Every TLS user reads it from there: reqwest (built `rustls-no-provider`, it refuses to
+/// build a client without one), tokio-tungstenite's `wss://` and async-nats. ring is the one
+/// crypto backend compiled in (russh uses it too): it builds in a fraction of aws-lc-sys's time.
+pub fn install_crypto_provider() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        // `Err` means a provider is installed already: that one stays.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+    });
+}
+
 /// The pooled HTTP client every venue client uses: `timeout` bounds each whole request and its
 /// connect; the user agent is `blotter/<version>`.
 ///
 /// # Errors
 /// [`VenueError::Network`] when the client cannot be built.
 pub(crate) fn client(timeout: std::time::Duration) -> Result<reqwest::Client, VenueError> {
+    install_crypto_provider();
     reqwest::Client::builder()
         .timeout(timeout)
         .connect_timeout(timeout)
@@ -115,6 +128,29 @@ pub(crate) fn client(timeout: std::time::Duration) -> Result<reqwest::Client, Ve
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The one crypto backend is wired: a venue client reaches a TLS handshake (here with a
+    /// server that answers in plain text) and fails it as a network error, where a missing
+    /// provider panics inside reqwest.
+    #[tokio::test]
+    async fn an_https_venue_gets_a_tls_handshake_from_the_one_crypto_backend() {
+        use tokio::io::AsyncWriteExt;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let server = tokio::spawn(async move {
+            let (mut sock, _) = listener.accept().await.unwrap();
+            let _ = sock.write_all(b"HTTP/1.1 200 OK\r\n\r\nnot tls").await;
+        });
+        let http = client(std::time::Duration::from_secs(5)).unwrap();
+        let err = http
+            .get(format!("https://127.0.0.1:{port}/api/active_orders/"))
+            .send()
+            .await
+            .unwrap_err();
+        assert!(err.is_connect(), "{err:?}");
+        server.await.unwrap();
+        assert!(rustls::crypto::CryptoProvider::get_default().is_some());
+    }
 
     /// The hand-written encoder the three clients had before this module, `keep_comma`
     /// choosing Tread/Anboto (true) or AlphaSec (false). The oracle for byte identity.

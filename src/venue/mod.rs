@@ -5,6 +5,7 @@ pub mod alphasec;
 pub mod anboto;
 pub mod decode;
 mod http;
+pub use http::install_crypto_provider;
 pub mod treadfi;
 
 use futures_util::StreamExt;

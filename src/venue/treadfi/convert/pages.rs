@@ -299,7 +299,10 @@ mod one_pass_tests {
     }
 
     fn fixture(name: &str) -> Vec<u8> {
-        let path = format!("{}/tests/fixtures/treadfi/{name}", env!("CARGO_MANIFEST_DIR"));
+        let path = format!(
+            "{}/tests/fixtures/treadfi/{name}",
+            env!("CARGO_MANIFEST_DIR")
+        );
         std::fs::read(path).unwrap()
     }
 
@@ -339,7 +342,10 @@ mod one_pass_tests {
         assert_eq!(one.rows.len(), 2);
         assert_eq!((one.page_number, one.num_pages), (Some(2), Some(3)));
         assert_eq!(one.rows[0].unreadable.len(), 1);
-        assert_eq!(one.rows[1].executed_qty, Some(rust_decimal::Decimal::new(125, 1)));
+        assert_eq!(
+            one.rows[1].executed_qty,
+            Some(rust_decimal::Decimal::new(125, 1))
+        );
     }
 
     #[test]
