@@ -190,12 +190,13 @@ impl RowScanner {
         Ok(())
     }
 
-    /// The envelope with its rows array emptied, once the whole body was fed.
+    /// The envelope with its rows array emptied, once the whole body was fed (call it once:
+    /// the envelope is handed over).
     ///
     /// # Errors
     /// [`VenueError::Decode`] when the body ended early: inside the rows array, a row, a
     /// string or an unclosed object or array (a cut reply).
-    pub fn finish(self) -> VenueResult<Vec<u8>> {
+    pub fn finish(&mut self) -> VenueResult<Vec<u8>> {
         if matches!(self.at, Where::Row | Where::Between(_)) {
             return Err(decode_error(format!(
                 "the body ended inside the `{}` array after {} complete rows (truncated reply)",
@@ -207,7 +208,7 @@ impl RowScanner {
                 "the body ended before its JSON did (truncated reply)".into(),
             ));
         }
-        Ok(self.envelope)
+        Ok(std::mem::take(&mut self.envelope))
     }
 
     /// One byte inside a row; `Some(end)` when the row ends (its bytes are `..end` of the

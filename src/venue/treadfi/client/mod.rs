@@ -375,7 +375,8 @@ impl Venue for TreadfiClient {
     /// last byte is in, the whole body never held. The first part is yielded as soon as a
     /// chunk has given rows, later parts once [`ACTIVE_ORDERS_PART_ROWS`] rows have gathered,
     /// the last (with `page_number` / `num_pages`) at the end of the body. A network error
-    /// or a cut body ends the stream with an `Err` after the parts already read.
+    /// or a cut body ends the stream with an `Err`, after a part with the rows decoded
+    /// before it (if any).
     fn active_orders_parts(&self) -> BoxStream<'_, VenueResult<Page<Order>>> {
         /// Where the read is between two parts.
         enum Read {
@@ -385,11 +386,23 @@ impl Venue for TreadfiClient {
                 orders: OrdersInParts,
                 first_sent: bool,
             },
+            /// The read failed after these rows were decoded: they go out first, then the
+            /// error.
+            Failed(VenueError),
             Done,
+        }
+        /// The rows decoded before `e` as a part, then `e`; just `e` when there are none.
+        fn fail(mut orders: OrdersInParts, e: VenueError) -> (VenueResult<Page<Order>>, Read) {
+            if orders.pending() > 0 {
+                (Ok(orders.take_part()), Read::Failed(e))
+            } else {
+                (Err(e), Read::Done)
+            }
         }
         futures_util::stream::unfold(Read::Start, move |read| async move {
             let (mut resp, mut orders, first_sent) = match read {
                 Read::Done => return None,
+                Read::Failed(e) => return Some((Err(e), Read::Done)),
                 Read::Start => {
                     let opened = match self.request(Method::GET, ACTIVE_ORDERS) {
                         Ok(req) => self.open(req).await,
@@ -410,7 +423,7 @@ impl Venue for TreadfiClient {
                 match resp.chunk().await {
                     Ok(Some(chunk)) => {
                         if let Err(e) = orders.feed(&chunk) {
-                            return Some((Err(e), Read::Done));
+                            return Some(fail(orders, e));
                         }
                         let pending = orders.pending();
                         if pending > 0 && (!first_sent || pending >= ACTIVE_ORDERS_PART_ROWS) {
@@ -423,8 +436,13 @@ impl Venue for TreadfiClient {
                             return Some((Ok(part), next));
                         }
                     }
-                    Ok(None) => return Some((orders.finish(), Read::Done)),
-                    Err(e) => return Some((Err(network_error(e)), Read::Done)),
+                    Ok(None) => {
+                        return Some(match orders.finish() {
+                            Ok(last) => (Ok(last), Read::Done),
+                            Err(e) => fail(orders, e),
+                        });
+                    }
+                    Err(e) => return Some(fail(orders, network_error(e))),
                 }
             }
         })

@@ -85,17 +85,15 @@ impl OrdersInParts {
     }
 
     /// The last part, once the whole body was fed: the rows left, with `page_number` and
-    /// `num_pages` read from the envelope.
+    /// `num_pages` read from the envelope. On an error the rows left stay pending (take them
+    /// with [`OrdersInParts::take_part`]); call it once.
     ///
     /// # Errors
     /// [`VenueError::Decode`] when the body was cut short, or its envelope is not a JSON object
     /// with an `orders` array (as [`decode_orders_page`] reports it).
-    pub(crate) fn finish(self) -> VenueResult<Page<Order>> {
-        let Self {
-            scanner, mut part, ..
-        } = self;
-        let tail = decode_orders_page(&scanner.finish()?)?;
-        let mut last = std::mem::take(&mut part);
+    pub(crate) fn finish(&mut self) -> VenueResult<Page<Order>> {
+        let tail = decode_orders_page(&self.scanner.finish()?)?;
+        let mut last = self.take_part();
         last.page_number = tail.page_number;
         last.num_pages = tail.num_pages;
         Ok(last)
