@@ -378,29 +378,31 @@ impl Venue for TreadfiClient {
     /// or a cut body ends the stream with an `Err`, after a part with the rows decoded
     /// before it (if any).
     fn active_orders_parts(&self) -> BoxStream<'_, VenueResult<Page<Order>>> {
+        /// A read under way: the response whose body is being read and the rows decoded
+        /// from it since the last part.
+        struct Reading {
+            resp: reqwest::Response,
+            orders: OrdersInParts,
+            first_sent: bool,
+        }
         /// Where the read is between two parts.
         enum Read {
             Start,
-            Body {
-                resp: reqwest::Response,
-                orders: OrdersInParts,
-                first_sent: bool,
-            },
-            /// The read failed after these rows were decoded: they go out first, then the
-            /// error.
+            Body(Box<Reading>),
+            /// The read failed after rows were decoded: they went out, the error is next.
             Failed(VenueError),
             Done,
         }
         /// The rows decoded before `e` as a part, then `e`; just `e` when there are none.
-        fn fail(mut orders: OrdersInParts, e: VenueError) -> (VenueResult<Page<Order>>, Read) {
-            if orders.pending() > 0 {
-                (Ok(orders.take_part()), Read::Failed(e))
+        fn fail(r: &mut Reading, e: VenueError) -> (VenueResult<Page<Order>>, Read) {
+            if r.orders.pending() > 0 {
+                (Ok(r.orders.take_part()), Read::Failed(e))
             } else {
                 (Err(e), Read::Done)
             }
         }
         futures_util::stream::unfold(Read::Start, move |read| async move {
-            let (mut resp, mut orders, first_sent) = match read {
+            let mut r = match read {
                 Read::Done => return None,
                 Read::Failed(e) => return Some((Err(e), Read::Done)),
                 Read::Start => {
@@ -409,40 +411,36 @@ impl Venue for TreadfiClient {
                         Err(e) => Err(e),
                     };
                     match opened {
-                        Ok(resp) => (resp, OrdersInParts::new(), false),
+                        Ok(resp) => Box::new(Reading {
+                            resp,
+                            orders: OrdersInParts::new(),
+                            first_sent: false,
+                        }),
                         Err(e) => return Some((Err(e), Read::Done)),
                     }
                 }
-                Read::Body {
-                    resp,
-                    orders,
-                    first_sent,
-                } => (resp, orders, first_sent),
+                Read::Body(r) => r,
             };
             loop {
-                match resp.chunk().await {
+                match r.resp.chunk().await {
                     Ok(Some(chunk)) => {
-                        if let Err(e) = orders.feed(&chunk) {
-                            return Some(fail(orders, e));
+                        if let Err(e) = r.orders.feed(&chunk) {
+                            return Some(fail(&mut r, e));
                         }
-                        let pending = orders.pending();
-                        if pending > 0 && (!first_sent || pending >= ACTIVE_ORDERS_PART_ROWS) {
-                            let part = orders.take_part();
-                            let next = Read::Body {
-                                resp,
-                                orders,
-                                first_sent: true,
-                            };
-                            return Some((Ok(part), next));
+                        let pending = r.orders.pending();
+                        if pending > 0 && (!r.first_sent || pending >= ACTIVE_ORDERS_PART_ROWS) {
+                            r.first_sent = true;
+                            let part = r.orders.take_part();
+                            return Some((Ok(part), Read::Body(r)));
                         }
                     }
                     Ok(None) => {
-                        return Some(match orders.finish() {
+                        return Some(match r.orders.finish() {
                             Ok(last) => (Ok(last), Read::Done),
-                            Err(e) => fail(orders, e),
+                            Err(e) => fail(&mut r, e),
                         });
                     }
-                    Err(e) => return Some(fail(orders, network_error(e))),
+                    Err(e) => return Some(fail(&mut r, network_error(e))),
                 }
             }
         })
