@@ -373,10 +373,10 @@ impl Venue for TreadfiClient {
     /// `GET /api/active_orders/?exclude_paused=false` (the request, errors and row decoding
     /// of [`Venue::active_orders`]) read as the body arrives: each row decoded as soon as its
     /// last byte is in, the whole body never held. The first part is yielded as soon as a
-    /// chunk has given rows, later parts once [`ACTIVE_ORDERS_PART_ROWS`] rows have gathered,
-    /// the last (with `page_number` / `num_pages`) at the end of the body. A network error
-    /// or a cut body ends the stream with an `Err`, after a part with the rows decoded
-    /// before it (if any).
+    /// chunk has given rows, later parts once `ACTIVE_ORDERS_PART_ROWS` (1000) rows have
+    /// gathered, the last (with `page_number` / `num_pages`) at the end of the body. A
+    /// network error or a cut body ends the stream with an `Err`, after a part with the rows
+    /// decoded before it (if any).
     fn active_orders_parts(&self) -> BoxStream<'_, VenueResult<Page<Order>>> {
         /// A read under way: the response whose body is being read and the rows decoded
         /// from it since the last part.
