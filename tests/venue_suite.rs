@@ -49,6 +49,8 @@ mod sim_demo_data;
 mod sim_shapes;
 #[path = "sim_strict.rs"]
 mod sim_strict;
+#[path = "stream_read.rs"]
+mod stream_read;
 #[path = "treadfi_client.rs"]
 mod treadfi_client;
 #[path = "treadfi_decode.rs"]

@@ -661,6 +661,7 @@ pub fn bool_lenient<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
 }
 
 mod rows;
+pub mod stream;
 #[cfg(test)]
 mod tests;
 

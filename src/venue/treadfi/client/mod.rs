@@ -5,7 +5,9 @@ use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
 
+use futures_util::StreamExt;
 use futures_util::future::BoxFuture;
+use futures_util::stream::BoxStream;
 use reqwest::header::{AUTHORIZATION, HeaderValue, RETRY_AFTER};
 use reqwest::{Method, RequestBuilder};
 use rust_decimal::Decimal;
@@ -19,6 +21,7 @@ pub use history::{
     HISTORY_DETAIL_TRIES, HISTORY_DETAILS_PER_READ, HISTORY_MAX_PAGES, HISTORY_STATUSES,
 };
 
+use super::convert::stream::OrdersInParts;
 use super::convert::{
     decode_multi_order, decode_multi_orders_page, decode_order_errors, decode_orders_page,
     decode_placements_page,
@@ -153,6 +156,13 @@ fn action_request(action: &Action) -> (Method, String, Option<Value>) {
     }
 }
 
+/// The active-orders read, paused orders included (`exclude_paused` defaults to true).
+const ACTIVE_ORDERS: &str = "/api/active_orders/?exclude_paused=false";
+
+/// Rows gathered before [`Venue::active_orders_parts`] yields a part (after the first,
+/// which goes out as soon as it has rows); a part may hold a chunk's worth more.
+const ACTIVE_ORDERS_PART_ROWS: usize = 1000;
+
 /// Page size asked of the paged list endpoints (`page_size`; the documented default, 100).
 pub const PAGE_SIZE: u32 = 100;
 
@@ -244,18 +254,28 @@ impl TreadfiClient {
     /// Sends one request; returns the status and body of a 2xx answer, else
     /// [`VenueError::Http`] with the venue's message and `Retry-After` seconds.
     async fn send(&self, req: RequestBuilder) -> VenueResult<(u16, Vec<u8>)> {
+        let resp = self.open(req).await?;
+        let status = resp.status().as_u16();
+        // `Vec::from` takes the buffer over without a copy (a 100k-order reply is 111 MB).
+        let body = Vec::from(resp.bytes().await.map_err(network_error)?);
+        Ok((status, body))
+    }
+
+    /// Sends one request; returns a 2xx answer with its body still unread (the caller reads
+    /// it, whole or as it arrives), else [`VenueError::Http`] with the venue's message and
+    /// `Retry-After` seconds.
+    async fn open(&self, req: RequestBuilder) -> VenueResult<reqwest::Response> {
         let resp = req.send().await.map_err(network_error)?;
         let status = resp.status();
+        if status.is_success() {
+            return Ok(resp);
+        }
         let retry_after_secs = resp
             .headers()
             .get(RETRY_AFTER)
             .and_then(|v| v.to_str().ok())
             .and_then(|s| s.trim().parse::<u64>().ok());
-        // `Vec::from` takes the buffer over without a copy (a 100k-order reply is 111 MB).
-        let body = Vec::from(resp.bytes().await.map_err(network_error)?);
-        if status.is_success() {
-            return Ok((status.as_u16(), body));
-        }
+        let body = resp.bytes().await.map_err(network_error)?;
         let mut message = decode_error_message(&body);
         if message.is_empty() {
             message = status.canonical_reason().unwrap_or_default().to_owned();
@@ -345,9 +365,86 @@ impl Venue for TreadfiClient {
 
     fn active_orders(&self) -> BoxFuture<'_, VenueResult<Page<Order>>> {
         Box::pin(async move {
-            let body = self.get("/api/active_orders/?exclude_paused=false").await?;
+            let body = self.get(ACTIVE_ORDERS).await?;
             decode_orders_page(&body)
         })
+    }
+
+    /// `GET /api/active_orders/?exclude_paused=false` (the request, errors and row decoding
+    /// of [`Venue::active_orders`]) read as the body arrives: each row decoded as soon as its
+    /// last byte is in, the whole body never held. The first part is yielded as soon as a
+    /// chunk has given rows, later parts once `ACTIVE_ORDERS_PART_ROWS` (1000) rows have
+    /// gathered, the last (with `page_number` / `num_pages`) at the end of the body. A
+    /// network error or a cut body ends the stream with an `Err`, after a part with the rows
+    /// decoded before it (if any).
+    fn active_orders_parts(&self) -> BoxStream<'_, VenueResult<Page<Order>>> {
+        /// A read under way: the response whose body is being read and the rows decoded
+        /// from it since the last part.
+        struct Reading {
+            resp: reqwest::Response,
+            orders: OrdersInParts,
+            first_sent: bool,
+        }
+        /// Where the read is between two parts.
+        enum Read {
+            Start,
+            Body(Box<Reading>),
+            /// The read failed after rows were decoded: they went out, the error is next.
+            Failed(VenueError),
+            Done,
+        }
+        /// The rows decoded before `e` as a part, then `e`; just `e` when there are none.
+        fn fail(r: &mut Reading, e: VenueError) -> (VenueResult<Page<Order>>, Read) {
+            if r.orders.pending() > 0 {
+                (Ok(r.orders.take_part()), Read::Failed(e))
+            } else {
+                (Err(e), Read::Done)
+            }
+        }
+        futures_util::stream::unfold(Read::Start, move |read| async move {
+            let mut r = match read {
+                Read::Done => return None,
+                Read::Failed(e) => return Some((Err(e), Read::Done)),
+                Read::Start => {
+                    let opened = match self.request(Method::GET, ACTIVE_ORDERS) {
+                        Ok(req) => self.open(req).await,
+                        Err(e) => Err(e),
+                    };
+                    match opened {
+                        Ok(resp) => Box::new(Reading {
+                            resp,
+                            orders: OrdersInParts::new(),
+                            first_sent: false,
+                        }),
+                        Err(e) => return Some((Err(e), Read::Done)),
+                    }
+                }
+                Read::Body(r) => r,
+            };
+            loop {
+                match r.resp.chunk().await {
+                    Ok(Some(chunk)) => {
+                        if let Err(e) = r.orders.feed(&chunk) {
+                            return Some(fail(&mut r, e));
+                        }
+                        let pending = r.orders.pending();
+                        if pending > 0 && (!r.first_sent || pending >= ACTIVE_ORDERS_PART_ROWS) {
+                            r.first_sent = true;
+                            let part = r.orders.take_part();
+                            return Some((Ok(part), Read::Body(r)));
+                        }
+                    }
+                    Ok(None) => {
+                        return Some(match r.orders.finish() {
+                            Ok(last) => (Ok(last), Read::Done),
+                            Err(e) => fail(&mut r, e),
+                        });
+                    }
+                    Err(e) => return Some(fail(&mut r, network_error(e))),
+                }
+            }
+        })
+        .boxed()
     }
 
     fn multi_orders(&self, page_number: u32) -> BoxFuture<'_, VenueResult<Page<MultiOrder>>> {

@@ -206,6 +206,7 @@ fn message(order_id: &str, w: WireMessage) -> OrderMessage {
 
 mod fills;
 mod pages;
+pub(super) mod stream;
 #[cfg(test)]
 mod tests;
 
