@@ -336,3 +336,37 @@ fn a_first_read_shows_its_first_part_on_an_empty_screen() {
     assert_eq!(listed(&s).len(), 30);
     assert_eq!(s.book.orders(), &rows[..]);
 }
+
+#[test]
+fn a_frozen_view_queues_every_part_of_the_latest_read_and_applies_them_together() {
+    let mut s = loaded_state();
+    assert!(s.book.orders().len() > 2, "fixture book");
+    let kept: Vec<Order> = s.book.orders()[..2].to_vec();
+    let mut expected = s.clone();
+    feed(&mut expected, whole(Page::of(kept.clone())));
+    ch(&mut s, 'f');
+    assert!(s.freeze.on);
+    let before: Vec<Order> = s.book.orders().to_vec();
+    // An older whole read, then a read in three parts: the parts replace it in the queue.
+    feed(&mut s, whole(Page::of(Vec::new())));
+    feed(
+        &mut s,
+        part("", 3, 0, Page::of(vec![kept[0].clone()]), false),
+    );
+    feed(
+        &mut s,
+        part("", 3, 1, Page::of(vec![kept[1].clone()]), false),
+    );
+    feed(&mut s, part("", 3, 2, Page::of(Vec::new()), true));
+    assert_eq!(s.book.orders(), &before[..], "frozen: nothing applied");
+    assert_eq!(s.freeze.pending_count, 2, "two reads arrived");
+    ch(&mut s, 'f');
+    assert!(!s.freeze.on);
+    assert_eq!(s.book.orders(), expected.book.orders());
+    assert_eq!(
+        s.book.orders().len(),
+        2,
+        "the rows the read did not name left"
+    );
+    assert_eq!(s.book.active_view(), expected.book.active_view());
+}
