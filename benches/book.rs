@@ -2,8 +2,11 @@
 //! - bytes held per order (the `Order` itself, its strings, the book's index and view);
 //! - the high-water mark of a refresh (a new 100k `/api/active_orders/` body decoded and
 //!   applied while the old book is held) as a multiple of the steady figure;
+//! - the same high-water mark when the refresh arrives in 100 parts
+//!   (`FeedEvent::ActiveOrdersPart`, each part's body decoded and applied in place), side by
+//!   side with the whole refresh;
 //! - (criterion) the time to apply a 100k refresh to a 100k book through `update`, as the TUI
-//!   does, decode excluded.
+//!   does, decode excluded: whole, and in 100 parts.
 //!
 //! Figures are printed before criterion runs (`cargo bench --bench book`).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests may fail loudly
@@ -93,10 +96,17 @@ const EXCHANGES: [&str; 4] = ["binance", "okx", "bybit", "deribit"];
 /// sets and the rest (ids, quantities, prices, times) distinct per row. `round` changes the
 /// figures a refresh changes (executed quantity, `updated_at`).
 fn body(n: usize, round: usize) -> Vec<u8> {
+    body_range(0..n, round)
+}
+
+/// The rows `range` of [`body`]'s reply, as a reply of their own (one part of a read).
+fn body_range(range: std::ops::Range<usize>, round: usize) -> Vec<u8> {
+    let n = range.len();
+    let first = range.start;
     let mut out = String::with_capacity(n.saturating_mul(1_200));
     out.push_str(r#"{"orders":["#);
-    for i in 0..n {
-        if i > 0 {
+    for i in range {
+        if i > first {
             out.push(',');
         }
         let (pair, base, quote) = PAIRS[i % PAIRS.len()];
@@ -162,6 +172,20 @@ fn memory_figures() {
     let after = live().saturating_sub(base);
     assert_eq!(state.book.orders().len(), N);
 
+    // The same refresh in 100 parts as the reply arrives (`Venue::active_orders_parts`): each
+    // part's bytes decoded and applied in place, then dropped; the old book is never held
+    // beside a whole new page.
+    reset_peak();
+    for k in 0..PARTS {
+        let part = body_range(k * (N / PARTS)..(k + 1) * (N / PARTS), 2);
+        let page = decode_orders_page(&part).unwrap();
+        drop(part);
+        refresh_part(&mut state, k, page, k + 1 == PARTS);
+    }
+    let parts_hwm = peak().saturating_sub(base);
+    let parts_after = live().saturating_sub(base);
+    assert_eq!(state.book.orders().len(), N);
+
     println!(
         "book_size_of_order                                      {} B",
         size_of::<Order>()
@@ -183,6 +207,32 @@ fn memory_figures() {
         mb(body1.len()),
         mb(after)
     );
+    println!(
+        "book_refresh_in_parts_hwm_100k                          {:.1} MB = {:.2} x steady ({PARTS} parts of {} rows, each part's body included; after: {:.1} MB) vs whole {:.2} x",
+        mb(parts_hwm),
+        parts_hwm as f64 / steady.max(1) as f64,
+        N / PARTS,
+        mb(parts_after),
+        hwm as f64 / steady.max(1) as f64,
+    );
+}
+
+/// Parts a 100k read is cut into (1k rows each).
+const PARTS: usize = 100;
+
+/// Part `part` of one read of the default venue (`FeedEvent::ActiveOrdersPart`).
+fn refresh_part(state: &mut State, part: usize, page: Page<Order>, last: bool) {
+    update(
+        state,
+        Msg::Feed(FeedEvent::ActiveOrdersPart {
+            venue: Default::default(),
+            read: 1,
+            part: part as u32,
+            page,
+            last,
+            at: now(),
+        }),
+    );
 }
 
 fn bench_refresh(c: &mut Criterion) {
@@ -199,6 +249,23 @@ fn bench_refresh(c: &mut Criterion) {
             || Page::of(rows1.clone()),
             |page| {
                 refresh(&mut state, page);
+                black_box(state.book.orders().len())
+            },
+            BatchSize::LargeInput,
+        )
+    });
+    g.bench_function("refresh_in_place_100_parts", |b| {
+        b.iter_batched(
+            || {
+                rows1
+                    .chunks(N / PARTS)
+                    .map(|c| Page::of(c.to_vec()))
+                    .collect::<Vec<_>>()
+            },
+            |parts| {
+                for (k, page) in parts.into_iter().enumerate() {
+                    refresh_part(&mut state, k, page, k + 1 == PARTS);
+                }
                 black_box(state.book.orders().len())
             },
             BatchSize::LargeInput,

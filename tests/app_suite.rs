@@ -21,6 +21,8 @@ mod app_update;
 mod assets;
 #[path = "audit_view.rs"]
 mod audit_view;
+#[path = "book_parts.rs"]
+mod book_parts;
 #[path = "book_refresh.rs"]
 mod book_refresh;
 #[path = "clipboard.rs"]

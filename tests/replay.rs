@@ -13,6 +13,7 @@ use common::screen;
 fn at(ev: &FeedEvent) -> Option<jiff::Timestamp> {
     match ev {
         FeedEvent::ActiveOrders { at, .. }
+        | FeedEvent::ActiveOrdersPart { at, .. }
         | FeedEvent::MultiOrders { at, .. }
         | FeedEvent::MultiOrderDetail { at, .. }
         | FeedEvent::Fills { at, .. }
@@ -88,6 +89,7 @@ fn a_recording_round_trips_exact_values() {
 fn kind(ev: &FeedEvent) -> &'static str {
     match ev {
         FeedEvent::ActiveOrders { .. } => "ActiveOrders",
+        FeedEvent::ActiveOrdersPart { .. } => "ActiveOrdersPart",
         FeedEvent::MultiOrders { .. } => "MultiOrders",
         FeedEvent::MultiOrderDetail { .. } => "MultiOrderDetail",
         FeedEvent::Fills { .. } => "Fills",
@@ -103,8 +105,9 @@ fn kind(ev: &FeedEvent) -> &'static str {
     }
 }
 
-const EVERY_KIND: [&str; 13] = [
+const EVERY_KIND: [&str; 14] = [
     "ActiveOrders",
+    "ActiveOrdersPart",
     "MultiOrders",
     "MultiOrderDetail",
     "Fills",
@@ -155,6 +158,19 @@ fn every_event_kind_round_trips_through_a_recording() {
         FeedEvent::ActiveOrders {
             venue: venue.clone(),
             page: Page::of(vec![order.clone()]),
+            at,
+        },
+        FeedEvent::ActiveOrdersPart {
+            venue: venue.clone(),
+            read: 7,
+            part: 2,
+            page: Page {
+                rows: vec![order.clone()],
+                bad_rows: Vec::new(),
+                page_number: Some(1),
+                num_pages: Some(1),
+            },
+            last: true,
             at,
         },
         FeedEvent::MultiOrders {

@@ -29,6 +29,8 @@ mod doc_payloads;
 mod faults;
 #[path = "feed.rs"]
 mod feed;
+#[path = "feed_parts.rs"]
+mod feed_parts;
 #[path = "fills.rs"]
 mod fills;
 #[path = "history.rs"]

@@ -48,6 +48,32 @@ pub enum FeedEvent {
         /// Completion time.
         at: Timestamp,
     },
+    /// One part of an active-orders read, sent as the reply arrives
+    /// ([`crate::venue::Venue::active_orders_parts`]) so the first rows show before the last
+    /// byte lands. Each part's rows replace the venue's rows with the same ids in place (or are
+    /// added); the part with `last` ends the read: the venue's rows no part of this read named
+    /// are removed then, and only if the app saw every part of the read (`part` 0, 1, 2, …),
+    /// the tab is marked fresh, and `page_number`/`num_pages` of that part say whether the read
+    /// was capped. A read whose parts stop without a `last` (it failed: `FetchFailed` follows)
+    /// removes nothing. The feed sends a read that arrived as one part as
+    /// [`FeedEvent::ActiveOrders`] instead (the same as one part that is also the last).
+    ActiveOrdersPart {
+        /// The venue connection it came from.
+        #[serde(default)]
+        venue: VenueId,
+        /// Which read of this venue's feed the part belongs to (counts up from 1 per feed;
+        /// a new number starts a new read).
+        read: u64,
+        /// The part's place in its read, from 0.
+        part: u32,
+        /// The rows decoded since the previous part, in the venue's order, and the rows of
+        /// this part that could not be read (`index` counted over the whole read).
+        page: Page<Order>,
+        /// The read's last part: the venue's set is complete.
+        last: bool,
+        /// When the part arrived.
+        at: Timestamp,
+    },
     /// Fresh multi-orders (all pages fetched, replaces that venue's set).
     MultiOrders {
         /// The venue connection they came from.

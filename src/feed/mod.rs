@@ -56,6 +56,12 @@ pub struct FeedConfig {
     pub history_interval: Duration,
     /// The History window read until the user widens it (`[history] window`).
     pub history_window: crate::history::Window,
+    /// Active orders go out in parts as the reply arrives ([`FeedEvent::ActiveOrdersPart`],
+    /// default): the first rows show at once and the app updates its book in place. Off for a
+    /// shared hub ([`crate::serve::hub::Hub`]), whose snapshot and NATS publishing keep whole
+    /// reads ([`FeedEvent::ActiveOrders`]). A read that arrives as one part is sent whole
+    /// either way.
+    pub active_in_parts: bool,
 }
 
 impl Default for FeedConfig {
@@ -70,6 +76,7 @@ impl Default for FeedConfig {
             venue_id: VenueId::default(),
             history_interval: Duration::from_secs(60),
             history_window: crate::history::Window::default(),
+            active_in_parts: true,
         }
     }
 }
@@ -206,7 +213,7 @@ pub fn spawn(
         details: Some(details_rx),
         ..ctx.clone()
     };
-    let active = poll::Active { snap: snap_tx };
+    let active = poll::Active::new(snap_tx);
     tokio::spawn(poll::run(ctx.clone(), active));
     let multi_ctx = Ctx {
         slows_when_live: false,

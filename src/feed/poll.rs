@@ -98,35 +98,108 @@ fn fingerprint(o: &Order) -> u64 {
     h.finish()
 }
 
-/// `/api/active_orders/` (or the venue's equivalent). Publishes the [`Snapshot`] of every page
-/// it reads: its ids for the errors poller, ids and fingerprints for the placements poller
-/// (one copy of the ids for both: 100k orders are 100k ids).
+/// `/api/active_orders/` (or the venue's equivalent), read in parts
+/// ([`crate::venue::Venue::active_orders_parts`]). Each part goes to the app as it arrives
+/// ([`FeedEvent::ActiveOrdersPart`], one part held back so the last can say so; a read of one
+/// part goes whole as [`FeedEvent::ActiveOrders`]), or, for a hub, the parts are put together
+/// and sent whole ([`super::FeedConfig::active_in_parts`]). A failed part ends the read: the
+/// parts before it have gone out (their rows are fresher; nothing is removed) and the failure
+/// takes the usual path. Publishes the [`Snapshot`] of every complete read: its ids for the
+/// errors poller, ids and fingerprints for the placements poller (one copy of the ids for
+/// both: 100k orders are 100k ids).
 pub(super) struct Active {
-    pub snap: watch::Sender<Option<Snapshot>>,
+    snap: watch::Sender<Option<Snapshot>>,
+    /// Reads started so far (the `read` of each part).
+    reads: u64,
+}
+
+impl Active {
+    /// A poller publishing its snapshots on `snap`.
+    pub fn new(snap: watch::Sender<Option<Snapshot>>) -> Self {
+        Self { snap, reads: 0 }
+    }
+
+    /// The event of one part of read `read`.
+    fn part(ctx: &Ctx, read: u64, part: u32, page: Page<Order>, last: bool) -> FeedEvent {
+        FeedEvent::ActiveOrdersPart {
+            venue: ctx.cfg.venue_id.clone(),
+            read,
+            part,
+            page,
+            last,
+            at: Timestamp::now(),
+        }
+    }
 }
 
 impl Poller for Active {
     const TAB: Tab = Tab::Active;
 
     async fn cycle(&mut self, ctx: &Ctx) -> Option<Cycle> {
-        Some(match ctx.venue.active_orders().await {
-            Ok(page) => {
-                crate::debug_panic("feed");
-                log_bad_rows("active_orders", &page);
-                let snapshot = page
-                    .rows
-                    .iter()
-                    .map(|o| (o.id.clone(), fingerprint(o)))
-                    .collect();
-                self.snap.send_replace(Some(Arc::new(snapshot)));
-                Cycle::done(FeedEvent::ActiveOrders {
-                    venue: ctx.cfg.venue_id.clone(),
-                    page,
-                    at: Timestamp::now(),
-                })
+        use futures_util::StreamExt;
+        self.reads = self.reads.wrapping_add(1);
+        let read = self.reads;
+        let in_parts = ctx.cfg.active_in_parts;
+        let mut parts = ctx.venue.active_orders_parts();
+        let mut snapshot = Vec::new();
+        // In parts: the part not sent yet (the next one, or the stream's end, says whether it
+        // is the last). Whole: every part so far, put together.
+        let mut held: Option<Page<Order>> = None;
+        let mut sent = 0u32;
+        loop {
+            match parts.next().await {
+                Some(Ok(page)) => {
+                    log_bad_rows("active_orders", &page);
+                    snapshot.extend(page.rows.iter().map(|o| (o.id.clone(), fingerprint(o))));
+                    match (held.take(), in_parts) {
+                        (None, _) => held = Some(page),
+                        (Some(prev), true) => {
+                            if !ctx.emit(Self::part(ctx, read, sent, prev, false)).await {
+                                return None;
+                            }
+                            sent = sent.saturating_add(1);
+                            held = Some(page);
+                        }
+                        (Some(mut all), false) => {
+                            all.rows.extend(page.rows);
+                            all.bad_rows.extend(page.bad_rows);
+                            all.page_number = page.page_number.or(all.page_number);
+                            all.num_pages = page.num_pages.or(all.num_pages);
+                            held = Some(all);
+                        }
+                    }
+                }
+                Some(Err(e)) => {
+                    // The rows read before the failure are fresher than the book's: they go
+                    // to the app; without a last part nothing is removed.
+                    if in_parts
+                        && let Some(prev) = held.take()
+                        && !ctx.emit(Self::part(ctx, read, sent, prev, false)).await
+                    {
+                        return None;
+                    }
+                    return Some(Cycle::failed(e));
+                }
+                None => break,
             }
-            Err(e) => Cycle::failed(e),
-        })
+        }
+        let Some(page) = held else {
+            return Some(Cycle::failed(VenueError::Network(
+                "the active orders read ended without a reply".into(),
+            )));
+        };
+        crate::debug_panic("feed");
+        self.snap.send_replace(Some(Arc::new(snapshot)));
+        let at = Timestamp::now();
+        Some(Cycle::done(if sent == 0 {
+            FeedEvent::ActiveOrders {
+                venue: ctx.cfg.venue_id.clone(),
+                page,
+                at,
+            }
+        } else {
+            Self::part(ctx, read, sent, page, true)
+        }))
     }
 }
 

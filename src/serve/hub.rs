@@ -49,6 +49,9 @@ impl Snapshot {
                 self.push_updates.clear();
                 self.set_data(Tab::Active, ev);
             }
+            // A hub's feed sends each read whole ([`FeedConfig::active_in_parts`] off): parts
+            // never reach a snapshot, which must rebuild a whole book for a late joiner.
+            FeedEvent::ActiveOrdersPart { .. } => {}
             FeedEvent::MultiOrders { .. } => self.set_data(Tab::Multi, ev),
             FeedEvent::Placements { .. } => self.set_data(Tab::Placements, ev),
             FeedEvent::OrderErrors { .. } => self.set_data(Tab::Errors, ev),
@@ -169,7 +172,13 @@ impl Hub {
         let refresh_secs = cfg.interval.as_secs_f64().ceil().max(1.0) as u64;
         let id = cfg.venue_id.clone();
         let (tx, rx) = mpsc::channel(1024);
-        let feed = feed::spawn(venue.clone(), FeedConfig { audit: None, ..cfg }, tx);
+        // Whole reads: the snapshot (late joiners, NATS) holds a whole book per event.
+        let cfg = FeedConfig {
+            audit: None,
+            active_in_parts: false,
+            ..cfg
+        };
+        let feed = feed::spawn(venue.clone(), cfg, tx);
         Self::from_events(
             HubInfo {
                 id,

@@ -1,9 +1,11 @@
 //! Merging one venue's fresh rows into the rows of every venue.
 
-use crate::domain::{Order, VenueId};
+use std::cmp::Ordering;
+
+use crate::domain::{Order, OrderStatus, VenueId};
 
 /// Newest first, then by id (the order of every order list).
-pub fn newest_first(a: &Order, b: &Order) -> std::cmp::Ordering {
+pub fn newest_first(a: &Order, b: &Order) -> Ordering {
     b.created_at
         .cmp(&a.created_at)
         .then_with(|| a.id.cmp(&b.id))
@@ -39,13 +41,53 @@ pub(super) fn replace_venue_rows<T>(
     out
 }
 
-/// Whether replacing `venue`'s rows of `all` with `fresh` (sorted as `all` is) leaves every
-/// order id where it was: `all` holds only that venue's rows and `fresh` names the same ids in
-/// the same order. Then an index by id built for `all` holds for the result too.
-pub(super) fn same_ids_at_same_places(all: &[Order], venue: &VenueId, fresh: &[Order]) -> bool {
-    all.len() == fresh.len()
-        && all
-            .iter()
-            .zip(fresh)
-            .all(|(a, b)| &a.venue == venue && a.id == b.id)
+/// Merges `fresh` (sorted by [`newest_first`]) into `orders` (sorted the same way) in place,
+/// with `flags` kept parallel to `orders` (each new row's flag `flag`). No second copy of
+/// `orders` is made: the vector grows by `fresh.len()` and rows move back from the end, each
+/// at most once. Returns the lowest position whose row changed (the old length when every new
+/// row went after the last one: then every earlier position still holds its row).
+pub(super) fn merge_in(
+    orders: &mut Vec<Order>,
+    flags: &mut Vec<bool>,
+    mut fresh: Vec<Order>,
+    flag: bool,
+) -> usize {
+    let n = orders.len();
+    let after_last = match (orders.last(), fresh.first()) {
+        (_, None) => return n,
+        (None, Some(_)) => true,
+        (Some(l), Some(f)) => newest_first(l, f) != Ordering::Greater,
+    };
+    flags.resize(n, false);
+    if after_last {
+        flags.resize(n.saturating_add(fresh.len()), flag);
+        orders.append(&mut fresh);
+        return n;
+    }
+    // Empty slots at the end, filled from the back with the later of the two runs' tails.
+    let k = fresh.len();
+    orders.resize_with(n.saturating_add(k), || {
+        Order::new("", "", crate::domain::Side::Buy, OrderStatus::Active)
+    });
+    flags.resize(n.saturating_add(k), false);
+    let mut old = n;
+    let mut w = n.saturating_add(k);
+    while let Some(f) = fresh.last() {
+        w = w.saturating_sub(1);
+        let old_later = old > 0
+            && orders
+                .get(old - 1)
+                .is_some_and(|o| newest_first(o, f) == Ordering::Greater);
+        if old_later {
+            old -= 1;
+            orders.swap(old, w);
+            flags.swap(old, w);
+        } else if let (Some(slot), Some(f)) = (orders.get_mut(w), fresh.pop()) {
+            *slot = f;
+            if let Some(fl) = flags.get_mut(w) {
+                *fl = flag;
+            }
+        }
+    }
+    w
 }

@@ -15,13 +15,28 @@ mod rows;
 mod seen;
 
 pub use merge::newest_first;
-use merge::{replace_venue_rows, same_ids_at_same_places};
+use merge::{merge_in, replace_venue_rows};
 pub use rows::*;
 pub use seen::{Change, Seen};
 
 use super::state::Tab;
 use super::view::{self, Filter, Sort, TabSort};
 use crate::domain::{MultiOrder, Order, OrderId, OrderMessage, Placement, VenueId};
+
+/// One venue's active-orders read being applied part by part ([`Book::begin_active_part`]).
+#[derive(Debug, Clone, Default)]
+struct ActiveRead {
+    /// The feed's number of the read.
+    read: u64,
+    /// The part expected next.
+    next_part: u32,
+    /// Every part so far arrived, in order: the read's end may remove what it did not name.
+    whole: bool,
+    /// Rows refused so far (repeated ids, ids another venue shows).
+    refused: usize,
+    /// Rows that could not be read so far.
+    bad_rows: usize,
+}
 
 /// Every row on screen and the rows derived from them, always in step. See the module docs.
 #[derive(Debug, Clone, Default)]
@@ -30,6 +45,17 @@ pub struct Book {
     orders: Vec<Order>,
     /// Position of each order in `orders`, by id.
     order_index: HashMap<OrderId, usize>,
+    /// Parallel to `orders`: the row was named by a part of its venue's active-orders read in
+    /// progress (or last finished); what the read's end keeps.
+    in_read: Vec<bool>,
+    /// Each venue's active-orders read being applied part by part.
+    reads: HashMap<VenueId, ActiveRead>,
+    /// Rows appended by parts since the active view was last built are not in it yet (the
+    /// view's indices still hold: every one is below the appended rows).
+    view_stale: bool,
+    /// `orders.len()` when the active view was last built (parts rebuild it as the book
+    /// doubles, so the rows of a first read stream in).
+    view_built_on: usize,
     /// How many of `orders` are PAUSED.
     paused_count: usize,
     /// Rows of the active-orders tab: indices into `orders`, filtered and sorted.
@@ -318,29 +344,194 @@ impl Book {
     // ---- changing: data ------------------------------------------------------------------
 
     /// Replaces one venue's active orders (`rows` newest first, ids unique); the other venues'
-    /// rows stay. Marks and placements of orders no longer listed go with them.
+    /// rows stay. Marks and placements of orders no longer listed go with them. The same as a
+    /// read of one part ([`Book::begin_active_part`], [`Book::apply_active_part`],
+    /// [`Book::end_active_read`]).
     pub fn replace_venue_orders(&mut self, venue: &VenueId, rows: Vec<Order>) {
-        // The common refresh changes figures, not which orders are listed where: then the id
-        // index still holds and is kept (at 100k orders, rebuilding it copies 100k ids).
-        let old_ids = same_ids_at_same_places(&self.orders, venue, &rows);
-        self.orders = replace_venue_rows(
-            std::mem::take(&mut self.orders),
-            venue,
-            rows,
-            |o| &o.venue,
-            newest_first,
-        );
-        if old_ids {
-            self.recount_paused();
-        } else {
-            self.reindex();
+        self.begin_active_part(venue, None, 0, 0);
+        self.apply_active_part(rows);
+        self.end_active_read(venue);
+    }
+
+    /// Starts or continues one venue's active-orders read ([`crate::app::FeedEvent::ActiveOrdersPart`]):
+    /// part 0, a read number not seen before, or `read` `None` (a read of one part) starts a
+    /// new read; a part that is not the one expected next leaves the read incomplete (its end
+    /// then removes nothing). `bad_rows`: the part's rows that could not be read.
+    pub fn begin_active_part(
+        &mut self,
+        venue: &VenueId,
+        read: Option<u64>,
+        part: u32,
+        bad_rows: usize,
+    ) {
+        let new = part == 0
+            || read.is_none()
+            || self.reads.get(venue).is_none_or(|r| Some(r.read) != read);
+        if new {
+            // Nothing of the venue is named by the new read yet.
+            self.in_read.resize(self.orders.len(), false);
+            for (o, flag) in self.orders.iter().zip(self.in_read.iter_mut()) {
+                if &o.venue == venue {
+                    *flag = false;
+                }
+            }
+            self.reads.insert(
+                venue.clone(),
+                ActiveRead {
+                    read: read.unwrap_or_default(),
+                    next_part: 0,
+                    whole: true,
+                    refused: 0,
+                    bad_rows: 0,
+                },
+            );
         }
-        let index = &self.order_index;
-        self.marks.retain(|id| index.contains_key(id));
-        self.placements_by_order
-            .retain(|id, _| index.contains_key(id));
+        if let Some(r) = self.reads.get_mut(venue) {
+            r.whole &= part == r.next_part;
+            r.next_part = part.saturating_add(1);
+            r.bad_rows = r.bad_rows.saturating_add(bad_rows);
+        }
+    }
+
+    /// Refuses the rows of a part (of `venue`'s read begun with [`Book::begin_active_part`])
+    /// that would make selection and actions ambiguous, counting them with the read's bad rows:
+    /// of the copies of one id in the read, the most recently updated wins (the first of equals,
+    /// in the order the rows came); an id another venue shows is refused. `rows` must be sorted
+    /// newest first. A later copy that wins replaces the earlier one when applied.
+    pub fn refuse_repeated(&mut self, venue: &VenueId, rows: &mut Vec<Order>) {
+        let before = rows.len();
+        let (orders, index, in_read) = (&self.orders, &self.order_index, &self.in_read);
+        let keep: Vec<bool> = {
+            let mut latest: HashMap<&OrderId, Option<jiff::Timestamp>> = HashMap::new();
+            for o in rows.iter() {
+                let e = latest.entry(&o.id).or_insert(o.updated_at);
+                *e = (*e).max(o.updated_at);
+            }
+            let mut seen = std::collections::HashSet::new();
+            rows.iter()
+                .map(|o| {
+                    let earlier = index.get(&o.id).and_then(|&i| {
+                        let shown = orders.get(i)?;
+                        Some((shown, in_read.get(i).copied().unwrap_or(false)))
+                    });
+                    let allowed = match earlier {
+                        Some((shown, _)) if &shown.venue != venue => false,
+                        // Named by an earlier part of this read: that copy stays unless this
+                        // one is newer.
+                        Some((shown, true)) => o.updated_at > shown.updated_at,
+                        _ => true,
+                    };
+                    latest.get(&o.id) == Some(&o.updated_at) && allowed && seen.insert(&o.id)
+                })
+                .collect()
+        };
+        let mut keep_it = keep.iter();
+        rows.retain(|_| keep_it.next().copied().unwrap_or(true));
+        // A later copy replacing an earlier part's copy refuses that one instead: one each way.
+        let refused = before - rows.len()
+            + rows
+                .iter()
+                .filter(|o| {
+                    index
+                        .get(&o.id)
+                        .is_some_and(|&i| in_read.get(i).copied().unwrap_or(false))
+                })
+                .count();
+        if let Some(r) = self.reads.get_mut(venue) {
+            r.refused = r.refused.saturating_add(refused);
+        }
+    }
+
+    /// Applies one part's rows (of a read begun with [`Book::begin_active_part`]; ids unique,
+    /// after [`Book::refuse_repeated`]) in place, keyed by id: a listed order's row is replaced where
+    /// it is, a new one is merged in where it sorts (no second copy of the book is made). Rows
+    /// are removed only by the read's end. The view is rebuilt when rows moved; rows only
+    /// appended after the last one join it as the book doubles, and at the read's end.
+    pub fn apply_active_part(&mut self, rows: Vec<Order>) {
+        self.in_read.resize(self.orders.len(), false);
+        let paused = |o: &Order| usize::from(o.status == crate::domain::OrderStatus::Paused);
+        let mut fresh = Vec::new();
+        let mut moved = Vec::new();
+        let mut replaced = false;
+        for o in rows {
+            let Some(i) = self.order_index.get(&o.id).copied() else {
+                self.paused_count += paused(&o);
+                fresh.push(o);
+                continue;
+            };
+            let Some(slot) = self.orders.get_mut(i) else {
+                continue;
+            };
+            self.paused_count = (self.paused_count + paused(&o)).saturating_sub(paused(slot));
+            // Rows sort by creation time: one whose creation time changed moves.
+            if slot.created_at != o.created_at {
+                moved.push(i);
+            }
+            *slot = o;
+            if let Some(flag) = self.in_read.get_mut(i) {
+                *flag = true;
+            }
+            replaced = true;
+        }
+        let old_len = self.orders.len();
+        let mut lowest = old_len;
+        moved.sort_unstable_by(|a, b| b.cmp(a));
+        for i in moved {
+            fresh.push(self.orders.remove(i));
+            self.in_read.remove(i);
+            lowest = lowest.min(i);
+        }
+        if !fresh.is_empty() {
+            fresh.sort_by(newest_first);
+            lowest = lowest.min(merge_in(&mut self.orders, &mut self.in_read, fresh, true));
+            self.reindex_from(lowest);
+        }
+        let shifted = lowest < old_len;
+        let grew = self.orders.len() > old_len;
+        let view_unchanged = self.filter.is_empty() && self.sort.is_default();
+        if shifted || (grew && self.orders.len() >= self.view_built_on.saturating_mul(2)) {
+            self.rebuild_active_view();
+        } else if grew || (replaced && !view_unchanged) {
+            // Appended rows (or rows whose filter or sort place may have changed) wait for
+            // the next rebuild; every index of the view still names its row.
+            self.view_stale = true;
+        }
+    }
+
+    /// Ends `venue`'s active-orders read: when the book saw every part of it, the venue's rows
+    /// no part named are removed (their marks and placements with them); the view is rebuilt.
+    /// Returns the rows the read refused or could not read (bad rows and repeated ids).
+    pub fn end_active_read(&mut self, venue: &VenueId) -> usize {
+        let Some(read) = self.reads.remove(venue) else {
+            return 0;
+        };
+        self.in_read.resize(self.orders.len(), false);
+        if read.whole {
+            let before = self.orders.len();
+            let keep: Vec<bool> = self
+                .orders
+                .iter()
+                .zip(&self.in_read)
+                .map(|(o, &named)| named || &o.venue != venue)
+                .collect();
+            let mut keep_it = keep.iter();
+            self.orders
+                .retain(|_| keep_it.next().copied().unwrap_or(true));
+            let mut keep_it = keep.iter();
+            self.in_read
+                .retain(|_| keep_it.next().copied().unwrap_or(true));
+            if self.orders.len() != before {
+                self.reindex();
+                let index = &self.order_index;
+                self.marks.retain(|id| index.contains_key(id));
+                self.placements_by_order
+                    .retain(|id, _| index.contains_key(id));
+                self.rebuild_placements();
+            }
+        }
+        self.recount_paused();
         self.rebuild_active_view();
-        self.rebuild_placements();
+        read.refused.saturating_add(read.bad_rows)
     }
 
     /// Applies one pushed order in place, keyed by id: replaced where it is, inserted in order
@@ -358,6 +549,9 @@ impl Book {
         let applied = match (pos, order.status.is_terminal()) {
             (Some(i), true) => {
                 self.orders.remove(i);
+                if i < self.in_read.len() {
+                    self.in_read.remove(i);
+                }
                 self.marks.remove(&order.id);
                 self.reindex();
                 self.placements_by_order.remove(&order.id);
@@ -380,6 +574,9 @@ impl Book {
                     (Reverse(o.created_at), &o.id) < (Reverse(order.created_at), &order.id)
                 });
                 self.orders.insert(at, order);
+                if at <= self.in_read.len() {
+                    self.in_read.insert(at, false);
+                }
                 self.reindex();
                 Applied::Inserted
             }
@@ -588,8 +785,22 @@ impl Book {
             .collect();
     }
 
+    /// Updates the id index for every position from `from` on (rows before it did not move).
+    fn reindex_from(&mut self, from: usize) {
+        for (i, o) in self.orders.iter().enumerate().skip(from) {
+            match self.order_index.get_mut(&o.id) {
+                Some(at) => *at = i,
+                None => {
+                    self.order_index.insert(o.id.clone(), i);
+                }
+            }
+        }
+    }
+
     fn rebuild_active_view(&mut self) {
         self.active_view = view::build(&self.orders, &self.filter, self.sort);
+        self.view_stale = false;
+        self.view_built_on = self.orders.len();
     }
 
     /// Flattens the multi-order tree: every multi-order, and under each expanded one its child

@@ -7,57 +7,27 @@ use super::*;
 pub(super) fn on_feed(state: &mut State, ev: FeedEvent) -> Vec<Command> {
     let mut cmds = Vec::new();
     match ev {
-        FeedEvent::ActiveOrders {
+        // A whole read is one part that is also the last: one code path.
+        FeedEvent::ActiveOrders { venue, page, at } => {
+            cmds.extend(on_active_part(state, &venue, None, 0, page, true, at));
+        }
+        FeedEvent::ActiveOrdersPart {
             venue,
-            mut page,
+            read,
+            part,
+            page,
+            last,
             at,
         } => {
-            let capped = crate::venue::partial_read(page.page_number, page.num_pages);
-            page.rows.sort_by(newest_first);
-            // A venue that repeats an id would make selection and actions ambiguous: keep the
-            // most recently updated copy and count the others as bad rows. An id another venue
-            // already shows is refused the same way (actions are routed by id).
-            let before = page.rows.len();
-            let mut latest: std::collections::HashMap<OrderId, Option<Timestamp>> =
-                Default::default();
-            for o in &page.rows {
-                let e = latest.entry(o.id.clone()).or_insert(o.updated_at);
-                *e = (*e).max(o.updated_at);
-            }
-            let mut seen = std::collections::HashSet::new();
-            let book = &state.book;
-            let elsewhere = |id: &OrderId| book.order(id).is_some_and(|o| o.venue != venue);
-            page.rows.retain(|o| {
-                latest.get(&o.id) == Some(&o.updated_at)
-                    && !elsewhere(&o.id)
-                    && seen.insert(o.id.clone())
-            });
-            let duplicates = before - page.rows.len();
-            let first = state.venue_mut(&venue).freshness[Tab::Active.index()]
-                .updated_at
-                .is_none();
-            if !first {
-                cmds.extend(flash_changes(state, &page.rows));
-            }
-            let looking = looking_at(state, Tab::Active);
-            state
-                .book
-                .note_order_changes(&page.rows, first, looking.as_ref());
-            // Marks and placements of orders that left the active set go with them.
-            state.book.replace_venue_orders(&venue, page.rows);
-            state.book.prune_seen();
-            cmds.extend(check_rules(state, RuleScope::Active(&venue)));
-            mark_fresh(
+            cmds.extend(on_active_part(
                 state,
                 &venue,
-                Tab::Active,
-                page.bad_rows.len() + duplicates,
+                Some(read),
+                part,
+                page,
+                last,
                 at,
-            );
-            mark_capped(state, &venue, Tab::Active, capped);
-            state.venue_mut(&venue).connection = Connection::Polling;
-            placements_changed(state);
-            keep_visible(state, Tab::Active);
+            ));
         }
         FeedEvent::MultiOrders { venue, page, at } => {
             let capped = crate::venue::partial_read(page.page_number, page.num_pages);
@@ -316,11 +286,61 @@ pub(super) fn on_feed(state: &mut State, ev: FeedEvent) -> Vec<Command> {
     cmds
 }
 
+/// Applies one part of a venue's active-orders read (`read` `None`: a read of one part): its
+/// rows, deduplicated, flash and mark what changed against the book and replace their rows in
+/// place (or are added); the first rows show as they arrive. The `last` part ends the read: the
+/// venue's rows it did not name are removed (with their marks and placements) when every part
+/// arrived, then freshness, caps, the connection and the `[alerts]` rules as for a whole read.
+fn on_active_part(
+    state: &mut State,
+    venue: &VenueId,
+    read: Option<u64>,
+    part: u32,
+    mut page: crate::domain::Page<Order>,
+    last: bool,
+    at: Timestamp,
+) -> Vec<Command> {
+    let mut cmds = Vec::new();
+    state
+        .book
+        .begin_active_part(venue, read, part, page.bad_rows.len());
+    page.rows.sort_by(newest_first);
+    // A venue that repeats an id would make selection and actions ambiguous: keep the most
+    // recently updated copy and count the others as bad rows. An id another venue already
+    // shows is refused the same way (actions are routed by id).
+    state.book.refuse_repeated(venue, &mut page.rows);
+    let first = state.venue_mut(venue).freshness[Tab::Active.index()]
+        .updated_at
+        .is_none();
+    if !first {
+        cmds.extend(flash_changes(state, &page.rows));
+    }
+    let looking = looking_at(state, Tab::Active);
+    state
+        .book
+        .note_order_changes(&page.rows, first, looking.as_ref());
+    state.book.apply_active_part(page.rows);
+    if last {
+        let capped = crate::venue::partial_read(page.page_number, page.num_pages);
+        // Marks and placements of orders that left the active set go with them.
+        let bad = state.book.end_active_read(venue);
+        state.book.prune_seen();
+        cmds.extend(check_rules(state, RuleScope::Active(venue)));
+        mark_fresh(state, venue, Tab::Active, bad, at);
+        mark_capped(state, venue, Tab::Active, capped);
+        state.venue_mut(venue).connection = Connection::Polling;
+        placements_changed(state);
+    }
+    keep_visible(state, Tab::Active);
+    cmds
+}
+
 /// Tags every row an event carries with the event's venue (adapters leave rows untagged; the
 /// event's venue is authoritative).
 pub(super) fn stamp(ev: &mut FeedEvent) {
     let id = match ev {
         FeedEvent::ActiveOrders { venue, .. }
+        | FeedEvent::ActiveOrdersPart { venue, .. }
         | FeedEvent::MultiOrders { venue, .. }
         | FeedEvent::Placements { venue, .. }
         | FeedEvent::OrderErrors { venue, .. }
@@ -335,7 +355,9 @@ pub(super) fn stamp(ev: &mut FeedEvent) {
         return;
     }
     match ev {
-        FeedEvent::ActiveOrders { page, .. } | FeedEvent::History { page, .. } => {
+        FeedEvent::ActiveOrders { page, .. }
+        | FeedEvent::ActiveOrdersPart { page, .. }
+        | FeedEvent::History { page, .. } => {
             for o in &mut page.rows {
                 o.venue = id.clone();
             }
@@ -450,6 +472,7 @@ pub(super) fn is_data(ev: &FeedEvent) -> bool {
     matches!(
         ev,
         FeedEvent::ActiveOrders { .. }
+            | FeedEvent::ActiveOrdersPart { .. }
             | FeedEvent::MultiOrders { .. }
             | FeedEvent::MultiOrderDetail { .. }
             | FeedEvent::Placements { .. }
@@ -463,6 +486,7 @@ pub(super) fn is_data(ev: &FeedEvent) -> bool {
 pub(super) fn event_venue(ev: &FeedEvent) -> Option<&crate::domain::VenueId> {
     match ev {
         FeedEvent::ActiveOrders { venue, .. }
+        | FeedEvent::ActiveOrdersPart { venue, .. }
         | FeedEvent::MultiOrders { venue, .. }
         | FeedEvent::Placements { venue, .. }
         | FeedEvent::OrderErrors { venue, .. }
@@ -477,15 +501,31 @@ pub(super) fn event_venue(ev: &FeedEvent) -> Option<&crate::domain::VenueId> {
 }
 
 /// Queues a data update while frozen. Snapshots replace their data set, so only the latest
-/// of each kind is kept (placements are per order and all kept, up to a bound).
+/// of each kind is kept (placements are per order and all kept, up to a bound). The parts of
+/// one active-orders read are kept together (all of them make the read): a new read of a venue
+/// (a whole one, or the first part of one) replaces what is queued of its earlier reads.
 pub(super) fn queue(state: &mut State, ev: FeedEvent) {
     const MAX_PLACEMENT_BATCHES: usize = 64;
-    state.freeze.pending_count += 1;
-    let same_kind = |a: &FeedEvent| {
-        std::mem::discriminant(a) == std::mem::discriminant(&ev)
-            && event_venue(a) == event_venue(&ev)
+    let is_active = |e: &FeedEvent| {
+        matches!(
+            e,
+            FeedEvent::ActiveOrders { .. } | FeedEvent::ActiveOrdersPart { .. }
+        )
     };
-    if !matches!(ev, FeedEvent::Placements { .. }) {
+    let more_of_a_read = matches!(ev, FeedEvent::ActiveOrdersPart { part, .. } if part > 0);
+    // A read counts once: when it is complete (whole, or its last part).
+    if !matches!(ev, FeedEvent::ActiveOrdersPart { last: false, .. }) {
+        state.freeze.pending_count += 1;
+    }
+    let same_kind = |a: &FeedEvent| {
+        let kind = std::mem::discriminant(a) == std::mem::discriminant(&ev)
+            || (is_active(a) && is_active(&ev));
+        kind && event_venue(a) == event_venue(&ev)
+    };
+    if more_of_a_read {
+        // Continues the read queued last (or one whose start was not queued: applied as an
+        // incomplete read, which removes nothing).
+    } else if !matches!(ev, FeedEvent::Placements { .. }) {
         state.freeze.pending.retain(|p| !same_kind(p));
     } else if state.freeze.pending.iter().filter(|p| same_kind(p)).count() >= MAX_PLACEMENT_BATCHES
         && let Some(i) = state.freeze.pending.iter().position(same_kind)
