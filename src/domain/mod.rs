@@ -197,5 +197,5 @@ pub mod symbol;
 pub use execution::{Fill, FillStats, Placement};
 pub use intern::{Shared, intern};
 pub use messages::{MessageLevel, OrderMessage};
-pub use order::{ExecutionStats, MultiOrder, Order, Unreadable};
+pub use order::{ExecutionStats, MultiOrder, Order, OrderExtra, Unreadable};
 pub use page::{BadRow, Page};
