@@ -11,7 +11,7 @@
 //!
 //! Here: ids and the vocabulary (side, status, limit price); `order.rs`: orders and
 //! multi-orders; `execution.rs`: placements and fills; `messages.rs`: order messages;
-//! `page.rs`: a decoded page with its bad rows.
+//! `page.rs`: a decoded page with its bad rows; `shared_list.rs`: the pooled per-row lists.
 
 use std::fmt;
 use std::sync::Arc;
@@ -192,6 +192,7 @@ mod intern;
 mod messages;
 mod order;
 mod page;
+mod shared_list;
 pub mod symbol;
 
 pub use execution::{Fill, FillStats, Placement};
@@ -199,3 +200,4 @@ pub use intern::{Shared, intern};
 pub use messages::{MessageLevel, OrderMessage};
 pub use order::{ExecutionStats, MultiOrder, Order, OrderExtra, Unreadable};
 pub use page::{BadRow, Page};
+pub use shared_list::SharedList;

@@ -5,7 +5,7 @@ use jiff::Timestamp;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use super::{LimitPrice, OrderId, OrderStatus, Ratio, Shared, Side, VenueId};
+use super::{LimitPrice, OrderId, OrderStatus, Ratio, Shared, SharedList, Side, VenueId};
 
 /// One single-leg order, from Tread's `/api/active_orders/`, `/api/orders/`, `/api/order/{id}`
 /// and multi-order `child_orders`. Fields the venue did not send are `None` / empty.
@@ -57,10 +57,10 @@ pub struct Order {
     pub sell_token: Option<Shared>,
     /// `sell_token_amount`: target amount of the sell token, when the order was sized in it.
     pub sell_token_amount: Option<Decimal>,
-    /// `account_names`.
-    pub account_names: Vec<Shared>,
-    /// `exchanges` (alias `exchange_names`).
-    pub exchanges: Vec<Shared>,
+    /// `account_names`: pooled, rows naming the same accounts share one list.
+    pub account_names: SharedList,
+    /// `exchanges` (alias `exchange_names`): pooled like `account_names`.
+    pub exchanges: SharedList,
     /// `time_start` (aliases `start_datetime`, `start_timedate`), UTC.
     pub time_start: Option<Timestamp>,
     /// `time_end`, UTC.
@@ -256,8 +256,8 @@ struct FlatRef<'a> {
     buy_token_amount: &'a Option<Decimal>,
     sell_token: &'a Option<Shared>,
     sell_token_amount: &'a Option<Decimal>,
-    account_names: &'a Vec<Shared>,
-    exchanges: &'a Vec<Shared>,
+    account_names: &'a SharedList,
+    exchanges: &'a SharedList,
     pov_target: &'a Option<Ratio>,
     time_start: &'a Option<Timestamp>,
     time_end: &'a Option<Timestamp>,
@@ -300,8 +300,8 @@ struct Flat {
     buy_token_amount: Option<Decimal>,
     sell_token: Option<Shared>,
     sell_token_amount: Option<Decimal>,
-    account_names: Vec<Shared>,
-    exchanges: Vec<Shared>,
+    account_names: SharedList,
+    exchanges: SharedList,
     pov_target: Option<Ratio>,
     time_start: Option<Timestamp>,
     time_end: Option<Timestamp>,
@@ -463,8 +463,8 @@ impl Order {
             buy_token_amount: None,
             sell_token: None,
             sell_token_amount: None,
-            account_names: Vec::new(),
-            exchanges: Vec::new(),
+            account_names: SharedList::new(),
+            exchanges: SharedList::new(),
             time_start: None,
             time_end: None,
             duration_secs: None,
@@ -589,8 +589,8 @@ mod tests {
         o.buy_token_amount = Some(dec("0.50"));
         o.sell_token = Some("USDT".into());
         o.sell_token_amount = Some(dec("1"));
-        o.account_names = vec!["binance_main".into()];
-        o.exchanges = vec!["binance".into()];
+        o.account_names = ["binance_main"].into_iter().collect();
+        o.exchanges = ["binance"].into_iter().collect();
         o.time_start = Some(Timestamp::UNIX_EPOCH);
         o.time_end = Some(Timestamp::UNIX_EPOCH);
         o.duration_secs = Some(3600);
@@ -617,8 +617,9 @@ mod tests {
 
     #[test]
     fn inline_size_is_pinned() {
-        // 712 B before the rarely-sent fields moved into `OrderExtra`.
-        assert_eq!(size_of::<Order>(), 600);
+        // 712 B before the rarely-sent fields moved into `OrderExtra` (600 B) and the account
+        // and exchange lists became pooled `SharedList`s (8 B each instead of a 24 B `Vec`).
+        assert_eq!(size_of::<Order>(), 568);
     }
 
     #[test]

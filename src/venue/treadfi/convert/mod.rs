@@ -111,8 +111,8 @@ pub(super) fn order(w: WireOrder) -> Order {
     o.buy_token_amount = w.buy_token_amount;
     o.sell_token = w.sell_token;
     o.sell_token_amount = w.sell_token_amount;
-    o.account_names = w.account_names;
-    o.exchanges = first_non_empty([w.exchanges, w.exchange_names, w.unique_venues]);
+    o.account_names = w.account_names.into();
+    o.exchanges = first_non_empty([w.exchanges, w.exchange_names, w.unique_venues]).into();
     o.time_start = w.time_start.or(w.start_datetime).or(w.start_timedate);
     o.time_end = w.time_end;
     o.duration_secs = w.duration;
