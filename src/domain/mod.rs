@@ -89,8 +89,8 @@ pub enum Side {
     Buy,
     /// Selling the base asset.
     Sell,
-    /// A side word the documents don't list, kept as sent.
-    Other(String),
+    /// A side word the documents don't list, kept as sent (boxed, so a `Side` is 16 bytes).
+    Other(Box<Shared>),
 }
 
 impl Side {
@@ -99,7 +99,7 @@ impl Side {
         match s.trim().to_ascii_lowercase().as_str() {
             "buy" | "b" | "bid" => Side::Buy,
             "sell" | "s" | "ask" | "offer" => Side::Sell,
-            _ => Side::Other(s.to_string()),
+            _ => Side::Other(s.into()),
         }
     }
 
@@ -134,8 +134,8 @@ pub enum OrderStatus {
     Canceled,
     /// `FAILED`.
     Failed,
-    /// A word the documents don't list, kept as sent.
-    Other(String),
+    /// A word the documents don't list, kept as sent (boxed, so an `OrderStatus` is 16 bytes).
+    Other(Box<Shared>),
 }
 
 impl OrderStatus {
@@ -150,7 +150,7 @@ impl OrderStatus {
             "COMPLETE" | "COMPLETED" => Self::Complete,
             "CANCELED" | "CANCELLED" => Self::Canceled,
             "FAILED" => Self::Failed,
-            _ => Self::Other(s.to_string()),
+            _ => Self::Other(s.into()),
         }
     }
 

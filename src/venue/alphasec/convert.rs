@@ -58,7 +58,7 @@ pub fn map_status(word: &str) -> OrderStatus {
         "FILLED" => OrderStatus::Complete,
         "CANCELED" | "CANCELLED" => OrderStatus::Canceled,
         "REJECTED" => OrderStatus::Failed,
-        _ => OrderStatus::Other(word.trim().to_owned()),
+        _ => OrderStatus::Other(word.trim().into()),
     }
 }
 

@@ -51,7 +51,7 @@ fn status(raw: Option<impl AsRef<str>>) -> OrderStatus {
     match raw {
         Some(s) => OrderStatus::parse(s.as_ref()),
         // `status` is documented nullable on order detail: kept visible as an empty word.
-        None => OrderStatus::Other(String::new()),
+        None => OrderStatus::Other("".into()),
     }
 }
 
