@@ -122,8 +122,9 @@ impl OrderExtra {
         stats: None,
     };
 
-    /// True when every field is absent/empty (the order then holds no box).
-    pub fn is_empty(&self) -> bool {
+    /// True when every field is absent/empty (the order then holds no box). Private: through
+    /// `Deref` it would read as `order.is_empty()`.
+    fn is_empty(&self) -> bool {
         let Self {
             custom_order_id,
             parent_order_id,
@@ -143,7 +144,7 @@ impl OrderExtra {
     }
 
     /// The box an order holds for these: `None` when all are empty.
-    pub fn boxed(self) -> Option<Box<Self>> {
+    fn boxed(self) -> Option<Box<Self>> {
         (!self.is_empty()).then(|| Box::new(self))
     }
 }
