@@ -122,21 +122,6 @@ impl From<String> for Shared {
     }
 }
 
-/// A boxed shared string (the 8-byte payload of [`Side::Other`](super::Side::Other) and
-/// [`OrderStatus::Other`](super::OrderStatus::Other)).
-impl From<&str> for Box<Shared> {
-    fn from(s: &str) -> Self {
-        Box::new(intern(s))
-    }
-}
-
-/// See `From<&str> for Box<Shared>`.
-impl From<String> for Box<Shared> {
-    fn from(s: String) -> Self {
-        Box::new(intern(&s))
-    }
-}
-
 impl From<Shared> for String {
     fn from(s: Shared) -> Self {
         s.0.as_ref().to_owned()

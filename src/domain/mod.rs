@@ -113,6 +113,20 @@ impl Side {
     }
 }
 
+/// A boxed shared string (the 8-byte payload of [`Side::Other`] and [`OrderStatus::Other`]).
+impl From<&str> for Box<Shared> {
+    fn from(s: &str) -> Self {
+        Box::new(intern(s))
+    }
+}
+
+/// See `From<&str> for Box<Shared>`.
+impl From<String> for Box<Shared> {
+    fn from(s: String) -> Self {
+        Box::new(intern(&s))
+    }
+}
+
 /// Order (or multi-order) status. Covers every word the Tread.fi documents and official client
 /// use; spelling variants collapse (`COMPLETE`/`COMPLETED`, `CANCELED`/`CANCELLED`); anything
 /// else is kept verbatim in [`OrderStatus::Other`].
