@@ -54,7 +54,7 @@ fn finished(n: usize, now: Timestamp) -> Vec<Order> {
                 departure_price: Some(d("97020.00")),
                 interval_volume: Some(d("12.5")),
             }));
-            o.account_names = vec!["binance_main".into()];
+            o.account_names = vec!["binance_main".into()].into();
             o
         })
         .collect()

@@ -37,7 +37,7 @@ fn orders(n: usize, now: Timestamp) -> Vec<Order> {
             o.avg_price = Decimal::from_str("97012.55").ok();
             o.limit_price = Decimal::from_str("98000").ok().map(LimitPrice::Price);
             o.executed_notional = Decimal::from_str("72759.41").ok();
-            o.account_names = vec!["binance_main".into()];
+            o.account_names = vec!["binance_main".into()].into();
             o.created_at = now
                 .checked_sub(jiff::SignedDuration::from_secs(i as i64))
                 .ok();

@@ -59,7 +59,7 @@ fn orders() -> Vec<Order> {
     a.time_start = Some(ts("2026-12-01T08:00:00Z"));
     a.updated_at = Some(ts("2026-12-01T08:09:00Z"));
     a.duration_secs = Some(600);
-    a.account_names = vec!["binance_main".into()];
+    a.account_names = vec!["binance_main".into()].into();
     let mut b = Order::new(
         "e5f6a7b8-sell",
         "ETH-USDT",
@@ -78,7 +78,7 @@ fn orders() -> Vec<Order> {
     b.time_start = Some(ts("2026-12-01T07:00:00Z"));
     b.updated_at = Some(ts("2026-12-01T07:30:00Z"));
     b.duration_secs = Some(3600);
-    b.account_names = vec!["okx".into()];
+    b.account_names = vec!["okx".into()].into();
     let mut c = Order::new("0badc0de-fail", "SOL-USDT", Side::Buy, OrderStatus::Failed);
     c.strategy = Some("VWAP".into());
     c.updated_at = Some(ts("2026-12-01T06:00:00Z"));

@@ -72,7 +72,7 @@ fn hostile_state() -> State {
     let mut rows = orders();
     rows[0].notes = Some(EVIL.into());
     rows[0].pair = format!("BTC{EVIL}").into();
-    rows[0].account_names = vec![EVIL.into()];
+    rows[0].account_names = vec![EVIL.into()].into();
     rows[0].custom_order_id = Some(EVIL.into());
     rows[0].failure_reason = Some(EVIL.into());
     rows[0].strategy = Some(EVIL.into());

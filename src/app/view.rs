@@ -267,7 +267,7 @@ mod tests {
 
     fn o(id: &str, pair: &str, side: Side, status: OrderStatus, acct: &str) -> Order {
         let mut o = Order::new(id, pair, side, status);
-        o.account_names = vec![acct.into()];
+        o.account_names = vec![acct.into()].into();
         o.strategy = Some("TWAP".into());
         o
     }

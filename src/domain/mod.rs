@@ -11,7 +11,7 @@
 //!
 //! Here: ids and the vocabulary (side, status, limit price); `order.rs`: orders and
 //! multi-orders; `execution.rs`: placements and fills; `messages.rs`: order messages;
-//! `page.rs`: a decoded page with its bad rows.
+//! `page.rs`: a decoded page with its bad rows; `shared_list.rs`: the pooled per-row lists.
 
 use std::fmt;
 use std::sync::Arc;
@@ -89,8 +89,8 @@ pub enum Side {
     Buy,
     /// Selling the base asset.
     Sell,
-    /// A side word the documents don't list, kept as sent.
-    Other(String),
+    /// A side word the documents don't list, kept as sent (boxed, so a `Side` is 16 bytes).
+    Other(Box<Shared>),
 }
 
 impl Side {
@@ -99,7 +99,7 @@ impl Side {
         match s.trim().to_ascii_lowercase().as_str() {
             "buy" | "b" | "bid" => Side::Buy,
             "sell" | "s" | "ask" | "offer" => Side::Sell,
-            _ => Side::Other(s.to_string()),
+            _ => Side::Other(s.into()),
         }
     }
 
@@ -110,6 +110,20 @@ impl Side {
             Side::Sell => "sell",
             Side::Other(s) => s,
         }
+    }
+}
+
+/// A boxed shared string (the 8-byte payload of [`Side::Other`] and [`OrderStatus::Other`]).
+impl From<&str> for Box<Shared> {
+    fn from(s: &str) -> Self {
+        Box::new(intern(s))
+    }
+}
+
+/// See `From<&str> for Box<Shared>`.
+impl From<String> for Box<Shared> {
+    fn from(s: String) -> Self {
+        Box::new(intern(&s))
     }
 }
 
@@ -134,8 +148,8 @@ pub enum OrderStatus {
     Canceled,
     /// `FAILED`.
     Failed,
-    /// A word the documents don't list, kept as sent.
-    Other(String),
+    /// A word the documents don't list, kept as sent (boxed, so an `OrderStatus` is 16 bytes).
+    Other(Box<Shared>),
 }
 
 impl OrderStatus {
@@ -150,7 +164,7 @@ impl OrderStatus {
             "COMPLETE" | "COMPLETED" => Self::Complete,
             "CANCELED" | "CANCELLED" => Self::Canceled,
             "FAILED" => Self::Failed,
-            _ => Self::Other(s.to_string()),
+            _ => Self::Other(s.into()),
         }
     }
 
@@ -192,10 +206,12 @@ mod intern;
 mod messages;
 mod order;
 mod page;
+mod shared_list;
 pub mod symbol;
 
 pub use execution::{Fill, FillStats, Placement};
 pub use intern::{Shared, intern};
 pub use messages::{MessageLevel, OrderMessage};
-pub use order::{ExecutionStats, MultiOrder, Order, Unreadable};
+pub use order::{ExecutionStats, MultiOrder, Order, OrderExtra, Unreadable};
 pub use page::{BadRow, Page};
+pub use shared_list::SharedList;

@@ -5,21 +5,23 @@ use jiff::Timestamp;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use super::{LimitPrice, OrderId, OrderStatus, Ratio, Shared, Side, VenueId};
+use super::{LimitPrice, OrderId, OrderStatus, Ratio, Shared, SharedList, Side, VenueId};
 
 /// One single-leg order, from Tread's `/api/active_orders/`, `/api/orders/`, `/api/order/{id}`
 /// and multi-order `child_orders`. Fields the venue did not send are `None` / empty.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+///
+/// Compact: the fields the table, filter, sort, alerts and feed read on every frame are held
+/// inline; the ones most rows leave empty (see [`OrderExtra`]) sit in one box that is absent
+/// when they all are. They still read and write as fields of the order (`o.notes`,
+/// `o.failure_reason = …`) through `Deref`/`DerefMut` to [`OrderExtra`]; writing one makes the
+/// box. Equality treats an absent box and an empty one alike. Serialised exactly as the flat
+/// order it always was (same fields, same order).
+#[derive(Debug, Clone)]
 pub struct Order {
     /// The venue connection this row came from (stamped by the feed; not a venue field).
-    #[serde(default)]
     pub venue: VenueId,
     /// `id`.
     pub id: OrderId,
-    /// `custom_order_id` (`""` decodes to `None`).
-    pub custom_order_id: Option<Shared>,
-    /// `parent_order_id`: the multi-order this is a child of.
-    pub parent_order_id: Option<OrderId>,
     /// `pair`, e.g. `BTC-USDT`, `BTC:PERP-USDT`.
     pub pair: Shared,
     /// `side`.
@@ -47,10 +49,6 @@ pub struct Order {
     pub limit_price: Option<LimitPrice>,
     /// `executed_notional`, in the quote asset.
     pub executed_notional: Option<Decimal>,
-    /// `arrival_price` (or `stats.arrival_price`): market price at order start, quote per base;
-    /// the venue fills it in on completion.
-    #[serde(default)]
-    pub arrival_price: Option<Decimal>,
     /// `buy_token`.
     pub buy_token: Option<Shared>,
     /// `buy_token_amount`: target amount of the buy token, when the order was sized in it.
@@ -59,12 +57,10 @@ pub struct Order {
     pub sell_token: Option<Shared>,
     /// `sell_token_amount`: target amount of the sell token, when the order was sized in it.
     pub sell_token_amount: Option<Decimal>,
-    /// `account_names`.
-    pub account_names: Vec<Shared>,
-    /// `exchanges` (alias `exchange_names`).
-    pub exchanges: Vec<Shared>,
-    /// `pov_target`, ratio 0–1 (Tread's amend rule: "between 0 and 1").
-    pub pov_target: Option<Ratio>,
+    /// `account_names`: pooled, rows naming the same accounts share one list.
+    pub account_names: SharedList,
+    /// `exchanges` (alias `exchange_names`): pooled like `account_names`.
+    pub exchanges: SharedList,
     /// `time_start` (aliases `start_datetime`, `start_timedate`), UTC.
     pub time_start: Option<Timestamp>,
     /// `time_end`, UTC.
@@ -79,18 +75,340 @@ pub struct Order {
     pub total_fee: Option<Decimal>,
     /// `fee_asset`.
     pub fee_asset: Option<Shared>,
+    /// Fields the venue sent that could not be read. The row stays listed and actionable; the
+    /// table shows each such field as `?` and the detail view gives the reason. Inline (the
+    /// table reads it on every frame; empty costs no allocation).
+    pub unreadable: Vec<Unreadable>,
+    /// The rarely-sent fields; `None` when every one of them is absent/empty. Read them as
+    /// fields of the order (`o.notes`) or through [`Order::extra`].
+    extra: Option<Box<OrderExtra>>,
+}
+
+/// The fields of an [`Order`] most rows leave empty (Tread's active rows send `""`/`null` for
+/// them) or that only the detail view, history and TCA read. Held in one box per order, absent
+/// when all are empty; read and written as fields of the order through `Deref`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct OrderExtra {
+    /// `custom_order_id` (`""` decodes to `None`).
+    pub custom_order_id: Option<Shared>,
+    /// `parent_order_id`: the multi-order this is a child of.
+    pub parent_order_id: Option<OrderId>,
+    /// `arrival_price` (or `stats.arrival_price`): market price at order start, quote per base;
+    /// the venue fills it in on completion.
+    pub arrival_price: Option<Decimal>,
+    /// `pov_target`, ratio 0–1 (Tread's amend rule: "between 0 and 1").
+    pub pov_target: Option<Ratio>,
     /// `notes` (`""` decodes to `None`).
     pub notes: Option<Shared>,
     /// `failure_reason` (`""` decodes to `None`).
     pub failure_reason: Option<Shared>,
     /// Tread's `stats` block (`/api/orders_with_stats/`, `/api/order_summary/{id}`): interval
     /// VWAP, departure price and interval volume. Boxed: most rows have none.
-    #[serde(default)]
     pub stats: Option<Box<ExecutionStats>>,
-    /// Fields the venue sent that could not be read. The row stays listed and actionable; the
-    /// table shows each such field as `?` and the detail view gives the reason.
+}
+
+/// What an order without extras reads as.
+static NO_EXTRA: OrderExtra = OrderExtra::EMPTY;
+
+impl OrderExtra {
+    /// Every field absent/empty.
+    pub const EMPTY: OrderExtra = OrderExtra {
+        custom_order_id: None,
+        parent_order_id: None,
+        arrival_price: None,
+        pov_target: None,
+        notes: None,
+        failure_reason: None,
+        stats: None,
+    };
+
+    /// True when every field is absent/empty (the order then holds no box). Private: through
+    /// `Deref` it would read as `order.is_empty()`.
+    fn is_empty(&self) -> bool {
+        let Self {
+            custom_order_id,
+            parent_order_id,
+            arrival_price,
+            pov_target,
+            notes,
+            failure_reason,
+            stats,
+        } = self;
+        custom_order_id.is_none()
+            && parent_order_id.is_none()
+            && arrival_price.is_none()
+            && pov_target.is_none()
+            && notes.is_none()
+            && failure_reason.is_none()
+            && stats.is_none()
+    }
+
+    /// The box an order holds for these: `None` when all are empty.
+    fn boxed(self) -> Option<Box<Self>> {
+        (!self.is_empty()).then(|| Box::new(self))
+    }
+}
+
+impl std::ops::Deref for Order {
+    type Target = OrderExtra;
+    fn deref(&self) -> &OrderExtra {
+        self.extra()
+    }
+}
+
+impl std::ops::DerefMut for Order {
+    fn deref_mut(&mut self) -> &mut OrderExtra {
+        self.extra_mut()
+    }
+}
+
+impl PartialEq for Order {
+    fn eq(&self, other: &Self) -> bool {
+        // Spelled out (no `..`) so a new field cannot be left out of equality.
+        let Self {
+            venue,
+            id,
+            pair,
+            side,
+            strategy,
+            super_strategy,
+            status,
+            target_qty,
+            target_token,
+            executed_qty,
+            remaining_qty,
+            fill_ratio,
+            avg_price,
+            limit_price,
+            executed_notional,
+            buy_token,
+            buy_token_amount,
+            sell_token,
+            sell_token_amount,
+            account_names,
+            exchanges,
+            time_start,
+            time_end,
+            duration_secs,
+            created_at,
+            updated_at,
+            total_fee,
+            fee_asset,
+            unreadable,
+            extra: _,
+        } = self;
+        *venue == other.venue
+            && *id == other.id
+            && *pair == other.pair
+            && *side == other.side
+            && *strategy == other.strategy
+            && *super_strategy == other.super_strategy
+            && *status == other.status
+            && *target_qty == other.target_qty
+            && *target_token == other.target_token
+            && *executed_qty == other.executed_qty
+            && *remaining_qty == other.remaining_qty
+            && *fill_ratio == other.fill_ratio
+            && *avg_price == other.avg_price
+            && *limit_price == other.limit_price
+            && *executed_notional == other.executed_notional
+            && *buy_token == other.buy_token
+            && *buy_token_amount == other.buy_token_amount
+            && *sell_token == other.sell_token
+            && *sell_token_amount == other.sell_token_amount
+            && *account_names == other.account_names
+            && *exchanges == other.exchanges
+            && *time_start == other.time_start
+            && *time_end == other.time_end
+            && *duration_secs == other.duration_secs
+            && *created_at == other.created_at
+            && *updated_at == other.updated_at
+            && *total_fee == other.total_fee
+            && *fee_asset == other.fee_asset
+            && *unreadable == other.unreadable
+            && self.extra() == other.extra()
+    }
+}
+
+/// The serialised shape of an [`Order`]: the flat struct it always was, fields in their
+/// original order (dumps, NATS/serve messages and recordings read and write this).
+#[derive(Serialize)]
+#[serde(rename = "Order")]
+struct FlatRef<'a> {
+    venue: &'a VenueId,
+    id: &'a OrderId,
+    custom_order_id: &'a Option<Shared>,
+    parent_order_id: &'a Option<OrderId>,
+    pair: &'a Shared,
+    side: &'a Side,
+    strategy: &'a Option<Shared>,
+    super_strategy: &'a Option<Shared>,
+    status: &'a OrderStatus,
+    target_qty: &'a Option<Decimal>,
+    target_token: &'a Option<Shared>,
+    executed_qty: &'a Option<Decimal>,
+    remaining_qty: &'a Option<Decimal>,
+    fill_ratio: &'a Option<Ratio>,
+    avg_price: &'a Option<Decimal>,
+    limit_price: &'a Option<LimitPrice>,
+    executed_notional: &'a Option<Decimal>,
+    arrival_price: &'a Option<Decimal>,
+    buy_token: &'a Option<Shared>,
+    buy_token_amount: &'a Option<Decimal>,
+    sell_token: &'a Option<Shared>,
+    sell_token_amount: &'a Option<Decimal>,
+    account_names: &'a SharedList,
+    exchanges: &'a SharedList,
+    pov_target: &'a Option<Ratio>,
+    time_start: &'a Option<Timestamp>,
+    time_end: &'a Option<Timestamp>,
+    duration_secs: &'a Option<i64>,
+    created_at: &'a Option<Timestamp>,
+    updated_at: &'a Option<Timestamp>,
+    total_fee: &'a Option<Decimal>,
+    fee_asset: &'a Option<Shared>,
+    notes: &'a Option<Shared>,
+    failure_reason: &'a Option<Shared>,
+    stats: &'a Option<Box<ExecutionStats>>,
+    unreadable: &'a Vec<Unreadable>,
+}
+
+/// [`FlatRef`]'s owned twin, with the defaults the flat struct had.
+#[derive(Deserialize)]
+#[serde(rename = "Order")]
+struct Flat {
     #[serde(default)]
-    pub unreadable: Vec<Unreadable>,
+    venue: VenueId,
+    id: OrderId,
+    custom_order_id: Option<Shared>,
+    parent_order_id: Option<OrderId>,
+    pair: Shared,
+    side: Side,
+    strategy: Option<Shared>,
+    super_strategy: Option<Shared>,
+    status: OrderStatus,
+    target_qty: Option<Decimal>,
+    target_token: Option<Shared>,
+    executed_qty: Option<Decimal>,
+    remaining_qty: Option<Decimal>,
+    fill_ratio: Option<Ratio>,
+    avg_price: Option<Decimal>,
+    limit_price: Option<LimitPrice>,
+    executed_notional: Option<Decimal>,
+    #[serde(default)]
+    arrival_price: Option<Decimal>,
+    buy_token: Option<Shared>,
+    buy_token_amount: Option<Decimal>,
+    sell_token: Option<Shared>,
+    sell_token_amount: Option<Decimal>,
+    account_names: SharedList,
+    exchanges: SharedList,
+    pov_target: Option<Ratio>,
+    time_start: Option<Timestamp>,
+    time_end: Option<Timestamp>,
+    duration_secs: Option<i64>,
+    created_at: Option<Timestamp>,
+    updated_at: Option<Timestamp>,
+    total_fee: Option<Decimal>,
+    fee_asset: Option<Shared>,
+    notes: Option<Shared>,
+    failure_reason: Option<Shared>,
+    #[serde(default)]
+    stats: Option<Box<ExecutionStats>>,
+    #[serde(default)]
+    unreadable: Vec<Unreadable>,
+}
+
+impl Serialize for Order {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let x = self.extra();
+        FlatRef {
+            venue: &self.venue,
+            id: &self.id,
+            custom_order_id: &x.custom_order_id,
+            parent_order_id: &x.parent_order_id,
+            pair: &self.pair,
+            side: &self.side,
+            strategy: &self.strategy,
+            super_strategy: &self.super_strategy,
+            status: &self.status,
+            target_qty: &self.target_qty,
+            target_token: &self.target_token,
+            executed_qty: &self.executed_qty,
+            remaining_qty: &self.remaining_qty,
+            fill_ratio: &self.fill_ratio,
+            avg_price: &self.avg_price,
+            limit_price: &self.limit_price,
+            executed_notional: &self.executed_notional,
+            arrival_price: &x.arrival_price,
+            buy_token: &self.buy_token,
+            buy_token_amount: &self.buy_token_amount,
+            sell_token: &self.sell_token,
+            sell_token_amount: &self.sell_token_amount,
+            account_names: &self.account_names,
+            exchanges: &self.exchanges,
+            pov_target: &x.pov_target,
+            time_start: &self.time_start,
+            time_end: &self.time_end,
+            duration_secs: &self.duration_secs,
+            created_at: &self.created_at,
+            updated_at: &self.updated_at,
+            total_fee: &self.total_fee,
+            fee_asset: &self.fee_asset,
+            notes: &x.notes,
+            failure_reason: &x.failure_reason,
+            stats: &x.stats,
+            unreadable: &self.unreadable,
+        }
+        .serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for Order {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let f = Flat::deserialize(d)?;
+        Ok(Order {
+            venue: f.venue,
+            id: f.id,
+            pair: f.pair,
+            side: f.side,
+            strategy: f.strategy,
+            super_strategy: f.super_strategy,
+            status: f.status,
+            target_qty: f.target_qty,
+            target_token: f.target_token,
+            executed_qty: f.executed_qty,
+            remaining_qty: f.remaining_qty,
+            fill_ratio: f.fill_ratio,
+            avg_price: f.avg_price,
+            limit_price: f.limit_price,
+            executed_notional: f.executed_notional,
+            buy_token: f.buy_token,
+            buy_token_amount: f.buy_token_amount,
+            sell_token: f.sell_token,
+            sell_token_amount: f.sell_token_amount,
+            account_names: f.account_names,
+            exchanges: f.exchanges,
+            time_start: f.time_start,
+            time_end: f.time_end,
+            duration_secs: f.duration_secs,
+            created_at: f.created_at,
+            updated_at: f.updated_at,
+            total_fee: f.total_fee,
+            fee_asset: f.fee_asset,
+            unreadable: f.unreadable,
+            extra: OrderExtra {
+                custom_order_id: f.custom_order_id,
+                parent_order_id: f.parent_order_id,
+                arrival_price: f.arrival_price,
+                pov_target: f.pov_target,
+                notes: f.notes,
+                failure_reason: f.failure_reason,
+                stats: f.stats,
+            }
+            .boxed(),
+        })
+    }
 }
 
 /// Execution statistics a venue reports for an order (Tread.fi `stats`, filled in on
@@ -129,8 +447,6 @@ impl Order {
         Self {
             venue: VenueId::default(),
             id: OrderId::new(id),
-            custom_order_id: None,
-            parent_order_id: None,
             pair: pair.into(),
             side,
             strategy: None,
@@ -144,14 +460,12 @@ impl Order {
             avg_price: None,
             limit_price: None,
             executed_notional: None,
-            arrival_price: None,
             buy_token: None,
             buy_token_amount: None,
             sell_token: None,
             sell_token_amount: None,
-            account_names: Vec::new(),
-            exchanges: Vec::new(),
-            pov_target: None,
+            account_names: SharedList::new(),
+            exchanges: SharedList::new(),
             time_start: None,
             time_end: None,
             duration_secs: None,
@@ -159,11 +473,24 @@ impl Order {
             updated_at: None,
             total_fee: None,
             fee_asset: None,
-            notes: None,
-            failure_reason: None,
-            stats: None,
             unreadable: Vec::new(),
+            extra: None,
         }
+    }
+
+    /// The rarely-sent fields ([`OrderExtra::EMPTY`] when the order holds none).
+    pub fn extra(&self) -> &OrderExtra {
+        self.extra.as_deref().unwrap_or(&NO_EXTRA)
+    }
+
+    /// The rarely-sent fields, to write; makes the box if the order had none.
+    pub fn extra_mut(&mut self) -> &mut OrderExtra {
+        self.extra.get_or_insert_with(Box::default)
+    }
+
+    /// Replaces the rarely-sent fields (no box is held when `extra` is empty).
+    pub fn set_extra(&mut self, extra: OrderExtra) {
+        self.extra = extra.boxed();
     }
 
     /// Notional of the whole order in the quote asset, as best known: the sized quote amount
@@ -235,4 +562,167 @@ pub struct MultiOrder {
     /// Fields that could not be read (see [`Order::unreadable`]).
     #[serde(default)]
     pub unreadable: Vec<Unreadable>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dec(s: &str) -> Decimal {
+        s.parse().unwrap()
+    }
+
+    /// An order with every field set, extras included.
+    fn full() -> Order {
+        let mut o = Order::new("o-1", "BTC-USDT", Side::Buy, OrderStatus::Active);
+        o.venue = VenueId::new("treadfi");
+        o.strategy = Some("TWAP".into());
+        o.super_strategy = Some("Impact Minimization".into());
+        o.target_qty = Some(dec("0.50"));
+        o.target_token = Some("BTC".into());
+        o.executed_qty = Some(dec("0.25"));
+        o.remaining_qty = Some(dec("0.25"));
+        o.fill_ratio = Some(dec("0.5"));
+        o.avg_price = Some(dec("97012.5"));
+        o.limit_price = Some(LimitPrice::Price(dec("98000.00")));
+        o.executed_notional = Some(dec("24253.1"));
+        o.buy_token = Some("BTC".into());
+        o.buy_token_amount = Some(dec("0.50"));
+        o.sell_token = Some("USDT".into());
+        o.sell_token_amount = Some(dec("1"));
+        o.account_names = ["binance_main"].into_iter().collect();
+        o.exchanges = ["binance"].into_iter().collect();
+        o.time_start = Some(Timestamp::UNIX_EPOCH);
+        o.time_end = Some(Timestamp::UNIX_EPOCH);
+        o.duration_secs = Some(3600);
+        o.created_at = Some(Timestamp::UNIX_EPOCH);
+        o.updated_at = Some(Timestamp::UNIX_EPOCH);
+        o.total_fee = Some(dec("9.70"));
+        o.fee_asset = Some("USDT".into());
+        o.unreadable = vec![Unreadable {
+            path: "x".into(),
+            reason: "y".into(),
+        }];
+        o.custom_order_id = Some("c-1".into());
+        o.parent_order_id = Some(OrderId::new("p-1"));
+        o.arrival_price = Some(dec("97000"));
+        o.pov_target = Some(dec("0.1"));
+        o.notes = Some("n".into());
+        o.failure_reason = Some("f".into());
+        o.stats = Some(Box::new(ExecutionStats {
+            interval_vwap: Some(dec("1")),
+            ..ExecutionStats::default()
+        }));
+        o
+    }
+
+    #[test]
+    fn inline_size_is_pinned() {
+        // 712 B before the rarely-sent fields moved into `OrderExtra` (600 B) and the account
+        // and exchange lists became pooled `SharedList`s (8 B each instead of a 24 B `Vec`),
+        // and `Side`/`OrderStatus` box an unknown word (16 B each, were 24).
+        assert_eq!(size_of::<Order>(), 552);
+    }
+
+    #[test]
+    fn reads_make_no_box_and_writes_do() {
+        let mut o = Order::new("o-1", "BTC-USDT", Side::Buy, OrderStatus::Active);
+        assert_eq!(o.notes, None);
+        assert_eq!(o.stats.as_deref(), None);
+        assert!(o.extra.is_none(), "a read made the box");
+        o.notes = Some("n".into());
+        assert_eq!(o.extra().notes.as_deref(), Some("n"));
+        assert!(o.extra.is_some());
+        o.set_extra(OrderExtra::default());
+        assert!(o.extra.is_none(), "an empty extra is not held");
+    }
+
+    #[test]
+    fn an_empty_box_equals_none() {
+        let a = Order::new("o-1", "BTC-USDT", Side::Buy, OrderStatus::Active);
+        let mut b = a.clone();
+        b.notes = Some("n".into());
+        assert_ne!(a, b);
+        b.notes = None;
+        assert!(b.extra.is_some());
+        assert_eq!(a, b);
+        let mut c = a.clone();
+        c.pair = "ETH-USDT".into();
+        assert_ne!(a, c, "inline fields still count");
+    }
+
+    #[test]
+    fn serialised_as_the_flat_order_it_was() {
+        let o = full();
+        let json = serde_json::to_string(&o).unwrap();
+        let keys: Vec<String> =
+            serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(&json)
+                .unwrap()
+                .keys()
+                .cloned()
+                .collect();
+        assert_eq!(
+            keys,
+            [
+                "venue",
+                "id",
+                "custom_order_id",
+                "parent_order_id",
+                "pair",
+                "side",
+                "strategy",
+                "super_strategy",
+                "status",
+                "target_qty",
+                "target_token",
+                "executed_qty",
+                "remaining_qty",
+                "fill_ratio",
+                "avg_price",
+                "limit_price",
+                "executed_notional",
+                "arrival_price",
+                "buy_token",
+                "buy_token_amount",
+                "sell_token",
+                "sell_token_amount",
+                "account_names",
+                "exchanges",
+                "pov_target",
+                "time_start",
+                "time_end",
+                "duration_secs",
+                "created_at",
+                "updated_at",
+                "total_fee",
+                "fee_asset",
+                "notes",
+                "failure_reason",
+                "stats",
+                "unreadable",
+            ]
+        );
+        assert!(
+            json.contains(r#""notes":"n","failure_reason":"f""#),
+            "{json}"
+        );
+        let back: Order = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, o);
+        assert_eq!(serde_json::to_string(&back).unwrap(), json);
+        // The defaults the flat order had: venue, arrival_price, stats, unreadable may be absent.
+        let min = r#"{"id":"a","custom_order_id":null,"parent_order_id":null,"pair":"BTC-USDT",
+            "side":"Buy","strategy":null,"super_strategy":null,"status":"Active",
+            "target_qty":null,"target_token":null,"executed_qty":null,"remaining_qty":null,
+            "fill_ratio":null,"avg_price":null,"limit_price":null,"executed_notional":null,
+            "buy_token":null,"buy_token_amount":null,"sell_token":null,"sell_token_amount":null,
+            "account_names":[],"exchanges":[],"pov_target":null,"time_start":null,
+            "time_end":null,"duration_secs":null,"created_at":null,"updated_at":null,
+            "total_fee":null,"fee_asset":null,"notes":null,"failure_reason":null}"#;
+        let m: Order = serde_json::from_str(min).unwrap();
+        assert_eq!(
+            m,
+            Order::new("a", "BTC-USDT", Side::Buy, OrderStatus::Active)
+        );
+        assert!(m.extra.is_none());
+    }
 }

@@ -28,8 +28,8 @@ pub fn order(id: &str, pair: &str, side: Side, status: OrderStatus, created: &st
     o.created_at = Some(ts(created));
     o.updated_at = Some(ts("2024-01-15T10:29:55Z"));
     o.strategy = Some("TWAP".into());
-    o.account_names = vec!["binance_main".into()];
-    o.exchanges = vec!["binance".into()];
+    o.account_names = vec!["binance_main".into()].into();
+    o.exchanges = vec!["binance".into()].into();
     o.time_start = Some(ts("2024-01-15T10:00:00Z"));
     o.time_end = Some(ts("2024-01-15T11:00:00Z"));
     o.duration_secs = Some(3600);
@@ -66,7 +66,7 @@ pub fn orders() -> Vec<Order> {
     b.executed_qty = Some(dec("1.0"));
     b.fill_ratio = Some(dec("0.4"));
     b.limit_price = None;
-    b.account_names = vec!["coinbase_pro".into()];
+    b.account_names = vec!["coinbase_pro".into()].into();
     let mut c = order(
         "984ffec9-f0bf-4b28-9dc1-81d5dfda1794",
         "SOL-USDT",

@@ -58,7 +58,7 @@ pub fn map_status(word: &str) -> OrderStatus {
         "FILLED" => OrderStatus::Complete,
         "CANCELED" | "CANCELLED" => OrderStatus::Canceled,
         "REJECTED" => OrderStatus::Failed,
-        _ => OrderStatus::Other(word.trim().to_owned()),
+        _ => OrderStatus::Other(word.trim().into()),
     }
 }
 
@@ -169,7 +169,7 @@ fn order(w: WireOrder, tokens: &TokenMap) -> (Order, Leg) {
         }
         Side::Other(_) => {}
     }
-    o.account_names = w.account_address.into_iter().map(Into::into).collect();
+    o.account_names = w.account_address.into_iter().collect();
     o.created_at = w.created_at;
     o.updated_at = w.updated_at;
     if !is_none_word(&w.contingency_type) || !is_none_word(&w.oto_leg_type) {

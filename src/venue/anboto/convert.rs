@@ -44,7 +44,7 @@ pub fn map_status(word: &str) -> OrderStatus {
         "CANCELLED" | "CANCELED" => OrderStatus::Canceled,
         "REJECTED" => OrderStatus::Failed,
         "PAUSED" => OrderStatus::Paused,
-        _ => OrderStatus::Other(word.trim().to_owned()),
+        _ => OrderStatus::Other(word.trim().into()),
     }
 }
 
@@ -163,7 +163,7 @@ fn order(w: WireOrderDetails) -> Result<Order, String> {
             Side::Sell
         }
         Some(s) => Side::parse(s),
-        None => Side::Other(String::new()),
+        None => Side::Other("".into()),
     };
     let filled = w.filled_quantity;
     let target_qty = match (filled, w.leaves_quantity) {

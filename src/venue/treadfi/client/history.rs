@@ -104,13 +104,13 @@ impl TreadfiClient {
         due.sort_by_key(|&i| std::cmp::Reverse(rows[i].updated_at));
         due.truncate(HISTORY_DETAILS_PER_READ);
         for i in due {
-            let Ok(detail) = self.order(&rows[i].id).await else {
+            let Ok(mut detail) = self.order(&rows[i].id).await else {
                 continue;
             };
             let figures = (detail.arrival_price.is_some() || detail.stats.is_some()).then_some(
                 FinishedFigures {
                     arrival_price: detail.arrival_price,
-                    stats: detail.stats,
+                    stats: detail.stats.take(),
                 },
             );
             let o = &mut rows[i];

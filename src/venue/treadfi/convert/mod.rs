@@ -12,8 +12,8 @@ use rust_decimal::Decimal;
 
 use super::wire::{WireMessage, WireMultiOrder, WireOrder, WirePlacement};
 use crate::domain::{
-    LimitPrice, MessageLevel, MultiOrder, Order, OrderId, OrderMessage, OrderStatus, Placement,
-    Ratio, Side,
+    LimitPrice, MessageLevel, MultiOrder, Order, OrderExtra, OrderId, OrderMessage, OrderStatus,
+    Placement, Ratio, Side,
 };
 use crate::venue::decode::parse_decimal;
 
@@ -51,7 +51,7 @@ fn status(raw: Option<impl AsRef<str>>) -> OrderStatus {
     match raw {
         Some(s) => OrderStatus::parse(s.as_ref()),
         // `status` is documented nullable on order detail: kept visible as an empty word.
-        None => OrderStatus::Other(String::new()),
+        None => OrderStatus::Other("".into()),
     }
 }
 
@@ -92,54 +92,51 @@ pub(super) fn order(w: WireOrder) -> Order {
         .as_deref()
         .and_then(|raw| fill_totals(raw, &mut unreadable))
         .map(|t| executed_from_fills(&w, target_qty, executed_qty, &t));
-    let mut o = Order {
-        venue: Default::default(),
-        id: OrderId(w.id),
-        custom_order_id: w.custom_order_id,
-        parent_order_id: w.parent_order_id.map(OrderId),
-        pair: w.pair,
-        side: Side::parse(&w.side),
-        strategy: w.strategy,
-        // The name is what a user reads; `super_strategy` is sometimes a UUID.
-        super_strategy: w.super_strategy_name.or(w.super_strategy),
-        status: status(w.status),
-        target_qty,
-        target_token: w.target_token,
-        executed_qty,
-        remaining_qty: w.target_remaining_qty.or(w.remaining_qty),
-        fill_ratio,
-        avg_price: w.average_executed_price.or(w.executed_price),
-        limit_price: limit_price(w.limit_price),
-        executed_notional: w.executed_notional,
-        arrival_price: w
-            .arrival_price
-            .or_else(|| stats.as_ref().and_then(|s| s.arrival_price)),
-        buy_token: w.buy_token,
-        buy_token_amount: w.buy_token_amount,
-        sell_token: w.sell_token,
-        sell_token_amount: w.sell_token_amount,
-        account_names: w.account_names,
-        exchanges: first_non_empty([w.exchanges, w.exchange_names, w.unique_venues]),
-        pov_target: w.pov_target,
-        time_start: w.time_start.or(w.start_datetime).or(w.start_timedate),
-        time_end: w.time_end,
-        duration_secs: w.duration,
-        created_at: w.created_at,
-        updated_at: w.updated_at,
-        total_fee: w.total_fee,
-        fee_asset: w.fee_asset,
-        notes: w.notes,
-        failure_reason: w.failure_reason,
-        stats: stats.map(Box::new),
-        unreadable: Vec::new(),
-    };
+    let arrival_price = w
+        .arrival_price
+        .or_else(|| stats.as_ref().and_then(|s| s.arrival_price));
+    let mut o = Order::new(w.id, w.pair, Side::parse(&w.side), status(w.status));
+    o.strategy = w.strategy;
+    // The name is what a user reads; `super_strategy` is sometimes a UUID.
+    o.super_strategy = w.super_strategy_name.or(w.super_strategy);
+    o.target_qty = target_qty;
+    o.target_token = w.target_token;
+    o.executed_qty = executed_qty;
+    o.remaining_qty = w.target_remaining_qty.or(w.remaining_qty);
+    o.fill_ratio = fill_ratio;
+    o.avg_price = w.average_executed_price.or(w.executed_price);
+    o.limit_price = limit_price(w.limit_price);
+    o.executed_notional = w.executed_notional;
+    o.buy_token = w.buy_token;
+    o.buy_token_amount = w.buy_token_amount;
+    o.sell_token = w.sell_token;
+    o.sell_token_amount = w.sell_token_amount;
+    o.account_names = w.account_names.into();
+    o.exchanges = first_non_empty([w.exchanges, w.exchange_names, w.unique_venues]).into();
+    o.time_start = w.time_start.or(w.start_datetime).or(w.start_timedate);
+    o.time_end = w.time_end;
+    o.duration_secs = w.duration;
+    o.created_at = w.created_at;
+    o.updated_at = w.updated_at;
+    o.total_fee = w.total_fee;
+    o.fee_asset = w.fee_asset;
     if let Some(f) = from_fills {
         o.executed_qty = o.executed_qty.or(f.executed_qty);
         o.fill_ratio = o.fill_ratio.or(f.fill_ratio);
         o.avg_price = o.avg_price.or(f.avg_price);
         o.executed_notional = o.executed_notional.or(f.notional);
     }
-    o.unreadable.extend(unreadable);
+    // The rarely-sent fields: no box at all when every one is empty (most active rows).
+    o.set_extra(OrderExtra {
+        custom_order_id: w.custom_order_id,
+        parent_order_id: w.parent_order_id.map(OrderId),
+        arrival_price,
+        pov_target: w.pov_target,
+        notes: w.notes,
+        failure_reason: w.failure_reason,
+        stats: stats.map(Box::new),
+    });
+    o.unreadable = unreadable;
     o
 }
 
