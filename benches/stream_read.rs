@@ -166,19 +166,21 @@ fn memory_figures(rt: &tokio::runtime::Runtime) {
         let (peak, held, page): (usize, usize, Page<Order>) =
             measured(async { c.active_orders().await.unwrap() }).await;
         println!(
-            "stream_read_whole         peak {} above the start, {} held after ({} rows)",
+            "stream_read_whole         peak {} above the start, {} held after ({} rows): {} for the read itself",
             mb(peak),
             mb(held),
-            page.rows.len()
+            page.rows.len(),
+            mb(peak.saturating_sub(held))
         );
         drop(page);
 
         let (peak, held, (n, rows)) = measured(parts_kept(&c)).await;
         println!(
-            "stream_read_parts_kept    peak {} above the start, {} held after ({} rows, {n} parts)",
+            "stream_read_parts_kept    peak {} above the start, {} held after ({} rows, {n} parts): {} for the read itself",
             mb(peak),
             mb(held),
-            rows.len()
+            rows.len(),
+            mb(peak.saturating_sub(held))
         );
         drop(rows);
 

@@ -148,10 +148,26 @@ impl RowScanner {
     ) -> VenueResult<()> {
         // Where the current row's bytes begin in this chunk (0 for a row carried over).
         let mut start = 0;
-        for (i, &b) in chunk.iter().enumerate() {
+        let mut i = 0;
+        while let Some(&b) = chunk.get(i) {
+            // Most of a row's bytes are inside strings: jump to the next `"` or `\\` there
+            // instead of stepping the state machine byte by byte.
+            if self.at == Where::Row && self.in_string && !self.escaped {
+                let rest = chunk.get(i..).unwrap_or_default();
+                match rest.iter().position(|&c| c == b'"' || c == b'\\') {
+                    Some(0) => {}
+                    Some(skip) => {
+                        i += skip;
+                        continue;
+                    }
+                    None => break,
+                }
+            }
+            let pos = i;
+            i += 1;
             match self.at {
                 Where::Row => {
-                    if let Some(end) = self.row_byte(b, i) {
+                    if let Some(end) = self.row_byte(b, pos) {
                         self.emit(chunk, start, end, &mut each)?;
                     }
                 }
@@ -172,8 +188,8 @@ impl RowScanner {
                         }
                         _ => {
                             self.at = Where::Row;
-                            start = i;
-                            if let Some(end) = self.row_byte(b, i) {
+                            start = pos;
+                            if let Some(end) = self.row_byte(b, pos) {
                                 self.emit(chunk, start, end, &mut each)?;
                             }
                         }
