@@ -156,7 +156,10 @@ async fn one_cycle(rx: &mut mpsc::Receiver<FeedEvent>, kind: Kind) {
             .expect("a cycle within 30 s")
             .expect("feed running");
         match ev {
-            FeedEvent::ActiveOrders { .. } => active = true,
+            // A read of 1000+ rows arrives in parts: its last part completes it.
+            FeedEvent::ActiveOrders { .. } | FeedEvent::ActiveOrdersPart { last: true, .. } => {
+                active = true
+            }
             FeedEvent::Placements { .. } => placements = true,
             FeedEvent::OrderErrors { .. } => errors = true,
             FeedEvent::MultiOrders { .. } => multi = true,

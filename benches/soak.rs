@@ -157,7 +157,12 @@ fn main() {
         let mut refreshes = 0;
         while refreshes < 2 && repair_start.elapsed() < Duration::from_secs(30) {
             if let Ok(Some(ev)) = tokio::time::timeout(Duration::from_millis(200), rx.recv()).await {
-                if matches!(ev, blotter::app::FeedEvent::ActiveOrders { .. }) {
+                // A read of 1000+ rows arrives in parts: its last part completes it.
+                if matches!(
+                    ev,
+                    blotter::app::FeedEvent::ActiveOrders { .. }
+                        | blotter::app::FeedEvent::ActiveOrdersPart { last: true, .. }
+                ) {
                     refreshes += 1;
                 }
                 update(&mut state, Msg::Feed(ev));

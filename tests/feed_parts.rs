@@ -90,6 +90,8 @@ fn cfg() -> FeedConfig {
     FeedConfig {
         // One read per test: the next poll is an hour away.
         interval: Duration::from_secs(3600),
+        // Every part of the venue goes out as it comes.
+        active_part_rows: 1,
         ..FeedConfig::default()
     }
 }
@@ -133,14 +135,15 @@ async fn the_first_part_reaches_the_app_while_the_reply_is_still_arriving() {
     let (tx, mut rx) = mpsc::channel(64);
     let handle = feed::spawn(venue, cfg(), tx);
     parts.send(Ok(rows(&["a1", "a2"]))).unwrap();
-    parts.send(Ok(rows(&["b1"]))).unwrap();
-    // The stream is still open (its sender is held here): the first part is out already.
+    // The stream is still open (its sender is held here, nothing else sent): the first part
+    // is out already.
     let first = next_active(&mut rx).await;
     assert_eq!(part_of(&first), (0, vec!["a1".into(), "a2".into()], false));
     let read = match first {
         FeedEvent::ActiveOrdersPart { read, .. } => read,
         _ => unreachable!(),
     };
+    parts.send(Ok(rows(&["b1"]))).unwrap();
     let mut last = rows(&["c1"]);
     last.page_number = Some(1);
     last.num_pages = Some(1);
@@ -150,11 +153,16 @@ async fn the_first_part_reaches_the_app_while_the_reply_is_still_arriving() {
         part_of(&next_active(&mut rx).await),
         (1, vec!["b1".into()], false)
     );
+    assert_eq!(
+        part_of(&next_active(&mut rx).await),
+        (2, vec!["c1".into()], false)
+    );
+    // The stream's end is the last part (empty here), with the venue's paging.
     let end = next_active(&mut rx).await;
-    assert_eq!(part_of(&end), (2, vec!["c1".into()], true));
+    assert_eq!(part_of(&end), (3, Vec::<String>::new(), true));
     assert!(
         matches!(&end, FeedEvent::ActiveOrdersPart { read: r, page, .. }
-            if *r == read && page.num_pages == Some(1)),
+            if *r == read && page.num_pages == Some(1) && page.page_number == Some(1)),
         "{end:?}"
     );
     // The snapshot the other pollers read holds the ids of every part.
@@ -216,6 +224,32 @@ async fn a_hub_feed_sends_the_read_whole() {
         FeedEvent::ActiveOrders { page, .. } => {
             let ids: Vec<String> = page.rows.iter().map(|o| o.id.to_string()).collect();
             assert_eq!(ids, ["a1", "a2", "b1"]);
+        }
+        other => panic!("{other:?}"),
+    }
+    handle.stop();
+}
+
+#[tokio::test]
+async fn a_read_smaller_than_a_part_goes_whole() {
+    let (venue, parts) = scripted();
+    let (tx, mut rx) = mpsc::channel(64);
+    let default_parts = FeedConfig {
+        active_part_rows: FeedConfig::default().active_part_rows,
+        ..cfg()
+    };
+    assert_eq!(default_parts.active_part_rows, 1000);
+    let handle = feed::spawn(venue, default_parts, tx);
+    parts.send(Ok(rows(&["a1"]))).unwrap();
+    let mut last = rows(&["b1"]);
+    last.num_pages = Some(1);
+    parts.send(Ok(last)).unwrap();
+    drop(parts);
+    match next_active(&mut rx).await {
+        FeedEvent::ActiveOrders { page, .. } => {
+            let ids: Vec<String> = page.rows.iter().map(|o| o.id.to_string()).collect();
+            assert_eq!(ids, ["a1", "b1"]);
+            assert_eq!(page.num_pages, Some(1));
         }
         other => panic!("{other:?}"),
     }

@@ -55,8 +55,9 @@ pub enum FeedEvent {
     /// are removed then, and only if the app saw every part of the read (`part` 0, 1, 2, …),
     /// the tab is marked fresh, and `page_number`/`num_pages` of that part say whether the read
     /// was capped. A read whose parts stop without a `last` (it failed: `FetchFailed` follows)
-    /// removes nothing. The feed sends a read that arrived as one part as
-    /// [`FeedEvent::ActiveOrders`] instead (the same as one part that is also the last).
+    /// removes nothing. The feed sends a read smaller than one part
+    /// (`FeedConfig::active_part_rows`) as [`FeedEvent::ActiveOrders`] instead (the same as one
+    /// part that is also the last).
     ActiveOrdersPart {
         /// The venue connection it came from.
         #[serde(default)]

@@ -62,6 +62,9 @@ pub struct FeedConfig {
     /// reads ([`FeedEvent::ActiveOrders`]). A read that arrives as one part is sent whole
     /// either way.
     pub active_in_parts: bool,
+    /// In parts: rows gathered before a part goes to the app (default 1000). A read with fewer
+    /// rows in all goes whole ([`FeedEvent::ActiveOrders`]), as before parts existed.
+    pub active_part_rows: usize,
 }
 
 impl Default for FeedConfig {
@@ -77,6 +80,7 @@ impl Default for FeedConfig {
             history_interval: Duration::from_secs(60),
             history_window: crate::history::Window::default(),
             active_in_parts: true,
+            active_part_rows: 1000,
         }
     }
 }

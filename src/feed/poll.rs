@@ -99,14 +99,16 @@ fn fingerprint(o: &Order) -> u64 {
 }
 
 /// `/api/active_orders/` (or the venue's equivalent), read in parts
-/// ([`crate::venue::Venue::active_orders_parts`]). Each part goes to the app as it arrives
-/// ([`FeedEvent::ActiveOrdersPart`], one part held back so the last can say so; a read of one
-/// part goes whole as [`FeedEvent::ActiveOrders`]), or, for a hub, the parts are put together
-/// and sent whole ([`super::FeedConfig::active_in_parts`]). A failed part ends the read: the
-/// parts before it have gone out (their rows are fresher; nothing is removed) and the failure
-/// takes the usual path. Publishes the [`Snapshot`] of every complete read: its ids for the
-/// errors poller, ids and fingerprints for the placements poller (one copy of the ids for
-/// both: 100k orders are 100k ids).
+/// ([`crate::venue::Venue::active_orders_parts`]). The venue's parts are gathered until they
+/// hold [`super::FeedConfig::active_part_rows`] rows, then go to the app at once
+/// ([`FeedEvent::ActiveOrdersPart`]); the stream's end sends what is left as the last part. A
+/// read that never reached that size (every small book) goes whole as
+/// [`FeedEvent::ActiveOrders`], as does every read of a hub's feed
+/// ([`super::FeedConfig::active_in_parts`] off). A failed part ends the read: the rows before it
+/// go out (they are fresher; without a last part nothing is removed) and the failure takes the
+/// usual path. Publishes the [`Snapshot`] of every complete read: its ids for the errors
+/// poller, ids and fingerprints for the placements poller (one copy of the ids for both: 100k
+/// orders are 100k ids).
 pub(super) struct Active {
     snap: watch::Sender<Option<Snapshot>>,
     /// Reads started so far (the `read` of each part).
@@ -140,33 +142,38 @@ impl Poller for Active {
         self.reads = self.reads.wrapping_add(1);
         let read = self.reads;
         let in_parts = ctx.cfg.active_in_parts;
+        let min_rows = ctx.cfg.active_part_rows.max(1);
         let mut parts = ctx.venue.active_orders_parts();
         let mut snapshot = Vec::new();
-        // In parts: the part not sent yet (the next one, or the stream's end, says whether it
-        // is the last). Whole: every part so far, put together.
+        // The rows gathered and not sent yet (in parts), or every row (whole).
         let mut held: Option<Page<Order>> = None;
+        // `page_number` / `num_pages` as the venue's parts gave them: for the last part.
+        let mut paging = (None, None);
         let mut sent = 0u32;
         loop {
             match parts.next().await {
-                Some(Ok(page)) => {
+                Some(Ok(mut page)) => {
                     log_bad_rows("active_orders", &page);
                     snapshot.extend(page.rows.iter().map(|o| (o.id.clone(), fingerprint(o))));
-                    match (held.take(), in_parts) {
-                        (None, _) => held = Some(page),
-                        (Some(prev), true) => {
-                            if !ctx.emit(Self::part(ctx, read, sent, prev, false)).await {
-                                return None;
-                            }
-                            sent = sent.saturating_add(1);
-                            held = Some(page);
+                    paging = (
+                        page.page_number.take().or(paging.0),
+                        page.num_pages.take().or(paging.1),
+                    );
+                    let all = match held.take() {
+                        None => page,
+                        Some(mut all) => {
+                            all.rows.append(&mut page.rows);
+                            all.bad_rows.append(&mut page.bad_rows);
+                            all
                         }
-                        (Some(mut all), false) => {
-                            all.rows.extend(page.rows);
-                            all.bad_rows.extend(page.bad_rows);
-                            all.page_number = page.page_number.or(all.page_number);
-                            all.num_pages = page.num_pages.or(all.num_pages);
-                            held = Some(all);
+                    };
+                    if in_parts && all.rows.len().saturating_add(all.bad_rows.len()) >= min_rows {
+                        if !ctx.emit(Self::part(ctx, read, sent, all, false)).await {
+                            return None;
                         }
+                        sent = sent.saturating_add(1);
+                    } else {
+                        held = Some(all);
                     }
                 }
                 Some(Err(e)) => {
@@ -183,11 +190,13 @@ impl Poller for Active {
                 None => break,
             }
         }
-        let Some(page) = held else {
+        if sent == 0 && held.is_none() {
             return Some(Cycle::failed(VenueError::Network(
                 "the active orders read ended without a reply".into(),
             )));
-        };
+        }
+        let mut page = held.unwrap_or_else(|| Page::of(Vec::new()));
+        (page.page_number, page.num_pages) = paging;
         crate::debug_panic("feed");
         self.snap.send_replace(Some(Arc::new(snapshot)));
         let at = Timestamp::now();
