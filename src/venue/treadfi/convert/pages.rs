@@ -139,6 +139,22 @@ fn log_kept(rows: &mut [Order]) {
     }
 }
 
+/// One row of a page (the `index`-th, counted over the whole read) decoded on its own and
+/// converted; a row with unreadable fields is kept with them listed (see `decode_row_into`),
+/// a row that cannot be kept is a [`BadRow`] with its id where readable. Shared by the whole
+/// read and the read in parts (`convert/stream.rs`), so both give the same rows.
+pub(super) fn decode_one<W: DeserializeOwned, T: KeepsUnreadable>(
+    raw: &RawValue,
+    index: usize,
+    convert: impl FnOnce(W) -> T,
+) -> Result<T, BadRow> {
+    decode_row_into(raw, "treadfi", |w: W| Ok(convert(w))).map_err(|reason| BadRow {
+        index,
+        id: row_id(raw),
+        reason,
+    })
+}
+
 /// Decodes every row of a raw page with `convert`, collecting failures as [`BadRow`]s; a row
 /// with unreadable fields is kept with them listed (see `decode_row_into`).
 fn decode_page<W: DeserializeOwned, T: KeepsUnreadable>(
@@ -148,13 +164,9 @@ fn decode_page<W: DeserializeOwned, T: KeepsUnreadable>(
     let mut rows = Vec::with_capacity(page.rows.len());
     let mut bad_rows = Vec::new();
     for (index, raw) in page.rows.into_iter().enumerate() {
-        match decode_row_into(raw, "treadfi", |w: W| Ok(convert(w))) {
+        match decode_one(raw, index, &mut convert) {
             Ok(row) => rows.push(row),
-            Err(reason) => bad_rows.push(BadRow {
-                index,
-                id: row_id(raw),
-                reason,
-            }),
+            Err(bad) => bad_rows.push(bad),
         }
     }
     Page {

@@ -6,20 +6,13 @@
 
 use serde_json::value::RawValue;
 
-use crate::domain::{BadRow, Order, Page};
-use crate::venue::decode::decode_row_into;
+use crate::domain::{Order, Page};
 use crate::venue::decode::stream::RowScanner;
-use crate::venue::treadfi::wire::{IdOnly, WireOrder};
+use crate::venue::treadfi::wire::WireOrder;
 use crate::venue::{VenueError, VenueResult};
 
-use super::{decode_orders_page, order};
-
-/// A row's `id` when it can be read (as `pages.rs` reads it for a [`BadRow`]).
-fn row_id(raw: &RawValue) -> Option<String> {
-    serde_json::from_str::<IdOnly>(raw.get())
-        .ok()
-        .and_then(|r| r.id)
-}
+use super::order;
+use super::pages::{decode_one, decode_orders_page};
 
 /// An order list being read: feed the body's chunks, take the rows decoded so far as a part
 /// whenever the caller wants one, and [`OrdersInParts::finish`] for the last part.
@@ -58,13 +51,9 @@ impl OrdersInParts {
                 path: format!("orders[{index}]"),
                 message: e.to_string(),
             })?;
-            match decode_row_into(raw, "treadfi", |w: WireOrder| Ok(order(w))) {
+            match decode_one(raw, *index, |w: WireOrder| order(w)) {
                 Ok(row) => part.rows.push(row),
-                Err(reason) => part.bad_rows.push(BadRow {
-                    index: *index,
-                    id: row_id(raw),
-                    reason,
-                }),
+                Err(bad) => part.bad_rows.push(bad),
             }
             *index = index.saturating_add(1);
             Ok(())
