@@ -117,6 +117,7 @@ fn usage(pid: u32) -> (u64, u64) {
 
 /// (messages, bytes) the NATS server has sent and received so far.
 async fn varz(url: &str) -> (u64, u64) {
+    blotter::venue::install_crypto_provider();
     let v: serde_json::Value = reqwest::get(url).await.unwrap().json().await.unwrap();
     let n = |k: &str| v[k].as_u64().unwrap_or(0);
     (n("in_msgs") + n("out_msgs"), n("in_bytes") + n("out_bytes"))

@@ -274,6 +274,7 @@ async fn alphasec_sim_get(base: &str, query: &str) -> (i64, String, serde_json::
         "{base}/api/v1/order?address={}&{query}",
         blotter::sim::alphasec::DEMO_ADDRESS
     );
+    blotter::venue::install_crypto_provider();
     let v: serde_json::Value = reqwest::get(url).await.unwrap().json().await.unwrap();
     (
         v["code"].as_i64().unwrap(),
