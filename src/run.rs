@@ -75,7 +75,7 @@ pub(crate) async fn run_tui(cfg: Config, record: Option<PathBuf>) -> Result<()> 
             Err(e) => tracing::warn!(path = %path.display(), error = %e, "filter history not read"),
         }
     }
-    let (tx, rx) = tokio::sync::mpsc::channel(1024);
+    let (tx, rx) = tokio::sync::mpsc::channel(feed::EVENT_QUEUE);
     let recorder = match &record {
         Some(path) => Some(Arc::new(
             blotter::record::Recorder::create(path)

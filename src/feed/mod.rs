@@ -28,6 +28,14 @@ use crate::app::{FeedEvent, Tab};
 use crate::domain::{OrderId, Page, VenueId};
 use crate::venue::{Action, Venue, VenueError};
 
+/// Room for events between the feed tasks and the app loop (`mpsc::channel` capacity, in
+/// events). Small on purpose: a 100k-order read arrives as ~100 parts of 1000 rows
+/// ([`FeedEvent::ActiveOrdersPart`]) and decoding outruns the app applying them; with room for
+/// 1024 events the whole read (60 MB of rows) waited in the queue on top of the book, and the
+/// RSS high-water mark reached 1.6× the steady RSS (issue 19). A full queue only makes the
+/// feed wait: the app never waits on the feed (commands go on unbounded channels).
+pub const EVENT_QUEUE: usize = 8;
+
 /// While the push channel is live, polling slows to this multiple of the interval (it only
 /// repairs anything missed).
 pub const LIVE_POLL_SLOWDOWN: u32 = 5;

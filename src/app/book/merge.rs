@@ -61,11 +61,13 @@ pub(super) fn merge_in(
     flags.resize(n, false);
     if after_last {
         flags.resize(n.saturating_add(fresh.len()), flag);
+        grow_gently(orders, fresh.len());
         orders.append(&mut fresh);
         return n;
     }
     // Empty slots at the end, filled from the back with the later of the two runs' tails.
     let k = fresh.len();
+    grow_gently(orders, k);
     orders.resize_with(n.saturating_add(k), || {
         Order::new("", "", crate::domain::Side::Buy, OrderStatus::Active)
     });
@@ -90,4 +92,45 @@ pub(super) fn merge_in(
         }
     }
     w
+}
+
+/// Makes room for `more` rows, growing by a quarter rather than doubling: a 100k-order book
+/// read in parts grows its vector ~30 times, and doubling left it with up to half its
+/// capacity unused (at 100k rows of 552 bytes, 72 MB held for 55 MB of rows, issue 19). Still
+/// amortised: each growth copies the rows once and adds a quarter of them in room.
+pub(super) fn grow_gently<T>(rows: &mut Vec<T>, more: usize) {
+    let needed = rows.len().saturating_add(more);
+    if needed > rows.capacity() {
+        let target = needed.max(rows.len().saturating_add(rows.len() / 4));
+        rows.reserve_exact(target.saturating_sub(rows.len()));
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests may fail loudly
+mod growth_tests {
+    use super::grow_gently;
+
+    #[test]
+    fn a_vector_grown_in_many_parts_wastes_at_most_a_quarter_of_its_rows() {
+        let mut rows: Vec<u64> = Vec::new();
+        for part in 0..100u64 {
+            grow_gently(&mut rows, 1000);
+            rows.extend(part * 1000..(part + 1) * 1000);
+            assert!(rows.capacity() >= rows.len());
+        }
+        assert_eq!(rows.len(), 100_000);
+        assert!(
+            rows.capacity() <= 125_000,
+            "capacity {} for 100k rows",
+            rows.capacity()
+        );
+    }
+
+    #[test]
+    fn room_already_there_is_not_grown() {
+        let mut rows: Vec<u8> = Vec::with_capacity(10);
+        grow_gently(&mut rows, 10);
+        assert_eq!(rows.capacity(), 10);
+    }
 }
