@@ -11,7 +11,7 @@ use common::*;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 fn selected(s: &blotter::app::State) -> Option<String> {
-    s.selected_order().map(|o| o.id.0.clone())
+    s.selected_order().map(|o| o.id.as_str().to_owned())
 }
 
 #[test]

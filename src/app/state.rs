@@ -245,7 +245,7 @@ impl State {
     /// The selection key of row `i` of a tab.
     pub fn row_key(&self, tab: Tab, i: usize) -> Option<String> {
         match tab {
-            Tab::Active => self.active_row(i).map(|o| o.id.0.clone()),
+            Tab::Active => self.active_row(i).map(|o| o.id.as_str().to_owned()),
             Tab::Multi => self.book.multi_view().get(i).map(|r| self.tree_key(r)),
             Tab::Placements => self.book.placements().get(i).map(|p| p.id.clone()),
             Tab::Errors if self.book.errors_grouping() != ErrorGrouping::None => self
@@ -254,7 +254,7 @@ impl State {
                 .get(i)
                 .map(|g| format!("group:{}", g.key)),
             Tab::Errors => self.message_row(i).map(message_key),
-            Tab::History => self.book.history().row(i).map(|o| o.id.0.clone()),
+            Tab::History => self.book.history().row(i).map(|o| o.id.as_str().to_owned()),
         }
     }
 
@@ -263,7 +263,9 @@ impl State {
         let view = &self.views[tab.index()];
         let key = view.selected.as_deref()?;
         let at_hint = match tab {
-            Tab::Active => self.active_row(view.hint).is_some_and(|o| o.id.0 == key),
+            Tab::Active => self
+                .active_row(view.hint)
+                .is_some_and(|o| o.id.as_str() == key),
             Tab::Multi => self
                 .book
                 .multi_view()
@@ -279,17 +281,18 @@ impl State {
                 .book
                 .history()
                 .row(view.hint)
-                .is_some_and(|o| o.id.0 == key),
+                .is_some_and(|o| o.id.as_str() == key),
         };
         if at_hint {
             return Some(view.hint);
         }
         match tab {
-            Tab::Active => self
-                .book
-                .active_view()
-                .iter()
-                .position(|&i| self.book.orders().get(i).is_some_and(|o| o.id.0 == key)),
+            Tab::Active => self.book.active_view().iter().position(|&i| {
+                self.book
+                    .orders()
+                    .get(i)
+                    .is_some_and(|o| o.id.as_str() == key)
+            }),
             Tab::Multi => self
                 .book
                 .multi_view()
@@ -303,7 +306,11 @@ impl State {
                 .position(|g| key.strip_prefix("group:") == Some(g.key.as_str())),
             Tab::Errors => (0..self.book.messages().len())
                 .position(|i| self.message_row(i).is_some_and(|m| message_key(m) == key)),
-            Tab::History => self.book.history().in_view().position(|o| o.id.0 == key),
+            Tab::History => self
+                .book
+                .history()
+                .in_view()
+                .position(|o| o.id.as_str() == key),
         }
     }
 
@@ -361,7 +368,7 @@ impl State {
                 .book
                 .multi_orders()
                 .get(*i)
-                .map(|m| m.id.0.clone())
+                .map(|m| m.id.as_str().to_owned())
                 .unwrap_or_default(),
             TreeRow::Child { id, .. } => format!("child:{id}"),
             TreeRow::Placement { order, index } => self

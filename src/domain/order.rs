@@ -439,7 +439,7 @@ impl Order {
     /// An order with only an id, pair, side and status set; every other field `None`/empty.
     /// Useful for tests and as a base for adapters.
     pub fn new(
-        id: impl Into<String>,
+        id: impl AsRef<str>,
         pair: impl Into<Shared>,
         side: Side,
         status: OrderStatus,
@@ -620,8 +620,9 @@ mod tests {
     fn inline_size_is_pinned() {
         // 712 B before the rarely-sent fields moved into `OrderExtra` (600 B) and the account
         // and exchange lists became pooled `SharedList`s (8 B each instead of a 24 B `Vec`),
-        // and `Side`/`OrderStatus` box an unknown word (16 B each, were 24).
-        assert_eq!(size_of::<Order>(), 552);
+        // and `Side`/`OrderStatus` box an unknown word (16 B each, were 24); 544 since the id
+        // is a shared `Arc<str>` (16 B, was a 24 B `String`).
+        assert_eq!(size_of::<Order>(), 544);
     }
 
     #[test]

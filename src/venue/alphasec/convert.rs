@@ -335,7 +335,7 @@ fn trade(w: WireTrade, tokens: &TokenMap) -> Result<Trade, String> {
     Ok(Trade {
         trade_id,
         id: w.id,
-        order_id: OrderId(w.order_id),
+        order_id: OrderId::new(w.order_id),
         account_address: w.account_address,
         market: market_symbol(w.market_id.as_deref().unwrap_or_default(), tokens),
         side: Side::parse(w.side.as_deref().unwrap_or_default()),

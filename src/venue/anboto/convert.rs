@@ -119,7 +119,7 @@ impl OrderSummary {
 
 fn summary(w: WireOrderSummary) -> OrderSummary {
     OrderSummary {
-        order_id: w.order_id.map(OrderId),
+        order_id: w.order_id.map(OrderId::new),
         client_order_id: w.client_order_id,
         status: w.status,
         created_at: w.created_at,

@@ -129,7 +129,7 @@ pub(super) fn order(w: WireOrder) -> Order {
     // The rarely-sent fields: no box at all when every one is empty (most active rows).
     o.set_extra(OrderExtra {
         custom_order_id: w.custom_order_id,
-        parent_order_id: w.parent_order_id.map(OrderId),
+        parent_order_id: w.parent_order_id.map(OrderId::new),
         arrival_price,
         pov_target: w.pov_target,
         notes: w.notes,
@@ -143,7 +143,7 @@ pub(super) fn order(w: WireOrder) -> Order {
 pub(super) fn multi_order(w: WireMultiOrder) -> MultiOrder {
     MultiOrder {
         venue: Default::default(),
-        id: OrderId(w.id),
+        id: OrderId::new(w.id),
         custom_order_id: w.custom_order_id,
         status: status(w.status),
         calculated_status: w.calculated_status.map(|s| OrderStatus::parse(&s)),
@@ -156,7 +156,7 @@ pub(super) fn multi_order(w: WireMultiOrder) -> MultiOrder {
         fill_ratio: pct_to_ratio(w.pct_filled),
         is_paused: w.is_paused,
         is_active: w.is_active,
-        child_order_ids: w.child_order_ids.into_iter().map(OrderId).collect(),
+        child_order_ids: w.child_order_ids.into_iter().map(OrderId::new).collect(),
         child_orders: w
             .child_orders
             .unwrap_or_default()
@@ -176,7 +176,7 @@ pub(super) fn placement(w: WirePlacement, order_id: &OrderId) -> Placement {
     Placement {
         venue: Default::default(),
         id: w.id,
-        order_id: w.order.map_or_else(|| order_id.clone(), OrderId),
+        order_id: w.order.map_or_else(|| order_id.clone(), OrderId::new),
         exchange: w.exchange,
         placement_type: w.placement_type.unwrap_or_default(),
         qty: w.qty,

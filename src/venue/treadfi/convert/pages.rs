@@ -365,7 +365,7 @@ mod one_pass_tests {
         let bytes = br#"{"orders":[{"id":"a","pair":"BTC-USDT","side":"buy"},{"id":"b","pair":["no"],"side":"sell"},{"id":null,"pair":"ETH-USDT","side":"sell"},{"id":"c","pair":"ETH-USDT","side":"sell"}]}"#;
         assert_eq!(one_pass(bytes, "orders", order), None);
         let page = decode_orders_page(bytes).unwrap();
-        let ids: Vec<&str> = page.rows.iter().map(|o| o.id.0.as_str()).collect();
+        let ids: Vec<&str> = page.rows.iter().map(|o| o.id.as_str()).collect();
         // `b` stays listed with its pair unreadable; the row without an id is a bad row.
         assert_eq!(ids, ["a", "b", "c"]);
         assert_eq!(page.rows[1].unreadable.len(), 1);
