@@ -40,8 +40,24 @@ fn return_freed_memory_at_once() {
     unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 0) }
 }
 
+/// No transparent huge pages for this process (Linux; elsewhere nothing). mimalloc asks for them
+/// on its arenas, and with a 100k-order book 64 MB of the RSS sat in 2 MB pages the rows filled
+/// only in part: 117 MB steady RSS with them, 104–109 MB without (issue 19). A terminal blotter
+/// gains nothing measurable from the fewer TLB misses. Returns whether THP is off.
+fn no_transparent_huge_pages() -> bool {
+    #[cfg(target_os = "linux")]
+    {
+        // SAFETY: prctl with PR_SET_THP_DISABLE takes integer arguments only and changes a
+        // flag of this process; it cannot touch memory of ours.
+        unsafe { libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0) == 0 }
+    }
+    #[cfg(not(target_os = "linux"))]
+    false
+}
+
 fn main() -> Result<()> {
     return_freed_memory_at_once();
+    no_transparent_huge_pages();
     color_eyre::install()?;
     blotter::venue::install_crypto_provider();
     let cli = Cli::parse();
@@ -188,6 +204,16 @@ mod allocator_tests {
         assert_eq!(
             unsafe { libmimalloc_sys::mi_option_get(MI_OPTION_PURGE_DELAY) },
             0
+        );
+    }
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn transparent_huge_pages_are_off_for_the_process() {
+        assert!(no_transparent_huge_pages());
+        // SAFETY: a read of a process flag.
+        assert_eq!(
+            unsafe { libc::prctl(libc::PR_GET_THP_DISABLE, 0, 0, 0, 0) },
+            1
         );
     }
 }
