@@ -454,11 +454,14 @@ impl Book {
         let mut moved = Vec::new();
         let mut replaced = false;
         for o in rows {
-            let Some(i) = self.order_index.get(&o.id).copied() else {
+            let Some((_old_id, i)) = self.order_index.remove_entry(&o.id) else {
                 self.paused_count += paused(&o);
                 fresh.push(o);
                 continue;
             };
+            // The index takes the new row's id, so the row, the index and the feed's snapshot
+            // share one copy of its text; the replaced row's copy goes with it (issue 19).
+            self.order_index.insert(o.id.clone(), i);
             let Some(slot) = self.orders.get_mut(i) else {
                 continue;
             };
@@ -901,5 +904,42 @@ impl Book {
         let mut rows: Vec<ErrorGroup> = groups.into_values().map(|(g, _)| g).collect();
         view::sort_error_groups(&mut rows, self.tab_sort(Tab::Errors));
         self.error_groups = rows;
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests may fail loudly
+mod id_sharing_tests {
+    use super::*;
+    use crate::domain::{OrderStatus, Side};
+
+    fn read(book: &mut Book, venue: &VenueId, n: u64, ids: &[&str]) {
+        book.begin_active_part(venue, Some(n), 0, 0);
+        let rows = ids
+            .iter()
+            .map(|id| {
+                let mut o = Order::new(id, "BTC-USDT", Side::Buy, OrderStatus::Active);
+                o.venue = venue.clone();
+                o
+            })
+            .collect();
+        book.apply_active_part(rows);
+        book.end_active_read(venue);
+    }
+
+    #[test]
+    fn a_row_replaced_in_place_and_the_index_share_one_copy_of_its_id() {
+        let venue = VenueId::new("treadfi");
+        let mut book = Book::default();
+        read(&mut book, &venue, 1, &["a", "b"]);
+        read(&mut book, &venue, 2, &["a", "b"]);
+        for o in book.orders() {
+            let (key, _) = book.order_index.get_key_value(&o.id).unwrap();
+            assert!(
+                std::sync::Arc::ptr_eq(&key.0, &o.id.0),
+                "the index holds another copy of {}",
+                o.id
+            );
+        }
     }
 }
