@@ -10,8 +10,7 @@
 //! Figures are printed before criterion runs (`cargo bench --bench stream_read`).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests may fail loudly
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 use axum::Router;
@@ -24,48 +23,9 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use futures_util::StreamExt;
 use secrecy::SecretString;
 
-/// The system allocator, counting live bytes and their peak.
-struct Counting;
-
-static LIVE: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-
-fn grew(n: usize) {
-    let now = LIVE.fetch_add(n, Ordering::Relaxed).saturating_add(n);
-    PEAK.fetch_max(now, Ordering::Relaxed);
-}
-
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let p = unsafe { System.alloc(layout) };
-        if !p.is_null() {
-            grew(layout.size());
-        }
-        p
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        unsafe { System.dealloc(ptr, layout) };
-        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
-    }
-    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        let p = unsafe { System.alloc_zeroed(layout) };
-        if !p.is_null() {
-            grew(layout.size());
-        }
-        p
-    }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        let p = unsafe { System.realloc(ptr, layout, new_size) };
-        if !p.is_null() {
-            LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
-            grew(new_size);
-        }
-        p
-    }
-}
-
-#[global_allocator]
-static ALLOC: Counting = Counting;
+#[path = "common/counting.rs"]
+mod counting;
+use counting::{PEAK, live};
 
 const KEY: &str = "bench-key";
 const CHUNK: usize = 64 * 1024;
@@ -126,11 +86,11 @@ async fn serve(body: Bytes) -> TreadfiClient {
 /// Runs `read`; its peak of live bytes above the start, the bytes still held after it (what
 /// it returned), and what it returned.
 async fn measured<T>(read: impl std::future::Future<Output = T>) -> (usize, usize, T) {
-    let base = LIVE.load(Ordering::Relaxed);
+    let base = live();
     PEAK.store(base, Ordering::Relaxed);
     let out = read.await;
     let peak = PEAK.load(Ordering::Relaxed).saturating_sub(base);
-    let held = LIVE.load(Ordering::Relaxed).saturating_sub(base);
+    let held = live().saturating_sub(base);
     (peak, held, out)
 }
 
