@@ -50,9 +50,6 @@ pub struct Book {
     in_read: Vec<bool>,
     /// Each venue's active-orders read being applied part by part.
     reads: HashMap<VenueId, ActiveRead>,
-    /// Rows appended by parts since the active view was last built are not in it yet (the
-    /// view's indices still hold: every one is below the appended rows).
-    view_stale: bool,
     /// `orders.len()` when the active view was last built (parts rebuild it as the book
     /// doubles, so the rows of a first read stream in).
     view_built_on: usize,
@@ -452,7 +449,6 @@ impl Book {
         let paused = |o: &Order| usize::from(o.status == crate::domain::OrderStatus::Paused);
         let mut fresh = Vec::new();
         let mut moved = Vec::new();
-        let mut replaced = false;
         for o in rows {
             let Some((_old_id, i)) = self.order_index.remove_entry(&o.id) else {
                 self.paused_count += paused(&o);
@@ -474,7 +470,6 @@ impl Book {
             if let Some(flag) = self.in_read.get_mut(i) {
                 *flag = true;
             }
-            replaced = true;
         }
         let old_len = self.orders.len();
         let mut lowest = old_len;
@@ -491,13 +486,11 @@ impl Book {
         }
         let shifted = lowest < old_len;
         let grew = self.orders.len() > old_len;
-        let view_unchanged = self.filter.is_empty() && self.sort.is_default();
+        // Otherwise appended rows, and rows whose filter or sort place may have changed, wait
+        // for the next rebuild (at the latest the read's end): every index of the view still
+        // names its row.
         if shifted || (grew && self.orders.len() >= self.view_built_on.saturating_mul(2)) {
             self.rebuild_active_view();
-        } else if grew || (replaced && !view_unchanged) {
-            // Appended rows (or rows whose filter or sort place may have changed) wait for
-            // the next rebuild; every index of the view still names its row.
-            self.view_stale = true;
         }
     }
 
@@ -802,7 +795,6 @@ impl Book {
 
     fn rebuild_active_view(&mut self) {
         self.active_view = view::build(&self.orders, &self.filter, self.sort);
-        self.view_stale = false;
         self.view_built_on = self.orders.len();
     }
 
