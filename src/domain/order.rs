@@ -16,7 +16,7 @@ use super::{LimitPrice, OrderId, OrderStatus, Ratio, Shared, SharedList, Side, V
 /// `o.failure_reason = …`) through `Deref`/`DerefMut` to [`OrderExtra`]; writing one makes the
 /// box. Equality treats an absent box and an empty one alike. Serialised exactly as the flat
 /// order it always was (same fields, same order).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Order {
     /// The venue connection this row came from (stamped by the feed; not a venue field).
     pub venue: VenueId,
@@ -81,7 +81,7 @@ pub struct Order {
     pub unreadable: Vec<Unreadable>,
     /// The rarely-sent fields; `None` when every one of them is absent/empty. Read them as
     /// fields of the order (`o.notes`) or through [`Order::extra`].
-    extra: Option<Box<OrderExtra>>,
+    extra: ExtraBox,
 }
 
 /// The fields of an [`Order`] most rows leave empty (Tread's active rows send `""`/`null` for
@@ -109,6 +109,31 @@ pub struct OrderExtra {
 
 /// What an order without extras reads as.
 static NO_EXTRA: OrderExtra = OrderExtra::EMPTY;
+
+/// An order's box of extras, absent when they are all empty. Equal when the extras read the
+/// same: a box emptied by writes equals no box (so `Order` can derive its equality).
+#[derive(Debug, Clone, Default)]
+struct ExtraBox(Option<Box<OrderExtra>>);
+
+impl ExtraBox {
+    /// The extras, or [`OrderExtra::EMPTY`] without a box.
+    fn get(&self) -> &OrderExtra {
+        self.0.as_deref().unwrap_or(&NO_EXTRA)
+    }
+}
+
+impl PartialEq for ExtraBox {
+    fn eq(&self, other: &Self) -> bool {
+        self.get() == other.get()
+    }
+}
+
+impl std::ops::Deref for ExtraBox {
+    type Target = Option<Box<OrderExtra>>;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
 
 impl OrderExtra {
     /// Every field absent/empty.
@@ -159,74 +184,6 @@ impl std::ops::Deref for Order {
 impl std::ops::DerefMut for Order {
     fn deref_mut(&mut self) -> &mut OrderExtra {
         self.extra_mut()
-    }
-}
-
-impl PartialEq for Order {
-    fn eq(&self, other: &Self) -> bool {
-        // Spelled out (no `..`) so a new field cannot be left out of equality.
-        let Self {
-            venue,
-            id,
-            pair,
-            side,
-            strategy,
-            super_strategy,
-            status,
-            target_qty,
-            target_token,
-            executed_qty,
-            remaining_qty,
-            fill_ratio,
-            avg_price,
-            limit_price,
-            executed_notional,
-            buy_token,
-            buy_token_amount,
-            sell_token,
-            sell_token_amount,
-            account_names,
-            exchanges,
-            time_start,
-            time_end,
-            duration_secs,
-            created_at,
-            updated_at,
-            total_fee,
-            fee_asset,
-            unreadable,
-            extra: _,
-        } = self;
-        *venue == other.venue
-            && *id == other.id
-            && *pair == other.pair
-            && *side == other.side
-            && *strategy == other.strategy
-            && *super_strategy == other.super_strategy
-            && *status == other.status
-            && *target_qty == other.target_qty
-            && *target_token == other.target_token
-            && *executed_qty == other.executed_qty
-            && *remaining_qty == other.remaining_qty
-            && *fill_ratio == other.fill_ratio
-            && *avg_price == other.avg_price
-            && *limit_price == other.limit_price
-            && *executed_notional == other.executed_notional
-            && *buy_token == other.buy_token
-            && *buy_token_amount == other.buy_token_amount
-            && *sell_token == other.sell_token
-            && *sell_token_amount == other.sell_token_amount
-            && *account_names == other.account_names
-            && *exchanges == other.exchanges
-            && *time_start == other.time_start
-            && *time_end == other.time_end
-            && *duration_secs == other.duration_secs
-            && *created_at == other.created_at
-            && *updated_at == other.updated_at
-            && *total_fee == other.total_fee
-            && *fee_asset == other.fee_asset
-            && *unreadable == other.unreadable
-            && self.extra() == other.extra()
     }
 }
 
@@ -397,16 +354,18 @@ impl<'de> Deserialize<'de> for Order {
             total_fee: f.total_fee,
             fee_asset: f.fee_asset,
             unreadable: f.unreadable,
-            extra: OrderExtra {
-                custom_order_id: f.custom_order_id,
-                parent_order_id: f.parent_order_id,
-                arrival_price: f.arrival_price,
-                pov_target: f.pov_target,
-                notes: f.notes,
-                failure_reason: f.failure_reason,
-                stats: f.stats,
-            }
-            .boxed(),
+            extra: ExtraBox(
+                OrderExtra {
+                    custom_order_id: f.custom_order_id,
+                    parent_order_id: f.parent_order_id,
+                    arrival_price: f.arrival_price,
+                    pov_target: f.pov_target,
+                    notes: f.notes,
+                    failure_reason: f.failure_reason,
+                    stats: f.stats,
+                }
+                .boxed(),
+            ),
         })
     }
 }
@@ -474,23 +433,23 @@ impl Order {
             total_fee: None,
             fee_asset: None,
             unreadable: Vec::new(),
-            extra: None,
+            extra: ExtraBox(None),
         }
     }
 
     /// The rarely-sent fields ([`OrderExtra::EMPTY`] when the order holds none).
     pub fn extra(&self) -> &OrderExtra {
-        self.extra.as_deref().unwrap_or(&NO_EXTRA)
+        self.extra.get()
     }
 
     /// The rarely-sent fields, to write; makes the box if the order had none.
     pub fn extra_mut(&mut self) -> &mut OrderExtra {
-        self.extra.get_or_insert_with(Box::default)
+        self.extra.0.get_or_insert_with(Box::default)
     }
 
     /// Replaces the rarely-sent fields (no box is held when `extra` is empty).
     pub fn set_extra(&mut self, extra: OrderExtra) {
-        self.extra = extra.boxed();
+        self.extra = ExtraBox(extra.boxed());
     }
 
     /// Notional of the whole order in the quote asset, as best known: the sized quote amount
